@@ -1,0 +1,171 @@
+/**
+ * The description server: one TCP listener per served address (or one on all addresses), each request
+ * read with a deadline, answered with the bytes from `http_description.ts`, then closed. Bounded: a
+ * request head larger than 8 KiB is refused, a slow client is cut off at the deadline, and connections
+ * above the cap are closed at once.
+ *
+ * @module
+ */
+
+import { HelperError } from "./errors.ts";
+import { encodeResponse, parseRequestLine, respond } from "./http_description.ts";
+
+/** Settings of the description server. */
+export interface DescriptionServerOptions {
+  port: number;
+  /** The path, without its leading slash. */
+  path: string;
+  body: Uint8Array;
+  /** Time a client has to send its request head. */
+  headerTimeoutMs: number;
+  /** Connections served at once; more are closed on accept. */
+  maxConnections: number;
+  /** One call per request answered, for the log. */
+  onRequest(request: { remote: string; method: string; path: string; status: number }): void;
+  /** A connection closed because too many were open. */
+  onOverload(remote: string): void;
+}
+
+const MAX_HEAD_BYTES = 8192;
+const decoder = new TextDecoder();
+
+/** Serves the description on a changing set of addresses. */
+export class DescriptionServer {
+  readonly #options: DescriptionServerOptions;
+  readonly #listeners = new Map<string, Deno.TcpListener>();
+  readonly #open = new Set<Deno.TcpConn>();
+
+  /** @param options port, path, body, bounds and log callbacks */
+  constructor(options: DescriptionServerOptions) {
+    this.#options = options;
+  }
+
+  /** The addresses listened on now. */
+  get addresses(): string[] {
+    return [...this.#listeners.keys()];
+  }
+
+  /** Starts listening on `hostname` (`0.0.0.0` for all); a clear error when the port is taken. */
+  listen(hostname: string): void {
+    if (this.#listeners.has(hostname)) return;
+    let listener: Deno.TcpListener;
+    try {
+      listener = Deno.listen({ hostname, port: this.#options.port, transport: "tcp" });
+    } catch (error) {
+      throw listenError(error, hostname, this.#options.port);
+    }
+    this.#listeners.set(hostname, listener);
+    this.#accept(listener);
+  }
+
+  /** Stops listening on `hostname`; open connections finish. */
+  unlisten(hostname: string): void {
+    this.#listeners.get(hostname)?.close();
+    this.#listeners.delete(hostname);
+  }
+
+  /** Stops every listener and connection. */
+  close(): void {
+    for (const hostname of this.addresses) this.unlisten(hostname);
+    for (const conn of this.#open) closeQuietly(conn);
+    this.#open.clear();
+  }
+
+  async #accept(listener: Deno.TcpListener): Promise<void> {
+    for (;;) {
+      let conn: Deno.TcpConn;
+      try {
+        conn = await listener.accept();
+      } catch (error) {
+        if (error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted) {
+          return;
+        }
+        continue; // a connection reset before accept: the listener itself is fine
+      }
+      if (this.#open.size >= this.#options.maxConnections) {
+        this.#options.onOverload(conn.remoteAddr.hostname);
+        closeQuietly(conn);
+        continue;
+      }
+      this.#open.add(conn);
+      this.#serve(conn).finally(() => {
+        this.#open.delete(conn);
+        closeQuietly(conn);
+      });
+    }
+  }
+
+  async #serve(conn: Deno.TcpConn): Promise<void> {
+    const deadline = setTimeout(() => closeQuietly(conn), this.#options.headerTimeoutMs);
+    try {
+      const head = await readHead(conn);
+      if (head === undefined) return;
+      const request = parseRequestLine(head);
+      const response = respond(request, this.#options.path, this.#options.body);
+      await writeAll(conn, encodeResponse(response));
+      this.#options.onRequest({
+        remote: conn.remoteAddr.hostname,
+        method: request?.method ?? "?",
+        path: request?.path ?? "?",
+        status: response.status,
+      });
+    } catch {
+      // The client went away or the deadline closed it; nothing to answer.
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+}
+
+/** Reads up to the blank line that ends a request head; `undefined` if the client stops first. */
+async function readHead(conn: Deno.TcpConn): Promise<string | undefined> {
+  const buffer = new Uint8Array(MAX_HEAD_BYTES);
+  let length = 0;
+  while (length < buffer.length) {
+    const n = await conn.read(buffer.subarray(length));
+    if (n === null) return undefined;
+    length += n;
+    const text = decoder.decode(buffer.subarray(0, length));
+    if (/\r?\n\r?\n/.test(text)) return text;
+  }
+  // A head this large is no camera's; answer what its first line asks, or 400.
+  return decoder.decode(buffer);
+}
+
+async function writeAll(conn: Deno.TcpConn, bytes: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) written += await conn.write(bytes.subarray(written));
+}
+
+function closeQuietly(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch {
+    // already closed
+  }
+}
+
+/** Turns a listen failure into one line that names the port and the way out. */
+export function listenError(error: unknown, hostname: string, port: number): HelperError {
+  const where = `TCP port ${port} on ${hostname}`;
+  if (error instanceof Deno.errors.AddrInUse) {
+    return new HelperError(
+      `${where} is already in use (another ptpip-canon-helper?). Stop that program, or choose ` +
+        "another port with -P/--desc-port.",
+    );
+  }
+  if (error instanceof Deno.errors.NotCapable) {
+    return new HelperError(`Deno denied listening on ${where}: run with --allow-net.`);
+  }
+  if (error instanceof Deno.errors.PermissionDenied) {
+    return new HelperError(
+      `the system refused ${where}: choose a port above 1023 with -P/--desc-port.`,
+    );
+  }
+  if (error instanceof Deno.errors.AddrNotAvailable) {
+    return new HelperError(`${hostname} is not an address of this machine (${where}).`);
+  }
+  return new HelperError(
+    `cannot listen on ${where}: ${error instanceof Error ? error.message : error}`,
+  );
+}

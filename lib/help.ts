@@ -1,0 +1,72 @@
+/**
+ * The `--help` text: what the helper does, how to pair, and every option with its default.
+ *
+ * @module
+ */
+
+import { DEFAULT_RATE_LIMITS } from "./rate_limit.ts";
+import { DEFAULTS } from "./wire.ts";
+
+/** The help text for this version. */
+export function helpText(version: string): string {
+  const r = DEFAULT_RATE_LIMITS;
+  return `ptpip-canon-helper ${version}
+Lets a Canon Wi-Fi camera pair with this computer ("connect to computer"), as Windows
+does natively: answers the camera's SSDP search and serves the UPnP description it reads.
+Afterwards talk to the camera with chdkptp (connect -h=<camera ip>) or gphoto2
+(--port ptpip:<camera ip>).
+
+Usage:
+  ptpip-canon-helper [options] [LAN_IP]   serve (the default command)
+  ptpip-canon-helper interfaces           list interfaces: which are served and why
+  ptpip-canon-helper uuid [--reset --force]
+                                          show the device UUID and its file; --reset
+                                          makes a new one (every paired camera must
+                                          pair again)
+
+LAN_IP   this computer's IPv4 address on the camera's network. Leave it out to serve
+         every LAN interface (Wi-Fi, Ethernet; not loopback, Docker, VPN bridges).
+
+Pairing: start the helper, then on the camera choose Wi-Fi > computer, "add a device",
+and pick this computer's name in the list. The camera remembers the pairing by the
+device UUID, which the helper keeps in a file so it never changes.
+
+Options:
+  -n, --name NAME         name the camera shows (default: this computer's host name;
+                          at most 64 characters, no colon or control characters)
+  -i, --iface NAME        serve only this interface (repeatable); also selects Docker,
+                          VPN or bridge interfaces that are skipped by default
+  -a, --bind-all          serve the description on all addresses (default: only on
+                          the served addresses)
+  -p, --port PORT         SSDP port (default: ${DEFAULTS.ssdpPort}; other values are for tests)
+  -P, --desc-port PORT    description HTTP port (default: ${DEFAULTS.descPort})
+  -f, --file-path PATH    description URL path (default: ${DEFAULTS.descPath})
+      --max-age SECONDS   Cache-Control max-age of answers (default: ${DEFAULTS.maxAge})
+      --uuid UUID         use this UUID (e.g. the one Windows or another helper used)
+      --uuid-file PATH    keep the UUID in this file (default: the per-user file, see
+                          "ptpip-canon-helper uuid")
+      --announce          also announce with NOTIFY alive/byebye (off: cameras search)
+      --mx-delay          spread answers to multicast searches over their MX, as UPnP
+                          suggests (off: cameras expect an answer at once)
+      --rescan-interval S re-read interfaces every S seconds, 0 = never (default: 5)
+  -v, --verbose           log every datagram and why it was or was not answered
+  -q, --quiet             log warnings and errors only
+      --log-format FORMAT text (default) or json (one object per line)
+  -V, --version           print the version
+  -h, --help              print this help
+
+Abuse limits (answers go only to the served subnets; flooders are throttled):
+      --any-source        answer searches from any address, not only from the
+                          served subnets. WARNING: lets anyone who can reach this
+                          port use the helper to reflect traffic at others.
+      --source-rate N     answers per second per source after its burst; 0 = no
+                          per-source limit (default: ${r.sourceRate})
+      --source-burst N    answers a source may get at once (default: ${r.sourceBurst})
+      --global-rate N     answers per second over all sources; 0 = no limit
+                          (default: ${r.globalRate})
+      --source-table N    sources remembered for the per-source limit (default: ${r.sourceTable})
+
+Exit codes: 0 after Ctrl+C or SIGTERM, 1 when the helper cannot run (a port in use,
+a broken UUID file), 2 for a bad command line.
+`;
+}

@@ -1,0 +1,239 @@
+/**
+ * The `serve` command: the SSDP responder and the description server, kept in step with the machine's
+ * interfaces until a stop signal. Everything that touches the machine comes in through
+ * {@linkcode ServeEnvironment}, so tests can drive it.
+ *
+ * @module
+ */
+
+import { Announcer } from "./announcer.ts";
+import type { ServeConfig } from "./cli.ts";
+import { nameFromHostname, renderDescription } from "./description.ts";
+import { DescriptionServer } from "./description_server.ts";
+import { HelperError } from "./errors.ts";
+import {
+  diffServed,
+  type InterfaceAddress,
+  selectInterfaces,
+  type ServedAddress,
+  servedAddresses,
+} from "./interfaces.ts";
+import { log } from "./log.ts";
+import { RateLimiter } from "./rate_limit.ts";
+import { deviceTargets, identityFor } from "./search.ts";
+import { SearchAnswerer } from "./search_answerer.ts";
+import { runResponder } from "./ssdp_responder.ts";
+import { Memberships, openSsdpSocket } from "./ssdp_socket.ts";
+import { descriptionUrl } from "./ssdp_response.ts";
+import { describeUuidSource, type ResolvedUuid } from "./uuid_store.ts";
+
+/** The machine as `serve` sees it. */
+export interface ServeEnvironment {
+  version: string;
+  hostname: () => string;
+  networkInterfaces: () => InterfaceAddress[];
+  now: () => number;
+  random: () => number;
+  /** Resolves when the user asks to stop (Ctrl+C, SIGTERM). */
+  stopRequested: Promise<string>;
+}
+
+/** How long a client has to send its request head to the description server. */
+const HEADER_TIMEOUT_MS = 5_000;
+/** Concurrent description connections; a camera needs one, a LAN full of them a few. */
+const MAX_CONNECTIONS = 64;
+/** How often refused answers are summed up in one line. */
+const REFUSAL_SUMMARY_MS = 10_000;
+
+/** Runs until a stop is requested; throws {@linkcode HelperError} when it cannot start. */
+export async function serve(
+  config: ServeConfig,
+  uuid: ResolvedUuid,
+  env: ServeEnvironment,
+): Promise<void> {
+  const targets = deviceTargets(identityFor(uuid.uuid));
+  const name = config.name ?? nameFromHostname(env.hostname());
+  const body = new TextEncoder().encode(
+    renderDescription({ uuid: uuid.uuid, name, deviceType: targets[2].st, version: env.version }),
+  );
+  log.info("ptpip-canon-helper {version}: the camera will list this computer as {name}", {
+    event: "start",
+    version: env.version,
+    name,
+  });
+  log.info("device UUID {uuid} ({source})", {
+    event: "uuid",
+    uuid: uuid.uuid,
+    source: describeUuidSource(uuid),
+  });
+
+  const select = () =>
+    servedAddresses(selectInterfaces(env.networkInterfaces(), {
+      lanAddress: config.lanAddress,
+      interfaceNames: config.interfaceNames,
+    }));
+
+  const limiter = new RateLimiter(config.limits, env.now);
+  const answerer = new SearchAnswerer({ ...config, targets, limiter, random: env.random });
+  const conn = openSsdpSocket(config.ssdpPort);
+  const memberships = new Memberships(conn);
+  const server = new DescriptionServer({
+    port: config.descPort,
+    path: config.descPath,
+    body,
+    headerTimeoutMs: HEADER_TIMEOUT_MS,
+    maxConnections: MAX_CONNECTIONS,
+    onRequest: (r) =>
+      log.info("HTTP {method} /{path} from {remote}: {status}", {
+        event: "http",
+        ...r,
+        path: r.path.replace(/^\//, ""),
+      }),
+    onOverload: (remote) =>
+      log.warn("description connection from {remote} closed: too many open", { remote }),
+  });
+  const announcer = config.announce
+    ? new Announcer({
+      ...config,
+      targets: targets.slice(0, 2),
+      onError: (error, address) =>
+        log.warn("announcement from {address} failed: {error}", { address, error: String(error) }),
+    })
+    : undefined;
+
+  let served: ServedAddress[] = [];
+  let rescanTimer: ReturnType<typeof setInterval> | undefined;
+  const apply = async (next: ServedAddress[], starting: boolean) => {
+    const { added, removed } = diffServed(served, next);
+    if (added.length === 0 && removed.length === 0) return;
+    for (const s of removed) {
+      await memberships.leave(s.address);
+      if (!config.bindAll) server.unlisten(s.address);
+      log.info("interface {iface} {address} is gone: no longer served", {
+        event: "interface-removed",
+        iface: s.name,
+        address: s.address,
+      });
+    }
+    const joined: ServedAddress[] = [];
+    for (const s of added) {
+      try {
+        await memberships.join(s.address);
+        if (!config.bindAll) server.listen(s.address);
+        joined.push(s);
+      } catch (error) {
+        // At start a port in use is fatal and the user must hear it; later, a vanishing interface
+        // is ordinary and the next rescan retries.
+        if (starting && error instanceof HelperError) throw error;
+        await memberships.leave(s.address);
+        log.warn("cannot serve {iface} {address} yet: {error}", {
+          iface: s.name,
+          address: s.address,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        continue;
+      }
+      log.info(
+        "serving {iface} {address}: SSDP on UDP {ssdpPort}, description at {url}",
+        {
+          event: starting ? "interface" : "interface-added",
+          iface: s.name,
+          address: s.address,
+          ssdpPort: config.ssdpPort,
+          url: descriptionUrl(s.address, config.descPort, config.descPath),
+        },
+      );
+    }
+    served = served.filter((s) => !removed.includes(s)).concat(joined);
+    answerer.setServed(served);
+    await announcer?.update(served);
+    if (served.length === 0) {
+      log.warn(
+        "no usable IPv4 interface right now; waiting for one (see `ptpip-canon-helper interfaces`)",
+        { event: "no-interface" },
+      );
+    }
+  };
+  // Rescans never overlap: a burst of failed sends asks for one more rescan, not a hundred.
+  let scanning: Promise<void> | undefined;
+  let scanAgain = false;
+  const rescan = () => {
+    if (scanning) {
+      scanAgain = true;
+      return;
+    }
+    scanning = apply(select(), false)
+      .catch((error) => log.error("rescan failed: {error}", { error: String(error) }))
+      .finally(() => {
+        scanning = undefined;
+        if (scanAgain) {
+          scanAgain = false;
+          rescan();
+        }
+      });
+  };
+
+  try {
+    if (config.bindAll) server.listen("0.0.0.0");
+    await apply(select(), true);
+    if (config.rescanSeconds > 0) rescanTimer = setInterval(rescan, config.rescanSeconds * 1000);
+  } catch (error) {
+    server.close();
+    conn.close();
+    throw error;
+  }
+
+  let lastSendErrorLog = -Infinity;
+  const summaryTimer = setInterval(() => {
+    const refused = limiter.drainRefusals();
+    if (refused.source + refused.global > 0) {
+      log.warn(
+        "rate limits held back {total} answers in the last {seconds} s ({source} per-source, {global} global; {tracked} sources tracked)",
+        {
+          event: "rate-limited",
+          total: refused.source + refused.global,
+          seconds: REFUSAL_SUMMARY_MS / 1000,
+          ...refused,
+          tracked: limiter.trackedSources,
+        },
+      );
+    }
+  }, REFUSAL_SUMMARY_MS);
+
+  const responding = runResponder(conn, answerer, {
+    onDecision: (d, from) =>
+      log.debug("datagram from {from}: {verdict}", {
+        event: "datagram",
+        from: `${from.hostname}:${from.port}`,
+        verdict: d.kind === "answer" ? `answered (${d.answers.length})` : `ignored: ${d.reason}`,
+      }),
+    onAnswered: (d, from) =>
+      log.info("M-SEARCH from {from} for {st}: answered with {location}", {
+        event: "search",
+        from: `${from.hostname}:${from.port}`,
+        st: d.searchTarget,
+        location: d.location,
+      }),
+    onReceiveError: (error) =>
+      log.debug("receive error (ignored): {error}", { error: String(error) }),
+    onSendError: (error, to) => {
+      // One line a second at most, and a rescan: a failed send usually means the address changed.
+      if (env.now() - lastSendErrorLog > 1000) {
+        lastSendErrorLog = env.now();
+        log.warn("answer to {to} failed: {error}", { to: to.hostname, error: String(error) });
+      }
+      rescan();
+    },
+  }, config.verbosity === "verbose");
+
+  log.info("ready: waiting for a camera (Ctrl+C to stop)", { event: "ready" });
+  const signal = await env.stopRequested;
+  clearInterval(rescanTimer);
+  clearInterval(summaryTimer);
+  await scanning;
+  await announcer?.stop();
+  server.close();
+  conn.close();
+  await responding;
+  log.info("stopped ({signal})", { event: "stop", signal });
+}

@@ -1,0 +1,101 @@
+/**
+ * Parsing of SSDP datagrams (HTTP-over-UDP start line plus headers). Lenient where real stacks differ
+ * (LF-only line ends, header name case, extra spaces, no final empty line), strict on size so that a
+ * hostile datagram costs little. Never throws: anything unparseable is a {@linkcode Rejection}.
+ *
+ * @module
+ */
+
+/** Bounds on what is read of one datagram. */
+export interface ParseLimits {
+  /** Larger datagrams are dropped without being decoded. */
+  maxBytes: number;
+  /** More header lines than this and the datagram is dropped. */
+  maxHeaders: number;
+  /** Any longer line and the datagram is dropped. */
+  maxLineLength: number;
+}
+
+/** Generous for any real SSDP message (they are a few hundred bytes), small enough to be cheap. */
+export const DEFAULT_PARSE_LIMITS: ParseLimits = {
+  maxBytes: 8192,
+  maxHeaders: 64,
+  maxLineLength: 1024,
+};
+
+/** A parsed SSDP request (`M-SEARCH`, `NOTIFY`) or response (`HTTP/1.1 200 OK`). */
+export interface SsdpMessage {
+  /** The start line as received, trimmed. */
+  startLine: string;
+  /** For requests, the method in upper case (`M-SEARCH`); for responses, `undefined`. */
+  method?: string;
+  /** For requests, the request target (`*`). */
+  target?: string;
+  /** For responses, the status code. */
+  status?: number;
+  /** The protocol version in upper case (`HTTP/1.1`). */
+  version: string;
+  /** Headers by lower-case name, values trimmed; the first of repeated names wins. */
+  headers: ReadonlyMap<string, string>;
+}
+
+/** Why a datagram was not understood. */
+export interface Rejection {
+  rejected: string;
+}
+
+/** What {@linkcode parseSsdpMessage} returns. */
+export type ParseResult = SsdpMessage | Rejection;
+
+/** Tells a rejection from a message. */
+export function isRejection(result: ParseResult): result is Rejection {
+  return "rejected" in result;
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
+
+const LINE_BREAK = /\r?\n/;
+const START_LINE_TOKENS = /\s+/;
+
+/** Parses one datagram. Pure; never throws. */
+export function parseSsdpMessage(
+  datagram: Uint8Array,
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+): ParseResult {
+  if (datagram.byteLength === 0) return { rejected: "empty datagram" };
+  if (datagram.byteLength > limits.maxBytes) {
+    return { rejected: `datagram of ${datagram.byteLength} bytes exceeds ${limits.maxBytes}` };
+  }
+  const text = decoder.decode(datagram);
+  const lines = text.split(LINE_BREAK);
+  const startLine = lines[0].trim();
+  if (startLine.length > limits.maxLineLength) return { rejected: "start line too long" };
+  const tokens = startLine.split(START_LINE_TOKENS);
+  if (tokens.length < 2) return { rejected: "malformed start line" };
+
+  const headers = new Map<string, string>();
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.length > limits.maxLineLength) return { rejected: "header line too long" };
+    if (line.trim() === "") break;
+    if (i > limits.maxHeaders) return { rejected: `more than ${limits.maxHeaders} headers` };
+    const colon = line.indexOf(":");
+    // A line without a colon (or folded continuation) carries nothing we use; skipping it is
+    // kinder than dropping a camera's whole search.
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    if (!headers.has(name)) headers.set(name, line.slice(colon + 1).trim());
+  }
+
+  const [first, second, third] = tokens;
+  const upperFirst = first.toUpperCase();
+  if (upperFirst.startsWith("HTTP/")) {
+    // A status line's reason phrase may hold spaces ("404 Not Found"), so only two tokens count.
+    if (!/^\d{3}$/.test(second)) return { rejected: "malformed status line" };
+    return { startLine, version: upperFirst, status: Number(second), headers };
+  }
+  if (tokens.length !== 3) return { rejected: "malformed request line" };
+  const version = third.toUpperCase();
+  if (!version.startsWith("HTTP/")) return { rejected: "malformed request line" };
+  return { startLine, method: upperFirst, target: second, version, headers };
+}

@@ -1,0 +1,72 @@
+/**
+ * The SSDP socket loop: receive, ask the {@linkcode SearchAnswerer}, send. Nothing a datagram holds, and
+ * no receive error, ends the loop; only closing the socket does.
+ *
+ * @module
+ */
+
+import type { Decision, SearchAnswerer } from "./search_answerer.ts";
+
+/** What the loop reports; the caller turns these into log lines and camera tracking. */
+export interface ResponderEvents {
+  /** Every datagram and its decision; called only when `verbose` (it is per-packet work). */
+  onDecision?(decision: Decision, from: Deno.NetAddr): void;
+  /** A search that is being answered. */
+  onAnswered(decision: Decision & { kind: "answer" }, from: Deno.NetAddr): void;
+  /** A receive that failed but left the socket usable. */
+  onReceiveError(error: unknown): void;
+  /** A send that failed (the network may have changed). */
+  onSendError(error: unknown, to: Deno.NetAddr): void;
+}
+
+/** One byte over the datagram limit, so that an oversized datagram shows as a full buffer. */
+const RECEIVE_BUFFER_BYTES = 8192 + 1;
+
+/** Receives from `conn` until it is closed, answering what `answerer` says to. */
+export async function runResponder(
+  conn: Deno.DatagramConn,
+  answerer: SearchAnswerer,
+  events: ResponderEvents,
+  verbose: boolean,
+): Promise<void> {
+  // One buffer for every receive: no allocation per datagram.
+  const buffer = new Uint8Array(RECEIVE_BUFFER_BYTES);
+  for (;;) {
+    let datagram: Uint8Array;
+    let from: Deno.NetAddr;
+    try {
+      const [data, addr] = await conn.receive(buffer);
+      datagram = data;
+      from = addr as Deno.NetAddr;
+    } catch (error) {
+      if (isClosed(error)) return;
+      // Windows reports an earlier ICMP "port unreachable" as a receive error; the socket is fine.
+      events.onReceiveError(error);
+      continue;
+    }
+    const decision = answerer.decide(datagram, from.hostname);
+    if (verbose) events.onDecision?.(decision, from);
+    if (decision.kind !== "answer") continue;
+    events.onAnswered(decision, from);
+    for (const answer of decision.answers) {
+      if (answer.delayMs <= 0) send(conn, answer.bytes, from, events);
+      else setTimeout(() => send(conn, answer.bytes, from, events), answer.delayMs);
+    }
+  }
+}
+
+function send(
+  conn: Deno.DatagramConn,
+  bytes: Uint8Array,
+  to: Deno.NetAddr,
+  events: ResponderEvents,
+) {
+  // Not awaited: the next datagram is read while the kernel sends this one.
+  conn.send(bytes, to).catch((error) => {
+    if (!isClosed(error)) events.onSendError(error, to);
+  });
+}
+
+function isClosed(error: unknown): boolean {
+  return error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted;
+}

@@ -1,0 +1,79 @@
+/**
+ * ptpip-canon-helper: lets a Canon Wi-Fi camera pair with this computer, as Windows does natively, by
+ * answering its SSDP search and serving the UPnP description it reads.
+ *
+ * @module
+ */
+
+import denoJson from "./deno.json" with { type: "json" };
+import { type Command, lanAddressProblem, parseCommandLine, type ServeConfig } from "./lib/cli.ts";
+import { EXIT, HelperError, UsageError } from "./lib/errors.ts";
+import { helpText } from "./lib/help.ts";
+import { formatInterfaceTable } from "./lib/interface_report.ts";
+import { log, setupLogging } from "./lib/log.ts";
+import { serve } from "./lib/serve.ts";
+import { stopSignal } from "./lib/signals.ts";
+import { resolveUuid, userUuidPath } from "./lib/uuid_store.ts";
+import { runUuidCommand } from "./lib/uuid_command.ts";
+
+const interfaces = () => Deno.networkInterfaces();
+
+async function run(command: Command): Promise<void> {
+  if (command.kind === "help") return void console.log(helpText(denoJson.version));
+  if (command.kind === "version") return void console.log(`ptpip-canon-helper ${denoJson.version}`);
+  const config = command.config;
+  await setupLogging(config.verbosity, config.logFormat);
+  checkLanAddress(config);
+  if (command.kind === "interfaces") {
+    return void console.log(formatInterfaceTable(interfaces(), config));
+  }
+
+  const uuidOptions = {
+    uuid: config.uuid,
+    uuidFile: config.uuidFile,
+    cwd: Deno.cwd(),
+    userFile: userUuidPath(Deno.build.os, (name) => Deno.env.get(name)),
+    randomUuid: () => crypto.randomUUID(),
+  };
+  if (command.kind === "uuid") return await runUuidCommand(command, uuidOptions);
+
+  await serve(config, await resolveUuid(uuidOptions), {
+    version: denoJson.version,
+    hostname: () => Deno.hostname(),
+    networkInterfaces: interfaces,
+    now: () => performance.now(),
+    random: Math.random,
+    stopRequested: stopSignal(),
+  });
+}
+
+function checkLanAddress(config: ServeConfig): void {
+  if (config.lanAddress === undefined) return;
+  const own = interfaces().filter((i) => i.family === "IPv4");
+  const problem = lanAddressProblem(config.lanAddress, own);
+  if (problem) throw new UsageError(problem);
+}
+
+/** Runs the command line and returns the exit code; user errors are one line, never a stack. */
+export async function main(args: readonly string[]): Promise<number> {
+  try {
+    await run(parseCommandLine(args));
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof HelperError) {
+      console.error(`ptpip-canon-helper: ${error.message}`);
+      return error.exitCode;
+    }
+    if (error instanceof Deno.errors.NotCapable) {
+      console.error(`ptpip-canon-helper: a Deno permission is missing: ${error.message}`);
+      return EXIT.failure;
+    }
+    log.fatal("unexpected error: {error}", { error: String(error) });
+    console.error(
+      `ptpip-canon-helper: unexpected error: ${error}. Please report it with -v output.`,
+    );
+    return EXIT.failure;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,27 @@
+/**
+ * The one list of runtime flags the helper needs, shared by `deno task start`, the compile task and the
+ * integration tests, so a permission missing here fails a test instead of a user's camera pairing.
+ *
+ * @module
+ */
+
+/** Unstable APIs the helper uses: `Deno.listenDatagram` and multicast membership live behind `net`. */
+export const UNSTABLE_FLAGS = ["--unstable-net"] as const;
+
+/**
+ * Permissions, each as narrow as the feature allows:
+ * - net: the SSDP socket and the description server;
+ * - sys: the host name (default friendly name) and the interface list (LAN address checks);
+ * - env: where the per-user UUID file lives, and NO_COLOR;
+ * - read/write: the UUID file, whose path the user may choose with `--uuid-file`.
+ */
+export const PERMISSION_FLAGS = [
+  "--allow-net",
+  "--allow-sys=hostname,networkInterfaces",
+  "--allow-env=HOME,XDG_CONFIG_HOME,APPDATA,NO_COLOR",
+  "--allow-read",
+  "--allow-write",
+] as const;
+
+/** Everything `deno run` or `deno compile` needs before the entry point. */
+export const RUNTIME_FLAGS = [...UNSTABLE_FLAGS, ...PERMISSION_FLAGS] as const;

@@ -1,0 +1,182 @@
+/**
+ * Private network namespaces for tests and benchmarks that send multicast or need several hosts.
+ *
+ * Nothing here ever touches the machine's default network namespace: every address, link and route is
+ * created inside namespaces this module makes, and they are deleted on dispose. Needs Linux, `ip` from
+ * iproute2, and root or passwordless sudo; {@linkcode namespaceSupport} says why not otherwise, so a test
+ * can skip with a visible message.
+ *
+ * @module
+ */
+
+/** Whether this machine can build namespaces, and if not, why. */
+export type NamespaceSupport = { available: true } | { available: false; reason: string };
+
+let sudoPrefix: string[] | undefined;
+
+async function succeeds(cmd: string, args: string[]): Promise<boolean> {
+  try {
+    const { success } = await new Deno.Command(cmd, { args, stdout: "null", stderr: "null" })
+      .output();
+    return success;
+  } catch {
+    return false;
+  }
+}
+
+/** Checks, once per process, whether namespaces can be made here. */
+export async function namespaceSupport(): Promise<NamespaceSupport> {
+  if (Deno.build.os !== "linux") {
+    return { available: false, reason: `network namespaces need Linux (this is ${Deno.build.os})` };
+  }
+  if (!await succeeds("ip", ["-V"])) {
+    return { available: false, reason: "`ip` (iproute2) is not installed" };
+  }
+  if (sudoPrefix === undefined) {
+    if (Deno.uid() === 0) sudoPrefix = [];
+    else if (await succeeds("sudo", ["-n", "true"])) sudoPrefix = ["sudo", "-n"];
+    else {
+      return { available: false, reason: "not root and no passwordless sudo" };
+    }
+  }
+  return { available: true };
+}
+
+/**
+ * Runs `argv` with root rights (directly when root, else through `sudo -n`) and throws with its
+ * stderr when it fails.
+ */
+async function asRoot(argv: string[]): Promise<string> {
+  const prefix = sudoPrefix ?? [];
+  const [cmd, ...args] = [...prefix, ...argv];
+  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+  if (!out.success) {
+    const err = new TextDecoder().decode(out.stderr).trim();
+    throw new Error(`${argv.join(" ")} failed: ${err}`);
+  }
+  return new TextDecoder().decode(out.stdout);
+}
+
+/** Options for spawning a process inside a namespace. */
+export interface SpawnOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  stdin?: "piped" | "null";
+  stdout?: "piped" | "null" | "inherit";
+  stderr?: "piped" | "null" | "inherit";
+}
+
+/** One network namespace: a host of the test network. */
+export class Netns {
+  /** @param name the namespace's name as `ip netns` knows it */
+  constructor(readonly name: string) {}
+
+  /** Runs an `ip` command inside this namespace (e.g. `["addr", "add", ...]`). */
+  ip(...args: string[]): Promise<string> {
+    return asRoot(["ip", "-n", this.name, ...args]);
+  }
+
+  /** The argv that runs `argv` inside this namespace; for callers that spawn it themselves. */
+  wrap(argv: string[]): string[] {
+    return [...(sudoPrefix ?? []), "ip", "netns", "exec", this.name, ...argv];
+  }
+
+  /** Starts `argv` inside this namespace. */
+  spawn(argv: string[], options: SpawnOptions = {}): Deno.ChildProcess {
+    const [cmd, ...args] = this.wrap(argv);
+    return new Deno.Command(cmd, {
+      args,
+      env: options.env,
+      cwd: options.cwd,
+      stdin: options.stdin ?? "null",
+      stdout: options.stdout ?? "piped",
+      stderr: options.stderr ?? "piped",
+    }).spawn();
+  }
+
+  /** Runs `argv` inside this namespace to its end and returns its output. */
+  output(argv: string[], options: SpawnOptions = {}): Promise<Deno.CommandOutput> {
+    return this.spawn(argv, { ...options, stdout: "piped", stderr: "piped" }).output();
+  }
+}
+
+let labCounter = 0;
+
+/**
+ * A set of namespaces and links, all removed by `await using`. Names carry the process id and a counter
+ * so parallel tests and concurrent runs never collide.
+ */
+export class NetnsLab implements AsyncDisposable {
+  readonly #namespaces: Netns[] = [];
+  readonly #tag: string;
+  #links = 0;
+
+  private constructor(tag: string) {
+    this.#tag = tag;
+  }
+
+  /** Starts an empty lab; check {@linkcode namespaceSupport} first. */
+  static async create(): Promise<NetnsLab> {
+    const support = await namespaceSupport();
+    if (!support.available) throw new Error(`cannot build namespaces: ${support.reason}`);
+    return new NetnsLab(`${Deno.pid}-${labCounter++}`);
+  }
+
+  /** Makes a namespace with loopback up and multicast on loopback. */
+  async host(role: string): Promise<Netns> {
+    const ns = new Netns(`pch-${role}-${this.#tag}`);
+    await asRoot(["ip", "netns", "add", ns.name]);
+    this.#namespaces.push(ns);
+    await ns.ip("link", "set", "lo", "up");
+    await ns.ip("link", "set", "lo", "multicast", "on");
+    return ns;
+  }
+
+  /**
+   * Joins two hosts by a veth pair with the given addresses (CIDR), multicast on and 224.0.0.0/4 routed
+   * through the link so SSDP leaves by it. Returns the two interface names.
+   */
+  async link(
+    a: Netns,
+    aCidr: string,
+    b: Netns,
+    bCidr: string,
+    options: { aName?: string; bName?: string; multicastRoute?: boolean } = {},
+  ): Promise<[string, string]> {
+    const n = this.#links++;
+    const aName = options.aName ?? `pa${n}`;
+    const bName = options.bName ?? `pb${n}`;
+    // Created straight inside the two namespaces: the default namespace never sees these links.
+    await asRoot([
+      "ip",
+      "link",
+      "add",
+      aName,
+      "netns",
+      a.name,
+      "type",
+      "veth",
+      "peer",
+      "name",
+      bName,
+      "netns",
+      b.name,
+    ]);
+    for (const [ns, name, cidr] of [[a, aName, aCidr], [b, bName, bCidr]] as const) {
+      await ns.ip("link", "set", name, "multicast", "on");
+      await ns.ip("addr", "add", cidr, "dev", name);
+      await ns.ip("link", "set", name, "up");
+      if (options.multicastRoute ?? true) {
+        await ns.ip("route", "replace", "224.0.0.0/4", "dev", name);
+      }
+    }
+    return [aName, bName];
+  }
+
+  /** Deletes every namespace (their links go with them). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    for (const ns of this.#namespaces.splice(0)) {
+      await asRoot(["ip", "netns", "del", ns.name]).catch(() => {});
+    }
+  }
+}
