@@ -46,7 +46,7 @@ export function openSsdpSocket(port: number): Deno.DatagramConn {
 /** The multicast group memberships of one socket, one per served address. */
 export class Memberships {
   readonly #conn: Deno.DatagramConn;
-  readonly #joined = new Map<string, Deno.MulticastV4Membership>();
+  readonly #joined = new Map<string, Deno.MulticastV4Membership | undefined>();
 
   /** @param conn the SSDP socket */
   constructor(conn: Deno.DatagramConn) {
@@ -58,10 +58,19 @@ export class Memberships {
     return [...this.#joined.keys()];
   }
 
-  /** Joins the group on the interface that owns `address`; throws the system's error. */
+  /**
+   * Joins the group on the interface that owns `address`; throws the system's error. An interface that
+   * is a member already counts as joined: when its address changes, the old membership cannot be
+   * dropped by the vanished address, yet it still receives the group on the new one.
+   */
   async join(address: string): Promise<void> {
     if (this.#joined.has(address)) return;
-    this.#joined.set(address, await this.#conn.joinMulticastV4(SSDP_MULTICAST_ADDRESS, address));
+    try {
+      this.#joined.set(address, await this.#conn.joinMulticastV4(SSDP_MULTICAST_ADDRESS, address));
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+      this.#joined.set(address, undefined);
+    }
   }
 
   /** Leaves the group on `address`'s interface; an interface that is gone has left already. */

@@ -180,3 +180,16 @@ export class NetnsLab implements AsyncDisposable {
     }
   }
 }
+
+/**
+ * Registers a test that needs namespaces; where they cannot be made, the test is reported as ignored
+ * and the reason printed, so a skip is never silent.
+ */
+export async function namespaceTest(
+  name: string,
+  fn: (t: Deno.TestContext) => Promise<void>,
+): Promise<void> {
+  const support = await namespaceSupport();
+  if (!support.available) console.warn(`SKIPPED "${name}": ${support.reason}`);
+  Deno.test({ name, ignore: !support.available, fn });
+}
