@@ -62,10 +62,10 @@ export function renderDescription(fields: DescriptionFields): string {
 /** The longest name accepted: longer ones do not fit the camera's screen and are likely mistakes. */
 export const MAX_NAME_LENGTH = 64;
 
-// C0 and C1 controls, DEL, and the line and paragraph separators: none can be shown by a camera, and
-// several are not allowed in XML 1.0 at all.
+// C0 and C1 controls, DEL, the line and paragraph separators, and the noncharacters U+FFFE and U+FFFF:
+// none can be shown by a camera, and several are not allowed in XML 1.0 at all.
 // deno-lint-ignore no-control-regex
-const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]/;
 
 /** Checks a computer name; returns why it cannot be used, or `undefined` when it can. */
 export function nameProblem(name: string): string | undefined {

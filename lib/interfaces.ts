@@ -33,8 +33,13 @@ export interface Candidate {
   reason: string;
 }
 
-/** Names of virtual bridges and tunnels that cameras are never on; `-i NAME` still selects them. */
-const VIRTUAL_INTERFACE = /^(docker|br-|veth|virbr|vmnet|vboxnet|tun|tap|wg|utun|zt|tailscale)/;
+/**
+ * Names of virtual bridges and tunnels that cameras are never on, as Linux, macOS (`bridge100` is
+ * Internet Sharing and VMs) and Windows (`vEthernet (WSL)`, `ZeroTier One`) name them; case does not
+ * matter. `-i NAME` still selects them.
+ */
+const VIRTUAL_INTERFACE =
+  /^(docker|br-|veth|virbr|vmnet|vboxnet|tun|tap|wg|utun|zt|zerotier|tailscale|vethernet|bridge1\d\d)/i;
 
 /** What narrows the set: a LAN address given on the command line, `-i` names. */
 export interface Selection {

@@ -57,6 +57,12 @@ const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
 const LINE_BREAK = /\r?\n/;
 const START_LINE_TOKENS = /\s+/;
 
+// ASCII only: protocol tokens are ASCII, and Unicode case mapping would let look-alikes pass
+// ("M-\u017fEARCH".toUpperCase() is "M-SEARCH").
+function asciiUpper(text: string): string {
+  return text.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
+}
+
 /** Parses one datagram. Pure; never throws. */
 export function parseSsdpMessage(
   datagram: Uint8Array,
@@ -88,14 +94,14 @@ export function parseSsdpMessage(
   }
 
   const [first, second, third] = tokens;
-  const upperFirst = first.toUpperCase();
+  const upperFirst = asciiUpper(first);
   if (upperFirst.startsWith("HTTP/")) {
     // A status line's reason phrase may hold spaces ("404 Not Found"), so only two tokens count.
     if (!/^\d{3}$/.test(second)) return { rejected: "malformed status line" };
     return { startLine, version: upperFirst, status: Number(second), headers };
   }
   if (tokens.length !== 3) return { rejected: "malformed request line" };
-  const version = third.toUpperCase();
+  const version = asciiUpper(third);
   if (!version.startsWith("HTTP/")) return { rejected: "malformed request line" };
   return { startLine, method: upperFirst, target: second, version, headers };
 }
