@@ -7,25 +7,66 @@
 
 import denoJson from "./deno.json" with { type: "json" };
 import { type Command, lanAddressProblem, parseCommandLine, type ServeConfig } from "./lib/cli.ts";
+import { formatChecks, gradeDoctor, hasFailures } from "./lib/doctor.ts";
+import { gatherDoctorFacts } from "./lib/doctor_facts.ts";
 import { EXIT, HelperError, UsageError } from "./lib/errors.ts";
 import { helpText } from "./lib/help.ts";
 import { formatInterfaceTable } from "./lib/interface_report.ts";
-import { log, setupLogging } from "./lib/log.ts";
+import { log, type LogFormat, setupLogging } from "./lib/log.ts";
+import { runProbe } from "./lib/probe_run.ts";
 import { serve } from "./lib/serve.ts";
 import { stopSignal } from "./lib/signals.ts";
-import { resolveUuid, userUuidPath } from "./lib/uuid_store.ts";
+import { StatusLine } from "./lib/status_line.ts";
+import { locateUuid, resolveUuid, userUuidPath } from "./lib/uuid_store.ts";
 import { runUuidCommand } from "./lib/uuid_command.ts";
 
 const interfaces = () => Deno.networkInterfaces();
+const encoder = new TextEncoder();
+const writeStderr = (text: string) => void Deno.stderr.writeSync(encoder.encode(text));
+
+/** The log format once logging is set up: a fatal error is then one more log line. */
+let logFormat: LogFormat | undefined;
+/** The live status, when serving to a terminal with text logs. */
+let statusLine: StatusLine | undefined;
+
+function terminalColumns(): number | undefined {
+  try {
+    return Deno.consoleSize().columns;
+  } catch {
+    return undefined;
+  }
+}
 
 async function run(command: Command): Promise<void> {
   if (command.kind === "help") return void console.log(helpText(denoJson.version));
   if (command.kind === "version") return void console.log(`ptpip-canon-helper ${denoJson.version}`);
   const config = command.config;
-  await setupLogging(config.verbosity, config.logFormat);
+  // A status line between JSON lines would break them; in a file or a pipe it would be noise.
+  if (command.kind === "serve" && config.logFormat === "text" && Deno.stderr.isTerminal()) {
+    statusLine = new StatusLine(writeStderr, terminalColumns);
+  }
+  const status = statusLine;
+  await setupLogging(
+    config.verbosity,
+    config.logFormat,
+    status ? (line) => status.writeLog(line) : undefined,
+  );
+  logFormat = config.logFormat;
   checkLanAddress(config);
   if (command.kind === "interfaces") {
     return void console.log(formatInterfaceTable(interfaces(), config));
+  }
+
+  if (command.kind === "probe") {
+    const { text, ok } = await runProbe({
+      target: command.target,
+      ssdpPort: config.ssdpPort,
+      interfaceNames: config.interfaceNames,
+      timeoutSeconds: command.timeoutSeconds,
+    }, interfaces);
+    console.log(text);
+    if (!ok) throw new HelperError("no responder meets every requirement of a Canon camera.");
+    return;
   }
 
   const uuidOptions = {
@@ -36,6 +77,19 @@ async function run(command: Command): Promise<void> {
     randomUuid: () => crypto.randomUUID(),
   };
   if (command.kind === "uuid") return await runUuidCommand(command, uuidOptions);
+  if (command.kind === "doctor") {
+    const checks = gradeDoctor(
+      await gatherDoctorFacts(config, {
+        os: Deno.build.os,
+        networkInterfaces: interfaces,
+        locateUuid: () => locateUuid(uuidOptions),
+        execPath: Deno.execPath(),
+      }),
+    );
+    console.log(formatChecks(checks));
+    if (hasFailures(checks)) throw new HelperError("doctor found problems: see the fixes above.");
+    return;
+  }
 
   await serve(config, await resolveUuid(uuidOptions), {
     version: denoJson.version,
@@ -44,6 +98,7 @@ async function run(command: Command): Promise<void> {
     now: () => performance.now(),
     random: Math.random,
     stopRequested: stopSignal(),
+    status: status ? (text) => status.show(text) : undefined,
   });
 }
 
@@ -58,8 +113,14 @@ function checkLanAddress(config: ServeConfig): void {
 export async function main(args: readonly string[]): Promise<number> {
   try {
     await run(parseCommandLine(args));
+    statusLine?.clear();
     return EXIT.ok;
   } catch (error) {
+    statusLine?.clear();
+    if (error instanceof HelperError && logFormat === "json") {
+      log.fatal("{error}", { event: "error", error: error.message, exitCode: error.exitCode });
+      return error.exitCode;
+    }
     if (error instanceof HelperError) {
       console.error(`ptpip-canon-helper: ${error.message}`);
       return error.exitCode;

@@ -35,6 +35,16 @@ export interface ServeConfig {
   /** Seconds between interface re-reads; 0 turns re-reading off. */
   rescanSeconds: number;
   limits: RateLimits;
+  /** `--on-camera -- PROGRAM [ARG…]`: run each time a camera becomes ready. */
+  onCamera?: string[];
+  /** `--probe-ptpip`: one TCP connect to a ready camera's PTP/IP port. */
+  probePtpip: boolean;
+}
+
+/** Where `probe` sends its search: a host (unicast), or the multicast group when absent. */
+export interface ProbeTarget {
+  hostname: string;
+  port: number;
 }
 
 /** What the user asked for. */
@@ -42,11 +52,16 @@ export type Command =
   | { kind: "serve"; config: ServeConfig }
   | { kind: "interfaces"; config: ServeConfig }
   | { kind: "uuid"; config: ServeConfig; reset: boolean; force: boolean }
+  | { kind: "doctor"; config: ServeConfig }
+  | { kind: "probe"; config: ServeConfig; target?: ProbeTarget; timeoutSeconds: number }
   | { kind: "help" }
   | { kind: "version" };
 
 /** The subcommands besides the default `serve`. */
-export const SUBCOMMANDS = ["serve", "interfaces", "uuid"] as const;
+export const SUBCOMMANDS = ["serve", "interfaces", "uuid", "doctor", "probe"] as const;
+
+/** How long `probe` listens for answers by default, in seconds. */
+export const DEFAULT_PROBE_TIMEOUT_SECONDS = 3;
 
 const OPTIONS = {
   name: { type: "string", short: "n" },
@@ -70,6 +85,10 @@ const OPTIONS = {
   "global-rate": { type: "string" },
   "source-table": { type: "string" },
   "list-interfaces": { type: "boolean" },
+  "on-camera": { type: "boolean" },
+  exec: { type: "boolean" },
+  "probe-ptpip": { type: "boolean" },
+  timeout: { type: "string" },
   reset: { type: "boolean" },
   force: { type: "boolean" },
   version: { type: "boolean", short: "V" },
@@ -133,10 +152,53 @@ function unknownOptionError(error: Error): UsageError {
       `unknown option ${flag}.${hint ? ` Did you mean ${hint}?` : ""} See --help for every option.`,
     );
   }
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && /^--(on-camera|exec)$/.test(flag)) {
+    return new UsageError(`${flag} takes the program after "--": ${HOOK_EXAMPLE}`);
+  }
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
     return new UsageError(`${error.message.split(".")[0]}. See --help.`);
   }
   return new UsageError(`${error.message} See --help.`);
+}
+
+const HOOK_EXAMPLE = "ptpip-canon-helper --on-camera -- gphoto2 --port ptpip:{ip} --summary";
+
+/**
+ * Splits the positionals at `--` when `--on-camera`/`--exec` is given: the ones before are the
+ * command's (LAN_IP, HOST), the ones after are the program and its arguments, taken verbatim.
+ */
+function splitHookCommand(
+  positionals: string[],
+  tokens: readonly { kind: string; index: number }[],
+  hook: boolean,
+): { rest: string[]; onCamera?: string[] } {
+  if (!hook) return { rest: positionals };
+  const terminator = tokens.find((t) => t.kind === "option-terminator");
+  const before = terminator === undefined
+    ? positionals.length
+    : tokens.filter((t) => t.kind === "positional" && t.index < terminator.index).length;
+  const onCamera = positionals.slice(before);
+  if (onCamera.length === 0 || onCamera[0].trim() === "") {
+    throw new UsageError(
+      `--on-camera needs the program to run after "--", as in: ${HOOK_EXAMPLE}`,
+    );
+  }
+  return { rest: positionals.slice(0, before), onCamera };
+}
+
+/** Parses `probe`'s HOST[:PORT]; the port defaults to the SSDP port. */
+function parseProbeTarget(text: string, defaultPort: number): ProbeTarget {
+  const match = /^([^:]+)(?::(\d+))?$/.exec(text);
+  if (!match || parseIpv4(match[1]) === undefined) {
+    throw new UsageError(
+      `probe HOST must be an IPv4 address with an optional :PORT, such as 192.168.1.20 or ` +
+        `127.0.0.1:1900, not "${text}".`,
+    );
+  }
+  const port = match[2] === undefined
+    ? defaultPort
+    : parseWholeNumber("probe HOST:PORT", match[2], 1, 65535);
+  return { hostname: match[1], port };
 }
 
 const URL_PATH = /^[A-Za-z0-9._~!$&'()*+,;=:@/-]+$/;
@@ -145,22 +207,37 @@ const URL_PATH = /^[A-Za-z0-9._~!$&'()*+,;=:@/-]+$/;
 export function parseCommandLine(args: readonly string[]): Command {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: [...args],
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+    });
   } catch (error) {
+    // `--on-camera gphoto2 --summary` without "--": the program's own flags look like ours.
+    if (args.some((a) => a === "--on-camera" || a === "--exec") && !args.includes("--")) {
+      throw new UsageError(
+        `--on-camera needs the program to run after "--", as in: ${HOOK_EXAMPLE}`,
+      );
+    }
     throw unknownOptionError(error as Error);
   }
-  const { values, positionals } = parsed;
+  const { values, positionals, tokens } = parsed;
   if (values.help) return { kind: "help" };
   if (values.version) return { kind: "version" };
 
-  const rest = [...positionals];
+  const hook = (values["on-camera"] ?? false) || (values.exec ?? false);
+  const { rest, onCamera } = splitHookCommand([...positionals], tokens, hook);
   const named = (SUBCOMMANDS as readonly string[]).includes(rest[0])
     ? rest.shift() as typeof SUBCOMMANDS[number]
     : "serve";
   const kind = values["list-interfaces"] ? "interfaces" : named;
   if (rest.length > 1) {
     throw new UsageError(
-      `expected at most one LAN_IP, got ${rest.map((r) => `"${r}"`).join(" ")}. See --help.`,
+      `expected at most one ${kind === "probe" ? "HOST" : "LAN_IP"}, got ${
+        rest.map((r) => `"${r}"`).join(" ")
+      }. See --help.`,
     );
   }
   if (kind === "uuid" && rest.length > 0) {
@@ -171,11 +248,31 @@ export function parseCommandLine(args: readonly string[]): Command {
       "--reset and --force belong to the uuid command: ptpip-canon-helper uuid --reset --force",
     );
   }
+  if (hook && kind !== "serve") {
+    throw new UsageError(`--on-camera runs with the helper serving, not with "${kind}".`);
+  }
+  if (values["probe-ptpip"] && kind !== "serve") {
+    throw new UsageError(`--probe-ptpip checks cameras while serving, not with "${kind}".`);
+  }
+  if (values.timeout !== undefined && kind !== "probe") {
+    throw new UsageError(
+      "--timeout belongs to the probe command: ptpip-canon-helper probe --timeout 5",
+    );
+  }
   if (values.verbose && values.quiet) {
     throw new UsageError("-v/--verbose and -q/--quiet contradict each other; choose one.");
   }
 
-  const config = serveConfig(values, rest[0]);
+  if (kind === "probe") {
+    const config = serveConfig(values, undefined);
+    return {
+      kind,
+      config,
+      target: rest[0] === undefined ? undefined : parseProbeTarget(rest[0], config.ssdpPort),
+      timeoutSeconds: number(values, "timeout", DEFAULT_PROBE_TIMEOUT_SECONDS, 1, 60),
+    };
+  }
+  const config = { ...serveConfig(values, rest[0]), onCamera };
   if (kind === "uuid") {
     return { kind, config, reset: values.reset ?? false, force: values.force ?? false };
   }
@@ -250,6 +347,7 @@ function serveConfig(values: Values, lanAddress: string | undefined): ServeConfi
       globalRate: number(values, "global-rate", DEFAULT_RATE_LIMITS.globalRate, 0, 10_000_000),
       sourceTable: number(values, "source-table", DEFAULT_RATE_LIMITS.sourceTable, 1, 1_000_000),
     },
+    probePtpip: values["probe-ptpip"] ?? false,
   };
 }
 

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { DEFAULT_PROBE_TIMEOUT_SECONDS } from "./cli.ts";
+import { PTPIP_PORT } from "./camera_text.ts";
 import { DEFAULT_RATE_LIMITS } from "./rate_limit.ts";
 import { DEFAULTS } from "./wire.ts";
 
@@ -23,6 +25,14 @@ Usage:
                                           show the device UUID and its file; --reset
                                           makes a new one (every paired camera must
                                           pair again)
+  ptpip-canon-helper doctor [LAN_IP]      check this computer: interfaces, ports,
+                                          UUID, firewall; prints each fix. Changes
+                                          nothing; exit code 1 if a check fails
+  ptpip-canon-helper probe [HOST[:PORT]]  act as a camera: search (the SSDP group, or
+                                          HOST), fetch each answer's description and
+                                          grade it as a Canon camera would; exit code
+                                          0 if at least one responder passes. Tests
+                                          this helper, a Windows PC, or anything else
 
 LAN_IP   this computer's IPv4 address on the camera's network. Leave it out to serve
          every LAN interface (Wi-Fi, Ethernet; not loopback, Docker, VPN bridges).
@@ -30,6 +40,12 @@ LAN_IP   this computer's IPv4 address on the camera's network. Leave it out to s
 Pairing: start the helper, then on the camera choose Wi-Fi > computer, "add a device",
 and pick this computer's name in the list. The camera remembers the pairing by the
 device UUID, which the helper keeps in a file so it never changes.
+
+When the camera is ready: after fetching the description, the camera announces
+itself over SSDP. The helper listens for that (and asks the camera once), then logs
+"camera <ip> is ready" with the chdkptp and gphoto2 commands to use it. On a
+terminal a status line shows "waiting for a camera…", "camera <ip> pairing…",
+"camera <ip> ready". The helper never connects to the camera's PTP/IP port on its own.
 
 Options:
   -n, --name NAME         name the camera shows (default: this computer's host name;
@@ -49,9 +65,26 @@ Options:
       --mx-delay          spread answers to multicast searches over their MX, as UPnP
                           suggests (off: cameras expect an answer at once)
       --rescan-interval S re-read interfaces every S seconds, 0 = never (default: 5)
+      --on-camera -- PROGRAM [ARG…]
+                          run PROGRAM each time a camera becomes ready; everything
+                          after "--" is the program and its arguments (put LAN_IP
+                          and options before "--"). No shell: the camera's address
+                          and name are in CAMERA_IP and CAMERA_NAME, and {ip} and
+                          {name} in an argument are replaced by them, e.g.
+                            --on-camera -- gphoto2 --port ptpip:{ip} --summary
+                          Its output is logged and its exit code too; one run at a
+                          time per camera; a failure never stops the helper.
+      --exec -- PROGRAM [ARG…]  the same as --on-camera
+      --probe-ptpip       when a camera is ready, open one TCP connection to its
+                          PTP/IP port ${PTPIP_PORT} and close it at once, to log whether it
+                          accepts connections. Off by default: the camera allows a
+                          single PTP/IP client and its stack is fragile
+      --timeout SECONDS   probe: how long to collect answers (default: ${DEFAULT_PROBE_TIMEOUT_SECONDS})
   -v, --verbose           log every datagram and why it was or was not answered
   -q, --quiet             log warnings and errors only
-      --log-format FORMAT text (default) or json (one object per line)
+      --log-format FORMAT text (default) or json: one JSON object per line on stderr
+                          with "@timestamp", "level", "message" and "properties"
+                          (whose "event" names the kind of line, e.g. camera-ready)
   -V, --version           print the version
   -h, --help              print this help
 
@@ -67,6 +100,7 @@ Abuse limits (answers go only to the served subnets; flooders are throttled):
       --source-table N    sources remembered for the per-source limit (default: ${r.sourceTable})
 
 Exit codes: 0 after Ctrl+C or SIGTERM, 1 when the helper cannot run (a port in use,
-a broken UUID file), 2 for a bad command line.
+a broken UUID file) or doctor/probe found a problem, 2 for a bad command line.
+NO_COLOR is respected: the helper writes no colour anywhere.
 `;
 }

@@ -37,7 +37,14 @@ export interface Answer {
 
 /** What to do with a datagram. */
 export type Decision =
-  | { kind: "answer"; answers: Answer[]; searchTarget: string; location: string }
+  | {
+    kind: "answer";
+    answers: Answer[];
+    searchTarget: string;
+    location: string;
+    /** The search's `USER-AGENT`, which may name the camera. */
+    userAgent?: string;
+  }
   | { kind: "ignore"; reason: string; message?: SsdpMessage };
 
 /** Gap between the answers to one `ssdp:all` search, so a slow receiver is not overrun. */
@@ -102,7 +109,13 @@ export class SearchAnswerer {
       bytes: via.answers.get(target)!,
       delayMs: spread + i * ALL_TARGETS_SPACING_MS,
     }));
-    return { kind: "answer", answers, searchTarget: verdict.searchTarget, location: via.location };
+    return {
+      kind: "answer",
+      answers,
+      searchTarget: verdict.searchTarget,
+      location: via.location,
+      userAgent: parsed.headers.get("user-agent"),
+    };
   }
 
   #addressFor(source: number): AddressAnswers | undefined {

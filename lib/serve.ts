@@ -7,6 +7,7 @@
  */
 
 import { Announcer } from "./announcer.ts";
+import { CameraWatch } from "./camera_watch.ts";
 import type { ServeConfig } from "./cli.ts";
 import { nameFromHostname, renderDescription } from "./description.ts";
 import { DescriptionServer } from "./description_server.ts";
@@ -36,6 +37,8 @@ export interface ServeEnvironment {
   random: () => number;
   /** Resolves when the user asks to stop (Ctrl+C, SIGTERM). */
   stopRequested: Promise<string>;
+  /** Shows the live one-line status; only given on a terminal. */
+  status?: (text: string) => void;
 }
 
 /** How long a client has to send its request head to the description server. */
@@ -77,18 +80,30 @@ export async function serve(
   const answerer = new SearchAnswerer({ ...config, targets, limiter, random: env.random });
   const conn = openSsdpSocket(config.ssdpPort);
   const memberships = new Memberships(conn);
+  const cameras = new CameraWatch({
+    ownUuid: uuid.uuid,
+    now: env.now,
+    ssdpPort: config.ssdpPort,
+    onCamera: config.onCamera,
+    probePtpip: config.probePtpip,
+    send: (bytes, to) => conn.send(bytes, to),
+    status: env.status,
+  });
   const server = new DescriptionServer({
     port: config.descPort,
     path: config.descPath,
     body,
     headerTimeoutMs: HEADER_TIMEOUT_MS,
     maxConnections: MAX_CONNECTIONS,
-    onRequest: (r) =>
+    onRequest: (r) => {
       log.info("HTTP {method} /{path} from {remote}: {status}", {
         event: "http",
         ...r,
         path: r.path.replace(/^\//, ""),
-      }),
+      });
+      // Only the description is ever answered 200: a GET of it is a camera pairing or reconnecting.
+      if (r.status === 200 && r.method === "GET") cameras.tracker.fetched(r.remote);
+    },
     onOverload: (remote) =>
       log.warn("description connection from {remote} closed: too many open", { remote }),
   });
@@ -207,13 +222,16 @@ export async function serve(
         from: `${from.hostname}:${from.port}`,
         verdict: d.kind === "answer" ? `answered (${d.answers.length})` : `ignored: ${d.reason}`,
       }),
-    onAnswered: (d, from) =>
+    onAnswered: (d, from) => {
       log.info("M-SEARCH from {from} for {st}: answered with {location}", {
         event: "search",
         from: `${from.hostname}:${from.port}`,
         st: d.searchTarget,
         location: d.location,
-      }),
+      });
+      cameras.tracker.searched(from.hostname, d.userAgent);
+    },
+    onOtherMessage: (message, from) => cameras.tracker.heard(message, from.hostname),
     onReceiveError: (error) =>
       log.debug("receive error (ignored): {error}", { error: String(error) }),
     onSendError: (error, to) => {
@@ -227,9 +245,11 @@ export async function serve(
   }, config.verbosity === "verbose");
 
   log.info("ready: waiting for a camera (Ctrl+C to stop)", { event: "ready" });
+  cameras.start();
   const signal = await env.stopRequested;
   clearInterval(rescanTimer);
   clearInterval(summaryTimer);
+  await cameras.stop();
   await scanning;
   await announcer?.stop();
   server.close();

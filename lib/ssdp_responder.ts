@@ -6,6 +6,7 @@
  */
 
 import type { Decision, SearchAnswerer } from "./search_answerer.ts";
+import type { SsdpMessage } from "./ssdp_message.ts";
 
 /** What the loop reports; the caller turns these into log lines and camera tracking. */
 export interface ResponderEvents {
@@ -13,6 +14,8 @@ export interface ResponderEvents {
   onDecision?(decision: Decision, from: Deno.NetAddr): void;
   /** A search that is being answered. */
   onAnswered(decision: Decision & { kind: "answer" }, from: Deno.NetAddr): void;
+  /** A message that is not a search (a NOTIFY, an answer to our own search): camera presence. */
+  onOtherMessage?(message: SsdpMessage, from: Deno.NetAddr): void;
   /** A receive that failed but left the socket usable. */
   onReceiveError(error: unknown): void;
   /** A send that failed (the network may have changed). */
@@ -46,7 +49,13 @@ export async function runResponder(
     }
     const decision = answerer.decide(datagram, from.hostname);
     if (verbose) events.onDecision?.(decision, from);
-    if (decision.kind !== "answer") continue;
+    if (decision.kind !== "answer") {
+      const message = decision.message;
+      if (message !== undefined && message.method !== "M-SEARCH") {
+        events.onOtherMessage?.(message, from);
+      }
+      continue;
+    }
     events.onAnswered(decision, from);
     for (const answer of decision.answers) {
       if (answer.delayMs <= 0) send(conn, answer.bytes, from, events);

@@ -4,7 +4,8 @@
  * @module
  */
 
-import { UsageError } from "./errors.ts";
+import { dirname } from "node:path";
+import { HelperError, UsageError } from "./errors.ts";
 import { describeUuidSource, resolveUuid, type UuidOptions } from "./uuid_store.ts";
 
 /** Shows or resets the UUID. Output goes to stdout; the reset warning to stderr. */
@@ -32,8 +33,18 @@ export async function runUuidCommand(
   }
   const uuid = options.randomUuid();
   const temp = `${path}.${uuid}.tmp`;
-  await Deno.writeTextFile(temp, uuid);
-  await Deno.rename(temp, path);
+  try {
+    // A reset may come before the first start, when the folder does not exist yet.
+    await Deno.mkdir(dirname(path), { recursive: true });
+    await Deno.writeTextFile(temp, uuid);
+    await Deno.rename(temp, path);
+  } catch (error) {
+    await Deno.remove(temp).catch(() => {});
+    throw new HelperError(
+      `cannot write the UUID file ${path}: ${error instanceof Error ? error.message : error}. ` +
+        "The old UUID, if any, is unchanged.",
+    );
+  }
   console.log(uuid);
   console.error(
     `new UUID saved in ${path}. Every camera paired before must pair again ` +

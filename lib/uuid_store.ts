@@ -130,49 +130,55 @@ async function createUuidFile(path: string, uuid: string): Promise<string> {
   return stored;
 }
 
-/** Finds (or makes, once) the UUID, following the resolution order above. */
-export async function resolveUuid(options: UuidOptions): Promise<ResolvedUuid> {
+/** Where the UUID is, or, when there is none yet, the file that would be created for it. */
+export type UuidLocation = ResolvedUuid | { uuid?: undefined; createIn: string };
+
+/**
+ * Finds the UUID following the resolution order above without writing anything (for `doctor`).
+ * Throws {@linkcode HelperError} for a file that does not hold a UUID, or when no place is known.
+ */
+export async function locateUuid(options: Omit<UuidOptions, "randomUuid">): Promise<UuidLocation> {
   if (options.uuid !== undefined) return { uuid: options.uuid, source: { kind: "flag" } };
-
-  if (options.uuidFile !== undefined) {
-    return await fromFileOrNew(options.uuidFile, options.randomUuid);
-  }
-
+  if (options.uuidFile !== undefined) return await inFile(options.uuidFile);
   const legacyPath = join(options.cwd, LEGACY_UUID_FILE);
   const legacy = await readUuidFile(legacyPath);
-  if (legacy !== undefined) {
-    const userFile = options.userFile;
-    if (userFile === undefined || await readUuidFile(userFile) !== undefined) {
-      return { uuid: legacy, source: { kind: "legacy", path: legacyPath } };
-    }
-    const stored = await createUuidFile(userFile, legacy);
-    return {
-      uuid: legacy,
-      source: {
-        kind: "legacy",
-        path: legacyPath,
-        copiedTo: stored === legacy ? userFile : undefined,
-      },
-    };
-  }
-
+  if (legacy !== undefined) return { uuid: legacy, source: { kind: "legacy", path: legacyPath } };
   if (options.userFile === undefined) {
     throw new HelperError(
       "cannot tell where to keep the UUID: HOME (or APPDATA on Windows) is not set. " +
         "Give a file with --uuid-file PATH.",
     );
   }
-  return await fromFileOrNew(options.userFile, options.randomUuid);
+  return await inFile(options.userFile);
 }
 
-async function fromFileOrNew(path: string, randomUuid: () => string): Promise<ResolvedUuid> {
+async function inFile(path: string): Promise<UuidLocation> {
   const existing = await readUuidFile(path);
-  if (existing !== undefined) {
-    return { uuid: existing, source: { kind: "file", path, created: false } };
+  return existing === undefined
+    ? { createIn: path }
+    : { uuid: existing, source: { kind: "file", path, created: false } };
+}
+
+/** Finds (or makes, once) the UUID, following the resolution order above. */
+export async function resolveUuid(options: UuidOptions): Promise<ResolvedUuid> {
+  const found = await locateUuid(options);
+  if (found.uuid === undefined) {
+    const fresh = options.randomUuid();
+    const stored = await createUuidFile(found.createIn, fresh);
+    return {
+      uuid: stored,
+      source: { kind: "file", path: found.createIn, created: stored === fresh },
+    };
   }
-  const fresh = randomUuid();
-  const stored = await createUuidFile(path, fresh);
-  return { uuid: stored, source: { kind: "file", path, created: stored === fresh } };
+  const userFile = options.userFile;
+  if (found.source.kind !== "legacy" || userFile === undefined) return found;
+  if (await readUuidFile(userFile) !== undefined) return found;
+  // The legacy file is copied to the per-user file once, so the UUID survives leaving that directory.
+  const stored = await createUuidFile(userFile, found.uuid);
+  return {
+    uuid: found.uuid,
+    source: { ...found.source, copiedTo: stored === found.uuid ? userFile : undefined },
+  };
 }
 
 /** Describes where the UUID came from, for the start-up line. */

@@ -13,7 +13,10 @@ export const UNSTABLE_FLAGS = ["--unstable-net"] as const;
  * - net: the SSDP socket and the description server;
  * - sys: the host name (default friendly name) and the interface list (LAN address checks);
  * - env: where the per-user UUID file lives, and NO_COLOR;
- * - read/write: the UUID file, whose path the user may choose with `--uuid-file`.
+ * - read/write: the UUID file, whose path the user may choose with `--uuid-file`; `doctor` also reads
+ *   /proc to name the program holding a port;
+ * - run: the user's `--on-camera` program (any program, so the flag cannot be narrowed), and the
+ *   macOS firewall query of `doctor`.
  */
 export const PERMISSION_FLAGS = [
   "--allow-net",
@@ -21,6 +24,7 @@ export const PERMISSION_FLAGS = [
   "--allow-env=HOME,XDG_CONFIG_HOME,APPDATA,NO_COLOR",
   "--allow-read",
   "--allow-write",
+  "--allow-run",
 ] as const;
 
 /** Everything `deno run` or `deno compile` needs before the entry point. */

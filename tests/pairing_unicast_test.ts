@@ -206,6 +206,15 @@ Deno.test("--help teaches every flag and --version prints the version", async ()
       "--any-source",
       "--source-rate",
       "--global-rate",
+      "--on-camera",
+      "--exec",
+      "--probe-ptpip",
+      "--timeout",
+      "--log-format",
+      "CAMERA_IP",
+      "CAMERA_NAME",
+      "doctor",
+      "probe",
     ]
   ) {
     assert(help.stdout.includes(flag), `--help mentions ${flag}`);

@@ -10,15 +10,14 @@
  * @module
  */
 
-import { SaxesParser } from "saxes";
+import { readDescription } from "../../lib/description_reader.ts";
+import { fetchRaw } from "../../lib/http_fetch.ts";
+import { CAMERA_SEARCH } from "../../lib/ssdp_search_request.ts";
+import { withTimeout } from "../../lib/timeout.ts";
 
-/** The M-SEARCH a camera sends (its exact MX is unknown; 3 is typical of UPnP stacks). */
-export const CAMERA_SEARCH = "M-SEARCH * HTTP/1.1\r\n" +
-  "HOST: 239.255.255.250:1900\r\n" +
-  'MAN: "ssdp:discover"\r\n' +
-  "MX: 3\r\n" +
-  "ST: upnp:rootdevice\r\n" +
-  "\r\n";
+// The transport (raw HTTP, XML reading, the camera's search) is shared with `probe`; the checks below
+// stay the simulator's own, so they still catch the helper drifting.
+export { CAMERA_SEARCH, fetchRaw, readDescription };
 
 const SEARCH_ANSWER = new RegExp(
   "^HTTP/1\\.1 200 OK\\r\\n" +
@@ -60,14 +59,6 @@ export interface PairingOptions {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** Sends one M-SEARCH and returns the first answer's text (or throws on timeout). */
 export async function searchOnce(
   options: PairingOptions,
@@ -84,78 +75,6 @@ export async function searchOnce(
   } finally {
     socket.close();
   }
-}
-
-/** Fetches `url` over a raw TCP connection and reads until the server closes it. */
-export async function fetchRaw(
-  url: string,
-  method = "GET",
-  timeoutMs = 3000,
-): Promise<{ head: string; body: Uint8Array }> {
-  const { hostname, port, pathname } = new URL(url);
-  const conn = await Deno.connect({ hostname, port: Number(port || 80) });
-  try {
-    // What an embedded HTTP/1.1 client sends: no Connection header, so closing is the server's promise.
-    await conn.write(
-      encoder.encode(`${method} ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n\r\n`),
-    );
-    const chunks: Uint8Array[] = [];
-    const readAll = async () => {
-      const buffer = new Uint8Array(4096);
-      for (;;) {
-        const n = await conn.read(buffer);
-        if (n === null) return;
-        chunks.push(buffer.slice(0, n));
-      }
-    };
-    await withTimeout(readAll(), timeoutMs, "close of the HTTP connection");
-    const all = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
-    let offset = 0;
-    for (const c of chunks) {
-      all.set(c, offset);
-      offset += c.length;
-    }
-    const text = decoder.decode(all);
-    const end = text.indexOf("\r\n\r\n");
-    if (end < 0) throw new Error(`no complete HTTP head in ${JSON.stringify(text.slice(0, 200))}`);
-    const headBytes = encoder.encode(text.slice(0, end + 4)).length;
-    return { head: text.slice(0, end), body: all.slice(headBytes) };
-  } finally {
-    try {
-      conn.close();
-    } catch {
-      // closed by the timeout path already
-    }
-  }
-}
-
-/** Reads the description's elements that matter, with a strict XML parser. */
-export function readDescription(
-  xml: string,
-): { root?: string; namespace?: string; fields: Map<string, string> } {
-  const parser = new SaxesParser({ xmlns: true });
-  const fields = new Map<string, string>();
-  const stack: string[] = [];
-  let root: string | undefined;
-  let namespace: string | undefined;
-  let text = "";
-  parser.on("opentag", (tag) => {
-    if (stack.length === 0) {
-      root = tag.local;
-      namespace = tag.uri;
-    }
-    stack.push(tag.local);
-    text = "";
-  });
-  parser.on("text", (t) => (text += t));
-  parser.on("closetag", () => {
-    const path = stack.join("/");
-    if (!fields.has(path)) fields.set(path, text);
-    stack.pop();
-    text = "";
-  });
-  parser.write(xml).close();
-  return { root, namespace, fields };
 }
 
 /** Runs a whole pairing exchange against a helper and checks it as a camera would. */
@@ -249,13 +168,16 @@ function parseTarget(args: string[]): Deno.NetAddr {
     return { transport: "udp", hostname, port: Number(port) };
   }
   if (mode === "--multicast") {
-    return { transport: "udp", hostname: "239.255.255.250", port: Number(value ?? 1900) };
+    const port = value === undefined || value.startsWith("--") ? 1900 : Number(value);
+    return { transport: "udp", hostname: "239.255.255.250", port };
   }
-  throw new Error("usage: camera_sim.ts --unicast HOST:PORT | --multicast [PORT]");
+  throw new Error("usage: camera_sim.ts --unicast HOST:PORT | --multicast [PORT] [--timeout MS]");
 }
 
 if (import.meta.main) {
-  const report = await pairOnce({ to: parseTarget(Deno.args), timeoutMs: 5000 });
+  const timeoutAt = Deno.args.indexOf("--timeout");
+  const timeoutMs = timeoutAt >= 0 ? Number(Deno.args[timeoutAt + 1]) : 5000;
+  const report = await pairOnce({ to: parseTarget(Deno.args), timeoutMs });
   for (const c of report.checks) {
     console.log(`${c.ok ? "✓" : "✗"} ${c.name}${c.ok || !c.detail ? "" : `: ${c.detail}`}`);
   }

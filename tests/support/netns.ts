@@ -76,6 +76,17 @@ export class Netns {
     return asRoot(["ip", "-n", this.name, ...args]);
   }
 
+  /** Runs many `ip` commands in one process (`ip -batch`), e.g. to add hundreds of addresses fast. */
+  async ipBatch(commands: readonly string[]): Promise<void> {
+    const file = await Deno.makeTempFile({ prefix: "pch-ip-batch-" });
+    try {
+      await Deno.writeTextFile(file, commands.join("\n") + "\n");
+      await asRoot(["ip", "-n", this.name, "-batch", file]);
+    } finally {
+      await Deno.remove(file);
+    }
+  }
+
   /** The argv that runs `argv` inside this namespace; for callers that spawn it themselves. */
   wrap(argv: string[]): string[] {
     return [...(sudoPrefix ?? []), "ip", "netns", "exec", this.name, ...argv];
@@ -100,11 +111,10 @@ export class Netns {
   }
 }
 
-let labCounter = 0;
-
 /**
- * A set of namespaces and links, all removed by `await using`. Names carry the process id and a counter
- * so parallel tests and concurrent runs never collide.
+ * A set of namespaces and links, all removed by `await using`. Names carry the process id and a random
+ * tag so concurrent runs never collide, nor do test files under `deno test --parallel`, which share one
+ * process id but each count from zero in their own worker.
  */
 export class NetnsLab implements AsyncDisposable {
   readonly #namespaces: Netns[] = [];
@@ -119,7 +129,7 @@ export class NetnsLab implements AsyncDisposable {
   static async create(): Promise<NetnsLab> {
     const support = await namespaceSupport();
     if (!support.available) throw new Error(`cannot build namespaces: ${support.reason}`);
-    return new NetnsLab(`${Deno.pid}-${labCounter++}`);
+    return new NetnsLab(`${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`);
   }
 
   /** Makes a namespace with loopback up and multicast on loopback. */
