@@ -1,0 +1,845 @@
+/**
+ * The system benchmark (`deno task bench`): the helper and its peers, each a real process on the
+ * "computer" side of a veth pair in private network namespaces, loaded by a C generator on the
+ * "camera" side. Prints the tables and writes `bench/results.json`. See bench/README.md.
+ *
+ *     deno run --allow-all bench/run.ts [--runs N] [--quick] [--only ID,ID] [--no-micro] [--strict]
+ *
+ * Nothing here touches the machine's default network namespace: every process that sends or
+ * receives a packet is started inside the lab's namespaces (`tests/support/netns.ts`).
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { RUNTIME_FLAGS } from "../scripts/permissions.ts";
+import { namespaceSupport, type Netns, NetnsLab } from "../tests/support/netns.ts";
+import {
+  type ClosedResult,
+  evaluateTargets,
+  formatRate,
+  formatTable,
+  type HttpResult,
+  latencySummary,
+  type MemoryResult,
+  type Mix,
+  type OpenResult,
+  reportSections,
+  SUBJECT_LABELS,
+  type SubjectId,
+  type SubjectRun,
+  type TargetCheck,
+  targetTable,
+} from "./stats.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const BENCH = join(ROOT, "bench");
+const CACHE = join(BENCH, ".cache");
+const PC_IP = "10.77.0.1";
+const CAM_IP = "10.77.0.2";
+const DESC_PATH = "ptpip-canon-desc-helper.xml";
+/** A fixed UUID, so the helper never creates or reads the user's UUID file. */
+const BENCH_UUID = "00000000-0000-4000-8000-000000000000";
+
+/** How much is measured; the defaults fit `deno task bench` in under five minutes on 2 cores. */
+interface Config {
+  runs: number;
+  subjects: SubjectId[];
+  closedLevels: number[];
+  closedMs: number;
+  warmupMs: number;
+  openRates: number[];
+  openMs: number;
+  drainMs: number;
+  httpConns: number[];
+  httpMs: number;
+  floodWarmup: number;
+  floodCount: number;
+  micro: boolean;
+  strict: boolean;
+  out: string;
+  /** Extra V8 flags for the helper only (`--ours-v8-flags=...`), to try settings before proposing them. */
+  oursV8Flags?: string;
+  /** Re-print the report of an earlier results.json instead of measuring. */
+  from?: string;
+}
+
+function parseArgs(argv: string[]): Config {
+  // `--name=value` is split into `--name value` (at the first `=` only: V8 flags hold `=` too).
+  const args = argv.flatMap((a) => {
+    const m = /^(--[a-z0-9-]+)=(.*)$/s.exec(a);
+    return m ? [m[1], m[2]] : [a];
+  });
+  const config: Config = {
+    runs: 3,
+    subjects: ["c-ceiling", "deno-bare", "node-ssdp", "ours", "ours-info"],
+    closedLevels: [1, 8, 16, 64],
+    closedMs: 600,
+    warmupMs: 150,
+    openRates: [1000, 5000, 20000, 40000, 50000],
+    openMs: 700,
+    drainMs: 150,
+    httpConns: [1, 16, 128],
+    httpMs: 600,
+    floodWarmup: 100_000,
+    floodCount: 1_000_000,
+    micro: true,
+    strict: false,
+    out: join(BENCH, "results.json"),
+  };
+  for (let i = 0; i < args.length; i++) {
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined) throw new Error(`${args[i - 1]} needs a value`);
+      return v;
+    };
+    switch (args[i]) {
+      case "--":
+        // `deno task bench -- --quick` passes the separator through; it means nothing here.
+        break;
+      case "--runs":
+        // 0 runs still does the memory test: a quick way to try V8 flags on memory alone.
+        config.runs = Math.max(0, Number(value()));
+        break;
+      case "--flood-count":
+        config.floodCount = Number(value());
+        break;
+      case "--quick":
+        // One short pass: to check the bench itself, not to quote.
+        Object.assign(config, {
+          runs: 1,
+          closedMs: 300,
+          openMs: 300,
+          httpMs: 300,
+          floodCount: 200_000,
+        });
+        break;
+      case "--open-ms":
+        config.openMs = Number(value());
+        break;
+      case "--only":
+        config.subjects = value().split(",") as SubjectId[];
+        for (const s of config.subjects) {
+          if (!(s in SUBJECT_LABELS)) throw new Error(`unknown subject ${s}`);
+        }
+        break;
+      case "--no-micro":
+        config.micro = false;
+        break;
+      case "--strict":
+        config.strict = true;
+        break;
+      case "--out":
+        config.out = value();
+        break;
+      case "--ours-v8-flags":
+        config.oursV8Flags = value();
+        break;
+      case "--from":
+        config.from = value();
+        break;
+      default:
+        throw new Error(`unknown argument ${args[i]} (see bench/README.md)`);
+    }
+  }
+  return config;
+}
+
+const decoder = new TextDecoder();
+
+function progress(message: string): void {
+  console.error(`bench: ${message}`);
+}
+
+/** Runs a command in the default namespace (build steps only: nothing here uses the network). */
+async function host(cmd: string, args: string[], cwd = ROOT): Promise<string> {
+  const out = await new Deno.Command(cmd, { args, cwd, stdout: "piped", stderr: "piped" }).output();
+  if (!out.success) {
+    throw new Error(`${cmd} ${args.join(" ")} failed:\n${decoder.decode(out.stderr)}`);
+  }
+  return decoder.decode(out.stdout);
+}
+
+/** Compiles the C programs into `dir`; build outputs never land in the repository. */
+async function compile(dir: string): Promise<{ loadgen: string; ceiling: string }> {
+  const loadgen = join(dir, "loadgen");
+  const ceiling = join(dir, "ceiling");
+  await host("gcc", ["-O2", "-Wall", "-pthread", "-o", loadgen, join(BENCH, "loadgen.c")]);
+  await host("gcc", ["-O2", "-Wall", "-o", ceiling, join(BENCH, "ceiling.c")]);
+  return { loadgen, ceiling };
+}
+
+/** Installs node-ssdp@4 once into bench/.cache (gitignored) with npm; returns its folder. */
+async function installNodeSsdp(): Promise<string> {
+  const dir = join(CACHE, "node-ssdp");
+  try {
+    const pkg = JSON.parse(
+      await Deno.readTextFile(join(dir, "node_modules", "node-ssdp", "package.json")),
+    );
+    if (String(pkg.version).startsWith("4.")) return dir;
+  } catch {
+    // not installed yet
+  }
+  progress("installing node-ssdp@4 into bench/.cache (once)");
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(
+    join(dir, "package.json"),
+    JSON.stringify({ private: true, description: "bench peer, installed by bench/run.ts" }),
+  );
+  await host(
+    "npm",
+    ["install", "--no-audit", "--no-fund", "--no-package-lock", "node-ssdp@4"],
+    dir,
+  );
+  return dir;
+}
+
+async function machineInfo(): Promise<Record<string, unknown>> {
+  const cpuinfo = await Deno.readTextFile("/proc/cpuinfo").catch(() => "");
+  const cpu = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? "unknown";
+  const cores = (cpuinfo.match(/^processor\s*:/gm) ?? []).length || navigator.hardwareConcurrency;
+  const version = (cmd: string, args: string[]) =>
+    host(cmd, args).then((s) => s.trim().split("\n")[0]).catch(() => "not found");
+  return {
+    cpu,
+    cores,
+    kernel: Deno.osRelease(),
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+    node: await version("node", ["--version"]),
+    gcc: await version("gcc", ["-dumpfullversion"]),
+    date: new Date().toISOString(),
+  };
+}
+
+/** Whether the helper's entry point exists; the bench still runs its peers when it does not. */
+async function oursPresent(): Promise<boolean> {
+  try {
+    await Deno.stat(join(ROOT, "main.ts"));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ---- processes in the lab ----
+
+interface Lab {
+  pc: Netns;
+  cam: Netns;
+  loadgen: string;
+  ceiling: string;
+  nodeSsdpDir: string;
+  tmp: string;
+  oursV8Flags?: string;
+}
+
+let portCounter = 0;
+
+/** Fresh ports for every start, so no process ever meets a socket its predecessor left behind. */
+function nextPorts(): { udp: number; desc: number } {
+  portCounter++;
+  return { udp: 20000 + portCounter, desc: 30000 + portCounter };
+}
+
+/** The command line of each subject, run inside the "computer" namespace. */
+function subjectArgv(lab: Lab, subject: SubjectId, ports: { udp: number; desc: number }): string[] {
+  const location = `http://${PC_IP}:${ports.desc}/${DESC_PATH}`;
+  switch (subject) {
+    case "c-ceiling":
+      return [lab.ceiling, String(ports.udp), location];
+    case "deno-bare":
+      return [
+        Deno.execPath(),
+        "run",
+        "--unstable-net",
+        "--allow-net",
+        join(BENCH, "bare_responder.ts"),
+        String(ports.udp),
+        location,
+      ];
+    case "node-ssdp":
+      return [
+        "node",
+        join(BENCH, "node_ssdp_peer.mjs"),
+        String(ports.udp),
+        location,
+        lab.nodeSsdpDir,
+      ];
+    case "ours":
+    case "ours-info":
+      return [
+        Deno.execPath(),
+        "run",
+        ...RUNTIME_FLAGS,
+        ...(lab.oursV8Flags ? [`--v8-flags=${lab.oursV8Flags}`] : []),
+        "--config",
+        join(ROOT, "deno.json"),
+        join(ROOT, "main.ts"),
+        "--uuid",
+        BENCH_UUID,
+        "--port",
+        String(ports.udp),
+        "--desc-port",
+        String(ports.desc),
+        "--source-rate",
+        "0",
+        "--global-rate",
+        "0",
+        ...(subject === "ours" ? ["-q"] : []),
+        PC_IP,
+      ];
+  }
+}
+
+/** The process name (`/proc/PID/comm`) of each subject's program. */
+const COMM: Record<SubjectId, string> = {
+  "c-ceiling": "ceiling",
+  "deno-bare": "deno",
+  "node-ssdp": "node",
+  "ours": "deno",
+  "ours-info": "deno",
+};
+
+async function readProc(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The program's own pid under `root` (the process the generator forked): `ip netns exec` and any
+ * wrapper may sit between them, so this walks down the process tree to the first `comm` match.
+ */
+async function findProgramPid(root: number, comm: string): Promise<number> {
+  const queue = [root];
+  for (let seen = 0; queue.length && seen < 64; seen++) {
+    const pid = queue.shift()!;
+    if ((await readProc(`/proc/${pid}/comm`))?.trim() === comm) return pid;
+    const children = await readProc(`/proc/${pid}/task/${pid}/children`);
+    queue.push(...(children ?? "").trim().split(/\s+/).filter(Boolean).map(Number));
+  }
+  throw new Error(`no process named ${comm} under pid ${root}`);
+}
+
+/** VmRSS and VmHWM of a process, KiB. */
+async function memoryOf(pid: number): Promise<{ rss: number; hwm: number }> {
+  const status = await readProc(`/proc/${pid}/status`) ?? "";
+  const field = (name: string) =>
+    Number(new RegExp(`^${name}:\\s*(\\d+) kB`, "m").exec(status)?.[1]);
+  return { rss: field("VmRSS"), hwm: field("VmHWM") };
+}
+
+/**
+ * The UDP counters of the namespace a process lives in (`/proc/PID/net/snmp` shows that process's
+ * namespace): `RcvbufErrors` counts datagrams dropped because a socket's receive buffer was full, which
+ * tells a responder too slow to keep up from a loss anywhere else.
+ */
+async function udpCounters(pid: number): Promise<Record<string, number>> {
+  const text = await readProc(`/proc/${pid}/net/snmp`) ?? "";
+  const [names, values] = text.split("\n").filter((l) => l.startsWith("Udp:")).map((l) =>
+    l.split(/\s+/).slice(1)
+  );
+  return Object.fromEntries((names ?? []).map((n, i) => [n, Number(values?.[i])]));
+}
+
+/** Rejects after `ms`: every wait on a process in this bench is bounded. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function readFirstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
+  const reader = stream.getReader();
+  let text = "";
+  try {
+    while (!text.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return text.split("\n")[0];
+}
+
+async function logTail(path: string): Promise<string> {
+  const text = await readProc(path) ?? "";
+  return text.split("\n").slice(-15).join("\n");
+}
+
+async function countLines(path: string): Promise<number> {
+  const text = await readProc(path) ?? "";
+  return text === "" ? 0 : text.split("\n").filter((l) => l !== "").length;
+}
+
+/** A subject started under the generator's start-up probe. */
+interface Instance {
+  subject: SubjectId;
+  pid: number;
+  ports: { udp: number; desc: number };
+  firstAnswerUs: number;
+  firstDescriptionUs?: number;
+  log: string;
+  stop(): Promise<void>;
+}
+
+const servesDescription = (s: SubjectId) => s === "ours" || s === "ours-info";
+
+/**
+ * Starts a subject: the generator (camera side) forks the program into the computer namespace,
+ * probes with an M-SEARCH every 2 ms (and a GET, for the helper) for up to 5 s, and reports the
+ * times from the fork. The generator stays the program's parent; stopping it stops the program.
+ */
+async function startSubject(lab: Lab, subject: SubjectId, tag: string): Promise<Instance> {
+  const ports = nextPorts();
+  const log = join(lab.tmp, `${subject}-${tag}.log`);
+  const probeArgs = [
+    lab.loadgen,
+    "startup",
+    "--udp",
+    `${PC_IP}:${ports.udp}`,
+    ...(servesDescription(subject)
+      ? ["--http", `${PC_IP}:${ports.desc}`, "--path", `/${DESC_PATH}`]
+      : []),
+    "--interval-ms",
+    "2",
+    "--timeout-ms",
+    "5000",
+    "--log",
+    log,
+    "--",
+    ...lab.pc.wrap(subjectArgv(lab, subject, ports)),
+  ];
+  const probe = lab.cam.spawn(probeArgs, {
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "inherit",
+    // The helper keeps its UUID under XDG_CONFIG_HOME; the bench passes --uuid, and this keeps the
+    // user's folder out of reach all the same.
+    env: { XDG_CONFIG_HOME: join(lab.tmp, "config"), NO_COLOR: "1" },
+  });
+  let stopped = false;
+  const stopProbe = async (pid?: number) => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      probe.kill("SIGTERM");
+    } catch {
+      // already gone
+    }
+    try {
+      await within(probe.status, 3000, `${subject} stop`);
+    } catch {
+      if (pid) {
+        try {
+          Deno.kill(pid, "SIGKILL");
+        } catch { /* gone */ }
+      }
+      probe.kill("SIGKILL");
+      await probe.status;
+    }
+    await probe.stdout.cancel().catch(() => {});
+  };
+  try {
+    const line = await within(readFirstLine(probe.stdout), 10_000, `${subject} start`);
+    const result = JSON.parse(line || "{}");
+    if (!result.ok) {
+      throw new Error(
+        `${
+          SUBJECT_LABELS[subject]
+        } did not answer within 5 s of its start (${line}); its log:\n${await logTail(
+          log,
+        )}`,
+      );
+    }
+    const pid = await findProgramPid(result.pid, COMM[subject]);
+    return {
+      subject,
+      pid,
+      ports,
+      firstAnswerUs: result.first_answer_us,
+      firstDescriptionUs: result.first_description_us >= 0
+        ? result.first_description_us
+        : undefined,
+      log,
+      stop: () => stopProbe(pid),
+    };
+  } catch (error) {
+    await stopProbe();
+    throw error;
+  }
+}
+
+/** Runs the generator in the camera namespace and returns its JSON report. */
+async function loadgen(lab: Lab, args: string[]): Promise<Record<string, number>> {
+  const out = await lab.cam.output([lab.loadgen, ...args]);
+  if (!out.success) {
+    throw new Error(`loadgen ${args.join(" ")} failed: ${decoder.decode(out.stderr)}`);
+  }
+  return JSON.parse(decoder.decode(out.stdout));
+}
+
+async function closedLoop(
+  lab: Lab,
+  config: Config,
+  inst: Instance,
+  clients: number,
+): Promise<ClosedResult> {
+  const samples = join(lab.tmp, "closed.bin");
+  const r = await loadgen(lab, [
+    "closed",
+    "--target",
+    `${PC_IP}:${inst.ports.udp}`,
+    "--clients",
+    String(clients),
+    "--duration-ms",
+    String(config.closedMs),
+    "--warmup-ms",
+    String(config.warmupMs),
+    "--timeout-ms",
+    "200",
+    "--samples",
+    samples,
+  ]);
+  const bytes = await Deno.readFile(samples);
+  const ns = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  return { clients, rate: r.rate, timeouts: r.timeouts, ...latencySummary(ns) };
+}
+
+async function openLoop(
+  lab: Lab,
+  config: Config,
+  inst: Instance,
+  offered: number,
+  mix: Mix,
+): Promise<OpenResult> {
+  const before = await udpCounters(inst.pid);
+  const r = await loadgen(lab, [
+    "open",
+    "--target",
+    `${PC_IP}:${inst.ports.udp}`,
+    "--rate",
+    String(offered),
+    "--duration-ms",
+    String(config.openMs),
+    // 1 in 20 qualifying: 5% searches the helper must answer among 95% chatter.
+    "--qualifying-every",
+    mix === "chatter" ? "20" : "1",
+    "--drain-ms",
+    String(config.drainMs),
+  ]);
+  return {
+    offered,
+    mix,
+    achievedRate: r.achieved_rate,
+    qualifyingSent: r.q_sent,
+    qualifyingAnswered: r.q_answers,
+    chatterSent: r.c_sent,
+    chatterAnswered: r.c_answers,
+    responderDrops: (await udpCounters(inst.pid)).RcvbufErrors - before.RcvbufErrors,
+  };
+}
+
+async function httpLoad(
+  lab: Lab,
+  config: Config,
+  inst: Instance,
+  conns: number,
+): Promise<HttpResult> {
+  const samples = join(lab.tmp, "http.bin");
+  const r = await loadgen(lab, [
+    "http",
+    "--target",
+    `${PC_IP}:${inst.ports.desc}`,
+    "--path",
+    `/${DESC_PATH}`,
+    "--conns",
+    String(conns),
+    "--duration-ms",
+    String(config.httpMs),
+    "--warmup-ms",
+    String(config.warmupMs),
+    "--timeout-ms",
+    "2000",
+    "--samples",
+    samples,
+  ]);
+  const bytes = await Deno.readFile(samples);
+  const ns = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  return { conns, rate: r.rate, errors: r.errors, timeouts: r.timeouts, ...latencySummary(ns) };
+}
+
+/** One subject, one run: start, every load, stop. */
+async function measure(
+  lab: Lab,
+  config: Config,
+  subject: SubjectId,
+  run: number,
+): Promise<SubjectRun> {
+  const inst = await startSubject(lab, subject, `run${run}`);
+  try {
+    const result: SubjectRun = {
+      subject,
+      run,
+      firstAnswerUs: inst.firstAnswerUs,
+      firstDescriptionUs: inst.firstDescriptionUs,
+      rssAfterStartKiB: (await memoryOf(inst.pid)).rss,
+      closed: [],
+      open: [],
+      http: [],
+    };
+    if (subject === "ours-info") {
+      // At INFO the question is what logging costs: chatter first, with the log counted around it,
+      // then the closed loop at the judged concurrency.
+      const before = await countLines(inst.log);
+      let chatterSent = 0;
+      let qualifyingSent = 0;
+      for (const rate of config.openRates) {
+        const step = await openLoop(lab, config, inst, rate, "chatter");
+        result.open.push(step);
+        chatterSent += step.chatterSent;
+        qualifyingSent += step.qualifyingSent;
+      }
+      result.chatterLog = {
+        lines: (await countLines(inst.log)) - before,
+        chatterSent,
+        qualifyingSent,
+      };
+      result.closed.push(await closedLoop(lab, config, inst, 16));
+      return result;
+    }
+    for (const n of config.closedLevels) result.closed.push(await closedLoop(lab, config, inst, n));
+    for (const mix of ["qualifying", "chatter"] as const) {
+      for (const rate of config.openRates) {
+        result.open.push(await openLoop(lab, config, inst, rate, mix));
+      }
+    }
+    if (servesDescription(subject)) {
+      for (const n of config.httpConns) result.http.push(await httpLoad(lab, config, inst, n));
+    }
+    const c16 = result.closed.find((c) => c.clients === 16);
+    progress(
+      `run ${run + 1}: ${SUBJECT_LABELS[subject]}: ${
+        formatRate(c16?.rate ?? NaN)
+      } answers/s at 16 clients, ` +
+        `first answer ${(inst.firstAnswerUs / 1000).toFixed(1)} ms`,
+    );
+    return result;
+  } finally {
+    await inst.stop();
+  }
+}
+
+/** A million datagrams (5% qualifying) after a warm-up, RSS read around them. */
+async function memoryTest(lab: Lab, config: Config, subject: SubjectId): Promise<MemoryResult> {
+  const inst = await startSubject(lab, subject, "memory");
+  try {
+    const afterStart = await memoryOf(inst.pid);
+    const flood = (count: number) =>
+      loadgen(lab, [
+        "flood",
+        "--target",
+        `${PC_IP}:${inst.ports.udp}`,
+        "--count",
+        String(count),
+        "--qualifying-every",
+        "20",
+        "--window",
+        "4",
+        "--timeout-ms",
+        "100",
+        "--max-ms",
+        "60000",
+      ]);
+    // The warm-up lets the JIT and the heap reach their working size: growth after it is what stays.
+    await flood(config.floodWarmup);
+    const before = await memoryOf(inst.pid);
+    const r = await flood(config.floodCount);
+    const after = await memoryOf(inst.pid);
+    return {
+      subject,
+      rssAfterStartKiB: afterStart.rss,
+      rssBeforeKiB: before.rss,
+      rssAfterKiB: after.rss,
+      peakKiB: after.hwm,
+      datagrams: r.sent,
+      seconds: r.seconds,
+      qualifyingSent: r.q_sent,
+      qualifyingAnswered: r.q_answers,
+    };
+  } finally {
+    await inst.stop();
+  }
+}
+
+/** The micro benchmarks, run with `deno bench --json` (pure code: no namespace needed). */
+async function microBench(): Promise<{ name: string; avgNs: number; p99Ns: number }[]> {
+  const text = await host(Deno.execPath(), [
+    "bench",
+    "--json",
+    "--no-check",
+    join(BENCH, "hot_path_bench.ts"),
+  ]);
+  const report = JSON.parse(text);
+  return report.benches.map((
+    b: { name: string; results: { ok?: { avg: number; p99: number } }[] },
+  ) => ({
+    name: b.name,
+    avgNs: b.results[0]?.ok?.avg ?? NaN,
+    p99Ns: b.results[0]?.ok?.p99 ?? NaN,
+  }));
+}
+
+/** Everything a bench run produces; `bench/results.json` holds it. */
+interface Results {
+  machine: Record<string, unknown>;
+  config: Config;
+  seconds: number;
+  notMeasured: Record<string, string>;
+  runs: SubjectRun[];
+  memory: MemoryResult[];
+  micro: { name: string; avgNs: number; p99Ns: number }[];
+  targets: TargetCheck[];
+}
+
+/** The report printed on stdout: Markdown, to be pasted into the README as it is. */
+function renderReport(r: Results): string {
+  const m = r.machine;
+  const out: string[] = [];
+  out.push(`# ptpip-canon-helper benchmark — ${m.date}`);
+  out.push("");
+  out.push(
+    `${m.cpu}, ${m.cores} cores, Linux ${m.kernel}; Deno ${m.deno}, Node ${m.node}, gcc ${m.gcc}; ` +
+      `${r.config.runs} runs, ${r.seconds.toFixed(0)} s` +
+      (r.config.oursV8Flags ? `; ours with --v8-flags=${r.config.oursV8Flags}` : ""),
+  );
+  for (const [s, why] of Object.entries(r.notMeasured)) {
+    out.push("", `**${SUBJECT_LABELS[s as SubjectId]} not measured:** ${why.split("\n")[0]}`);
+  }
+  for (const section of reportSections(r.runs, r.memory)) {
+    out.push("", `## ${section.title}`, "", section.table);
+  }
+  if (r.micro.length) {
+    out.push("", "## Micro: hot path, pure code (deno bench)", "");
+    out.push(formatTable(
+      ["step", "avg ns", "p99 ns"],
+      r.micro.map((b) => [b.name, b.avgNs.toFixed(0), b.p99Ns.toFixed(0)]),
+    ));
+  }
+  if (r.targets.length) out.push("", "## Targets (issue 6)", "", targetTable(r.targets));
+  return out.join("\n");
+}
+
+/** Measures everything the config asks for, inside a fresh lab. */
+async function measureAll(config: Config, began: number): Promise<Results> {
+  const tmp = await Deno.makeTempDir({ prefix: "ptpip-bench-" });
+  try {
+    const machine = await machineInfo();
+    const micro = config.micro ? await microBench() : [];
+    const { loadgen: loadgenPath, ceiling } = await compile(tmp);
+    const nodeSsdpDir = config.subjects.includes("node-ssdp") ? await installNodeSsdp() : "";
+    if (config.subjects.some((s) => s.startsWith("ours"))) {
+      // Modules cached beforehand, so start-up measures starting, not downloading.
+      await host(Deno.execPath(), [
+        "cache",
+        "--config",
+        join(ROOT, "deno.json"),
+        join(ROOT, "main.ts"),
+      ]);
+    }
+
+    await using netlab = await NetnsLab.create();
+    const pc = await netlab.host("pc");
+    const cam = await netlab.host("cam");
+    await netlab.link(pc, `${PC_IP}/24`, cam, `${CAM_IP}/24`);
+    const lab: Lab = {
+      pc,
+      cam,
+      loadgen: loadgenPath,
+      ceiling,
+      nodeSsdpDir,
+      tmp,
+      oursV8Flags: config.oursV8Flags,
+    };
+
+    // One untimed start of each, so the first timed start does not pay for cold caches.
+    const broken = new Map<SubjectId, string>();
+    for (const s of config.subjects) {
+      try {
+        await (await startSubject(lab, s, "warm")).stop();
+      } catch (error) {
+        broken.set(s, error instanceof Error ? error.message : String(error));
+        progress(`${SUBJECT_LABELS[s]} left out: ${broken.get(s)}`);
+      }
+    }
+    const subjects = config.subjects.filter((s) => !broken.has(s));
+
+    const runs: SubjectRun[] = [];
+    for (let run = 0; run < config.runs; run++) {
+      // Rotating the order spreads slow drifts of the machine over every subject.
+      const order = subjects.map((_, i) => subjects[(i + run) % subjects.length]);
+      for (const s of order) {
+        try {
+          runs.push(await measure(lab, config, s, run));
+        } catch (error) {
+          const why = error instanceof Error ? error.message : String(error);
+          progress(`run ${run + 1}: ${SUBJECT_LABELS[s]} failed: ${why}`);
+        }
+      }
+    }
+    const memory: MemoryResult[] = [];
+    if (subjects.includes("ours")) {
+      progress(`memory: ours under ${formatRate(config.floodCount)} datagrams`);
+      memory.push(await memoryTest(lab, config, "ours"));
+    }
+    return {
+      machine,
+      config,
+      seconds: (performance.now() - began) / 1000,
+      notMeasured: Object.fromEntries(broken),
+      runs,
+      memory,
+      micro,
+      targets: subjects.includes("ours") ? evaluateTargets(runs, memory) : [],
+    };
+  } finally {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  }
+}
+
+async function main(): Promise<number> {
+  const config = parseArgs(Deno.args);
+  if (config.from) {
+    const earlier: Results = JSON.parse(await Deno.readTextFile(config.from));
+    // Re-judged with today's thresholds, so a changed target shows on old numbers too.
+    earlier.targets = earlier.runs.some((r) => r.subject === "ours")
+      ? evaluateTargets(earlier.runs, earlier.memory)
+      : [];
+    console.log(renderReport(earlier));
+    return 0;
+  }
+  const began = performance.now();
+  const support = await namespaceSupport();
+  if (!support.available) {
+    console.error(`bench: cannot run the system bench here: ${support.reason}`);
+    return 2;
+  }
+  if (config.subjects.some((s) => s.startsWith("ours")) && !(await oursPresent())) {
+    progress("main.ts does not exist yet: measuring the peers only");
+    config.subjects = config.subjects.filter((s) => !s.startsWith("ours"));
+  }
+  const results = await measureAll(config, began);
+  console.log(renderReport(results));
+  await Deno.writeTextFile(config.out, JSON.stringify(results, null, 2) + "\n");
+  progress(`wrote ${config.out} (${results.seconds.toFixed(0)} s in all)`);
+  return config.strict && results.targets.some((t) => t.pass === false) ? 1 : 0;
+}
+
+if (import.meta.main) Deno.exit(await main());
