@@ -7,17 +7,15 @@
 
 import denoJson from "./deno.json" with { type: "json" };
 import { type Command, lanAddressProblem, parseCommandLine, type ServeConfig } from "./lib/cli.ts";
-import { formatChecks, gradeDoctor, hasFailures } from "./lib/doctor.ts";
-import { gatherDoctorFacts } from "./lib/doctor_facts.ts";
+import { runDoctor, runProbeCommand } from "./lib/diagnostics.ts";
 import { EXIT, HelperError, UsageError } from "./lib/errors.ts";
 import { helpText } from "./lib/help.ts";
 import { formatInterfaceTable } from "./lib/interface_report.ts";
 import { log, type LogFormat, setupLogging } from "./lib/log.ts";
-import { runProbe } from "./lib/probe_run.ts";
 import { serve } from "./lib/serve.ts";
 import { stopSignal } from "./lib/signals.ts";
 import { StatusLine } from "./lib/status_line.ts";
-import { locateUuid, resolveUuid, userUuidPath } from "./lib/uuid_store.ts";
+import { resolveUuid, userUuidPath } from "./lib/uuid_store.ts";
 import { runUuidCommand } from "./lib/uuid_command.ts";
 
 const interfaces = () => Deno.networkInterfaces();
@@ -57,17 +55,7 @@ async function run(command: Command): Promise<void> {
     return void console.log(formatInterfaceTable(interfaces(), config));
   }
 
-  if (command.kind === "probe") {
-    const { text, ok } = await runProbe({
-      target: command.target,
-      ssdpPort: config.ssdpPort,
-      interfaceNames: config.interfaceNames,
-      timeoutSeconds: command.timeoutSeconds,
-    }, interfaces);
-    console.log(text);
-    if (!ok) throw new HelperError("no responder meets every requirement of a Canon camera.");
-    return;
-  }
+  if (command.kind === "probe") return await runProbeCommand(command, interfaces);
 
   const uuidOptions = {
     uuid: config.uuid,
@@ -77,19 +65,7 @@ async function run(command: Command): Promise<void> {
     randomUuid: () => crypto.randomUUID(),
   };
   if (command.kind === "uuid") return await runUuidCommand(command, uuidOptions);
-  if (command.kind === "doctor") {
-    const checks = gradeDoctor(
-      await gatherDoctorFacts(config, {
-        os: Deno.build.os,
-        networkInterfaces: interfaces,
-        locateUuid: () => locateUuid(uuidOptions),
-        execPath: Deno.execPath(),
-      }),
-    );
-    console.log(formatChecks(checks));
-    if (hasFailures(checks)) throw new HelperError("doctor found problems: see the fixes above.");
-    return;
-  }
+  if (command.kind === "doctor") return await runDoctor(config, uuidOptions, interfaces);
 
   await serve(config, await resolveUuid(uuidOptions), {
     version: denoJson.version,

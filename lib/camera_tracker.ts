@@ -166,6 +166,11 @@ export class CameraTracker {
     }
   }
 
+  /** Whether `ip` is a camera that fetched our description, whose SSDP presence is awaited. */
+  follows(ip: string): boolean {
+    return this.#cameras.get(ip)?.fetched ?? false;
+  }
+
   /**
    * A datagram from `ip` that is not a search (a NOTIFY, or an answer to our search). On the hot path:
    * a map lookup, and nothing more unless the sender is a camera that fetched our description.

@@ -1,8 +1,9 @@
 /**
  * The description server: one TCP listener per served address (or one on all addresses), each request
  * read with a deadline, answered with the bytes from `http_description.ts`, then closed. Bounded: a
- * request head larger than 8 KiB is refused, a slow client is cut off at the deadline, and connections
- * above the cap are closed at once.
+ * request head larger than 8 KiB is refused, a slow client is cut off at the deadline, and while the
+ * cap of open connections is reached no more are accepted (the kernel queues them; the deadline drains
+ * the slow ones).
  *
  * @module
  */
@@ -18,12 +19,10 @@ export interface DescriptionServerOptions {
   body: Uint8Array;
   /** Time a client has to send its request head. */
   headerTimeoutMs: number;
-  /** Connections served at once; more are closed on accept. */
+  /** Connections served at once; more wait in the kernel's accept queue. */
   maxConnections: number;
   /** One call per request answered, for the log. */
   onRequest(request: { remote: string; method: string; path: string; status: number }): void;
-  /** A connection closed because too many were open. */
-  onOverload(remote: string): void;
 }
 
 const MAX_HEAD_BYTES = 8192;
@@ -34,6 +33,8 @@ export class DescriptionServer {
   readonly #options: DescriptionServerOptions;
   readonly #listeners = new Map<string, Deno.TcpListener>();
   readonly #open = new Set<Deno.TcpConn>();
+  /** Resolves the accept loops waiting for a free slot. */
+  #slotFreed: (() => void)[] = [];
 
   /** @param options port, path, body, bounds and log callbacks */
   constructor(options: DescriptionServerOptions) {
@@ -73,6 +74,11 @@ export class DescriptionServer {
 
   async #accept(listener: Deno.TcpListener): Promise<void> {
     for (;;) {
+      // A flood of connections waits in the kernel's queue instead of costing a log line or a
+      // socket each: no accept while the cap is reached.
+      while (this.#open.size >= this.#options.maxConnections) {
+        await new Promise<void>((resolve) => this.#slotFreed.push(resolve));
+      }
       let conn: Deno.TcpConn;
       try {
         conn = await listener.accept();
@@ -82,15 +88,11 @@ export class DescriptionServer {
         }
         continue; // a connection reset before accept: the listener itself is fine
       }
-      if (this.#open.size >= this.#options.maxConnections) {
-        this.#options.onOverload(conn.remoteAddr.hostname);
-        closeQuietly(conn);
-        continue;
-      }
       this.#open.add(conn);
       this.#serve(conn).finally(() => {
         this.#open.delete(conn);
         closeQuietly(conn);
+        this.#slotFreed.splice(0).forEach((resolve) => resolve());
       });
     }
   }

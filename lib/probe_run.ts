@@ -7,7 +7,6 @@
  */
 
 import type { ProbeTarget } from "./cli.ts";
-import { readDescription } from "./description_reader.ts";
 import { HelperError } from "./errors.ts";
 import { fetchRaw, parseResponseHead } from "./http_fetch.ts";
 import { type InterfaceAddress, selectInterfaces } from "./interfaces.ts";
@@ -90,6 +89,9 @@ async function collect(socket: Deno.DatagramConn, answers: ProbeAnswer[]): Promi
 
 async function fetchDescription(location: string): Promise<FetchOutcome> {
   try {
+    // The XML parser is loaded here, not at start: only `probe` needs it, and loading a CommonJS
+    // package costs the helper's start-up time and memory.
+    const { readDescription } = await import("./description_reader.ts");
     const { head, body } = await fetchRaw(location, "GET", FETCH_TIMEOUT_MS);
     try {
       return {

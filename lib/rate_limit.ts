@@ -50,10 +50,10 @@ export class RateLimiter {
   }
 
   /**
-   * Takes one answer's token for `source` (an IPv4 address as a number); returns why not, or
-   * `undefined` when the answer may go.
+   * Takes `cost` tokens (one per answer datagram: `ssdp:all` costs three) for `source`, an IPv4
+   * address as a number; returns why not, or `undefined` when the answers may go.
    */
-  take(source: number): Refusal | undefined {
+  take(source: number, cost = 1): Refusal | undefined {
     const now = this.#now();
     const { sourceRate, sourceBurst, globalRate, sourceTable } = this.#limits;
     let bucket: Bucket | undefined;
@@ -71,20 +71,20 @@ export class RateLimiter {
         refill(bucket, now, sourceRate, sourceBurst);
       }
       this.#sources.set(source, bucket);
-      if (bucket.tokens < 1) {
+      if (bucket.tokens < cost) {
         this.#refused.source++;
         return "source";
       }
     }
     if (globalRate > 0) {
       refill(this.#global, now, globalRate, globalRate);
-      if (this.#global.tokens < 1) {
+      if (this.#global.tokens < cost) {
         this.#refused.global++;
         return "global";
       }
-      this.#global.tokens--;
+      this.#global.tokens -= cost;
     }
-    if (bucket) bucket.tokens--;
+    if (bucket) bucket.tokens -= cost;
     return undefined;
   }
 

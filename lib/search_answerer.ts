@@ -27,6 +27,11 @@ export interface AnswererOptions {
   limiter: RateLimiter;
   /** Uniform in [0, 1); injected so tests choose the delay. */
   random: () => number;
+  /**
+   * Whether messages other than searches from this IP matter (a camera being followed). Others'
+   * NOTIFYs and responses, the bulk of a chattering LAN, are then dropped without being decoded.
+   */
+  followsSource?: (ip: string) => boolean;
 }
 
 /** One answer to send: bytes and how long to wait first. */
@@ -80,6 +85,12 @@ export class SearchAnswerer {
 
   /** The decision for `datagram` from `sourceIp`. Never throws. */
   decide(datagram: Uint8Array, sourceIp: string): Decision {
+    if (
+      datagram.byteLength > 0 && !startsWithSearch(datagram) &&
+      !(this.#options.followsSource?.(sourceIp) ?? false)
+    ) {
+      return { kind: "ignore", reason: "not an M-SEARCH" };
+    }
     const parsed = parseSsdpMessage(datagram);
     if (isRejection(parsed)) return { kind: "ignore", reason: parsed.rejected };
     const verdict = judgeSearch(parsed, this.#options.targets);
@@ -96,12 +107,13 @@ export class SearchAnswerer {
           : `source ${sourceIp} is not on a served subnet (use --any-source to answer it)`,
       };
     }
-    const refusal = this.#options.limiter.take(source);
+    const refusal = this.#options.limiter.take(source, verdict.targets.length);
     if (refusal !== undefined) {
       return { kind: "ignore", reason: `rate limit (${refusal}) reached` };
     }
 
-    const multicast = parsed.headers.get("host")?.startsWith(SSDP_MULTICAST_ADDRESS) ?? false;
+    // UDA: a multicast search names the group in HOST, a unicast one the device's own address.
+    const multicast = parsed.headers.get("host")?.split(":")[0].trim() === SSDP_MULTICAST_ADDRESS;
     const spread = this.#options.mxDelay && multicast && verdict.mx !== undefined
       ? this.#options.random() * Math.min(verdict.mx, MAX_MX_SECONDS) * 1000
       : 0;
@@ -127,4 +139,23 @@ export class SearchAnswerer {
     if (isLoopback(source)) return served.find((s) => isLoopback(s.served.addressValue));
     return undefined;
   }
+}
+
+const SEARCH_METHOD = new TextEncoder().encode("M-SEARCH");
+const SPACE = 0x20;
+const TAB = 0x09;
+
+/**
+ * Whether the datagram starts with `M-SEARCH` (ASCII, any case, after blanks), read straight from the
+ * bytes: the cheap test that keeps chatter off the parser.
+ */
+function startsWithSearch(datagram: Uint8Array): boolean {
+  let i = 0;
+  while (i < datagram.length && (datagram[i] === SPACE || datagram[i] === TAB)) i++;
+  if (datagram.length - i < SEARCH_METHOD.length) return false;
+  for (let j = 0; j < SEARCH_METHOD.length; j++) {
+    // Setting bit 0x20 lower-cases ASCII letters and leaves "-" (0x2d) as it is.
+    if ((datagram[i + j] | 0x20) !== (SEARCH_METHOD[j] | 0x20)) return false;
+  }
+  return true;
 }

@@ -77,7 +77,6 @@ export async function serve(
     }));
 
   const limiter = new RateLimiter(config.limits, env.now);
-  const answerer = new SearchAnswerer({ ...config, targets, limiter, random: env.random });
   const conn = openSsdpSocket(config.ssdpPort);
   const memberships = new Memberships(conn);
   const cameras = new CameraWatch({
@@ -88,6 +87,13 @@ export async function serve(
     probePtpip: config.probePtpip,
     send: (bytes, to) => conn.send(bytes, to),
     status: env.status,
+  });
+  const answerer = new SearchAnswerer({
+    ...config,
+    targets,
+    limiter,
+    random: env.random,
+    followsSource: (ip) => cameras.tracker.follows(ip),
   });
   const server = new DescriptionServer({
     port: config.descPort,
@@ -104,8 +110,6 @@ export async function serve(
       // Only the description is ever answered 200: a GET of it is a camera pairing or reconnecting.
       if (r.status === 200 && r.method === "GET") cameras.tracker.fetched(r.remote);
     },
-    onOverload: (remote) =>
-      log.warn("description connection from {remote} closed: too many open", { remote }),
   });
   const announcer = config.announce
     ? new Announcer({

@@ -44,6 +44,16 @@ Deno.test("RateLimiter", async (t) => {
     assert.equal(l.take(A), "source");
   });
 
+  await t.step("a search answered with several datagrams costs one token each", () => {
+    const { limiter: l } = limiter({ sourceRate: 5, sourceBurst: 10, globalRate: 7 });
+    assert.equal(l.take(A, 3), undefined);
+    assert.equal(l.take(A, 3), undefined);
+    // 6 of the 7 global tokens are spent: another ssdp:all does not fit, a single answer does.
+    assert.equal(l.take(B, 3), "global");
+    assert.equal(l.take(B), undefined);
+    assert.equal(l.take(A, 3), "global");
+  });
+
   await t.step("tokens refill at the rate, and no faster", () => {
     const { limiter: l, clock } = limiter({ sourceRate: 5, sourceBurst: 10 });
     assert.equal(granted(l, A, 10), 10);

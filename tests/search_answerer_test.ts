@@ -156,9 +156,24 @@ Deno.test("SearchAnswerer.decide", async (t) => {
     assert.equal(ignored(a.decide(new Uint8Array(0), "192.168.1.77")), "empty datagram");
     assert.match(ignored(a.decide(search("urn:other:device:X:1"), "192.168.1.77")), /not ours/);
     const notify = a.decide(encoder.encode("NOTIFY * HTTP/1.1\r\nNT: a\r\n\r\n"), "192.168.1.77");
+    // Chatter from a host nobody follows is dropped before decoding: no parsed message.
+    assert.equal(ignored(notify), "not an M-SEARCH");
+    assert.equal(notify.kind === "ignore" ? notify.message : "answered", undefined);
+  });
+
+  await t.step("a followed camera's NOTIFY is parsed and travels with the verdict", () => {
+    const a = answerer({ followsSource: (ip) => ip === "192.168.1.23" });
+    const bytes = encoder.encode("NOTIFY * HTTP/1.1\r\nNT: a\r\n\r\n");
+    const notify = a.decide(bytes, "192.168.1.23");
     assert.equal(ignored(notify), "NOTIFY is not a search");
-    // The parsed message travels with the verdict so -v can show it.
     assert.equal(notify.kind === "ignore" ? notify.message?.method : undefined, "NOTIFY");
+    assert.equal(ignored(a.decide(bytes, "192.168.1.24")), "not an M-SEARCH");
+  });
+
+  await t.step("the cheap M-SEARCH test takes any case and leading blanks", () => {
+    const a = answerer();
+    const lenient = encoder.encode(" \tm-SeArCh * HTTP/1.1\r\nST: upnp:rootdevice\r\n\r\n");
+    answered(a.decide(lenient, "192.168.1.77"));
   });
 
   await t.step("a non-IPv4 source is ignored", () => {
