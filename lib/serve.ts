@@ -11,7 +11,6 @@ import { CameraWatch } from "./camera_watch.ts";
 import type { ServeConfig } from "./cli.ts";
 import { nameFromHostname, renderDescription } from "./description.ts";
 import { DescriptionServer } from "./description_server.ts";
-import { HelperError } from "./errors.ts";
 import {
   diffServed,
   type InterfaceAddress,
@@ -48,7 +47,7 @@ const MAX_CONNECTIONS = 64;
 /** How often refused answers are summed up in one line. */
 const REFUSAL_SUMMARY_MS = 10_000;
 
-/** Runs until a stop is requested; throws {@linkcode HelperError} when it cannot start. */
+/** Runs until a stop is requested; throws a `HelperError` when it cannot start. */
 export async function serve(
   config: ServeConfig,
   uuid: ResolvedUuid,
@@ -137,14 +136,11 @@ export async function serve(
     const joined: ServedAddress[] = [];
     for (const s of added) {
       try {
-        await memberships.join(s.address);
         if (!config.bindAll) server.listen(s.address);
-        joined.push(s);
       } catch (error) {
         // At start a port in use is fatal and the user must hear it; later, a vanishing interface
         // is ordinary and the next rescan retries.
-        if (starting && error instanceof HelperError) throw error;
-        await memberships.leave(s.address);
+        if (starting) throw error;
         log.warn("cannot serve {iface} {address} yet: {error}", {
           iface: s.name,
           address: s.address,
@@ -152,16 +148,26 @@ export async function serve(
         });
         continue;
       }
-      log.info(
-        "serving {iface} {address}: SSDP on UDP {ssdpPort}, description at {url}",
-        {
-          event: starting ? "interface" : "interface-added",
-          iface: s.name,
-          address: s.address,
-          ssdpPort: config.ssdpPort,
-          url: descriptionUrl(s.address, config.descPort, config.descPath),
-        },
-      );
+      joined.push(s);
+      const fields = {
+        event: starting ? "interface" : "interface-added",
+        iface: s.name,
+        address: s.address,
+        ssdpPort: config.ssdpPort,
+        url: descriptionUrl(s.address, config.descPort, config.descPath),
+      };
+      try {
+        await memberships.join(s.address);
+        log.info("serving {iface} {address}: SSDP on UDP {ssdpPort}, description at {url}", fields);
+      } catch (error) {
+        // Some interfaces cannot join a group (Windows' loopback, for one); searches sent straight to
+        // the address are still answered, so serve it and say what is missing.
+        await memberships.leave(s.address);
+        log.warn(
+          "serving {iface} {address}: unicast SSDP only on UDP {ssdpPort} (joining the multicast group failed: {error}), description at {url}",
+          { ...fields, error: error instanceof Error ? error.message : String(error) },
+        );
+      }
     }
     served = served.filter((s) => !removed.includes(s)).concat(joined);
     answerer.setServed(served);
