@@ -13,6 +13,7 @@
 export type NamespaceSupport = { available: true } | { available: false; reason: string };
 
 let sudoPrefix: string[] | undefined;
+let probed: Promise<NamespaceSupport> | undefined;
 
 async function succeeds(cmd: string, args: string[]): Promise<boolean> {
   try {
@@ -24,8 +25,16 @@ async function succeeds(cmd: string, args: string[]): Promise<boolean> {
   }
 }
 
-/** Checks, once per process, whether namespaces can be made here. */
-export async function namespaceSupport(): Promise<NamespaceSupport> {
+/**
+ * Checks, once per process, whether namespaces can be made here: by making one, since root in a
+ * container may still lack the right to.
+ */
+export function namespaceSupport(): Promise<NamespaceSupport> {
+  probed ??= probeSupport();
+  return probed;
+}
+
+async function probeSupport(): Promise<NamespaceSupport> {
   if (Deno.build.os !== "linux") {
     return { available: false, reason: `network namespaces need Linux (this is ${Deno.build.os})` };
   }
@@ -39,6 +48,16 @@ export async function namespaceSupport(): Promise<NamespaceSupport> {
       return { available: false, reason: "not root and no passwordless sudo" };
     }
   }
+  const probe = `pch-probe-${Deno.pid}`;
+  try {
+    await asRoot(["ip", "netns", "add", probe]);
+  } catch (error) {
+    return {
+      available: false,
+      reason: `cannot create a network namespace: ${(error as Error).message}`,
+    };
+  }
+  await asRoot(["ip", "netns", "del", probe]).catch(() => {});
   return { available: true };
 }
 
