@@ -15,6 +15,7 @@ import {
   renderPackages,
   SYSTEMD_UNIT,
 } from "../scripts/packaging.ts";
+import { succeeds } from "./support/commands.ts";
 
 /** Fails unless `part` occurs in `text`, showing both. */
 function assertIncludes(text: string, part: string): void {
@@ -151,17 +152,6 @@ function parseFormula(text: string): FormulaFacts {
   return facts;
 }
 
-/** Whether a command can be started here. */
-async function available(command: string, args: string[]): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command(command, { args, stdout: "null", stderr: "null" })
-      .output();
-    return success;
-  } catch {
-    return false;
-  }
-}
-
 Deno.test("SHA256SUMS parsing", async (t) => {
   await t.step("reads text and binary mode lines, CRLF and blank lines", () => {
     const a = "a".repeat(64), b = "B".repeat(64);
@@ -277,7 +267,7 @@ Deno.test("packaging files for a release", async (t) => {
       assert.deepEqual([...sections.get(`pkgname:${PROGRAM}-bin`)!.keys()], []);
     });
 
-    const bash = Deno.build.os !== "windows" && await available("bash", ["--version"]);
+    const bash = Deno.build.os !== "windows" && await succeeds("bash", ["--version"]);
     if (!bash) console.warn("packaging_test: skipping `bash -n PKGBUILD` (no bash here)");
     await t.step({
       name: "PKGBUILD is valid bash",
@@ -291,7 +281,7 @@ Deno.test("packaging files for a release", async (t) => {
       },
     });
 
-    const makepkg = Deno.build.os === "linux" && await available("makepkg", ["--version"]);
+    const makepkg = Deno.build.os === "linux" && await succeeds("makepkg", ["--version"]);
     if (!makepkg) console.warn("packaging_test: skipping makepkg --printsrcinfo (no makepkg here)");
     await t.step({
       name: "makepkg derives the same .SRCINFO",
@@ -322,7 +312,7 @@ Deno.test("packaging files for a release", async (t) => {
       },
     });
 
-    const ruby = await available("ruby", ["--version"]);
+    const ruby = await succeeds("ruby", ["--version"]);
     if (!ruby) console.warn("packaging_test: skipping `ruby -c` on the formula (no ruby here)");
     await t.step({
       name: "formula is valid Ruby",

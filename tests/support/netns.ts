@@ -9,21 +9,13 @@
  * @module
  */
 
+import { succeeds } from "./commands.ts";
+
 /** Whether this machine can build namespaces, and if not, why. */
 export type NamespaceSupport = { available: true } | { available: false; reason: string };
 
 let sudoPrefix: string[] | undefined;
 let probed: Promise<NamespaceSupport> | undefined;
-
-async function succeeds(cmd: string, args: string[]): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command(cmd, { args, stdout: "null", stderr: "null" })
-      .output();
-    return success;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Checks, once per process, whether namespaces can be made here: by making one, since root in a
