@@ -4,19 +4,31 @@
  * @module
  */
 
-const DOTTED_QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
-/** Parses a dotted-quad IPv4 literal; `undefined` for anything else (host names, IPv6, `1.2.3`). */
+/**
+ * Parses a dotted-quad IPv4 literal; `undefined` for anything else (host names, IPv6, `1.2.3`, leading
+ * zeros). Reads characters directly: it runs for every datagram's source.
+ */
 export function parseIpv4(text: string): number | undefined {
-  const m = DOTTED_QUAD.exec(text);
-  if (!m) return undefined;
   let value = 0;
-  for (let i = 1; i <= 4; i++) {
-    const octet = Number(m[i]);
-    if (octet > 255 || (m[i].length > 1 && m[i][0] === "0")) return undefined;
-    value = value * 256 + octet;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46; // a final "." closes the last octet
+    if (c >= 48 && c <= 57) {
+      if (digits > 0 && octet === 0) return undefined; // leading zero
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return undefined;
+    } else if (c === 46 && digits > 0) {
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      if (i < text.length && ++dots > 3) return undefined;
+    } else {
+      return undefined;
+    }
   }
-  return value >>> 0;
+  return dots === 3 ? value >>> 0 : undefined;
 }
 
 /** Whether `address` lies in the subnet of `network` under `netmask` (all as numbers). */

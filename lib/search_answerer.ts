@@ -68,6 +68,9 @@ interface AddressAnswers {
 export class SearchAnswerer {
   readonly #options: AnswererOptions;
   #served: AddressAnswers[] = [];
+  /** The same, as plain addresses and by address: the per-datagram lookup allocates nothing. */
+  #addresses: ServedAddress[] = [];
+  #answersOf = new Map<ServedAddress, AddressAnswers>();
 
   /** @param options settings, limiter and randomness */
   constructor(options: AnswererOptions) {
@@ -81,6 +84,8 @@ export class SearchAnswerer {
       const location = descriptionUrl(served.address, descPort, descPath);
       return { served, location, answers: encodeSearchResponses(targets, { location, maxAge }) };
     });
+    this.#addresses = this.#served.map((s) => s.served);
+    this.#answersOf = new Map(this.#served.map((s) => [s.served, s]));
   }
 
   /** The decision for `datagram` from `sourceIp`. Never throws. */
@@ -132,8 +137,8 @@ export class SearchAnswerer {
 
   #addressFor(source: number): AddressAnswers | undefined {
     const served = this.#served;
-    const match = addressFor(served.map((s) => s.served), source);
-    if (match) return served.find((s) => s.served === match);
+    const match = addressFor(this.#addresses, source);
+    if (match) return this.#answersOf.get(match);
     if (this.#options.anySource) return served[0];
     // Loopback searches are answered when a loopback address is served, whatever its netmask.
     if (isLoopback(source)) return served.find((s) => isLoopback(s.served.addressValue));

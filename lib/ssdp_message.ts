@@ -54,7 +54,16 @@ export function isRejection(result: ParseResult): result is Rejection {
 
 const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
 
-const LINE_BREAK = /\r?\n/;
+/**
+ * Where the line starting at `start` ends: `content` excludes its CR LF (or LF), `next` is where the
+ * following line starts (past the end of `text` when this is the last line).
+ */
+function lineEnd(text: string, start: number): { content: number; next: number } {
+  const newline = text.indexOf("\n", start);
+  if (newline < 0) return { content: text.length, next: text.length + 1 };
+  const content = newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+  return { content, next: newline + 1 };
+}
 const START_LINE_TOKENS = /\s+/;
 
 // ASCII only: protocol tokens are ASCII, and Unicode case mapping would let look-alikes pass
@@ -73,15 +82,18 @@ export function parseSsdpMessage(
     return { rejected: `datagram of ${datagram.byteLength} bytes exceeds ${limits.maxBytes}` };
   }
   const text = decoder.decode(datagram);
-  const lines = text.split(LINE_BREAK);
-  const startLine = lines[0].trim();
+  // Lines are walked with indexOf rather than split: no array of every line per datagram.
+  let end = lineEnd(text, 0);
+  const startLine = text.slice(0, end.content).trim();
   if (startLine.length > limits.maxLineLength) return { rejected: "start line too long" };
   const tokens = startLine.split(START_LINE_TOKENS);
   if (tokens.length < 2) return { rejected: "malformed start line" };
 
   const headers = new Map<string, string>();
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
+  for (let i = 1; end.next <= text.length; i++) {
+    const start = end.next;
+    end = lineEnd(text, start);
+    const line = text.slice(start, end.content);
     if (line.length > limits.maxLineLength) return { rejected: "header line too long" };
     if (line.trim() === "") break;
     if (i > limits.maxHeaders) return { rejected: `more than ${limits.maxHeaders} headers` };

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { isLinkLocal, isLoopback, parseIpv4, sameSubnet } from "../lib/ipv4.ts";
 
 // Builds the expected number independently of the parser: big-endian octets.
@@ -99,4 +100,33 @@ Deno.test("isLinkLocal", () => {
   for (const text of ["169.253.255.255", "169.255.0.0", "192.168.1.1", "254.169.0.1"]) {
     assert.ok(!isLinkLocal(ip(text)), text);
   }
+});
+
+Deno.test("parseIpv4 agrees with the dotted-quad form on random input", async (t) => {
+  await t.step("every address formatted as a dotted quad parses back to itself", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffffffff }), (value: number) => {
+        const text = [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join(
+          ".",
+        );
+        return parseIpv4(text) === value;
+      }),
+    );
+  });
+  await t.step("whatever parses is exactly the canonical form of its value", () => {
+    const chars = fc.constantFrom("0", "1", "2", "5", "9", ".", " ", "a", ":", "-");
+    fc.assert(
+      fc.property(
+        fc.array(chars, { maxLength: 20 }).map((a: string[]) => a.join("")),
+        (text: string) => {
+          const value = parseIpv4(text);
+          if (value === undefined) return true;
+          return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join(
+            ".",
+          ) === text;
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
 });
