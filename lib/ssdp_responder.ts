@@ -25,6 +25,9 @@ export interface ResponderEvents {
 /** One byte over the datagram limit, so that an oversized datagram shows as a full buffer. */
 const RECEIVE_BUFFER_BYTES = 8192 + 1;
 
+/** Receives waiting on the socket at once (each with its own buffer). */
+const RECEIVERS = 2;
+
 /** Receives from `conn` until it is closed, answering what `answerer` says to. */
 export async function runResponder(
   conn: Deno.DatagramConn,
@@ -32,7 +35,22 @@ export async function runResponder(
   events: ResponderEvents,
   verbose: boolean,
 ): Promise<void> {
-  // One buffer for every receive: no allocation per datagram.
+  // A second receive already waits in the runtime while one datagram is handled, so the socket is
+  // read with no gap between datagrams.
+  const loops = Array.from(
+    { length: RECEIVERS },
+    () => receiveLoop(conn, answerer, events, verbose),
+  );
+  await Promise.all(loops);
+}
+
+async function receiveLoop(
+  conn: Deno.DatagramConn,
+  answerer: SearchAnswerer,
+  events: ResponderEvents,
+  verbose: boolean,
+): Promise<void> {
+  // One buffer for every receive of this loop: no allocation per datagram.
   const buffer = new Uint8Array(RECEIVE_BUFFER_BYTES);
   for (;;) {
     let datagram: Uint8Array;
