@@ -11,20 +11,14 @@ import { CameraWatch } from "./camera_watch.ts";
 import type { ServeConfig } from "./cli.ts";
 import { nameFromHostname, renderDescription } from "./description.ts";
 import { DescriptionServer } from "./description_server.ts";
-import {
-  diffServed,
-  type InterfaceAddress,
-  selectInterfaces,
-  type ServedAddress,
-  servedAddresses,
-} from "./interfaces.ts";
+import { type InterfaceAddress, selectInterfaces, servedAddresses } from "./interfaces.ts";
 import { log } from "./log.ts";
+import { NetworkFollower } from "./network_follower.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import { deviceTargets, identityFor } from "./search.ts";
 import { SearchAnswerer } from "./search_answerer.ts";
 import { runResponder } from "./ssdp_responder.ts";
 import { Memberships, openSsdpSocket } from "./ssdp_socket.ts";
-import { descriptionUrl } from "./ssdp_response.ts";
 import { describeUuidSource, type ResolvedUuid } from "./uuid_store.ts";
 
 /** The machine as `serve` sees it. */
@@ -119,89 +113,19 @@ export async function serve(
     })
     : undefined;
 
-  let served: ServedAddress[] = [];
-  let rescanTimer: ReturnType<typeof setInterval> | undefined;
-  const apply = async (next: ServedAddress[], starting: boolean) => {
-    const { added, removed } = diffServed(served, next);
-    if (added.length === 0 && removed.length === 0) return;
-    for (const s of removed) {
-      await memberships.leave(s.address);
-      if (!config.bindAll) server.unlisten(s.address);
-      log.info("interface {iface} {address} is gone: no longer served", {
-        event: "interface-removed",
-        iface: s.name,
-        address: s.address,
-      });
-    }
-    const joined: ServedAddress[] = [];
-    for (const s of added) {
-      try {
-        if (!config.bindAll) server.listen(s.address);
-      } catch (error) {
-        // At start a port in use is fatal and the user must hear it; later, a vanishing interface
-        // is ordinary and the next rescan retries.
-        if (starting) throw error;
-        log.warn("cannot serve {iface} {address} yet: {error}", {
-          iface: s.name,
-          address: s.address,
-          error: error instanceof Error ? error.message : String(error),
-        });
-        continue;
-      }
-      joined.push(s);
-      const fields = {
-        event: starting ? "interface" : "interface-added",
-        iface: s.name,
-        address: s.address,
-        ssdpPort: config.ssdpPort,
-        url: descriptionUrl(s.address, config.descPort, config.descPath),
-      };
-      try {
-        await memberships.join(s.address);
-        log.info("serving {iface} {address}: SSDP on UDP {ssdpPort}, description at {url}", fields);
-      } catch (error) {
-        // Some interfaces cannot join a group (Windows' loopback, for one); searches sent straight to
-        // the address are still answered, so serve it and say what is missing.
-        await memberships.leave(s.address);
-        log.warn(
-          "serving {iface} {address}: unicast SSDP only on UDP {ssdpPort} (joining the multicast group failed: {error}), description at {url}",
-          { ...fields, error: error instanceof Error ? error.message : String(error) },
-        );
-      }
-    }
-    served = served.filter((s) => !removed.includes(s)).concat(joined);
-    answerer.setServed(served);
-    await announcer?.update(served);
-    if (served.length === 0) {
-      log.warn(
-        "no usable IPv4 interface right now; waiting for one (see `ptpip-canon-helper interfaces`)",
-        { event: "no-interface" },
-      );
-    }
-  };
-  // Rescans never overlap: a burst of failed sends asks for one more rescan, not a hundred.
-  let scanning: Promise<void> | undefined;
-  let scanAgain = false;
-  const rescan = () => {
-    if (scanning) {
-      scanAgain = true;
-      return;
-    }
-    scanning = apply(select(), false)
-      .catch((error) => log.error("rescan failed: {error}", { error: String(error) }))
-      .finally(() => {
-        scanning = undefined;
-        if (scanAgain) {
-          scanAgain = false;
-          rescan();
-        }
-      });
-  };
-
+  const follower = new NetworkFollower({
+    ...config,
+    select,
+    memberships,
+    server,
+    onChange: async (served) => {
+      answerer.setServed(served);
+      await announcer?.update(served);
+    },
+  });
   try {
     if (config.bindAll) server.listen("0.0.0.0");
-    await apply(select(), true);
-    if (config.rescanSeconds > 0) rescanTimer = setInterval(rescan, config.rescanSeconds * 1000);
+    await follower.start(config.rescanSeconds);
   } catch (error) {
     server.close();
     conn.close();
@@ -250,17 +174,16 @@ export async function serve(
         lastSendErrorLog = env.now();
         log.warn("answer to {to} failed: {error}", { to: to.hostname, error: String(error) });
       }
-      rescan();
+      follower.rescan();
     },
   }, config.verbosity === "verbose");
 
   log.info("ready: waiting for a camera (Ctrl+C to stop)", { event: "ready" });
   cameras.start();
   const signal = await env.stopRequested;
-  clearInterval(rescanTimer);
   clearInterval(summaryTimer);
+  await follower.stop();
   await cameras.stop();
-  await scanning;
   await announcer?.stop();
   server.close();
   conn.close();
