@@ -8,7 +8,7 @@
 import denoJson from "./deno.json" with { type: "json" };
 import { type Command, lanAddressProblem, parseCommandLine, type ServeConfig } from "./lib/cli.ts";
 import { runDoctor, runProbeCommand } from "./lib/diagnostics.ts";
-import { EXIT, HelperError, UsageError } from "./lib/errors.ts";
+import { errorMessage, EXIT, HelperError, UsageError } from "./lib/errors.ts";
 import { helpText } from "./lib/help.ts";
 import { formatInterfaceTable } from "./lib/interface_report.ts";
 import { log, type LogFormat, setupLogging } from "./lib/log.ts";
@@ -93,24 +93,28 @@ export async function main(args: readonly string[]): Promise<number> {
     return EXIT.ok;
   } catch (error) {
     statusLine?.clear();
-    if (error instanceof HelperError && logFormat === "json") {
-      log.fatal("{error}", { event: "error", error: error.message, exitCode: error.exitCode });
-      return error.exitCode;
+    const failure = asHelperError(error);
+    // With JSON logs every line of stderr stays one JSON object, the last one included.
+    if (logFormat === "json") {
+      log.fatal("{error}", { event: "error", error: failure.message, exitCode: failure.exitCode });
+    } else {
+      console.error(`ptpip-canon-helper: ${failure.message}`);
     }
-    if (error instanceof HelperError) {
-      console.error(`ptpip-canon-helper: ${error.message}`);
-      return error.exitCode;
-    }
-    if (error instanceof Deno.errors.NotCapable) {
-      console.error(`ptpip-canon-helper: a Deno permission is missing: ${error.message}`);
-      return EXIT.failure;
-    }
-    log.fatal("unexpected error: {error}", { error: String(error) });
-    console.error(
-      `ptpip-canon-helper: unexpected error: ${error}. Please report it with -v output.`,
-    );
-    return EXIT.failure;
+    return failure.exitCode;
   }
+}
+
+/** Every failure as one user-facing line and an exit code. */
+function asHelperError(error: unknown): HelperError {
+  if (error instanceof HelperError) return error;
+  if (error instanceof Deno.errors.NotCapable) {
+    return new HelperError(
+      `a Deno permission is missing: ${error.message}. Run with the flags of \`deno task start\`.`,
+    );
+  }
+  return new HelperError(
+    `unexpected error: ${errorMessage(error)}. Please report it with -v output.`,
+  );
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

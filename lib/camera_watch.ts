@@ -13,6 +13,7 @@ import { type HookCamera, HookRunner } from "./hook_runner.ts";
 import { log } from "./log.ts";
 import { checkPtpipPort } from "./ptpip_check.ts";
 import { unicastRootSearch } from "./ssdp_search_request.ts";
+import { errorMessage } from "./errors.ts";
 
 /** Settings of the watch. */
 export interface CameraWatchOptions {
@@ -50,7 +51,7 @@ function describeError(error: unknown): string {
   if (error instanceof Deno.errors.NotCapable) {
     return "Deno denied running it: run with --allow-run";
   }
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 const GONE_MESSAGES: Record<GoneReason, string> = {
@@ -125,7 +126,11 @@ export class CameraWatch {
         port: to.port,
       });
       this.#options.send(encoder.encode(unicastRootSearch(ip, to.port)), to).catch((error) =>
-        log.debug("search of camera {ip} failed: {error}", { ip, error: String(error) })
+        log.debug("search of camera {ip} failed: {error}", {
+          event: "camera-search-failed",
+          ip,
+          error: errorMessage(error),
+        })
       );
     }, PRESENCE_SEARCH_DELAY_MS);
     this.#timers.add(timer);

@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { nameProblem } from "./description.ts";
 import { UsageError } from "./errors.ts";
 import { isLoopback, parseIpv4 } from "./ipv4.ts";
+import { withoutTaskSeparator } from "./task_args.ts";
 import { LOG_FORMATS, type LogFormat, type Verbosity } from "./log.ts";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "./rate_limit.ts";
 import { isUuid } from "./uuid_store.ts";
@@ -63,7 +64,8 @@ export const SUBCOMMANDS = ["serve", "interfaces", "uuid", "doctor", "probe"] as
 /** How long `probe` listens for answers by default, in seconds. */
 export const DEFAULT_PROBE_TIMEOUT_SECONDS = 3;
 
-const OPTIONS = {
+/** Every option of the command line, as `node:util` parseArgs takes them. */
+export const OPTIONS = {
   name: { type: "string", short: "n" },
   "desc-port": { type: "string", short: "P" },
   port: { type: "string", short: "p" },
@@ -204,11 +206,12 @@ function parseProbeTarget(text: string, defaultPort: number): ProbeTarget {
 const URL_PATH = /^[A-Za-z0-9._~!$&'()*+,;=:@/-]+$/;
 
 /** Parses and validates the arguments (without the program name). Throws {@linkcode UsageError}. */
-export function parseCommandLine(args: readonly string[]): Command {
+export function parseCommandLine(given: readonly string[]): Command {
+  const args = withoutTaskSeparator(given);
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...args],
+      args,
       options: OPTIONS,
       allowPositionals: true,
       strict: true,

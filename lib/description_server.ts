@@ -8,7 +8,7 @@
  * @module
  */
 
-import { HelperError } from "./errors.ts";
+import { errorMessage, HelperError, isClosedError } from "./errors.ts";
 import { encodeResponse, parseRequestLine, respond } from "./http_description.ts";
 
 /** Settings of the description server. */
@@ -83,7 +83,7 @@ export class DescriptionServer {
       try {
         conn = await listener.accept();
       } catch (error) {
-        if (error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted) {
+        if (isClosedError(error)) {
           return;
         }
         continue; // a connection reset before accept: the listener itself is fine
@@ -111,11 +111,30 @@ export class DescriptionServer {
         path: request?.path ?? "?",
         status: response.status,
       });
+      await closeGracefully(conn);
     } catch {
       // The client went away or the deadline closed it; nothing to answer.
     } finally {
       clearTimeout(deadline);
     }
+  }
+}
+
+/** What a client may still send after its head (a body we never use) before it is cut off. */
+const MAX_DRAIN_BYTES = 64 * 1024;
+
+/**
+ * Ends the response with FIN and reads what the client still sends until it closes: closing a socket
+ * with unread bytes would send a reset, and the client could lose the answer. Bounded in bytes here
+ * and in time by the connection's deadline.
+ */
+async function closeGracefully(conn: Deno.TcpConn): Promise<void> {
+  await conn.closeWrite();
+  const sink = new Uint8Array(4096);
+  for (let drained = 0; drained < MAX_DRAIN_BYTES;) {
+    const n = await conn.read(sink);
+    if (n === null) return;
+    drained += n;
   }
 }
 
@@ -168,6 +187,6 @@ export function listenError(error: unknown, hostname: string, port: number): Hel
     return new HelperError(`${hostname} is not an address of this machine (${where}).`);
   }
   return new HelperError(
-    `cannot listen on ${where}: ${error instanceof Error ? error.message : error}`,
+    `cannot listen on ${where}: ${errorMessage(error)}`,
   );
 }

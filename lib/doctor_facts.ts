@@ -7,7 +7,7 @@
 
 import type { ServeConfig } from "./cli.ts";
 import type { AddressOutcome, DoctorFacts, Holders } from "./doctor.ts";
-import { HelperError } from "./errors.ts";
+import { errorMessage, HelperError } from "./errors.ts";
 import { firewallAdvice, firewallFacts } from "./firewall.ts";
 import { type InterfaceAddress, selectInterfaces } from "./interfaces.ts";
 import { portHolders } from "./port_holders.ts";
@@ -24,16 +24,12 @@ export interface DoctorEnvironment {
   execPath: string;
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 async function holders(os: string, port: number, protocol: "udp" | "tcp"): Promise<Holders> {
   if (os !== "linux") return { unknown: "only possible on Linux" };
   try {
     return await portHolders(port, protocol);
   } catch (error) {
-    return { unknown: message(error) };
+    return { unknown: errorMessage(error) };
   }
 }
 
@@ -45,7 +41,7 @@ async function trySsdp(
   try {
     conn = openSsdpSocket(port);
   } catch (error) {
-    return { ssdpSocket: { error: message(error) }, memberships: [] };
+    return { ssdpSocket: { error: errorMessage(error) }, memberships: [] };
   }
   const memberships = new Memberships(conn);
   const outcomes: AddressOutcome[] = [];
@@ -55,7 +51,7 @@ async function trySsdp(
         await memberships.join(address);
         outcomes.push({ address });
       } catch (error) {
-        outcomes.push({ address, error: { message: message(error), inUse: false } });
+        outcomes.push({ address, error: { message: errorMessage(error), inUse: false } });
       }
     }
   } finally {
@@ -73,7 +69,7 @@ function tryListen(port: number, addresses: readonly string[]): AddressOutcome[]
     } catch (error) {
       return {
         address,
-        error: { message: message(error), inUse: error instanceof Deno.errors.AddrInUse },
+        error: { message: errorMessage(error), inUse: error instanceof Deno.errors.AddrInUse },
       };
     }
   });

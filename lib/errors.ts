@@ -5,7 +5,7 @@
  * @module
  */
 
-/** Exit codes, following the BSD sysexits convention where one fits. */
+/** Exit codes: 2 for a bad command line, as most Unix tools do; 1 for everything else that failed. */
 export const EXIT = {
   ok: 0,
   failure: 1,
@@ -29,4 +29,14 @@ export class UsageError extends HelperError {
     super(message, EXIT.usage);
     this.name = "UsageError";
   }
+}
+
+/** The message of anything thrown, for one-line reports. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Whether a socket operation failed because the socket was closed (the normal end of a loop). */
+export function isClosedError(error: unknown): boolean {
+  return error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted;
 }

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { errorMessage } from "./errors.ts";
+
 /** What was found on Linux. */
 export interface LinuxFirewall {
   os: "linux";
@@ -240,7 +242,7 @@ async function macFacts(): Promise<MacFirewall> {
   } catch (error) {
     return {
       os: "darwin",
-      enabled: { unknown: error instanceof Error ? error.message : `${error}` },
+      enabled: { unknown: errorMessage(error) },
     };
   }
 }

@@ -21,6 +21,7 @@ Afterwards talk to the camera with chdkptp (connect -h=<camera ip>) or gphoto2
 Usage:
   ptpip-canon-helper [options] [LAN_IP]   serve (the default command)
   ptpip-canon-helper interfaces           list interfaces: which are served and why
+                                          (also: --list-interfaces)
   ptpip-canon-helper uuid [--reset --force]
                                           show the device UUID and its file; --reset
                                           makes a new one (every paired camera must

@@ -13,7 +13,6 @@ import {
   type Logger,
   type LogLevel,
   type LogRecord,
-  reset,
 } from "@logtape/logtape";
 
 /** How much is logged: warnings only, one line per event, or every datagram too. */
@@ -46,8 +45,19 @@ export function formatterFor(format: LogFormat): (record: LogRecord) => string {
     timestamp: "time",
     level: "ABBR",
     value: (value, inspect) => typeof value === "string" ? value : inspect(value),
-    format: ({ timestamp, level, message }) => `${timestamp} ${level} ${message}`,
+    // Request paths, search targets and camera names come off the network: shown escaped, they
+    // cannot move the cursor, retitle the terminal or fake a log line.
+    format: ({ timestamp, level, message }) => `${timestamp} ${level} ${escapeControls(message)}`,
   });
+}
+
+// C0 and C1 control characters and DEL (the formatter adds the line's own newline after this).
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** Shows control characters as `\xNN`, so text from the network is inert on a terminal. Pure. */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
 /** Configures LogTape for the given verbosity and format, writing to `write` (stderr by default). */
@@ -66,9 +76,4 @@ export async function setupLogging(
       { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["stderr"] },
     ],
   });
-}
-
-/** Removes the configuration (tests call it between cases). */
-export async function resetLogging(): Promise<void> {
-  await reset();
 }

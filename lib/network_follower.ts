@@ -11,6 +11,7 @@ import type { ServedAddress } from "./interfaces.ts";
 import { diffServed } from "./interfaces.ts";
 import { log } from "./log.ts";
 import { descriptionUrl } from "./ssdp_response.ts";
+import { errorMessage } from "./errors.ts";
 
 /** What the follower needs from the world. */
 export interface FollowerOptions {
@@ -26,10 +27,6 @@ export interface FollowerOptions {
   descPath: string;
   /** Told the new set after every change (the answerer and the announcer follow it). */
   onChange(served: readonly ServedAddress[]): Promise<void>;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Follows the interfaces; see the module comment. */
@@ -66,7 +63,9 @@ export class NetworkFollower {
       return;
     }
     this.#scanning = this.#apply(this.#options.select(), false)
-      .catch((error) => log.error("rescan failed: {error}", { error: message(error) }))
+      .catch((error) =>
+        log.error("rescan failed: {error}", { event: "rescan-failed", error: errorMessage(error) })
+      )
       .finally(() => {
         this.#scanning = undefined;
         if (this.#scanAgain) {
@@ -104,9 +103,10 @@ export class NetworkFollower {
         // Later, a vanishing interface is ordinary and the next rescan retries.
         if (starting) throw error;
         log.warn("cannot serve {iface} {address} yet: {error}", {
+          event: "interface-unavailable",
           iface: s.name,
           address: s.address,
-          error: message(error),
+          error: errorMessage(error),
         });
         continue;
       }
@@ -141,7 +141,7 @@ export class NetworkFollower {
       await memberships.leave(s.address);
       log.warn(
         "serving {iface} {address}: unicast SSDP only on UDP {ssdpPort} (joining the multicast group failed: {error}), description at {url}",
-        { ...fields, error: message(error) },
+        { ...fields, error: errorMessage(error) },
       );
     }
   }

@@ -7,7 +7,7 @@
  */
 
 import type { ProbeTarget } from "./cli.ts";
-import { HelperError } from "./errors.ts";
+import { errorMessage, HelperError, isClosedError } from "./errors.ts";
 import { fetchRaw, parseResponseHead } from "./http_fetch.ts";
 import { type InterfaceAddress, selectInterfaces } from "./interfaces.ts";
 import {
@@ -76,7 +76,7 @@ async function collect(socket: Deno.DatagramConn, answers: ProbeAnswer[]): Promi
       data = d;
       addr = a as Deno.NetAddr;
     } catch (error) {
-      if (error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted) {
+      if (isClosedError(error)) {
         return;
       }
       continue; // an ICMP error from an earlier send; the socket still works
@@ -103,11 +103,11 @@ async function fetchDescription(location: string): Promise<FetchOutcome> {
       return {
         ok: true,
         head: parseResponseHead(head),
-        description: { xmlError: error instanceof Error ? error.message : String(error) },
+        description: { xmlError: errorMessage(error) },
       };
     }
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    return { ok: false, error: errorMessage(error) };
   }
 }
 

@@ -7,6 +7,7 @@
  */
 
 import { PTPIP_PORT } from "./camera_text.ts";
+import { errorMessage } from "./errors.ts";
 
 /** Whether the port accepted a connection, and if not, why. */
 export type PtpipCheck = { open: true } | { open: false; reason: string };
@@ -34,6 +35,6 @@ export async function checkPtpipPort(
     if (error instanceof DOMException && error.name === "TimeoutError") {
       return { open: false, reason: `did not answer within ${timeoutMs} ms` };
     }
-    return { open: false, reason: error instanceof Error ? error.message : String(error) };
+    return { open: false, reason: errorMessage(error) };
   }
 }

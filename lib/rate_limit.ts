@@ -71,20 +71,22 @@ export class RateLimiter {
         refill(bucket, now, sourceRate, sourceBurst);
       }
       this.#sources.set(source, bucket);
-      if (bucket.tokens < cost) {
+      // A bucket smaller than the cost takes a full bucket instead: ssdp:all stays answerable
+      // with a burst of 1 or 2.
+      if (bucket.tokens < Math.min(cost, sourceBurst)) {
         this.#refused.source++;
         return "source";
       }
     }
     if (globalRate > 0) {
       refill(this.#global, now, globalRate, globalRate);
-      if (this.#global.tokens < cost) {
+      if (this.#global.tokens < Math.min(cost, globalRate)) {
         this.#refused.global++;
         return "global";
       }
-      this.#global.tokens -= cost;
+      this.#global.tokens = Math.max(0, this.#global.tokens - cost);
     }
-    if (bucket) bucket.tokens -= cost;
+    if (bucket) bucket.tokens = Math.max(0, bucket.tokens - cost);
     return undefined;
   }
 

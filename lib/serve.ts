@@ -20,6 +20,7 @@ import { SearchAnswerer } from "./search_answerer.ts";
 import { runResponder } from "./ssdp_responder.ts";
 import { Memberships, openSsdpSocket } from "./ssdp_socket.ts";
 import { describeUuidSource, type ResolvedUuid } from "./uuid_store.ts";
+import { errorMessage } from "./errors.ts";
 
 /** The machine as `serve` sees it. */
 export interface ServeEnvironment {
@@ -109,7 +110,11 @@ export async function serve(
       ...config,
       targets: targets.slice(0, 2),
       onError: (error, address) =>
-        log.warn("announcement from {address} failed: {error}", { address, error: String(error) }),
+        log.warn("announcement from {address} failed: {error}", {
+          event: "announce-failed",
+          address,
+          error: errorMessage(error),
+        }),
     })
     : undefined;
 
@@ -127,9 +132,20 @@ export async function serve(
     if (config.bindAll) server.listen("0.0.0.0");
     await follower.start(config.rescanSeconds);
   } catch (error) {
+    await announcer?.stop();
     server.close();
     conn.close();
     throw error;
+  }
+  const present = new Set(env.networkInterfaces().map((i) => i.name));
+  for (const name of config.interfaceNames.filter((n) => !present.has(n))) {
+    log.warn(
+      "there is no interface named {name} (yet); `ptpip-canon-helper interfaces` lists them",
+      {
+        event: "unknown-interface",
+        name,
+      },
+    );
   }
 
   let lastSendErrorLog = -Infinity;
@@ -167,12 +183,19 @@ export async function serve(
     },
     onOtherMessage: (message, from) => cameras.tracker.heard(message, from.hostname),
     onReceiveError: (error) =>
-      log.debug("receive error (ignored): {error}", { error: String(error) }),
+      log.debug("receive error (ignored): {error}", {
+        event: "receive-error",
+        error: errorMessage(error),
+      }),
     onSendError: (error, to) => {
       // One line a second at most, and a rescan: a failed send usually means the address changed.
       if (env.now() - lastSendErrorLog > 1000) {
         lastSendErrorLog = env.now();
-        log.warn("answer to {to} failed: {error}", { to: to.hostname, error: String(error) });
+        log.warn("answer to {to} failed: {error}", {
+          event: "send-failed",
+          to: to.hostname,
+          error: errorMessage(error),
+        });
       }
       follower.rescan();
     },

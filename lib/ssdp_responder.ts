@@ -7,6 +7,7 @@
 
 import type { Decision, SearchAnswerer } from "./search_answerer.ts";
 import type { SsdpMessage } from "./ssdp_message.ts";
+import { isClosedError } from "./errors.ts";
 
 /** What the loop reports; the caller turns these into log lines and camera tracking. */
 export interface ResponderEvents {
@@ -52,6 +53,7 @@ async function receiveLoop(
 ): Promise<void> {
   // One buffer for every receive of this loop: no allocation per datagram.
   const buffer = new Uint8Array(RECEIVE_BUFFER_BYTES);
+  let failures = 0;
   for (;;) {
     let datagram: Uint8Array;
     let from: Deno.NetAddr;
@@ -59,10 +61,14 @@ async function receiveLoop(
       const [data, addr] = await conn.receive(buffer);
       datagram = data;
       from = addr as Deno.NetAddr;
+      failures = 0;
     } catch (error) {
-      if (isClosed(error)) return;
+      if (isClosedError(error)) return;
       // Windows reports an earlier ICMP "port unreachable" as a receive error; the socket is fine.
       events.onReceiveError(error);
+      // A socket that fails on every receive must not spin a core: back off, up to a second.
+      failures++;
+      if (failures > 10) await new Promise((r) => setTimeout(r, Math.min(1000, failures * 10)));
       continue;
     }
     const decision = answerer.decide(datagram, from.hostname);
@@ -90,10 +96,6 @@ function send(
 ) {
   // Not awaited: the next datagram is read while the kernel sends this one.
   conn.send(bytes, to).catch((error) => {
-    if (!isClosed(error)) events.onSendError(error, to);
+    if (!isClosedError(error)) events.onSendError(error, to);
   });
-}
-
-function isClosed(error: unknown): boolean {
-  return error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted;
 }

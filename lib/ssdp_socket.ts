@@ -4,7 +4,7 @@
  * @module
  */
 
-import { HelperError } from "./errors.ts";
+import { errorMessage, HelperError } from "./errors.ts";
 import { SSDP_MULTICAST_ADDRESS } from "./wire.ts";
 
 /** Opens the UDP socket on `0.0.0.0:port` with address reuse, or fails with one clear line. */
@@ -38,7 +38,7 @@ export function openSsdpSocket(port: number): Deno.DatagramConn {
       throw new HelperError(`the system refused ${where}: use a port above 1023 with -p/--port.`);
     }
     throw new HelperError(
-      `cannot open ${where}: ${error instanceof Error ? error.message : error}`,
+      `cannot open ${where}: ${errorMessage(error)}`,
     );
   }
 }

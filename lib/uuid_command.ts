@@ -4,9 +4,15 @@
  * @module
  */
 
-import { dirname } from "node:path";
-import { HelperError, UsageError } from "./errors.ts";
-import { describeUuidSource, resolveUuid, type UuidOptions } from "./uuid_store.ts";
+import { join } from "node:path";
+import { UsageError } from "./errors.ts";
+import {
+  describeUuidSource,
+  LEGACY_UUID_FILE,
+  replaceUuidFile,
+  resolveUuid,
+  type UuidOptions,
+} from "./uuid_store.ts";
 
 /** Shows or resets the UUID. Output goes to stdout; the reset warning to stderr. */
 export async function runUuidCommand(
@@ -31,20 +37,17 @@ export async function runUuidCommand(
       "uuid --reset needs a file to write: use the default or --uuid-file PATH.",
     );
   }
-  const uuid = options.randomUuid();
-  const temp = `${path}.${uuid}.tmp`;
-  try {
-    // A reset may come before the first start, when the folder does not exist yet.
-    await Deno.mkdir(dirname(path), { recursive: true });
-    await Deno.writeTextFile(temp, uuid);
-    await Deno.rename(temp, path);
-  } catch (error) {
-    await Deno.remove(temp).catch(() => {});
-    throw new HelperError(
-      `cannot write the UUID file ${path}: ${error instanceof Error ? error.message : error}. ` +
-        "The old UUID, if any, is unchanged.",
+  const legacy = join(options.cwd, LEGACY_UUID_FILE);
+  if (options.uuidFile === undefined && await Deno.lstat(legacy).then(() => true, () => false)) {
+    // The helper started here would keep using the Python helpers' file, whatever the reset wrote.
+    throw new UsageError(
+      `the UUID in use here comes from ${legacy} (the Python helpers' file), which wins over ` +
+        `${path}. Move that file away first (cameras paired with it will then pair again), or run ` +
+        "uuid --reset from another folder.",
     );
   }
+  const uuid = options.randomUuid();
+  await replaceUuidFile(path, uuid);
   console.log(uuid);
   console.error(
     `new UUID saved in ${path}. Every camera paired before must pair again ` +

@@ -9,7 +9,7 @@
  */
 
 import { dirname, join } from "node:path";
-import { HelperError } from "./errors.ts";
+import { errorMessage, HelperError } from "./errors.ts";
 
 /** The file name the Python helpers used, in their working directory. */
 export const LEGACY_UUID_FILE = "ptpip-canon-helper.uuid";
@@ -75,7 +75,7 @@ async function readUuidFile(path: string): Promise<string | undefined> {
     text = await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
-    throw new HelperError(`cannot read the UUID file ${path}: ${describe(error)}`);
+    throw new HelperError(`cannot read the UUID file ${path}: ${errorMessage(error)}`);
   }
   const uuid = text.trim();
   if (!isUuid(uuid)) {
@@ -88,10 +88,6 @@ async function readUuidFile(path: string): Promise<string | undefined> {
   return uuid;
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * Writes `uuid` to `path` unless the file exists, and returns what the file holds afterwards. The
  * content is written and synced to a temporary file first, then hard-linked into place: the link fails
@@ -100,26 +96,28 @@ function describe(error: unknown): string {
  */
 async function createUuidFile(path: string, uuid: string): Promise<string> {
   try {
-    await Deno.mkdir(dirname(path), { recursive: true });
-    const temp = `${path}.${crypto.randomUUID()}.tmp`;
-    const file = await Deno.open(temp, { write: true, createNew: true, mode: 0o644 });
-    try {
-      await file.write(new TextEncoder().encode(uuid));
-      await file.sync();
-    } finally {
-      file.close();
-    }
+    const temp = await writeSyncedTemp(path, uuid);
     try {
       await Deno.link(temp, path);
     } catch (error) {
-      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+      if (error instanceof Deno.errors.AlreadyExists) {
+        // Another helper got there first: its UUID is the one.
+      } else if (await exists(path)) {
+        throw error;
+      } else {
+        // File systems without hard links (FAT, exFAT, some network shares): an exclusive create
+        // still lets only one helper win, at the cost of a short window in which the file is empty.
+        await Deno.writeTextFile(path, uuid, { createNew: true }).catch((e) => {
+          if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+        });
+      }
     } finally {
       await Deno.remove(temp).catch(() => {});
     }
   } catch (error) {
     if (error instanceof HelperError) throw error;
     throw new HelperError(
-      `cannot create the UUID file ${path}: ${describe(error)}. ` +
+      `cannot create the UUID file ${path}: ${errorMessage(error)}. ` +
         "Choose a writable place with --uuid-file PATH, or give the UUID with --uuid.",
     );
   }
@@ -128,6 +126,43 @@ async function createUuidFile(path: string, uuid: string): Promise<string> {
     throw new HelperError(`the UUID file ${path} vanished while being created`);
   }
   return stored;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return await Deno.lstat(path).then(() => true, () => false);
+}
+
+/** Writes `uuid` to a new temporary file beside `path`, synced to disk; returns its name. */
+async function writeSyncedTemp(path: string, uuid: string): Promise<string> {
+  await Deno.mkdir(dirname(path), { recursive: true });
+  const temp = `${path}.${crypto.randomUUID()}.tmp`;
+  const file = await Deno.open(temp, { write: true, createNew: true, mode: 0o644 });
+  try {
+    await file.write(new TextEncoder().encode(uuid));
+    await file.sync();
+  } finally {
+    file.close();
+  }
+  return temp;
+}
+
+/**
+ * Replaces the UUID in `path` (for `uuid --reset --force`): synced to a temporary file, then renamed
+ * over the old one, so the file always holds one whole UUID.
+ */
+export async function replaceUuidFile(path: string, uuid: string): Promise<void> {
+  let temp: string | undefined;
+  try {
+    temp = await writeSyncedTemp(path, uuid);
+    await Deno.rename(temp, path);
+  } catch (error) {
+    if (temp) await Deno.remove(temp).catch(() => {});
+    throw new HelperError(
+      `cannot write the UUID file ${path}: ${
+        errorMessage(error)
+      }. The old UUID, if any, is unchanged.`,
+    );
+  }
 }
 
 /** Where the UUID is, or, when there is none yet, the file that would be created for it. */

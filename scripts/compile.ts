@@ -10,6 +10,7 @@
 
 import { parseArgs } from "node:util";
 import { RUNTIME_FLAGS } from "./permissions.ts";
+import { withoutTaskSeparator } from "../lib/task_args.ts";
 
 /** The program's name: the stem of every binary, archive and package. */
 export const PROGRAM = "ptpip-canon-helper";
@@ -75,7 +76,7 @@ export function selectTargets(args: string[], host: string): TargetSelection {
   try {
     parsed = parseArgs({
       // `deno task compile -- ARGS` hands the `--` on; taken as is, it would hide the flags after it.
-      args: args[0] === "--" ? args.slice(1) : args,
+      args: withoutTaskSeparator(args),
       options: { all: { type: "boolean" }, target: { type: "string" } },
       strict: true,
     }).values;

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_URL } from "../lib/wire.ts";
 import { PROGRAM, type Target } from "./compile.ts";
+import { withoutTaskSeparator } from "../lib/task_args.ts";
 
 /** Success with a value, or a message that names what was wrong. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -321,7 +322,7 @@ export function parsePackagingArgs(args: string[]): Result<PackagingArgs> {
   try {
     parsed = parseArgs({
       // `deno task packaging -- ARGS` hands the `--` on; taken as is, it would turn flags into positionals.
-      args: args[0] === "--" ? args.slice(1) : args,
+      args: withoutTaskSeparator(args),
       options: { repo: { type: "string" } },
       allowPositionals: true,
       strict: true,

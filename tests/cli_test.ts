@@ -358,3 +358,19 @@ Deno.test("lanAddressProblem", async (t) => {
     assert.match(lanAddressProblem("192.168.1.99", [])!, /Its IPv4 addresses: none\.$/);
   });
 });
+
+Deno.test("arguments through `deno task start -- ARGS` keep their meaning", async (t) => {
+  await t.step("options after the task's -- are options", () => {
+    const command = parseCommandLine(["--", "-n", "studio", "-P", "9000", "192.168.1.20"]);
+    assert.equal(command.kind, "serve");
+    if (command.kind !== "serve") return;
+    assert.equal(command.config.name, "studio");
+    assert.equal(command.config.descPort, 9000);
+    assert.equal(command.config.lanAddress, "192.168.1.20");
+  });
+  await t.step("a hook still needs its own --", () => {
+    assert.throws(() => parseCommandLine(["--", "--on-camera", "gphoto2"]), /after "--"/);
+    const command = parseCommandLine(["--", "--on-camera", "--", "gphoto2", "-v"]);
+    assert.deepEqual(command.kind === "serve" ? command.config.onCamera : [], ["gphoto2", "-v"]);
+  });
+});

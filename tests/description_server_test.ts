@@ -78,16 +78,23 @@ Deno.test("DescriptionServer bounds", async (t) => {
     }
   });
 
-  await t.step("a request body is never read, the answer comes at once", async () => {
-    const { s, port } = server();
-    try {
-      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-      await conn.write(encoder.encode("POST /d.xml HTTP/1.1\r\nContent-Length: 100000\r\n\r\nabc"));
-      const text = await readToEnd(conn);
-      assertMatch(text, /^HTTP\/1\.1 405 Method Not Allowed\r\n/);
-      conn.close();
-    } finally {
-      s.close();
-    }
-  });
+  await t.step(
+    "a request body is not used, and the answer still arrives whole",
+    async () => {
+      const { s, port } = server();
+      try {
+        const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+        // A body far larger than the server reads: it answers from the head alone.
+        const body = "x".repeat(40_000);
+        await conn.write(
+          encoder.encode(`POST /d.xml HTTP/1.1\r\nContent-Length: ${body.length}\r\n\r\n${body}`),
+        );
+        const text = await readToEnd(conn);
+        assertMatch(text, /^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+        conn.close();
+      } finally {
+        s.close();
+      }
+    },
+  );
 });

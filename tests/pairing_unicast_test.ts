@@ -2,6 +2,7 @@
 // (no multicast is sent, and nothing listens on 1900).
 
 import { assert, assertEquals, assertMatch } from "./support/assert.ts";
+import { OPTIONS } from "../lib/cli.ts";
 import { CAMERA_SEARCH, fetchRaw, pairOnce, searchOnce } from "./support/camera_sim.ts";
 import { freePorts, startHelper } from "./support/helper_process.ts";
 
@@ -197,34 +198,7 @@ Deno.test("start-up failures are one clear line and exit code 1 or 2", async (t)
 Deno.test("--help teaches every flag and --version prints the version", async () => {
   const help = await (await startHelper(["--help"])).exit();
   assertEquals(help.code, 0);
-  for (
-    const flag of [
-      "--name",
-      "--desc-port",
-      "--port",
-      "--max-age",
-      "--file-path",
-      "--bind-all",
-      "--iface",
-      "--uuid",
-      "--uuid-file",
-      "--verbose",
-      "--quiet",
-      "--version",
-      "--any-source",
-      "--source-rate",
-      "--global-rate",
-      "--on-camera",
-      "--exec",
-      "--probe-ptpip",
-      "--timeout",
-      "--log-format",
-      "CAMERA_IP",
-      "CAMERA_NAME",
-      "doctor",
-      "probe",
-    ]
-  ) {
+  for (const flag of Object.keys(OPTIONS).map((name) => `--${name}`)) {
     assert(help.stdout.includes(flag), `--help mentions ${flag}`);
   }
   const denoJson = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));

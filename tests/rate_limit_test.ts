@@ -54,6 +54,17 @@ Deno.test("RateLimiter", async (t) => {
     assert.equal(l.take(A, 3), "global");
   });
 
+  await t.step("limits smaller than a search's cost still let it through when full", () => {
+    const { limiter: l, clock } = limiter({ sourceRate: 1, sourceBurst: 2, globalRate: 0 });
+    assert.equal(l.take(A, 3), undefined, "a full bucket of 2 pays for 3 answers");
+    assert.equal(l.take(A, 3), "source");
+    clock.advance(2000);
+    assert.equal(l.take(A, 3), undefined, "and again once refilled");
+    const g = limiter({ sourceRate: 0, globalRate: 1 }).limiter;
+    assert.equal(g.take(A, 3), undefined);
+    assert.equal(g.take(B, 3), "global");
+  });
+
   await t.step("tokens refill at the rate, and no faster", () => {
     const { limiter: l, clock } = limiter({ sourceRate: 5, sourceBurst: 10 });
     assert.equal(granted(l, A, 10), 10);

@@ -99,6 +99,20 @@ Deno.test("uuid --reset refuses --uuid and a missing per-user location", async (
   await rejects(runUuidCommand({ reset: true, force: true }, { ...o, userFile: undefined }));
 });
 
+Deno.test("uuid --reset refuses while the Python helpers' file would still win", async () => {
+  const o = await options();
+  const legacy = `${o.cwd}/ptpip-canon-helper.uuid`;
+  await Deno.writeTextFile(legacy, FIRST);
+  const error = await rejects(runUuidCommand({ reset: true, force: true }, o));
+  assert(error.message.includes(legacy), error.message);
+  assertEquals(await read(legacy), FIRST, "the legacy file is left as it was");
+  assertEquals(await read(o.userFile!), undefined, "nothing was written that would not be used");
+  // With an explicit file the legacy one does not matter: that file is what the helper would use.
+  const file = `${o.cwd}/chosen/uuid`;
+  await capture(() => runUuidCommand({ reset: true, force: true }, { ...o, uuidFile: file }));
+  assertEquals(await read(file), FIRST);
+});
+
 Deno.test("the command line of uuid", () => {
   assertEquals(parseCommandLine(["uuid", "--reset", "--force"]).kind, "uuid");
   const command = parseCommandLine(["uuid", "--reset", "--force"]);
