@@ -12,16 +12,15 @@ export const UNSTABLE_FLAGS = ["--unstable-net"] as const;
  * Permissions, each as narrow as the feature allows:
  * - net: the SSDP socket and the description server;
  * - sys: the host name (default friendly name) and the interface list (LAN address checks);
- * - env: where the per-user UUID file lives, and NO_COLOR;
- * - read/write: the UUID file, whose path the user may choose with `--uuid-file`; `doctor` also reads
- *   /proc to name the program holding a port;
- * - run: the user's `--on-camera` program (any program, so the flag cannot be narrowed), and the
- *   macOS firewall query of `doctor`.
+ * - env: where the per-user UUID file lives (the helper writes no colour, so NO_COLOR needs no read);
+ * - read/write: the UUID file, whose path the user may choose with `--uuid-file`;
+ * - run: the user's `--on-camera` program (any program, so the flag cannot be narrowed), and `ss`
+ *   (Linux) or `socketfilterfw` (macOS) for `doctor`.
  */
 export const PERMISSION_FLAGS = [
   "--allow-net",
   "--allow-sys=hostname,networkInterfaces",
-  "--allow-env=HOME,XDG_CONFIG_HOME,APPDATA,NO_COLOR",
+  "--allow-env=HOME,XDG_CONFIG_HOME,APPDATA",
   "--allow-read",
   "--allow-write",
   "--allow-run",
