@@ -8,6 +8,7 @@
  * @module
  */
 
+import { RecentMap } from "./recent_map.ts";
 import type { SsdpMessage } from "./ssdp_message.ts";
 
 /** How far a camera is: it searched; it fetched the description; it is up; it left or went quiet. */
@@ -125,13 +126,14 @@ export function presenceOf(message: SsdpMessage): Presence | undefined {
 /** Follows cameras by IP. */
 export class CameraTracker {
   readonly #options: TrackerOptions;
-  readonly #cameras = new Map<string, Camera>();
+  readonly #cameras: RecentMap<string, Camera>;
   readonly #ownUsn: string;
 
   /** @param options our UUID, the clock, the events and the bounds */
   constructor(options: TrackerOptions) {
     this.#options = options;
     this.#ownUsn = `uuid:${options.ownUuid}`.toLowerCase();
+    this.#cameras = new RecentMap(options.capacity ?? DEFAULT_CAPACITY);
   }
 
   /** The cameras that fetched the description and are pairing or up, oldest first. */
@@ -141,7 +143,7 @@ export class CameraTracker {
 
   /** The camera at `ip`, if remembered. */
   get(ip: string): Camera | undefined {
-    return this.#cameras.get(ip);
+    return this.#cameras.peek(ip);
   }
 
   /** An answered M-SEARCH from `ip`. */
@@ -168,7 +170,7 @@ export class CameraTracker {
 
   /** Whether `ip` is a camera that fetched our description, whose SSDP presence is awaited. */
   follows(ip: string): boolean {
-    return this.#cameras.get(ip)?.fetched ?? false;
+    return this.#cameras.peek(ip)?.fetched ?? false;
   }
 
   /**
@@ -176,7 +178,7 @@ export class CameraTracker {
    * a map lookup, and nothing more unless the sender is a camera that fetched our description.
    */
   heard(message: SsdpMessage, ip: string): void {
-    const camera = this.#cameras.get(ip);
+    const camera = this.#cameras.peek(ip);
     if (camera === undefined || !camera.fetched) return;
     const presence = presenceOf(message);
     if (presence === undefined) return;
@@ -225,22 +227,12 @@ export class CameraTracker {
 
   /** The camera at `ip`, made most recently seen, created if new (forgetting the stalest if full). */
   #touch(ip: string): Camera {
-    let camera = this.#cameras.get(ip);
-    if (camera === undefined) {
-      camera = {
-        ip,
-        state: "searching",
-        fetched: false,
-        probed: false,
-        since: this.#options.now(),
-      };
-      if (this.#cameras.size >= (this.#options.capacity ?? DEFAULT_CAPACITY)) {
-        this.#cameras.delete(this.#cameras.keys().next().value!);
-      }
-    } else {
-      this.#cameras.delete(ip);
-    }
-    this.#cameras.set(ip, camera);
-    return camera;
+    return this.#cameras.use(ip, () => ({
+      ip,
+      state: "searching",
+      fetched: false,
+      probed: false,
+      since: this.#options.now(),
+    })).value;
   }
 }

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { RecentMap } from "./recent_map.ts";
+
 /** Limits; a rate of 0 turns that limit off. */
 export interface RateLimits {
   /** Answers per second each source may get once its burst is spent. */
@@ -38,7 +40,7 @@ export type Refusal = "source" | "global";
 export class RateLimiter {
   readonly #limits: RateLimits;
   readonly #now: () => number;
-  readonly #sources = new Map<number, Bucket>();
+  readonly #sources: RecentMap<number, Bucket>;
   readonly #global: Bucket;
   #refused = { source: 0, global: 0 };
 
@@ -46,6 +48,7 @@ export class RateLimiter {
   constructor(limits: RateLimits, now: () => number) {
     this.#limits = limits;
     this.#now = now;
+    this.#sources = new RecentMap(limits.sourceTable);
     this.#global = { tokens: Math.max(limits.globalRate, 1), updated: now() };
   }
 
@@ -55,22 +58,12 @@ export class RateLimiter {
    */
   take(source: number, cost = 1): Refusal | undefined {
     const now = this.#now();
-    const { sourceRate, sourceBurst, globalRate, sourceTable } = this.#limits;
+    const { sourceRate, sourceBurst, globalRate } = this.#limits;
     let bucket: Bucket | undefined;
     if (sourceRate > 0) {
-      bucket = this.#sources.get(source);
-      if (bucket === undefined) {
-        bucket = { tokens: sourceBurst, updated: now };
-        if (this.#sources.size >= sourceTable) {
-          // Map iterates in insertion order and every use re-inserts, so the first key is the least
-          // recently seen source.
-          this.#sources.delete(this.#sources.keys().next().value!);
-        }
-      } else {
-        this.#sources.delete(source);
-        refill(bucket, now, sourceRate, sourceBurst);
-      }
-      this.#sources.set(source, bucket);
+      const entry = this.#sources.use(source, () => ({ tokens: sourceBurst, updated: now }));
+      bucket = entry.value;
+      if (!entry.created) refill(bucket, now, sourceRate, sourceBurst);
       // A bucket smaller than the cost takes a full bucket instead: ssdp:all stays answerable
       // with a burst of 1 or 2.
       if (bucket.tokens < Math.min(cost, sourceBurst)) {

@@ -19,3 +19,9 @@ Deno.test("running the --on-camera program is permitted, reading the environment
     "no blanket --allow-env",
   );
 });
+
+Deno.test("the README's deno run command is the release flag list", async () => {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  const command = ["deno run", ...RUNTIME_FLAGS, "main.ts"].join(" ");
+  assert(readme.includes(command), `README shows: ${command}`);
+});
