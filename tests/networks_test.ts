@@ -4,7 +4,7 @@
 import { assert, assertEquals, assertMatch } from "./support/assert.ts";
 import { pairFrom, ssdpToolArgv } from "./support/camera_process.ts";
 import { helperArgv, startHelper } from "./support/helper_process.ts";
-import { namespaceTest, NetnsLab } from "./support/netns.ts";
+import { namespaceTest, type Netns, NetnsLab } from "./support/netns.ts";
 
 const decoder = new TextDecoder();
 
@@ -154,18 +154,13 @@ await namespaceTest(
   },
 );
 
-await namespaceTest("--announce: alive at start on each interface, byebye at Ctrl+C", async () => {
-  await using lab = await NetnsLab.create();
-  const pc = await lab.host("pc");
-  const camera = await lab.host("cam");
-  await lab.link(pc, "10.231.51.1/24", camera, "10.231.51.2/24", { aName: "eth0", bName: "wlan0" });
-  const listener = camera.spawn(ssdpToolArgv("listen", ["--on", "10.231.51.2"]), {
-    stdout: "piped",
-  });
-  const lines = listener.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  const received: { from: string; text: string }[] = [];
+/** A NOTIFY listener on another host of the LAN, as a program in its namespace. */
+async function notifyListener(ns: Netns, address: string) {
+  const child = ns.spawn(ssdpToolArgv("listen", ["--on", address]), { stdout: "piped" });
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const received: { from: string; text: string; listening?: boolean }[] = [];
   let pending = "";
-  const next = async (): Promise<Record<string, string>> => {
+  const next = async () => {
     for (;;) {
       const newline = pending.indexOf("\n");
       if (newline >= 0) {
@@ -173,48 +168,59 @@ await namespaceTest("--announce: alive at start on each interface, byebye at Ctr
         pending = pending.slice(newline + 1);
         return JSON.parse(line);
       }
-      const { value, done } = await lines.read();
-      if (done) throw new Error("listener ended");
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the listener on ${address} ended`);
       pending += value;
     }
   };
-  const waitNotifies = async (nts: string, count: number) => {
-    while (received.filter((r) => r.text.includes(`NTS: ${nts}`)).length < count) {
-      received.push((await next()) as { from: string; text: string });
-    }
+  const first = await next();
+  assert(first.listening, "the listener joined the group");
+  return {
+    received,
+    /** Resolves once `count` NOTIFYs with this NTS have arrived. */
+    async wait(nts: string, count: number) {
+      while (received.filter((r) => r.text.includes(`NTS: ${nts}`)).length < count) {
+        received.push(await next());
+      }
+      return received.filter((r) => r.text.includes(`NTS: ${nts}`));
+    },
+    async [Symbol.asyncDispose]() {
+      child.kill("SIGKILL");
+      await reader.cancel().catch(() => {});
+      await child.status;
+    },
   };
-  try {
-    assertEquals((await next()).listening, true as unknown as string);
-    const helper = await startHelper(["--announce"], { netns: pc });
-    await helper.waitForLine(/ready/);
-    // Root device and UUID, twice each.
-    await waitNotifies("ssdp:alive", 4);
-    const alive = received.filter((r) => r.text.includes("ssdp:alive"));
-    assert(alive.every((r) => r.from === "10.231.51.1"));
-    assert(
-      alive.every((r) => r.text.startsWith("NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n")),
-    );
-    assert(
-      alive.every((r) =>
-        r.text.includes("LOCATION: http://10.231.51.1:8043/ptpip-canon-desc-helper.xml\r\n")
-      ),
-    );
-    assert(
-      alive.every((r) =>
-        r.text.includes("Server: Microsoft-Windows/10.0 UPnP/1.0 UPnP-Device-Host/1.0\r\n")
-      ),
-    );
+}
+
+await namespaceTest("--announce: alive at start on each interface, byebye at Ctrl+C", async () => {
+  await using lab = await NetnsLab.create();
+  const pc = await lab.host("pc");
+  const home = await lab.host("home");
+  const office = await lab.host("office");
+  await lab.link(pc, "10.231.51.1/24", home, "10.231.51.2/24", { aName: "eth0" });
+  await lab.link(pc, "10.231.52.1/24", office, "10.231.52.2/24", { aName: "wlan0" });
+  await using atHome = await notifyListener(home, "10.231.51.2");
+  await using atOffice = await notifyListener(office, "10.231.52.2");
+
+  const helper = await startHelper(["--announce"], { netns: pc });
+  await helper.waitForLine(/ready/);
+  for (const [listener, address] of [[atHome, "10.231.51.1"], [atOffice, "10.231.52.1"]] as const) {
+    // Root device and UUID, twice each, from this LAN's own interface and with its own LOCATION.
+    const alive = await listener.wait("ssdp:alive", 4);
+    assert(alive.every((r) => r.from === address), JSON.stringify(alive.map((r) => r.from)));
+    for (const r of alive) {
+      assert(r.text.startsWith("NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n"), r.text);
+      assert(r.text.includes(`LOCATION: http://${address}:8043/ptpip-canon-desc-helper.xml\r\n`));
+      assert(r.text.includes("Server: Microsoft-Windows/10.0 UPnP/1.0 UPnP-Device-Host/1.0\r\n"));
+    }
     assert(alive.some((r) => r.text.includes("NT: upnp:rootdevice\r\n")));
     assert(alive.some((r) => /NT: uuid:[0-9a-f-]{36}\r\n/.test(r.text)));
-
-    const { code } = await helper.stop("SIGINT");
-    assertEquals(code, 0);
-    await waitNotifies("ssdp:byebye", 2);
-  } finally {
-    listener.kill("SIGKILL");
-    await lines.cancel().catch(() => {});
-    await listener.status;
   }
+
+  const { code } = await helper.stop("SIGINT");
+  assertEquals(code, 0);
+  await atHome.wait("ssdp:byebye", 2);
+  await atOffice.wait("ssdp:byebye", 2);
 });
 
 await namespaceTest("`interfaces` explains which interfaces are served and why", async () => {
