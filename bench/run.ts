@@ -756,6 +756,14 @@ async function measureAll(config: Config, began: number): Promise<Results> {
     }
 
     await using netlab = await NetnsLab.create();
+    // Ctrl+C would skip the disposal above and leave the namespaces behind: remove them, then exit.
+    let stopping: Promise<void> | undefined;
+    const interrupted = () => {
+      // A second signal (e.g. from a wrapper passing it on) waits for the same clean-up.
+      stopping ??= netlab[Symbol.asyncDispose]().finally(() => Deno.exit(130));
+    };
+    Deno.addSignalListener("SIGINT", interrupted);
+    Deno.addSignalListener("SIGTERM", interrupted);
     const pc = await netlab.host("pc");
     const cam = await netlab.host("cam");
     await netlab.link(pc, `${PC_IP}/24`, cam, `${CAM_IP}/24`);
