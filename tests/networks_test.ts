@@ -79,17 +79,8 @@ await namespaceTest("a changed address is served again without a restart", async
   assertEquals(report.location, "http://10.231.22.1:8043/ptpip-canon-desc-helper.xml");
 });
 
-/**
- * RSS of the program itself: under `sudo` (GitHub's runners) the spawned pid is sudo's, so the deno
- * process is looked for among its descendants.
- */
+/** RSS of the program (`ip netns exec` execs it, so the spawned pid is the program's). */
 function rssKiB(pid: number): number {
-  const comm = Deno.readTextFileSync(`/proc/${pid}/comm`).trim();
-  if (comm !== "deno") {
-    const children = Deno.readTextFileSync(`/proc/${pid}/task/${pid}/children`).trim().split(/\s+/);
-    if (children[0] === "") throw new Error(`no deno process under ${comm} (${pid})`);
-    return rssKiB(Number(children[0]));
-  }
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
 }

@@ -8,22 +8,9 @@
 
 import { fileURLToPath } from "node:url";
 import { RUNTIME_FLAGS } from "../../scripts/permissions.ts";
-import type { Netns } from "./netns.ts";
+import { denoCacheDir, type Netns } from "./netns.ts";
 
 const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
-
-/** The Deno cache in use, so a subprocess with another HOME does not download everything again. */
-function denoDir(): string | undefined {
-  const explicit = Deno.env.get("DENO_DIR");
-  if (explicit) return explicit;
-  const home = Deno.env.get("HOME");
-  if (Deno.build.os === "linux" && home) {
-    return `${Deno.env.get("XDG_CACHE_HOME") ?? `${home}/.cache`}/deno`;
-  }
-  if (Deno.build.os === "darwin" && home) return `${home}/Library/Caches/deno`;
-  const local = Deno.env.get("LOCALAPPDATA");
-  return local ? `${local}\\deno` : undefined;
-}
 
 /** Options for {@linkcode startHelper}. */
 export interface HelperOptions {
@@ -137,7 +124,7 @@ export async function startHelper(
 ): Promise<HelperProcess> {
   const home = options.env?.HOME ?? await Deno.makeTempDir({ prefix: "pch-home-" });
   const env: Record<string, string> = { HOME: home, NO_COLOR: "1", ...options.env };
-  const cache = denoDir();
+  const cache = denoCacheDir();
   if (cache) env.DENO_DIR = cache;
   const argv = helperArgv(args);
   const spawnOptions = { env, cwd: options.cwd ?? home, stdout: "piped", stderr: "piped" } as const;

@@ -3,7 +3,8 @@
  *
  * Nothing here ever touches the machine's default network namespace: every address, link and route is
  * created inside namespaces this module makes, and they are deleted on dispose. Needs Linux, `ip` from
- * iproute2, and root or passwordless sudo; {@linkcode namespaceSupport} says why not otherwise, so a test
+ * iproute2, and root (on CI: `sudo -E env "PATH=$PATH" deno task test`); {@linkcode namespaceSupport}
+ * says why not otherwise, so a test
  * can skip with a visible message.
  *
  * @module
@@ -11,10 +12,24 @@
 
 import { succeeds } from "./commands.ts";
 
+/**
+ * The Deno cache this process uses, so that a `deno` started with another HOME finds the modules already there: inside a namespace nothing can be downloaded.
+ */
+export function denoCacheDir(): string | undefined {
+  const explicit = Deno.env.get("DENO_DIR");
+  if (explicit) return explicit;
+  const home = Deno.env.get("HOME");
+  if (Deno.build.os === "linux" && home) {
+    return `${Deno.env.get("XDG_CACHE_HOME") ?? `${home}/.cache`}/deno`;
+  }
+  if (Deno.build.os === "darwin" && home) return `${home}/Library/Caches/deno`;
+  const local = Deno.env.get("LOCALAPPDATA");
+  return local ? `${local}\\deno` : undefined;
+}
+
 /** Whether this machine can build namespaces, and if not, why. */
 export type NamespaceSupport = { available: true } | { available: false; reason: string };
 
-let sudoPrefix: string[] | undefined;
 let probed: Promise<NamespaceSupport> | undefined;
 
 /**
@@ -33,12 +48,14 @@ async function probeSupport(): Promise<NamespaceSupport> {
   if (!await succeeds("ip", ["-V"])) {
     return { available: false, reason: "`ip` (iproute2) is not installed" };
   }
-  if (sudoPrefix === undefined) {
-    if (Deno.uid() === 0) sudoPrefix = [];
-    else if (await succeeds("sudo", ["-n", "true"])) sudoPrefix = ["sudo", "-n"];
-    else {
-      return { available: false, reason: "not root and no passwordless sudo" };
-    }
+  // Root for the whole run, not sudo per command: sudo would put each program behind its own pty,
+  // where its stderr cannot be told from its stdout, and signals reach it only by relay.
+  if (Deno.uid() !== 0) {
+    return {
+      available: false,
+      reason:
+        'not root; run the tests as root to include them: sudo -E env "PATH=$PATH" deno task test',
+    };
   }
   const probe = `pch-probe-${Deno.pid}`;
   try {
@@ -54,12 +71,11 @@ async function probeSupport(): Promise<NamespaceSupport> {
 }
 
 /**
- * Runs `argv` with root rights (directly when root, else through `sudo -n`) and throws with its
+ * Runs `argv` (as root: see {@linkcode namespaceSupport}) and throws with its
  * stderr when it fails.
  */
 async function asRoot(argv: string[]): Promise<string> {
-  const prefix = sudoPrefix ?? [];
-  const [cmd, ...args] = [...prefix, ...argv];
+  const [cmd, ...args] = argv;
   const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
   if (!out.success) {
     const err = new TextDecoder().decode(out.stderr).trim();
@@ -100,7 +116,7 @@ export class Netns {
 
   /** The argv that runs `argv` inside this namespace; for callers that spawn it themselves. */
   wrap(argv: string[]): string[] {
-    return [...(sudoPrefix ?? []), "ip", "netns", "exec", this.name, ...argv];
+    return ["ip", "netns", "exec", this.name, ...argv];
   }
 
   /** Starts `argv` inside this namespace. */
