@@ -112,6 +112,14 @@ export class HelperProcess implements AsyncDisposable {
   }
 }
 
+/**
+ * The environment of a helper living in `home`: every variable the per-user UUID path is read from
+ * points inside it, so no test run ever touches the developer's real UUID file, on any OS.
+ */
+export function homeEnv(home: string): Record<string, string> {
+  return { HOME: home, XDG_CONFIG_HOME: `${home}/.config`, APPDATA: `${home}/AppData/Roaming` };
+}
+
 /** The argv that runs the program with the release flags. */
 export function helperArgv(args: readonly string[]): string[] {
   return [Deno.execPath(), "run", ...RUNTIME_FLAGS, MAIN, ...args];
@@ -123,7 +131,7 @@ export async function startHelper(
   options: HelperOptions = {},
 ): Promise<HelperProcess> {
   const home = options.env?.HOME ?? await Deno.makeTempDir({ prefix: "pch-home-" });
-  const env: Record<string, string> = { HOME: home, NO_COLOR: "1", ...options.env };
+  const env: Record<string, string> = { ...homeEnv(home), NO_COLOR: "1", ...options.env };
   const cache = denoCacheDir();
   if (cache) env.DENO_DIR = cache;
   const argv = helperArgv(args);
