@@ -1,8 +1,8 @@
 /**
  * Opt-in SSDP announcements (`--announce`): `ssdp:alive` for the root device and the UUID on every
  * served address at start (twice, as UDP may drop one), again every max-age/3, and `ssdp:byebye` on a
- * clean shutdown. Each address sends from its own socket bound to it, so the NOTIFY leaves by that
- * address's interface.
+ * clean shutdown. Each address sends from its own socket bound to it: on Linux the NOTIFY then leaves
+ * by that address's interface; elsewhere the default route decides (Deno cannot set IP_MULTICAST_IF).
  *
  * @module
  */

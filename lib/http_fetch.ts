@@ -6,6 +6,7 @@
  * @module
  */
 
+import { isRejection, parseSsdpMessage } from "./ssdp_message.ts";
 import { withTimeout } from "./timeout.ts";
 
 /** What came back: the head as text (without the blank line) and the body bytes. */
@@ -93,16 +94,17 @@ export interface ResponseHead {
   headers: ReadonlyMap<string, string>;
 }
 
-/** Splits a response head. Pure. */
+/**
+ * Splits a response head. Pure. An HTTP head has the grammar of an SSDP message (start line, then
+ * `Name: value` lines), so the SSDP parser reads it, with its bounds and its leniency.
+ */
 export function parseResponseHead(head: string): ResponseHead {
-  const [statusLine, ...lines] = head.split(/\r?\n/);
-  const match = /^HTTP\/1\.[01] (\d{3})(?: |$)/.exec(statusLine);
-  const headers = new Map<string, string>();
-  for (const line of lines) {
-    const colon = line.indexOf(":");
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    if (!headers.has(name)) headers.set(name, line.slice(colon + 1).trim());
-  }
-  return { statusLine, status: match ? Number(match[1]) : undefined, headers };
+  const parsed = parseSsdpMessage(encoder.encode(head));
+  if (isRejection(parsed)) return { statusLine: head.split(/\r?\n/, 1)[0], headers: new Map() };
+  const http1 = /^HTTP\/1\.[01]$/.test(parsed.version);
+  return {
+    statusLine: parsed.startLine,
+    status: http1 ? parsed.status : undefined,
+    headers: parsed.headers,
+  };
 }

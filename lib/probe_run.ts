@@ -57,7 +57,8 @@ function openSockets(
         "(`ptpip-canon-helper interfaces` lists them), or give a HOST to search.",
     );
   }
-  // A socket bound to an interface's address sends the multicast out of that interface.
+  // On Linux a socket bound to an interface's address sends multicast out of that interface;
+  // elsewhere the default route decides (Deno cannot set IP_MULTICAST_IF).
   return {
     sockets: served.map((c) =>
       Deno.listenDatagram({ transport: "udp", hostname: c.address, port: 0 })
