@@ -6,17 +6,22 @@
  */
 
 import denoJson from "./deno.json" with { type: "json" };
-import { type Command, lanAddressProblem, parseCommandLine, type ServeConfig } from "./lib/cli.ts";
-import { runDoctor, runProbeCommand } from "./lib/diagnostics.ts";
+import {
+  type Command,
+  lanAddressProblem,
+  parseCommandLine,
+  type ServeConfig,
+} from "./lib/cli/parse.ts";
+import { runDoctor, runProbeCommand } from "./lib/commands/diagnostics.ts";
 import { errorMessage, EXIT, HelperError, UsageError } from "./lib/errors.ts";
-import { helpText } from "./lib/help.ts";
-import { formatInterfaceTable } from "./lib/interface_report.ts";
-import { log, type LogFormat, setupLogging } from "./lib/log.ts";
-import { serve } from "./lib/serve.ts";
-import { stopSignal } from "./lib/signals.ts";
-import { StatusLine } from "./lib/status_line.ts";
-import { resolveUuid, userUuidPath } from "./lib/uuid_store.ts";
-import { runUuidCommand } from "./lib/uuid_command.ts";
+import { helpText } from "./lib/cli/help.ts";
+import { formatInterfaceTable } from "./lib/network/report.ts";
+import { log, type LogFormat, setupLogging } from "./lib/terminal/log.ts";
+import { serve } from "./lib/commands/serve.ts";
+import { stopSignal } from "./lib/terminal/signals.ts";
+import { StatusLine } from "./lib/terminal/status_line.ts";
+import { resolveUuid, userUuidPath } from "./lib/uuid/store.ts";
+import { runUuidCommand } from "./lib/commands/uuid.ts";
 
 const interfaces = () => Deno.networkInterfaces();
 const encoder = new TextEncoder();

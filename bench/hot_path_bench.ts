@@ -7,11 +7,11 @@
  * @module
  */
 
-import { renderDescription } from "../lib/description.ts";
-import { deviceTargets, identityFor, isIgnored, judgeSearch } from "../lib/search.ts";
-import { isRejection, parseSsdpMessage } from "../lib/ssdp_message.ts";
-import { encodeSearchResponses, formatSearchResponse } from "../lib/ssdp_response.ts";
-import { DEVICE_TYPE } from "../lib/wire.ts";
+import { renderDescription } from "../lib/description/document.ts";
+import { deviceTargets, identityFor, isIgnored, judgeSearch } from "../lib/ssdp/search.ts";
+import { isRejection, parseSsdpMessage } from "../lib/ssdp/message.ts";
+import { encodeSearchResponses, formatSearchResponse } from "../lib/ssdp/response.ts";
+import { DEVICE_TYPE } from "../lib/ssdp/wire.ts";
 
 const encoder = new TextEncoder();
 const UUID = "2f402f80-da50-11e1-9b23-001788102201";

@@ -6,14 +6,14 @@
  *     deno run --allow-all bench/run.ts [--runs N] [--quick] [--only ID,ID] [--no-micro] [--strict]
  *
  * Nothing here touches the machine's default network namespace: every process that sends or
- * receives a packet is started inside the lab's namespaces (`tests/support/netns.ts`).
+ * receives a packet is started inside the lab's namespaces (`lab/netns.ts`).
  *
  * @module
  */
 
 import { join } from "node:path";
 import { RUNTIME_FLAGS } from "../scripts/permissions.ts";
-import { namespaceSupport, type Netns, NetnsLab } from "../tests/support/netns.ts";
+import { namespaceSupport, type Netns, NetnsLab } from "../lab/netns.ts";
 import {
   type ClosedResult,
   evaluateTargets,

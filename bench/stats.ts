@@ -1,6 +1,6 @@
 /**
  * The benchmark's arithmetic and presentation, kept pure so it is unit-tested
- * (`tests/bench_stats_test.ts`) apart from the slow system bench that feeds it: percentiles of latency
+ * (`tests/bench/stats_test.ts`) apart from the slow system bench that feeds it: percentiles of latency
  * samples, medians over runs, ratios of the helper to each peer paired run by run, the target checks
  * and the tables printed and copied into the README.
  *

@@ -10,7 +10,7 @@
 
 import { parseArgs } from "node:util";
 import { RUNTIME_FLAGS } from "./permissions.ts";
-import { withoutTaskSeparator } from "../lib/task_args.ts";
+import { withoutTaskSeparator } from "../lib/cli/task_args.ts";
 
 /** The program's name: the stem of every binary, archive and package. */
 export const PROGRAM = "ptpip-canon-helper";

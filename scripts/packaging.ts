@@ -12,9 +12,9 @@
 
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { PROJECT_URL } from "../lib/wire.ts";
+import { PROJECT_URL } from "../lib/ssdp/wire.ts";
 import { PROGRAM, type Target } from "./compile.ts";
-import { withoutTaskSeparator } from "../lib/task_args.ts";
+import { withoutTaskSeparator } from "../lib/cli/task_args.ts";
 
 /** Success with a value, or a message that names what was wrong. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };

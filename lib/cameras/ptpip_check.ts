@@ -1,0 +1,40 @@
+/**
+ * `--probe-ptpip`: one TCP connect to a ready camera's PTP/IP port, closed at once without a byte sent.
+ * Off by default: the camera's PTP/IP stack is fragile and accepts a single initiator, so even this
+ * brief connection may be seen by it; it is opt-in for diagnosing "ready but clients cannot connect".
+ *
+ * @module
+ */
+
+import { PTPIP_PORT } from "./text.ts";
+import { errorMessage } from "../errors.ts";
+
+/** Whether the port accepted a connection, and if not, why. */
+export type PtpipCheck = { open: true } | { open: false; reason: string };
+
+/** How long the one connect may take before the port counts as unreachable. */
+const CONNECT_TIMEOUT_MS = 3000;
+
+/** Connects once to `ip`'s PTP/IP port and closes the connection straight away. */
+export async function checkPtpipPort(
+  ip: string,
+  timeoutMs = CONNECT_TIMEOUT_MS,
+): Promise<PtpipCheck> {
+  try {
+    const conn = await Deno.connect({
+      hostname: ip,
+      port: PTPIP_PORT,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    conn.close();
+    return { open: true };
+  } catch (error) {
+    if (error instanceof Deno.errors.ConnectionRefused) {
+      return { open: false, reason: "refused the connection (the camera is not waiting for one)" };
+    }
+    if (error instanceof DOMException && error.name === "TimeoutError") {
+      return { open: false, reason: `did not answer within ${timeoutMs} ms` };
+    }
+    return { open: false, reason: errorMessage(error) };
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * What the user reads about cameras: the commands that use a ready camera, and the one-line live status.
+ * Pure.
+ *
+ * @module
+ */
+
+import type { Camera } from "./tracker.ts";
+
+/** The PTP/IP port a Canon camera listens on once it is up. */
+export const PTPIP_PORT = 15740;
+
+/** Command lines that talk to the camera at `ip` over PTP/IP now. */
+export function clientCommands(ip: string): { chdkptp: string; gphoto2: string } {
+  return {
+    chdkptp: `chdkptp -e"connect -h=${ip}"`,
+    gphoto2: `gphoto2 --port ptpip:${ip} --summary`,
+  };
+}
+
+/** Shown while no camera is pairing or up. */
+export const WAITING_STATUS = "waiting for a camera… (Ctrl+C to stop)";
+
+/** How many cameras the status line names before it counts the rest. */
+const STATUS_CAMERAS = 3;
+
+/** The status line for the active cameras (pairing or ready), most recent last. */
+export function statusText(active: readonly Pick<Camera, "ip" | "state">[]): string {
+  if (active.length === 0) return WAITING_STATUS;
+  const shown = active.slice(-STATUS_CAMERAS).map((c) =>
+    `camera ${c.ip} ${c.state === "ready" ? "ready" : "pairing…"}`
+  );
+  const more = active.length - shown.length;
+  return shown.join(", ") + (more > 0 ? ` (+${more} more)` : "");
+}

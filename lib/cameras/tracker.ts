@@ -1,0 +1,238 @@
+/**
+ * Which cameras are around and how far along they are, by IP: a camera searches (M-SEARCH), fetches
+ * our description (it is pairing, or reconnecting), then makes itself discoverable over SSDP (NOTIFY
+ * `ssdp:alive`, or an answer to our unicast search) — from then on a PTP/IP client can connect to it.
+ * A pure state machine over an injected clock; what follows from each step (log lines, the search we
+ * send, hooks) is the caller's, through {@linkcode TrackerEvents}.
+ *
+ * @module
+ */
+
+import { RecentMap } from "../util/recent_map.ts";
+import type { SsdpMessage } from "../ssdp/message.ts";
+
+/** How far a camera is: it searched; it fetched the description; it is up; it left or went quiet. */
+export type CameraState = "searching" | "pairing" | "ready" | "gone";
+
+/** What is known of one camera. */
+export interface Camera {
+  ip: string;
+  state: CameraState;
+  /** Whether it fetched our description at least once: only such cameras are followed further. */
+  fetched: boolean;
+  /** Whether we asked it, once, for its presence with a unicast M-SEARCH. */
+  probed: boolean;
+  /** Its SSDP `Server` header, cleaned for display, once it announced itself. */
+  server?: string;
+  /** The `USER-AGENT` of its M-SEARCH, cleaned for display, if it sent one. */
+  userAgent?: string;
+  /** Its USN, once it announced itself. */
+  usn?: string;
+  /** When the state last changed (clock milliseconds). */
+  since: number;
+  /** When a ready camera is presumed gone unless heard again. */
+  expiresAt?: number;
+}
+
+/** A camera's own SSDP message, as far as presence goes. */
+export interface Presence {
+  kind: "alive" | "byebye" | "answer";
+  usn?: string;
+  server?: string;
+  /** Seconds from its `CACHE-CONTROL: max-age`, if valid. */
+  maxAgeSeconds?: number;
+}
+
+/** Why a camera is no longer counted as up. */
+export type GoneReason = "byebye" | "expired" | "silent";
+
+/** What the tracker reports; each is called once per transition, never per packet. */
+export interface TrackerEvents {
+  /** Ask this camera for its presence now (a unicast M-SEARCH); called at most once per camera. */
+  probe(camera: Camera): void;
+  /** It fetched the description: pairing or reconnecting. */
+  pairing(camera: Camera): void;
+  /** It is up: a PTP/IP client may connect now. */
+  ready(camera: Camera, via: Presence["kind"]): void;
+  /** It left, or was not heard from in time. */
+  gone(camera: Camera, reason: GoneReason): void;
+  /** Any change of the list, for the status line. */
+  changed(): void;
+}
+
+/** Settings of the tracker. */
+export interface TrackerOptions {
+  /** Our own UUID: our NOTIFYs and answers echoing back are not a camera's. */
+  ownUuid: string;
+  /** Milliseconds, monotonic. */
+  now: () => number;
+  events: TrackerEvents;
+  /** Cameras remembered; the least recently seen is forgotten first. */
+  capacity?: number;
+  /** How long a pairing camera may stay silent before it stops counting as pairing. */
+  pairingTimeoutMs?: number;
+}
+
+/** UDA's default when a device gives no valid max-age. */
+const DEFAULT_MAX_AGE_SECONDS = 1800;
+const DEFAULT_CAPACITY = 64;
+/** Time for a user to pick the computer on the camera and for the camera to come up. */
+const DEFAULT_PAIRING_TIMEOUT_MS = 5 * 60_000;
+/** Longest name shown or passed to a hook; real Server headers are well under it. */
+const MAX_NAME_LENGTH = 200;
+
+// Control characters from the network must not reach a terminal (escape sequences) or a hook's argv.
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+
+/** A header value fit for a log line, a status line and a hook's environment; `undefined` if empty. */
+export function cleanName(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const clean = value.replace(CONTROL, " ").trim().slice(0, MAX_NAME_LENGTH);
+  return clean === "" ? undefined : clean;
+}
+
+/** The name to show for a camera: its Server header, else its search's User-Agent. */
+export function cameraName(camera: Pick<Camera, "server" | "userAgent">): string | undefined {
+  return camera.server ?? camera.userAgent;
+}
+
+function parseMaxAge(cacheControl: string | undefined): number | undefined {
+  const match = /max-age\s*=\s*"?(\d{1,7})/i.exec(cacheControl ?? "");
+  return match ? Number(match[1]) : undefined;
+}
+
+/** What a non-search SSDP message says about its sender's presence, if anything. Pure. */
+export function presenceOf(message: SsdpMessage): Presence | undefined {
+  let kind: Presence["kind"];
+  if (message.method === "NOTIFY") {
+    const nts = message.headers.get("nts")?.toLowerCase();
+    if (nts === "ssdp:alive" || nts === "ssdp:update") kind = "alive";
+    else if (nts === "ssdp:byebye") kind = "byebye";
+    else return undefined;
+  } else if (message.method === undefined && message.status === 200) {
+    kind = "answer";
+  } else {
+    return undefined;
+  }
+  return {
+    kind,
+    usn: cleanName(message.headers.get("usn")),
+    server: cleanName(message.headers.get("server")),
+    maxAgeSeconds: parseMaxAge(message.headers.get("cache-control")),
+  };
+}
+
+/** Follows cameras by IP. */
+export class CameraTracker {
+  readonly #options: TrackerOptions;
+  readonly #cameras: RecentMap<string, Camera>;
+  readonly #ownUsn: string;
+
+  /** @param options our UUID, the clock, the events and the bounds */
+  constructor(options: TrackerOptions) {
+    this.#options = options;
+    this.#ownUsn = `uuid:${options.ownUuid}`.toLowerCase();
+    this.#cameras = new RecentMap(options.capacity ?? DEFAULT_CAPACITY);
+  }
+
+  /** The cameras that fetched the description and are pairing or up, oldest first. */
+  get active(): Camera[] {
+    return [...this.#cameras.values()].filter((c) => c.state === "pairing" || c.state === "ready");
+  }
+
+  /** The camera at `ip`, if remembered. */
+  get(ip: string): Camera | undefined {
+    return this.#cameras.peek(ip);
+  }
+
+  /** An answered M-SEARCH from `ip`. */
+  searched(ip: string, userAgent: string | undefined): void {
+    const camera = this.#touch(ip);
+    const name = cleanName(userAgent);
+    if (name !== undefined) camera.userAgent = name;
+  }
+
+  /** `ip` fetched our description (HTTP 200). */
+  fetched(ip: string): void {
+    const camera = this.#touch(ip);
+    camera.fetched = true;
+    if (camera.state !== "pairing") {
+      this.#enter(camera, "pairing");
+      this.#options.events.pairing(camera);
+      this.#options.events.changed();
+    }
+    if (!camera.probed) {
+      camera.probed = true;
+      this.#options.events.probe(camera);
+    }
+  }
+
+  /** Whether `ip` is a camera that fetched our description, whose SSDP presence is awaited. */
+  follows(ip: string): boolean {
+    return this.#cameras.peek(ip)?.fetched ?? false;
+  }
+
+  /**
+   * A datagram from `ip` that is not a search (a NOTIFY, or an answer to our search). On the hot path:
+   * a map lookup, and nothing more unless the sender is a camera that fetched our description.
+   */
+  heard(message: SsdpMessage, ip: string): void {
+    const camera = this.#cameras.peek(ip);
+    if (camera === undefined || !camera.fetched) return;
+    const presence = presenceOf(message);
+    if (presence === undefined) return;
+    if (presence.usn?.toLowerCase().startsWith(this.#ownUsn)) return;
+    const events = this.#options.events;
+    if (presence.kind === "byebye") {
+      if (camera.state === "ready" || camera.state === "pairing") {
+        this.#enter(camera, "gone");
+        events.gone(camera, "byebye");
+        events.changed();
+      }
+      return;
+    }
+    camera.server = presence.server ?? camera.server;
+    camera.usn = presence.usn ?? camera.usn;
+    const maxAge = presence.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS;
+    camera.expiresAt = this.#options.now() + maxAge * 1000;
+    if (camera.state === "ready") return;
+    this.#enter(camera, "ready");
+    events.ready(camera, presence.kind);
+    events.changed();
+  }
+
+  /** Retires ready cameras past their max-age and pairing ones silent for too long; call it now and then. */
+  sweep(): void {
+    const now = this.#options.now();
+    const pairingTimeout = this.#options.pairingTimeoutMs ?? DEFAULT_PAIRING_TIMEOUT_MS;
+    for (const camera of this.#cameras.values()) {
+      let reason: GoneReason | undefined;
+      if (camera.state === "ready" && camera.expiresAt !== undefined && now >= camera.expiresAt) {
+        reason = "expired";
+      } else if (camera.state === "pairing" && now - camera.since >= pairingTimeout) {
+        reason = "silent";
+      }
+      if (reason === undefined) continue;
+      this.#enter(camera, "gone");
+      this.#options.events.gone(camera, reason);
+      this.#options.events.changed();
+    }
+  }
+
+  #enter(camera: Camera, state: CameraState): void {
+    camera.state = state;
+    camera.since = this.#options.now();
+  }
+
+  /** The camera at `ip`, made most recently seen, created if new (forgetting the stalest if full). */
+  #touch(ip: string): Camera {
+    return this.#cameras.use(ip, () => ({
+      ip,
+      state: "searching",
+      fetched: false,
+      probed: false,
+      since: this.#options.now(),
+    })).value;
+  }
+}

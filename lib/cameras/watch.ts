@@ -1,0 +1,207 @@
+/**
+ * What the helper does about cameras while it serves: feeds the {@linkcode CameraTracker}, asks each
+ * camera that fetched the description once for its presence (a unicast M-SEARCH from the SSDP socket,
+ * so the answer comes back to the responder loop), and turns each step into a log line, the live
+ * status, the optional PTP/IP check and the `--on-camera` program.
+ *
+ * @module
+ */
+
+import { type Camera, cameraName, CameraTracker, type GoneReason } from "./tracker.ts";
+import { clientCommands, PTPIP_PORT, statusText } from "./text.ts";
+import { type HookCamera, HookRunner } from "./hook_runner.ts";
+import { log } from "../terminal/log.ts";
+import { checkPtpipPort } from "./ptpip_check.ts";
+import { unicastRootSearch } from "../ssdp/search_request.ts";
+import { errorMessage } from "../errors.ts";
+
+/** Settings of the watch. */
+export interface CameraWatchOptions {
+  ownUuid: string;
+  now: () => number;
+  /** Where cameras listen for SSDP: 1900, or the helper's `-p` port in tests. */
+  ssdpPort: number;
+  /** `--on-camera` program and arguments. */
+  onCamera?: readonly string[];
+  /** `--probe-ptpip`. */
+  probePtpip: boolean;
+  /** Sends from the SSDP socket. */
+  send(bytes: Uint8Array, to: Deno.NetAddr): Promise<unknown>;
+  /** Shows the live status (a terminal only). */
+  status?: (text: string) => void;
+}
+
+/**
+ * How long after a camera's first fetch we ask for its presence: a camera that is pairing lists the
+ * computers first and comes up only once the user picked one; a reconnecting one comes up at once.
+ */
+export const PRESENCE_SEARCH_DELAY_MS = 3000;
+/** How often ready cameras are checked against their max-age. */
+const SWEEP_INTERVAL_MS = 10_000;
+
+const encoder = new TextEncoder();
+
+function hookCamera(camera: Camera): HookCamera {
+  return { ip: camera.ip, name: cameraName(camera) ?? "" };
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Deno.errors.NotFound) return "not found (give its full path, or check PATH)";
+  if (error instanceof Deno.errors.PermissionDenied) return "permission denied (is it executable?)";
+  if (error instanceof Deno.errors.NotCapable) {
+    return "Deno denied running it: run with --allow-run";
+  }
+  return errorMessage(error);
+}
+
+const GONE_MESSAGES: Record<GoneReason, string> = {
+  byebye: "camera {ip} left (ssdp:byebye)",
+  expired: "camera {ip} was not heard from within its max-age: presumed gone",
+  silent: "camera {ip} fetched the description but has not announced itself since; " +
+    "if it says it is connected, try {chdkptp} anyway",
+};
+
+/** Follows cameras while the helper serves. */
+export class CameraWatch {
+  readonly tracker: CameraTracker;
+  readonly #options: CameraWatchOptions;
+  readonly #hooks?: HookRunner;
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #pending = new Set<Promise<void>>();
+  #sweeper?: ReturnType<typeof setInterval>;
+
+  /** @param options our UUID, clock, SSDP port, hook, and the socket to send from */
+  constructor(options: CameraWatchOptions) {
+    this.#options = options;
+    this.#hooks = options.onCamera ? new HookRunner(options.onCamera, hookLog) : undefined;
+    this.tracker = new CameraTracker({
+      ownUuid: options.ownUuid,
+      now: options.now,
+      events: {
+        probe: (camera) => this.#schedulePresenceSearch(camera.ip),
+        pairing: (camera) =>
+          log.info("camera {ip} fetched the description: pairing (or reconnecting)", {
+            event: "camera-pairing",
+            ip: camera.ip,
+          }),
+        ready: (camera, via) => this.#ready(camera, via),
+        gone: (camera, reason) =>
+          log.info(GONE_MESSAGES[reason], {
+            event: "camera-gone",
+            ip: camera.ip,
+            reason,
+            chdkptp: clientCommands(camera.ip).chdkptp,
+          }),
+        changed: () => this.#showStatus(),
+      },
+    });
+  }
+
+  /** Shows the first status and starts checking ready cameras' max-age. */
+  start(): void {
+    this.#showStatus();
+    this.#sweeper = setInterval(() => this.tracker.sweep(), SWEEP_INTERVAL_MS);
+  }
+
+  /** Stops the timers and the running programs. */
+  async stop(): Promise<void> {
+    clearInterval(this.#sweeper);
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    await Promise.all(this.#pending);
+    await this.#hooks?.stop();
+  }
+
+  #showStatus(): void {
+    this.#options.status?.(statusText(this.tracker.active));
+  }
+
+  #schedulePresenceSearch(ip: string): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      const to: Deno.NetAddr = { transport: "udp", hostname: ip, port: this.#options.ssdpPort };
+      log.debug("asking camera {ip} for its SSDP presence (unicast M-SEARCH to port {port})", {
+        event: "camera-search",
+        ip,
+        port: to.port,
+      });
+      this.#options.send(encoder.encode(unicastRootSearch(ip, to.port)), to).catch((error) =>
+        log.debug("search of camera {ip} failed: {error}", {
+          event: "camera-search-failed",
+          ip,
+          error: errorMessage(error),
+        })
+      );
+    }, PRESENCE_SEARCH_DELAY_MS);
+    this.#timers.add(timer);
+  }
+
+  #ready(camera: Camera, via: string): void {
+    const name = cameraName(camera);
+    const commands = clientCommands(camera.ip);
+    log.info("camera {camera} is ready: use it now with {chdkptp} or {gphoto2}", {
+      event: "camera-ready",
+      camera: name ? `${camera.ip} (${name})` : camera.ip,
+      ip: camera.ip,
+      name: name ?? null,
+      usn: camera.usn ?? null,
+      via,
+      ...commands,
+    });
+    if (!this.#options.probePtpip) return this.#hooks?.run(hookCamera(camera));
+    // The check's connection is closed before the program starts, so the program finds the camera's
+    // single PTP/IP slot free.
+    const pending: Promise<void> = checkPtpipPort(camera.ip).then((result) => {
+      if (result.open) {
+        log.info("PTP/IP port {port} of camera {ip} accepts connections", {
+          event: "ptpip-check",
+          ip: camera.ip,
+          port: PTPIP_PORT,
+          open: true,
+        });
+      } else {
+        log.warn("PTP/IP port {port} of camera {ip} {reason}", {
+          event: "ptpip-check",
+          ip: camera.ip,
+          port: PTPIP_PORT,
+          open: false,
+          reason: result.reason,
+        });
+      }
+      this.#hooks?.run(hookCamera(camera));
+    }).finally(() => this.#pending.delete(pending));
+    this.#pending.add(pending);
+  }
+}
+
+const hookLog = {
+  started: (camera: HookCamera, argv: readonly string[], pid: number) =>
+    log.info("--on-camera: started {command} for camera {ip} (pid {pid})", {
+      event: "hook-start",
+      ip: camera.ip,
+      command: argv.join(" "),
+      argv,
+      pid,
+    }),
+  output: (camera: HookCamera, stream: "stdout" | "stderr", line: string) =>
+    log.info("on-camera {ip}: {line}", { event: "hook-output", ip: camera.ip, stream, line }),
+  exited: (camera: HookCamera, exit: { code: number; signal: Deno.Signal | null }) => {
+    const properties = { event: "hook-exit", ip: camera.ip, code: exit.code, signal: exit.signal };
+    if (exit.signal !== null) {
+      log.warn("--on-camera program for camera {ip} was ended by {signal}", properties);
+    } else if (exit.code !== 0) {
+      log.warn("--on-camera program for camera {ip} exited with code {code}", properties);
+    } else log.info("--on-camera program for camera {ip} exited with code {code}", properties);
+  },
+  failed: (camera: HookCamera, error: unknown) =>
+    log.error("--on-camera program could not be started for camera {ip}: {error}", {
+      event: "hook-error",
+      ip: camera.ip,
+      error: describeError(error),
+    }),
+  busy: (camera: HookCamera) =>
+    log.info("--on-camera program for camera {ip} is still running: not started again", {
+      event: "hook-busy",
+      ip: camera.ip,
+    }),
+};

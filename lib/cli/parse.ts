@@ -1,0 +1,381 @@
+/**
+ * The command line: `node:util` `parseArgs` for the syntax, then validation of every value into a
+ * {@linkcode Command}. Pure: what needs the machine (the interface list, the host name) is checked in
+ * `main.ts` with {@linkcode lanAddressProblem}.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { nameProblem } from "../description/document.ts";
+import { UsageError } from "../errors.ts";
+import { isLoopback, parseIpv4 } from "../network/ipv4.ts";
+import { withoutTaskSeparator } from "./task_args.ts";
+import { LOG_FORMATS, type LogFormat, type Verbosity } from "../terminal/log.ts";
+import { DEFAULT_RATE_LIMITS, type RateLimits } from "../ssdp/rate_limit.ts";
+import { isUuid } from "../uuid/store.ts";
+import { DEFAULTS } from "../ssdp/wire.ts";
+
+/** Everything `serve` (the default command) needs. */
+export interface ServeConfig {
+  lanAddress?: string;
+  name?: string;
+  ssdpPort: number;
+  descPort: number;
+  descPath: string;
+  maxAge: number;
+  bindAll: boolean;
+  interfaceNames: string[];
+  uuid?: string;
+  uuidFile?: string;
+  verbosity: Verbosity;
+  logFormat: LogFormat;
+  anySource: boolean;
+  mxDelay: boolean;
+  announce: boolean;
+  /** Seconds between interface re-reads; 0 turns re-reading off. */
+  rescanSeconds: number;
+  limits: RateLimits;
+  /** `--on-camera -- PROGRAM [ARG…]`: run each time a camera becomes ready. */
+  onCamera?: string[];
+  /** `--probe-ptpip`: one TCP connect to a ready camera's PTP/IP port. */
+  probePtpip: boolean;
+}
+
+/** Where `probe` sends its search: a host (unicast), or the multicast group when absent. */
+export interface ProbeTarget {
+  hostname: string;
+  port: number;
+}
+
+/** What the user asked for. */
+export type Command =
+  | { kind: "serve"; config: ServeConfig }
+  | { kind: "interfaces"; config: ServeConfig }
+  | { kind: "uuid"; config: ServeConfig; reset: boolean; force: boolean }
+  | { kind: "doctor"; config: ServeConfig }
+  | { kind: "probe"; config: ServeConfig; target?: ProbeTarget; timeoutSeconds: number }
+  | { kind: "help" }
+  | { kind: "version" };
+
+/** The subcommands besides the default `serve`. */
+export const SUBCOMMANDS = ["serve", "interfaces", "uuid", "doctor", "probe"] as const;
+
+/** How long `probe` listens for answers by default, in seconds. */
+export const DEFAULT_PROBE_TIMEOUT_SECONDS = 3;
+
+/** Every option of the command line, as `node:util` parseArgs takes them. */
+export const OPTIONS = {
+  name: { type: "string", short: "n" },
+  "desc-port": { type: "string", short: "P" },
+  port: { type: "string", short: "p" },
+  "max-age": { type: "string" },
+  "file-path": { type: "string", short: "f" },
+  "bind-all": { type: "boolean", short: "a" },
+  iface: { type: "string", short: "i", multiple: true },
+  uuid: { type: "string" },
+  "uuid-file": { type: "string" },
+  verbose: { type: "boolean", short: "v" },
+  quiet: { type: "boolean", short: "q" },
+  "log-format": { type: "string" },
+  "any-source": { type: "boolean" },
+  "mx-delay": { type: "boolean" },
+  announce: { type: "boolean" },
+  "rescan-interval": { type: "string" },
+  "source-rate": { type: "string" },
+  "source-burst": { type: "string" },
+  "global-rate": { type: "string" },
+  "source-table": { type: "string" },
+  "list-interfaces": { type: "boolean" },
+  "on-camera": { type: "boolean" },
+  exec: { type: "boolean" },
+  "probe-ptpip": { type: "boolean" },
+  timeout: { type: "string" },
+  reset: { type: "boolean" },
+  force: { type: "boolean" },
+  version: { type: "boolean", short: "V" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+type OptionName = keyof typeof OPTIONS;
+
+function flagLabel(name: OptionName): string {
+  const short = (OPTIONS[name] as { short?: string }).short;
+  return short ? `-${short}/--${name}` : `--${name}`;
+}
+
+/** Parses a whole number within bounds, naming the flag and the bad value when it is not. */
+export function parseWholeNumber(
+  flag: string,
+  text: string,
+  min: number,
+  max: number,
+): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min || Number(text) > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, not "${text}".`);
+  }
+  return Number(text);
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+/** The known flag closest to an unknown one, if any is close enough to be a typo. */
+export function suggestFlag(unknown: string): string | undefined {
+  const bare = unknown.replace(/^-+/, "").split("=")[0];
+  let best: { name: string; distance: number } | undefined;
+  for (const name of Object.keys(OPTIONS)) {
+    const distance = levenshtein(bare, name);
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  return best && best.distance <= Math.max(1, Math.floor(bare.length / 3))
+    ? `--${best.name}`
+    : undefined;
+}
+
+function unknownOptionError(error: Error): UsageError {
+  const match = /'([^']+)'/.exec(error.message);
+  const flag = match?.[1] ?? "";
+  const code = (error as { code?: string }).code;
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    const hint = suggestFlag(flag);
+    return new UsageError(
+      `unknown option ${flag}.${hint ? ` Did you mean ${hint}?` : ""} See --help for every option.`,
+    );
+  }
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && /^--(on-camera|exec)$/.test(flag)) {
+    return new UsageError(`${flag} takes the program after "--": ${HOOK_EXAMPLE}`);
+  }
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    return new UsageError(`${error.message.split(".")[0]}. See --help.`);
+  }
+  return new UsageError(`${error.message} See --help.`);
+}
+
+const HOOK_EXAMPLE = "ptpip-canon-helper --on-camera -- gphoto2 --port ptpip:{ip} --summary";
+
+/**
+ * Splits the positionals at `--` when `--on-camera`/`--exec` is given: the ones before are the
+ * command's (LAN_IP, HOST), the ones after are the program and its arguments, taken verbatim.
+ */
+function splitHookCommand(
+  positionals: string[],
+  tokens: readonly { kind: string; index: number }[],
+  hook: boolean,
+): { rest: string[]; onCamera?: string[] } {
+  if (!hook) return { rest: positionals };
+  const terminator = tokens.find((t) => t.kind === "option-terminator");
+  const before = terminator === undefined
+    ? positionals.length
+    : tokens.filter((t) => t.kind === "positional" && t.index < terminator.index).length;
+  const onCamera = positionals.slice(before);
+  if (onCamera.length === 0 || onCamera[0].trim() === "") {
+    throw new UsageError(
+      `--on-camera needs the program to run after "--", as in: ${HOOK_EXAMPLE}`,
+    );
+  }
+  return { rest: positionals.slice(0, before), onCamera };
+}
+
+/** Parses `probe`'s HOST[:PORT]; the port defaults to the SSDP port. */
+function parseProbeTarget(text: string, defaultPort: number): ProbeTarget {
+  const match = /^([^:]+)(?::(\d+))?$/.exec(text);
+  if (!match || parseIpv4(match[1]) === undefined) {
+    throw new UsageError(
+      `probe HOST must be an IPv4 address with an optional :PORT, such as 192.168.1.20 or ` +
+        `127.0.0.1:1900, not "${text}".`,
+    );
+  }
+  const port = match[2] === undefined
+    ? defaultPort
+    : parseWholeNumber("probe HOST:PORT", match[2], 1, 65535);
+  return { hostname: match[1], port };
+}
+
+const URL_PATH = /^[A-Za-z0-9._~!$&'()*+,;=:@/-]+$/;
+
+/** Parses and validates the arguments (without the program name). Throws {@linkcode UsageError}. */
+export function parseCommandLine(given: readonly string[]): Command {
+  const args = withoutTaskSeparator(given);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+    });
+  } catch (error) {
+    // `--on-camera gphoto2 --summary` without "--": the program's own flags look like ours.
+    if (args.some((a) => a === "--on-camera" || a === "--exec") && !args.includes("--")) {
+      throw new UsageError(
+        `--on-camera needs the program to run after "--", as in: ${HOOK_EXAMPLE}`,
+      );
+    }
+    throw unknownOptionError(error as Error);
+  }
+  const { values, positionals, tokens } = parsed;
+  if (values.help) return { kind: "help" };
+  if (values.version) return { kind: "version" };
+
+  const hook = (values["on-camera"] ?? false) || (values.exec ?? false);
+  const { rest, onCamera } = splitHookCommand([...positionals], tokens, hook);
+  const named = (SUBCOMMANDS as readonly string[]).includes(rest[0])
+    ? rest.shift() as typeof SUBCOMMANDS[number]
+    : "serve";
+  const kind = values["list-interfaces"] ? "interfaces" : named;
+  if (rest.length > 1) {
+    throw new UsageError(
+      `expected at most one ${kind === "probe" ? "HOST" : "LAN_IP"}, got ${
+        rest.map((r) => `"${r}"`).join(" ")
+      }. See --help.`,
+    );
+  }
+  if (kind === "uuid" && rest.length > 0) {
+    throw new UsageError(`"uuid" takes no address, got "${rest[0]}".`);
+  }
+  if ((values.reset || values.force) && kind !== "uuid") {
+    throw new UsageError(
+      "--reset and --force belong to the uuid command: ptpip-canon-helper uuid --reset --force",
+    );
+  }
+  if (hook && kind !== "serve") {
+    throw new UsageError(`--on-camera runs with the helper serving, not with "${kind}".`);
+  }
+  if (values["probe-ptpip"] && kind !== "serve") {
+    throw new UsageError(`--probe-ptpip checks cameras while serving, not with "${kind}".`);
+  }
+  if (values.timeout !== undefined && kind !== "probe") {
+    throw new UsageError(
+      "--timeout belongs to the probe command: ptpip-canon-helper probe --timeout 5",
+    );
+  }
+  if (values.verbose && values.quiet) {
+    throw new UsageError("-v/--verbose and -q/--quiet contradict each other; choose one.");
+  }
+
+  if (kind === "probe") {
+    const config = serveConfig(values, undefined);
+    return {
+      kind,
+      config,
+      target: rest[0] === undefined ? undefined : parseProbeTarget(rest[0], config.ssdpPort),
+      timeoutSeconds: number(values, "timeout", DEFAULT_PROBE_TIMEOUT_SECONDS, 1, 60),
+    };
+  }
+  const config = { ...serveConfig(values, rest[0]), onCamera };
+  if (kind === "uuid") {
+    return { kind, config, reset: values.reset ?? false, force: values.force ?? false };
+  }
+  return { kind, config };
+}
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
+
+function number(values: Values, name: OptionName, fallback: number, min: number, max: number) {
+  const text = values[name];
+  return typeof text === "string" ? parseWholeNumber(flagLabel(name), text, min, max) : fallback;
+}
+
+function serveConfig(values: Values, lanAddress: string | undefined): ServeConfig {
+  if (lanAddress !== undefined) {
+    const problem = lanAddressSyntaxProblem(lanAddress);
+    if (problem) throw new UsageError(problem);
+  }
+  if (values.name !== undefined) {
+    const problem = nameProblem(values.name);
+    if (problem) throw new UsageError(`-n/--name "${values.name}" cannot be used: ${problem}.`);
+  }
+  if (values.uuid !== undefined && !isUuid(values.uuid.trim())) {
+    throw new UsageError(
+      `--uuid "${values.uuid}" is not a UUID; expected the form 01234567-89ab-4def-8123-456789abcdef.`,
+    );
+  }
+  if (values.uuid !== undefined && values["uuid-file"] !== undefined) {
+    throw new UsageError("--uuid and --uuid-file both say where the UUID is; give only one.");
+  }
+  const descPath = (values["file-path"] ?? DEFAULTS.descPath).replace(/^\/+/, "");
+  if (!URL_PATH.test(descPath)) {
+    throw new UsageError(
+      `-f/--file-path "${
+        values["file-path"]
+      }" must be a URL path of letters, digits and . _ ~ - / ` +
+        "(no spaces), such as ptpip-canon-desc-helper.xml.",
+    );
+  }
+  const logFormat = values["log-format"] ?? "text";
+  if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) {
+    throw new UsageError(
+      `--log-format must be one of ${LOG_FORMATS.join(", ")}, not "${logFormat}".`,
+    );
+  }
+  const interfaceNames = values.iface ?? [];
+  for (const name of interfaceNames) {
+    if (name.trim() === "") {
+      throw new UsageError("-i/--iface needs an interface name, such as eth0.");
+    }
+  }
+  return {
+    lanAddress,
+    name: values.name,
+    ssdpPort: number(values, "port", DEFAULTS.ssdpPort, 1, 65535),
+    descPort: number(values, "desc-port", DEFAULTS.descPort, 1, 65535),
+    descPath,
+    maxAge: number(values, "max-age", DEFAULTS.maxAge, 1, 86400),
+    bindAll: values["bind-all"] ?? false,
+    interfaceNames,
+    uuid: values.uuid?.trim(),
+    uuidFile: values["uuid-file"],
+    verbosity: values.verbose ? "verbose" : values.quiet ? "quiet" : "normal",
+    logFormat: logFormat as LogFormat,
+    anySource: values["any-source"] ?? false,
+    mxDelay: values["mx-delay"] ?? false,
+    announce: values.announce ?? false,
+    rescanSeconds: number(values, "rescan-interval", 5, 0, 3600),
+    limits: {
+      sourceRate: number(values, "source-rate", DEFAULT_RATE_LIMITS.sourceRate, 0, 1_000_000),
+      sourceBurst: number(values, "source-burst", DEFAULT_RATE_LIMITS.sourceBurst, 1, 1_000_000),
+      globalRate: number(values, "global-rate", DEFAULT_RATE_LIMITS.globalRate, 0, 10_000_000),
+      sourceTable: number(values, "source-table", DEFAULT_RATE_LIMITS.sourceTable, 1, 1_000_000),
+    },
+    probePtpip: values["probe-ptpip"] ?? false,
+  };
+}
+
+/** Why `text` is not an IPv4 literal, or `undefined` when it is. */
+function lanAddressSyntaxProblem(text: string): string | undefined {
+  if (parseIpv4(text) !== undefined) return undefined;
+  if (text.includes(":")) {
+    return `LAN_IP "${text}" looks like an IPv6 address; Canon cameras pair over IPv4 only. ` +
+      "Give this machine's IPv4 address, or leave LAN_IP out to use every LAN interface.";
+  }
+  return `LAN_IP "${text}" is not an IPv4 address such as 192.168.1.20 (host names are not ` +
+    "accepted). Leave it out to use every LAN interface; `ptpip-canon-helper interfaces` lists them.";
+}
+
+/**
+ * Checks that a LAN address belongs to this machine. Returns the problem (with the machine's IPv4
+ * addresses listed) or `undefined`.
+ */
+export function lanAddressProblem(
+  lanAddress: string,
+  ownAddresses: readonly { name: string; address: string }[],
+): string | undefined {
+  const value = parseIpv4(lanAddress);
+  if (value !== undefined && isLoopback(value)) return undefined;
+  if (ownAddresses.some((a) => a.address === lanAddress)) return undefined;
+  const list = ownAddresses.map((a) => `${a.address} (${a.name})`).join(", ") || "none";
+  return `LAN_IP ${lanAddress} is not an address of this machine. Its IPv4 addresses: ${list}.`;
+}

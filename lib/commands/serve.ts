@@ -1,0 +1,215 @@
+/**
+ * The `serve` command: the SSDP responder and the description server, kept in step with the machine's
+ * interfaces until a stop signal. Everything that touches the machine comes in through
+ * {@linkcode ServeEnvironment}, so tests can drive it.
+ *
+ * @module
+ */
+
+import { Announcer } from "../ssdp/announcer.ts";
+import { CameraWatch } from "../cameras/watch.ts";
+import type { ServeConfig } from "../cli/parse.ts";
+import { nameFromHostname, renderDescription } from "../description/document.ts";
+import { DescriptionServer } from "../description/server.ts";
+import { type InterfaceAddress, selectInterfaces, servedAddresses } from "../network/interfaces.ts";
+import { log } from "../terminal/log.ts";
+import { NetworkFollower } from "../network/follower.ts";
+import { RateLimiter } from "../ssdp/rate_limit.ts";
+import { deviceTargets, identityFor } from "../ssdp/search.ts";
+import { SearchAnswerer } from "../ssdp/answerer.ts";
+import { runResponder } from "../ssdp/responder.ts";
+import { Memberships, openSsdpSocket } from "../ssdp/socket.ts";
+import { describeUuidSource, type ResolvedUuid } from "../uuid/store.ts";
+import { errorMessage } from "../errors.ts";
+
+/** The machine as `serve` sees it. */
+export interface ServeEnvironment {
+  version: string;
+  hostname: () => string;
+  networkInterfaces: () => InterfaceAddress[];
+  now: () => number;
+  random: () => number;
+  /** Resolves when the user asks to stop (Ctrl+C, SIGTERM). */
+  stopRequested: Promise<string>;
+  /** Shows the live one-line status; only given on a terminal. */
+  status?: (text: string) => void;
+}
+
+/** How long a client has to send its request head to the description server. */
+const HEADER_TIMEOUT_MS = 5_000;
+/** Concurrent description connections; a camera needs one, a LAN full of them a few. */
+const MAX_CONNECTIONS = 64;
+/** How often refused answers are summed up in one line. */
+const REFUSAL_SUMMARY_MS = 10_000;
+
+/** Runs until a stop is requested; throws a `HelperError` when it cannot start. */
+export async function serve(
+  config: ServeConfig,
+  uuid: ResolvedUuid,
+  env: ServeEnvironment,
+): Promise<void> {
+  const targets = deviceTargets(identityFor(uuid.uuid));
+  const name = config.name ?? nameFromHostname(env.hostname());
+  const body = new TextEncoder().encode(
+    renderDescription({ uuid: uuid.uuid, name, deviceType: targets[2].st, version: env.version }),
+  );
+  log.info("ptpip-canon-helper {version}: the camera will list this computer as {name}", {
+    event: "start",
+    version: env.version,
+    name,
+  });
+  log.info("device UUID {uuid} ({source})", {
+    event: "uuid",
+    uuid: uuid.uuid,
+    source: describeUuidSource(uuid),
+  });
+
+  const select = () =>
+    servedAddresses(selectInterfaces(env.networkInterfaces(), {
+      lanAddress: config.lanAddress,
+      interfaceNames: config.interfaceNames,
+    }));
+
+  const limiter = new RateLimiter(config.limits, env.now);
+  const conn = openSsdpSocket(config.ssdpPort);
+  const memberships = new Memberships(conn);
+  const cameras = new CameraWatch({
+    ownUuid: uuid.uuid,
+    now: env.now,
+    ssdpPort: config.ssdpPort,
+    onCamera: config.onCamera,
+    probePtpip: config.probePtpip,
+    send: (bytes, to) => conn.send(bytes, to),
+    status: env.status,
+  });
+  const answerer = new SearchAnswerer({
+    ...config,
+    targets,
+    limiter,
+    random: env.random,
+    followsSource: (ip) => cameras.tracker.follows(ip),
+  });
+  const server = new DescriptionServer({
+    port: config.descPort,
+    path: config.descPath,
+    body,
+    headerTimeoutMs: HEADER_TIMEOUT_MS,
+    maxConnections: MAX_CONNECTIONS,
+    onRequest: (r) => {
+      log.info("HTTP {method} /{path} from {remote}: {status}", {
+        event: "http",
+        ...r,
+        path: r.path.replace(/^\//, ""),
+      });
+      // Only the description is ever answered 200: a GET of it is a camera pairing or reconnecting.
+      if (r.status === 200 && r.method === "GET") cameras.tracker.fetched(r.remote);
+    },
+  });
+  const announcer = config.announce
+    ? new Announcer({
+      ...config,
+      targets: targets.slice(0, 2),
+      onError: (error, address) =>
+        log.warn("announcement from {address} failed: {error}", {
+          event: "announce-failed",
+          address,
+          error: errorMessage(error),
+        }),
+    })
+    : undefined;
+
+  const follower = new NetworkFollower({
+    ...config,
+    select,
+    memberships,
+    server,
+    onChange: async (served) => {
+      answerer.setServed(served);
+      await announcer?.update(served);
+    },
+  });
+  try {
+    if (config.bindAll) server.listen("0.0.0.0");
+    await follower.start(config.rescanSeconds);
+  } catch (error) {
+    await announcer?.stop();
+    server.close();
+    conn.close();
+    throw error;
+  }
+  const present = new Set(env.networkInterfaces().map((i) => i.name));
+  for (const name of config.interfaceNames.filter((n) => !present.has(n))) {
+    log.warn(
+      "there is no interface named {name} (yet); `ptpip-canon-helper interfaces` lists them",
+      {
+        event: "unknown-interface",
+        name,
+      },
+    );
+  }
+
+  let lastSendErrorLog = -Infinity;
+  const summaryTimer = setInterval(() => {
+    const refused = limiter.drainRefusals();
+    if (refused.source + refused.global > 0) {
+      log.warn(
+        "rate limits held back {total} answers in the last {seconds} s ({source} per-source, {global} global; {tracked} sources tracked)",
+        {
+          event: "rate-limited",
+          total: refused.source + refused.global,
+          seconds: REFUSAL_SUMMARY_MS / 1000,
+          ...refused,
+          tracked: limiter.trackedSources,
+        },
+      );
+    }
+  }, REFUSAL_SUMMARY_MS);
+
+  const responding = runResponder(conn, answerer, {
+    onDecision: (d, from) =>
+      log.debug("datagram from {from}: {verdict}", {
+        event: "datagram",
+        from: `${from.hostname}:${from.port}`,
+        verdict: d.kind === "answer" ? `answered (${d.answers.length})` : `ignored: ${d.reason}`,
+      }),
+    onAnswered: (d, from) => {
+      log.info("M-SEARCH from {from} for {st}: answered with {location}", {
+        event: "search",
+        from: `${from.hostname}:${from.port}`,
+        st: d.searchTarget,
+        location: d.location,
+      });
+      cameras.tracker.searched(from.hostname, d.userAgent);
+    },
+    onOtherMessage: (message, from) => cameras.tracker.heard(message, from.hostname),
+    onReceiveError: (error) =>
+      log.debug("receive error (ignored): {error}", {
+        event: "receive-error",
+        error: errorMessage(error),
+      }),
+    onSendError: (error, to) => {
+      // One line a second at most, and a rescan: a failed send usually means the address changed.
+      if (env.now() - lastSendErrorLog > 1000) {
+        lastSendErrorLog = env.now();
+        log.warn("answer to {to} failed: {error}", {
+          event: "send-failed",
+          to: to.hostname,
+          error: errorMessage(error),
+        });
+      }
+      follower.rescan();
+    },
+  }, config.verbosity === "verbose");
+
+  log.info("ready: waiting for a camera (Ctrl+C to stop)", { event: "ready" });
+  cameras.start();
+  const signal = await env.stopRequested;
+  clearInterval(summaryTimer);
+  await follower.stop();
+  await cameras.stop();
+  await announcer?.stop();
+  server.close();
+  conn.close();
+  await responding;
+  log.info("stopped ({signal})", { event: "stop", signal });
+}

@@ -1,0 +1,56 @@
+/**
+ * The `uuid` command: show the device UUID and where it is kept, or, with `--reset --force`, replace it.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { UsageError } from "../errors.ts";
+import {
+  describeUuidSource,
+  LEGACY_UUID_FILE,
+  replaceUuidFile,
+  resolveUuid,
+  type UuidOptions,
+} from "../uuid/store.ts";
+
+/** Shows or resets the UUID. Output goes to stdout; the reset warning to stderr. */
+export async function runUuidCommand(
+  command: { reset: boolean; force: boolean },
+  options: UuidOptions,
+): Promise<void> {
+  if (!command.reset) {
+    const resolved = await resolveUuid(options);
+    console.log(resolved.uuid);
+    console.error(describeUuidSource(resolved));
+    return;
+  }
+  if (!command.force) {
+    throw new UsageError(
+      "uuid --reset makes a new device UUID: every camera paired with this computer must then pair " +
+        "again. Add --force to do it.",
+    );
+  }
+  const path = options.uuidFile ?? options.userFile;
+  if (options.uuid !== undefined || path === undefined) {
+    throw new UsageError(
+      "uuid --reset needs a file to write: use the default or --uuid-file PATH.",
+    );
+  }
+  const legacy = join(options.cwd, LEGACY_UUID_FILE);
+  if (options.uuidFile === undefined && await Deno.lstat(legacy).then(() => true, () => false)) {
+    // The helper started here would keep using the Python helpers' file, whatever the reset wrote.
+    throw new UsageError(
+      `the UUID in use here comes from ${legacy} (the Python helpers' file), which wins over ` +
+        `${path}. Move that file away first (cameras paired with it will then pair again), or run ` +
+        "uuid --reset from another folder.",
+    );
+  }
+  const uuid = options.randomUuid();
+  await replaceUuidFile(path, uuid);
+  console.log(uuid);
+  console.error(
+    `new UUID saved in ${path}. Every camera paired before must pair again ` +
+      "(on the camera: delete the old connection, then add this computer anew).",
+  );
+}

@@ -1,0 +1,110 @@
+/**
+ * Fetching a URL the way a camera's embedded HTTP client does: one raw TCP connection, a bare
+ * HTTP/1.1 GET, and everything read until the server closes. `fetch()` would hide what the camera
+ * sees (it joins headers, follows redirects, decodes chunks), so `probe` grades the bytes themselves.
+ *
+ * @module
+ */
+
+import { isRejection, parseSsdpMessage } from "../ssdp/message.ts";
+import { withTimeout } from "../util/timeout.ts";
+
+/** What came back: the head as text (without the blank line) and the body bytes. */
+export interface RawResponse {
+  head: string;
+  body: Uint8Array;
+}
+
+/** More than any description; a responder that sends more is cut off, not buffered without end. */
+const MAX_RESPONSE_BYTES = 1 << 20;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const HEAD_END = encoder.encode("\r\n\r\n");
+
+function indexOfBytes(haystack: Uint8Array, needle: Uint8Array): number {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/**
+ * Fetches `url` over a raw TCP connection and reads until the server closes it (or `timeoutMs`
+ * passes, counted for the connect and the read alike). Throws with a readable message.
+ */
+export async function fetchRaw(
+  url: string,
+  method = "GET",
+  timeoutMs = 3000,
+): Promise<RawResponse> {
+  const { hostname, port, pathname, search } = new URL(url);
+  const conn = await Deno.connect({
+    hostname,
+    port: Number(port || 80),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  try {
+    // What an embedded HTTP/1.1 client sends: no Connection header, so closing is the server's promise.
+    await conn.write(
+      encoder.encode(
+        `${method} ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n\r\n`,
+      ),
+    );
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    const readAll = async () => {
+      const buffer = new Uint8Array(4096);
+      while (total < MAX_RESPONSE_BYTES) {
+        const n = await conn.read(buffer);
+        if (n === null) return;
+        chunks.push(buffer.slice(0, n));
+        total += n;
+      }
+    };
+    await withTimeout(readAll(), timeoutMs, "close of the HTTP connection");
+    const all = new Uint8Array(total);
+    let offset = 0;
+    for (const c of chunks) {
+      all.set(c, offset);
+      offset += c.length;
+    }
+    const end = indexOfBytes(all, HEAD_END);
+    if (end < 0) {
+      throw new Error(
+        `no complete HTTP head in ${JSON.stringify(decoder.decode(all.slice(0, 200)))}`,
+      );
+    }
+    return { head: decoder.decode(all.subarray(0, end)), body: all.slice(end + HEAD_END.length) };
+  } finally {
+    try {
+      conn.close();
+    } catch {
+      // closed by the timeout path already
+    }
+  }
+}
+
+/** A response head split into its status and headers (names in lower case, first one wins). */
+export interface ResponseHead {
+  statusLine: string;
+  /** The status code, or `undefined` when the first line is not `HTTP/1.x NNN …`. */
+  status?: number;
+  headers: ReadonlyMap<string, string>;
+}
+
+/**
+ * Splits a response head. Pure. An HTTP head has the grammar of an SSDP message (start line, then
+ * `Name: value` lines), so the SSDP parser reads it, with its bounds and its leniency.
+ */
+export function parseResponseHead(head: string): ResponseHead {
+  const parsed = parseSsdpMessage(encoder.encode(head));
+  if (isRejection(parsed)) return { statusLine: head.split(/\r?\n/, 1)[0], headers: new Map() };
+  const http1 = /^HTTP\/1\.[01]$/.test(parsed.version);
+  return {
+    statusLine: parsed.startLine,
+    status: http1 ? parsed.status : undefined,
+    headers: parsed.headers,
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * The `probe` command's grading: what a Canon camera requires of the computer that answers its search
+ * and of the description it then fetches, checked requirement by requirement for each responder, and
+ * the report's text. Pure; the sockets are in `probe_run.ts`.
+ *
+ * @module
+ */
+
+import type { DescriptionFields } from "../description/reader.ts";
+import type { ResponseHead } from "../description/fetch.ts";
+import type { SsdpMessage } from "../ssdp/message.ts";
+import { DESCRIPTION_CONTENT_TYPE } from "../ssdp/wire.ts";
+
+/** One SSDP answer received, parsed. */
+export interface ProbeAnswer {
+  from: string;
+  port: number;
+  message: SsdpMessage;
+}
+
+/** What fetching a responder's LOCATION gave. */
+export type FetchOutcome =
+  | { ok: true; head: ResponseHead; description: DescriptionFields | { xmlError: string } }
+  | { ok: false; error: string };
+
+/** One requirement and whether it is met. */
+export interface Requirement {
+  name: string;
+  ok: boolean;
+  /** What was found, shown when it fails (and for the name, when it passes). */
+  detail?: string;
+}
+
+/** A responder: where it answered from, its answer and the graded requirements. */
+export interface ResponderReport {
+  from: string;
+  location?: string;
+  requirements: Requirement[];
+  /** The name the camera would list, when the description has one. */
+  listedAs?: string;
+}
+
+/** The names of the requirements, in the order they are checked. */
+export const REQUIREMENTS = {
+  server: "SSDP Server header names Microsoft-Windows and UPnP/1.0",
+  location: "LOCATION is present and fetchable",
+  status: "description answers HTTP 200",
+  contentType: `Content-Type is exactly ${DESCRIPTION_CONTENT_TYPE}`,
+  uuid: "USN and UDN name the same UUID",
+  friendlyName: "friendlyName has a name before a colon",
+} as const;
+
+function uuidOf(text: string | undefined): string | undefined {
+  return /^uuid:([^:\s]+)/i.exec(text ?? "")?.[1].toLowerCase();
+}
+
+/** The part of a friendlyName the camera lists: before the first colon, when there is one. */
+export function listedName(friendlyName: string | undefined): string | undefined {
+  const match = /^([^:]*):/.exec(friendlyName ?? "");
+  const name = match?.[1].trim();
+  return name ? name : undefined;
+}
+
+/** Grades one responder's answer and fetched description against the camera's requirements. */
+export function gradeResponder(
+  answer: ProbeAnswer,
+  fetched: FetchOutcome | undefined,
+): ResponderReport {
+  const headers = answer.message.headers;
+  const server = headers.get("server") ?? "";
+  const location = headers.get("location");
+  const requirements: Requirement[] = [{
+    name: REQUIREMENTS.server,
+    ok: server.includes("Microsoft-Windows") && server.includes("UPnP/1.0"),
+    detail: server === "" ? "no Server header" : `got "${server}"`,
+  }];
+  const notFetched = (why: string) =>
+    [REQUIREMENTS.status, REQUIREMENTS.contentType, REQUIREMENTS.uuid, REQUIREMENTS.friendlyName]
+      .forEach((name) => requirements.push({ name, ok: false, detail: why }));
+  if (location === undefined || location === "") {
+    requirements.push({ name: REQUIREMENTS.location, ok: false, detail: "no LOCATION header" });
+    notFetched("no description to fetch");
+    return { from: answer.from, requirements };
+  }
+  if (fetched === undefined || !fetched.ok) {
+    const error = fetched?.error ?? "not fetched";
+    requirements.push({ name: REQUIREMENTS.location, ok: false, detail: `${location}: ${error}` });
+    notFetched("the description could not be fetched");
+    return { from: answer.from, location, requirements };
+  }
+  requirements.push({ name: REQUIREMENTS.location, ok: true, detail: location });
+  const { head, description } = fetched;
+  requirements.push({
+    name: REQUIREMENTS.status,
+    ok: head.status === 200,
+    detail: head.statusLine,
+  });
+  const contentType = head.headers.get("content-type");
+  requirements.push({
+    name: REQUIREMENTS.contentType,
+    ok: contentType === DESCRIPTION_CONTENT_TYPE,
+    detail: contentType === undefined ? "no Content-Type header" : `got ${contentType}`,
+  });
+  if ("xmlError" in description) {
+    const why = `the description is not well-formed XML: ${description.xmlError}`;
+    requirements.push({ name: REQUIREMENTS.uuid, ok: false, detail: why });
+    requirements.push({ name: REQUIREMENTS.friendlyName, ok: false, detail: why });
+    return { from: answer.from, location, requirements };
+  }
+  const usn = headers.get("usn");
+  const udn = description.fields.get("root/device/UDN");
+  const usnUuid = uuidOf(usn);
+  requirements.push({
+    name: REQUIREMENTS.uuid,
+    ok: usnUuid !== undefined && usnUuid === uuidOf(udn),
+    detail: `USN ${usn ?? "missing"}, UDN ${udn ?? "missing"}`,
+  });
+  const friendlyName = description.fields.get("root/device/friendlyName");
+  const listedAs = listedName(friendlyName);
+  requirements.push({
+    name: REQUIREMENTS.friendlyName,
+    ok: listedAs !== undefined,
+    detail: friendlyName === undefined ? "no friendlyName" : `"${friendlyName}"`,
+  });
+  return { from: answer.from, location, requirements, listedAs };
+}
+
+/** Whether a responder meets every requirement. */
+export function passes(report: ResponderReport): boolean {
+  return report.requirements.every((r) => r.ok);
+}
+
+/** The report's text: every answer, then each responder's requirements, then a verdict. */
+export function formatProbeReport(
+  answers: readonly ProbeAnswer[],
+  responders: readonly ResponderReport[],
+  windowSeconds: number,
+): string {
+  if (answers.length === 0) {
+    return [
+      `probe: no answer within ${windowSeconds} s.`,
+      "Is the helper (or Windows) running on the camera's network? On that computer, " +
+      "`ptpip-canon-helper doctor` checks the ports, interfaces and firewall.",
+    ].join("\n");
+  }
+  const lines = [
+    `${answers.length} answer${answers.length === 1 ? "" : "s"} within ${windowSeconds} s:`,
+  ];
+  for (const a of answers) {
+    const h = a.message.headers;
+    lines.push(
+      `  ${a.from}:${a.port}  ST ${h.get("st") ?? "-"}  USN ${h.get("usn") ?? "-"}  ` +
+        `Server ${h.get("server") ?? "-"}  LOCATION ${h.get("location") ?? "-"}`,
+    );
+  }
+  for (const r of responders) {
+    lines.push("", `${r.from}${r.location ? ` — ${r.location}` : ""}`);
+    for (const q of r.requirements) {
+      lines.push(`  ${q.ok ? "✓" : "✗"} ${q.name}${q.ok ? "" : `: ${q.detail}`}`);
+    }
+    lines.push(
+      passes(r)
+        ? `  → a Canon camera would list it as "${r.listedAs}"`
+        : "  → a Canon camera would not pair with it",
+    );
+  }
+  const passing = responders.filter(passes).length;
+  lines.push(
+    "",
+    `probe: ${passing} of ${responders.length} responder${
+      responders.length === 1 ? "" : "s"
+    } would pair with a Canon camera.`,
+  );
+  return lines.join("\n");
+}

@@ -1,0 +1,152 @@
+/**
+ * The `probe` command's network side: send the M-SEARCH a Canon camera sends (to the SSDP group from
+ * every served interface, or to one host), collect every answer within the window, and fetch each
+ * responder's description the camera's way (raw HTTP). Grading and text are in `probe.ts`.
+ *
+ * @module
+ */
+
+import type { ProbeTarget } from "../cli/parse.ts";
+import { errorMessage, HelperError, isClosedError } from "../errors.ts";
+import { fetchRaw, parseResponseHead } from "../description/fetch.ts";
+import { type InterfaceAddress, selectInterfaces } from "../network/interfaces.ts";
+import {
+  type FetchOutcome,
+  formatProbeReport,
+  gradeResponder,
+  passes,
+  type ProbeAnswer,
+} from "./probe.ts";
+import { CAMERA_SEARCH } from "../ssdp/search_request.ts";
+import { isRejection, parseSsdpMessage } from "../ssdp/message.ts";
+import { SSDP_MULTICAST_ADDRESS } from "../ssdp/wire.ts";
+
+/** What `probe` was asked to do. */
+export interface ProbeOptions {
+  /** A host to search unicast; the SSDP group when absent. */
+  target?: ProbeTarget;
+  /** The SSDP port for the multicast search (1900, or `-p`). */
+  ssdpPort: number;
+  /** `-i` names: the interfaces to search from. */
+  interfaceNames: readonly string[];
+  timeoutSeconds: number;
+}
+
+/** How long one description fetch may take. */
+const FETCH_TIMEOUT_MS = 3000;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function openSockets(
+  options: ProbeOptions,
+  interfaces: () => InterfaceAddress[],
+): { sockets: Deno.DatagramConn[]; to: Deno.NetAddr; from: string } {
+  if (options.target) {
+    return {
+      sockets: [Deno.listenDatagram({ transport: "udp", hostname: "0.0.0.0", port: 0 })],
+      to: { transport: "udp", ...options.target },
+      from: "this computer",
+    };
+  }
+  const served = selectInterfaces(interfaces(), { interfaceNames: options.interfaceNames })
+    .filter((c) => c.served);
+  if (served.length === 0) {
+    throw new HelperError(
+      "no interface to search from: connect to the camera's network, or name one with -i NAME " +
+        "(`ptpip-canon-helper interfaces` lists them), or give a HOST to search.",
+    );
+  }
+  // On Linux a socket bound to an interface's address sends multicast out of that interface;
+  // elsewhere the default route decides (Deno cannot set IP_MULTICAST_IF).
+  return {
+    sockets: served.map((c) =>
+      Deno.listenDatagram({ transport: "udp", hostname: c.address, port: 0 })
+    ),
+    to: { transport: "udp", hostname: SSDP_MULTICAST_ADDRESS, port: options.ssdpPort },
+    from: served.map((c) => `${c.name} ${c.address}`).join(", "),
+  };
+}
+
+async function collect(socket: Deno.DatagramConn, answers: ProbeAnswer[]): Promise<void> {
+  for (;;) {
+    let data: Uint8Array;
+    let addr: Deno.NetAddr;
+    try {
+      const [d, a] = await socket.receive();
+      data = d;
+      addr = a as Deno.NetAddr;
+    } catch (error) {
+      if (isClosedError(error)) {
+        return;
+      }
+      continue; // an ICMP error from an earlier send; the socket still works
+    }
+    const message = parseSsdpMessage(data);
+    if (isRejection(message) || message.status === undefined) continue;
+    answers.push({ from: addr.hostname, port: addr.port, message });
+  }
+}
+
+async function fetchDescription(location: string): Promise<FetchOutcome> {
+  try {
+    // The XML parser is loaded here, not at start: only `probe` needs it, and loading a CommonJS
+    // package costs the helper's start-up time and memory.
+    const { readDescription } = await import("../description/reader.ts");
+    const { head, body } = await fetchRaw(location, "GET", FETCH_TIMEOUT_MS);
+    try {
+      return {
+        ok: true,
+        head: parseResponseHead(head),
+        description: readDescription(decoder.decode(body)),
+      };
+    } catch (error) {
+      return {
+        ok: true,
+        head: parseResponseHead(head),
+        description: { xmlError: errorMessage(error) },
+      };
+    }
+  } catch (error) {
+    return { ok: false, error: errorMessage(error) };
+  }
+}
+
+/** Searches, listens for the window, fetches and grades; returns the report and whether any passed. */
+export async function runProbe(
+  options: ProbeOptions,
+  interfaces: () => InterfaceAddress[],
+): Promise<{ text: string; ok: boolean }> {
+  const { sockets, to, from } = openSockets(options, interfaces);
+  const answers: ProbeAnswer[] = [];
+  const collecting = sockets.map((s) => collect(s, answers));
+  const search = encoder.encode(CAMERA_SEARCH);
+  const sendErrors: string[] = [];
+  for (const socket of sockets) {
+    await socket.send(search, to).catch((error) => sendErrors.push(String(error)));
+  }
+  await new Promise((resolve) => setTimeout(resolve, options.timeoutSeconds * 1000));
+  sockets.forEach((s) => s.close());
+  await Promise.all(collecting);
+
+  // One responder per address and LOCATION; an `ssdp:all` answerer repeats both.
+  const first = new Map<string, ProbeAnswer>();
+  for (const a of answers) {
+    const key = `${a.from} ${a.message.headers.get("location") ?? ""}`;
+    if (!first.has(key)) first.set(key, a);
+  }
+  const locations = [...new Set([...first.values()].map((a) => a.message.headers.get("location")))]
+    .filter((l): l is string => l !== undefined && l !== "");
+  const fetched = new Map(
+    await Promise.all(locations.map(async (l) => [l, await fetchDescription(l)] as const)),
+  );
+  const responders = [...first.values()].map((a) =>
+    gradeResponder(a, fetched.get(a.message.headers.get("location") ?? ""))
+  );
+  const intro = `probe: sent a Canon camera's M-SEARCH to ${to.hostname}:${to.port} from ${from}` +
+    `${sendErrors.length > 0 ? ` (send failed: ${sendErrors.join("; ")})` : ""}.`;
+  return {
+    text: `${intro}\n${formatProbeReport(answers, responders, options.timeoutSeconds)}`,
+    ok: responders.some(passes),
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * Keeps what is served in step with the machine's interfaces: at start, every few seconds, and at once
+ * when asked (after a failed send). New addresses get the description listener and the multicast group,
+ * vanished ones lose them, and each change is one log line. The sockets come in as small interfaces,
+ * so tests drive it with fakes.
+ *
+ * @module
+ */
+
+import type { ServedAddress } from "./interfaces.ts";
+import { diffServed } from "./interfaces.ts";
+import { log } from "../terminal/log.ts";
+import { descriptionUrl } from "../ssdp/response.ts";
+import { errorMessage } from "../errors.ts";
+
+/** What the follower needs from the world. */
+export interface FollowerOptions {
+  /** The addresses that should be served now (reads the interfaces). */
+  select: () => ServedAddress[];
+  /** The SSDP socket's multicast memberships. */
+  memberships: { join(address: string): Promise<void>; leave(address: string): Promise<void> };
+  /** The description server; not used per address with `--bind-all`. */
+  server: { listen(address: string): void; unlisten(address: string): void };
+  bindAll: boolean;
+  ssdpPort: number;
+  descPort: number;
+  descPath: string;
+  /** Told the new set after every change (the answerer and the announcer follow it). */
+  onChange(served: readonly ServedAddress[]): Promise<void>;
+}
+
+/** Follows the interfaces; see the module comment. */
+export class NetworkFollower {
+  readonly #options: FollowerOptions;
+  #served: ServedAddress[] = [];
+  #scanning: Promise<void> | undefined;
+  #scanAgain = false;
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  /** @param options where to read interfaces from and what to keep in step */
+  constructor(options: FollowerOptions) {
+    this.#options = options;
+  }
+
+  /** The addresses served now. */
+  get served(): readonly ServedAddress[] {
+    return this.#served;
+  }
+
+  /**
+   * Serves what is there now and re-reads every `rescanSeconds` (0: never). A description port that
+   * cannot be opened now is fatal: the user must hear it at start.
+   */
+  async start(rescanSeconds: number): Promise<void> {
+    await this.#apply(this.#options.select(), true);
+    if (rescanSeconds > 0) this.#timer = setInterval(() => this.rescan(), rescanSeconds * 1000);
+  }
+
+  /** Re-reads now. Rescans never overlap: a burst of failed sends asks for one more, not a hundred. */
+  rescan(): void {
+    if (this.#scanning) {
+      this.#scanAgain = true;
+      return;
+    }
+    this.#scanning = this.#apply(this.#options.select(), false)
+      .catch((error) =>
+        log.error("rescan failed: {error}", { event: "rescan-failed", error: errorMessage(error) })
+      )
+      .finally(() => {
+        this.#scanning = undefined;
+        if (this.#scanAgain) {
+          this.#scanAgain = false;
+          this.rescan();
+        }
+      });
+  }
+
+  /** Stops re-reading and waits for a rescan in progress. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#scanAgain = false;
+    await this.#scanning;
+  }
+
+  async #apply(next: ServedAddress[], starting: boolean): Promise<void> {
+    const { memberships, server, bindAll } = this.#options;
+    const { added, removed } = diffServed(this.#served, next);
+    if (added.length === 0 && removed.length === 0) return;
+    for (const s of removed) {
+      await memberships.leave(s.address);
+      if (!bindAll) server.unlisten(s.address);
+      log.info("interface {iface} {address} is gone: no longer served", {
+        event: "interface-removed",
+        iface: s.name,
+        address: s.address,
+      });
+    }
+    const joined: ServedAddress[] = [];
+    for (const s of added) {
+      try {
+        if (!bindAll) server.listen(s.address);
+      } catch (error) {
+        // Later, a vanishing interface is ordinary and the next rescan retries.
+        if (starting) throw error;
+        log.warn("cannot serve {iface} {address} yet: {error}", {
+          event: "interface-unavailable",
+          iface: s.name,
+          address: s.address,
+          error: errorMessage(error),
+        });
+        continue;
+      }
+      joined.push(s);
+      await this.#join(s, starting);
+    }
+    this.#served = this.#served.filter((s) => !removed.includes(s)).concat(joined);
+    await this.#options.onChange(this.#served);
+    if (this.#served.length === 0) {
+      log.warn(
+        "no usable IPv4 interface right now; waiting for one (see `ptpip-canon-helper interfaces`)",
+        { event: "no-interface" },
+      );
+    }
+  }
+
+  async #join(s: ServedAddress, starting: boolean): Promise<void> {
+    const { memberships, ssdpPort, descPort, descPath } = this.#options;
+    const fields = {
+      event: starting ? "interface" : "interface-added",
+      iface: s.name,
+      address: s.address,
+      ssdpPort,
+      url: descriptionUrl(s.address, descPort, descPath),
+    };
+    try {
+      await memberships.join(s.address);
+      log.info("serving {iface} {address}: SSDP on UDP {ssdpPort}, description at {url}", fields);
+    } catch (error) {
+      // Some interfaces cannot join a group (Windows' loopback, for one); searches sent straight to
+      // the address are still answered, so serve it and say what is missing.
+      await memberships.leave(s.address);
+      log.warn(
+        "serving {iface} {address}: unicast SSDP only on UDP {ssdpPort} (joining the multicast group failed: {error}), description at {url}",
+        { ...fields, error: errorMessage(error) },
+      );
+    }
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * The `interfaces` command's table: every IPv4 address, whether it would be served, and why.
+ *
+ * @module
+ */
+
+import type { ServeConfig } from "../cli/parse.ts";
+import { type InterfaceAddress, selectInterfaces } from "./interfaces.ts";
+
+/** Formats the verdict on each interface address as aligned text. Pure. */
+export function formatInterfaceTable(
+  all: readonly InterfaceAddress[],
+  config: Pick<ServeConfig, "lanAddress" | "interfaceNames">,
+): string {
+  const candidates = selectInterfaces(all, {
+    lanAddress: config.lanAddress,
+    interfaceNames: config.interfaceNames,
+  });
+  if (candidates.length === 0) return "no IPv4 interfaces found";
+  const rows = candidates.map((c) => [c.served ? "serve" : "skip", c.name, c.address, c.reason]);
+  const header = ["", "INTERFACE", "ADDRESS", "WHY"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => i === cells.length - 1 ? cell : cell.padEnd(widths[i])).join("  ");
+  const served = candidates.filter((c) => c.served).length;
+  const summary = served === 0
+    ? "No interface would be served: connect to the camera's network, or name one with -i."
+    : `${served} address${served === 1 ? "" : "es"} would be served.`;
+  return [line(header), ...rows.map(line), "", summary].join("\n");
+}

@@ -1,0 +1,166 @@
+/**
+ * The decision for one received datagram, without sockets: parse it, judge it, check the source and
+ * the rate limits, and pick the pre-encoded answers for the requester's subnet. The socket loop in
+ * `ssdp_responder.ts` only moves bytes.
+ *
+ * @module
+ */
+
+import { addressFor, type ServedAddress } from "../network/interfaces.ts";
+import { isLoopback, parseIpv4 } from "../network/ipv4.ts";
+import type { RateLimiter } from "./rate_limit.ts";
+import { isIgnored, judgeSearch, type Target } from "./search.ts";
+import { descriptionUrl, encodeSearchResponses } from "./response.ts";
+import { isRejection, parseSsdpMessage, type SsdpMessage } from "./message.ts";
+import { SSDP_MULTICAST_ADDRESS } from "./wire.ts";
+
+/** Settings of the answerer. */
+export interface AnswererOptions {
+  targets: readonly Target[];
+  maxAge: number;
+  descPort: number;
+  descPath: string;
+  /** Answer sources outside every served subnet (with the first served address). */
+  anySource: boolean;
+  /** Spread answers to multicast searches over their MX. */
+  mxDelay: boolean;
+  limiter: RateLimiter;
+  /** Uniform in [0, 1); injected so tests choose the delay. */
+  random: () => number;
+  /**
+   * Whether messages other than searches from this IP matter (a camera being followed). Others'
+   * NOTIFYs and responses, the bulk of a chattering LAN, are then dropped without being decoded.
+   */
+  followsSource?: (ip: string) => boolean;
+}
+
+/** One answer to send: bytes and how long to wait first. */
+export interface Answer {
+  bytes: Uint8Array;
+  delayMs: number;
+}
+
+/** What to do with a datagram. */
+export type Decision =
+  | {
+    kind: "answer";
+    answers: Answer[];
+    searchTarget: string;
+    location: string;
+    /** The search's `USER-AGENT`, which may name the camera. */
+    userAgent?: string;
+  }
+  | { kind: "ignore"; reason: string; message?: SsdpMessage };
+
+/** Gap between the answers to one `ssdp:all` search, so a slow receiver is not overrun. */
+export const ALL_TARGETS_SPACING_MS = 5;
+
+/** Longest MX honoured: UDA caps it at 5 s, and a camera will not wait longer. */
+const MAX_MX_SECONDS = 5;
+
+interface AddressAnswers {
+  served: ServedAddress;
+  location: string;
+  answers: Map<Target, Uint8Array>;
+}
+
+/** Decides, per datagram, whether and what to answer. */
+export class SearchAnswerer {
+  readonly #options: AnswererOptions;
+  #served: AddressAnswers[] = [];
+  /** The same, as plain addresses and by address: the per-datagram lookup allocates nothing. */
+  #addresses: ServedAddress[] = [];
+  #answersOf = new Map<ServedAddress, AddressAnswers>();
+
+  /** @param options settings, limiter and randomness */
+  constructor(options: AnswererOptions) {
+    this.#options = options;
+  }
+
+  /** Sets the served addresses and pre-encodes each one's answers. */
+  setServed(addresses: readonly ServedAddress[]): void {
+    const { targets, maxAge, descPort, descPath } = this.#options;
+    this.#served = addresses.map((served) => {
+      const location = descriptionUrl(served.address, descPort, descPath);
+      return { served, location, answers: encodeSearchResponses(targets, { location, maxAge }) };
+    });
+    this.#addresses = this.#served.map((s) => s.served);
+    this.#answersOf = new Map(this.#served.map((s) => [s.served, s]));
+  }
+
+  /** The decision for `datagram` from `sourceIp`. Never throws. */
+  decide(datagram: Uint8Array, sourceIp: string): Decision {
+    if (
+      datagram.byteLength > 0 && !startsWithSearch(datagram) &&
+      !(this.#options.followsSource?.(sourceIp) ?? false)
+    ) {
+      return { kind: "ignore", reason: "not an M-SEARCH" };
+    }
+    const parsed = parseSsdpMessage(datagram);
+    if (isRejection(parsed)) return { kind: "ignore", reason: parsed.rejected };
+    const verdict = judgeSearch(parsed, this.#options.targets);
+    if (isIgnored(verdict)) return { kind: "ignore", reason: verdict.ignored, message: parsed };
+
+    const source = parseIpv4(sourceIp);
+    if (source === undefined) return { kind: "ignore", reason: `source ${sourceIp} is not IPv4` };
+    const via = this.#addressFor(source);
+    if (via === undefined) {
+      return {
+        kind: "ignore",
+        reason: this.#served.length === 0
+          ? "no interface is served right now"
+          : `source ${sourceIp} is not on a served subnet (use --any-source to answer it)`,
+      };
+    }
+    const refusal = this.#options.limiter.take(source, verdict.targets.length);
+    if (refusal !== undefined) {
+      return { kind: "ignore", reason: `rate limit (${refusal}) reached` };
+    }
+
+    // UDA: a multicast search names the group in HOST, a unicast one the device's own address.
+    const multicast = parsed.headers.get("host")?.split(":")[0].trim() === SSDP_MULTICAST_ADDRESS;
+    const spread = this.#options.mxDelay && multicast && verdict.mx !== undefined
+      ? this.#options.random() * Math.min(verdict.mx, MAX_MX_SECONDS) * 1000
+      : 0;
+    const answers = verdict.targets.map((target, i) => ({
+      bytes: via.answers.get(target)!,
+      delayMs: spread + i * ALL_TARGETS_SPACING_MS,
+    }));
+    return {
+      kind: "answer",
+      answers,
+      searchTarget: verdict.searchTarget,
+      location: via.location,
+      userAgent: parsed.headers.get("user-agent"),
+    };
+  }
+
+  #addressFor(source: number): AddressAnswers | undefined {
+    const served = this.#served;
+    const match = addressFor(this.#addresses, source);
+    if (match) return this.#answersOf.get(match);
+    if (this.#options.anySource) return served[0];
+    // Loopback searches are answered when a loopback address is served, whatever its netmask.
+    if (isLoopback(source)) return served.find((s) => isLoopback(s.served.addressValue));
+    return undefined;
+  }
+}
+
+const SEARCH_METHOD = new TextEncoder().encode("M-SEARCH");
+const SPACE = 0x20;
+const TAB = 0x09;
+
+/**
+ * Whether the datagram starts with `M-SEARCH` (ASCII, any case, after blanks), read straight from the
+ * bytes: the cheap test that keeps chatter off the parser.
+ */
+function startsWithSearch(datagram: Uint8Array): boolean {
+  let i = 0;
+  while (i < datagram.length && (datagram[i] === SPACE || datagram[i] === TAB)) i++;
+  if (datagram.length - i < SEARCH_METHOD.length) return false;
+  for (let j = 0; j < SEARCH_METHOD.length; j++) {
+    // Setting bit 0x20 lower-cases ASCII letters and leaves "-" (0x2d) as it is.
+    if ((datagram[i + j] | 0x20) !== (SEARCH_METHOD[j] | 0x20)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,82 @@
+/**
+ * Opening the SSDP socket and keeping its multicast memberships in step with the served addresses.
+ *
+ * @module
+ */
+
+import { errorMessage, HelperError } from "../errors.ts";
+import { SSDP_MULTICAST_ADDRESS } from "./wire.ts";
+
+/** Opens the UDP socket on `0.0.0.0:port` with address reuse, or fails with one clear line. */
+export function openSsdpSocket(port: number): Deno.DatagramConn {
+  if (typeof Deno.listenDatagram !== "function") {
+    throw new HelperError(
+      "this Deno has no Deno.listenDatagram: run with --unstable-net " +
+        '(or "unstable": ["net"] in deno.json).',
+    );
+  }
+  try {
+    return Deno.listenDatagram({
+      transport: "udp",
+      hostname: "0.0.0.0",
+      port,
+      // Other SSDP software (Windows' SSDP service, minidlna, browsers) often holds 1900 too.
+      reuseAddress: true,
+    });
+  } catch (error) {
+    const where = `UDP port ${port}`;
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new HelperError(
+        `${where} is in use by a program that does not share it. Stop that program (on Windows, ` +
+          'the "SSDP Discovery" service), or test with another port using -p/--port.',
+      );
+    }
+    if (error instanceof Deno.errors.NotCapable) {
+      throw new HelperError(`Deno denied ${where}: run with --allow-net.`);
+    }
+    if (error instanceof Deno.errors.PermissionDenied) {
+      throw new HelperError(`the system refused ${where}: use a port above 1023 with -p/--port.`);
+    }
+    throw new HelperError(
+      `cannot open ${where}: ${errorMessage(error)}`,
+    );
+  }
+}
+
+/** The multicast group memberships of one socket, one per served address. */
+export class Memberships {
+  readonly #conn: Deno.DatagramConn;
+  readonly #joined = new Map<string, Deno.MulticastV4Membership | undefined>();
+
+  /** @param conn the SSDP socket */
+  constructor(conn: Deno.DatagramConn) {
+    this.#conn = conn;
+  }
+
+  /** The addresses whose interface has joined the group. */
+  get addresses(): string[] {
+    return [...this.#joined.keys()];
+  }
+
+  /**
+   * Joins the group on the interface that owns `address`; throws the system's error. An interface that
+   * is a member already counts as joined: when its address changes, the old membership cannot be
+   * dropped by the vanished address, yet it still receives the group on the new one.
+   */
+  async join(address: string): Promise<void> {
+    if (this.#joined.has(address)) return;
+    try {
+      this.#joined.set(address, await this.#conn.joinMulticastV4(SSDP_MULTICAST_ADDRESS, address));
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+      this.#joined.set(address, undefined);
+    }
+  }
+
+  /** Leaves the group on `address`'s interface; an interface that is gone has left already. */
+  async leave(address: string): Promise<void> {
+    const membership = this.#joined.get(address);
+    this.#joined.delete(address);
+    await membership?.leave().catch(() => {});
+  }
+}

@@ -1,0 +1,149 @@
+// The camera state machine: searched, fetched (pairing), present (ready), gone — one event per
+// transition, never per packet.
+
+import { cameraName, CameraTracker, cleanName, presenceOf } from "../../lib/cameras/tracker.ts";
+import { isRejection, parseSsdpMessage, type SsdpMessage } from "../../lib/ssdp/message.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+
+const OWN_UUID = "4ea94894-c4de-4123-982e-38e494a127a6";
+const CAMERA_USN = "uuid:00000000-0000-1000-8000-a0b1c2d3e4f5::upnp:rootdevice";
+
+function message(lines: string[]): SsdpMessage {
+  const parsed = parseSsdpMessage(new TextEncoder().encode(lines.join("\r\n") + "\r\n\r\n"));
+  assert(!isRejection(parsed), JSON.stringify(parsed));
+  return parsed;
+}
+
+const alive = (usn = CAMERA_USN, maxAge = 1800) =>
+  message([
+    "NOTIFY * HTTP/1.1",
+    "HOST: 239.255.255.250:1900",
+    `CACHE-CONTROL: max-age=${maxAge}`,
+    "NT: upnp:rootdevice",
+    "NTS: ssdp:alive",
+    "SERVER: Canon Camera/1.0 UPnP/1.0",
+    `USN: ${usn}`,
+  ]);
+const byebye = message(["NOTIFY * HTTP/1.1", "NTS: ssdp:byebye", `USN: ${CAMERA_USN}`]);
+const answer = message([
+  "HTTP/1.1 200 OK",
+  "ST: upnp:rootdevice",
+  `USN: ${CAMERA_USN}`,
+  "Server: Canon EOS M50",
+]);
+
+function harness() {
+  let now = 0;
+  const events: string[] = [];
+  const tracker = new CameraTracker({
+    ownUuid: OWN_UUID,
+    now: () => now,
+    capacity: 3,
+    pairingTimeoutMs: 60_000,
+    events: {
+      probe: (c) => events.push(`probe ${c.ip}`),
+      pairing: (c) => events.push(`pairing ${c.ip}`),
+      ready: (c, via) => events.push(`ready ${c.ip} ${via} ${cameraName(c)}`),
+      gone: (c, reason) => events.push(`gone ${c.ip} ${reason}`),
+      changed: () => events.push("changed"),
+    },
+  });
+  return { tracker, events, advance: (ms: number) => (now += ms) };
+}
+
+Deno.test("presenceOf reads NOTIFY alive/byebye and search answers, nothing else", () => {
+  assertEquals(presenceOf(alive()), {
+    kind: "alive",
+    usn: CAMERA_USN,
+    server: "Canon Camera/1.0 UPnP/1.0",
+    maxAgeSeconds: 1800,
+  });
+  assertEquals(presenceOf(byebye)?.kind, "byebye");
+  assertEquals(presenceOf(answer)?.kind, "answer");
+  assertEquals(presenceOf(answer)?.maxAgeSeconds, undefined);
+  assertEquals(presenceOf(message(["HTTP/1.1 404 Not Found"])), undefined);
+  assertEquals(presenceOf(message(["NOTIFY * HTTP/1.1", "NTS: ssdp:propchange"])), undefined);
+  assertEquals(presenceOf(message(["M-SEARCH * HTTP/1.1", "ST: ssdp:all"])), undefined);
+});
+
+Deno.test("cleanName drops control characters and bounds the length", () => {
+  assertEquals(cleanName(" Canon\x1b[31m EOS\u0007 "), "Canon [31m EOS");
+  assertEquals(cleanName("\r\n"), undefined);
+  assertEquals(cleanName(undefined), undefined);
+  assertEquals(cleanName("x".repeat(500))?.length, 200);
+  assertEquals(cameraName({ userAgent: "UA" }), "UA");
+  assertEquals(cameraName({ server: "S", userAgent: "UA" }), "S");
+});
+
+Deno.test("a camera goes searching, pairing, ready, gone and ready again", async (t) => {
+  const { tracker, events, advance } = harness();
+
+  await t.step("a search alone is no camera yet; its NOTIFY is not followed", () => {
+    tracker.searched("10.0.0.2", "Camera UA/1.0");
+    tracker.heard(alive(), "10.0.0.2");
+    assertEquals(events, []);
+    assertEquals(tracker.active, []);
+  });
+
+  await t.step("the fetch makes it pairing and asks once for its presence", () => {
+    tracker.fetched("10.0.0.2");
+    tracker.fetched("10.0.0.2");
+    assertEquals(events.splice(0), ["pairing 10.0.0.2", "changed", "probe 10.0.0.2"]);
+    assertEquals(tracker.active.map((c) => [c.ip, c.state]), [["10.0.0.2", "pairing"]]);
+  });
+
+  await t.step("our own NOTIFY echoing back is not the camera's", () => {
+    tracker.heard(alive(`uuid:${OWN_UUID.toUpperCase()}::upnp:rootdevice`), "10.0.0.2");
+    assertEquals(events, []);
+  });
+
+  await t.step("its NOTIFY makes it ready once; repeats and its answer change nothing", () => {
+    tracker.heard(alive(), "10.0.0.2");
+    tracker.heard(alive(), "10.0.0.2");
+    tracker.heard(answer, "10.0.0.2");
+    assertEquals(events.splice(0), ["ready 10.0.0.2 alive Canon Camera/1.0 UPnP/1.0", "changed"]);
+    assertEquals(tracker.get("10.0.0.2")?.usn, CAMERA_USN);
+  });
+
+  await t.step("byebye makes it gone; a later answer makes it ready again", () => {
+    tracker.heard(byebye, "10.0.0.2");
+    tracker.heard(byebye, "10.0.0.2");
+    assertEquals(events.splice(0), ["gone 10.0.0.2 byebye", "changed"]);
+    assertEquals(tracker.active, []);
+    tracker.heard(answer, "10.0.0.2");
+    assertEquals(events.splice(0), ["ready 10.0.0.2 answer Canon EOS M50", "changed"]);
+  });
+
+  await t.step("a ready camera not heard within its max-age expires on the sweep", () => {
+    tracker.heard(alive(CAMERA_USN, 60), "10.0.0.2");
+    advance(59_000);
+    tracker.sweep();
+    assertEquals(events, []);
+    advance(1_000);
+    tracker.sweep();
+    assertEquals(events.splice(0), ["gone 10.0.0.2 expired", "changed"]);
+  });
+
+  await t.step("a fetch again is a reconnect: pairing, but no second search", () => {
+    tracker.fetched("10.0.0.2");
+    assertEquals(events.splice(0), ["pairing 10.0.0.2", "changed"]);
+  });
+
+  await t.step("a pairing camera silent past the timeout is gone", () => {
+    advance(60_000);
+    tracker.sweep();
+    assertEquals(events.splice(0), ["gone 10.0.0.2 silent", "changed"]);
+  });
+});
+
+Deno.test("the tracker forgets the least recently seen camera when full", () => {
+  const { tracker, events } = harness();
+  for (const ip of ["10.0.0.1", "10.0.0.2", "10.0.0.3"]) tracker.fetched(ip);
+  tracker.searched("10.0.0.1", undefined);
+  tracker.searched("10.0.0.4", undefined);
+  assertEquals(tracker.get("10.0.0.2"), undefined);
+  assert(tracker.get("10.0.0.1") && tracker.get("10.0.0.3") && tracker.get("10.0.0.4"));
+  events.length = 0;
+  tracker.heard(alive(), "10.0.0.2");
+  assertEquals(events, [], "a forgotten camera must fetch again to be followed");
+});

@@ -1,0 +1,239 @@
+// doctor's pure parts: reading `ss` output, the firewall advice per OS, grading facts into checks, and
+// the report's text.
+
+import {
+  type DoctorFacts,
+  formatChecks,
+  gradeDoctor,
+  hasFailures,
+} from "../../lib/diagnostics/doctor.ts";
+import { firewallAdvice, type LinuxFirewall, ufwAllows } from "../../lib/diagnostics/firewall.ts";
+import { formatOwners, parseSsOutput } from "../../lib/diagnostics/port_holders.ts";
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
+
+const PORTS = { ssdp: 1900, desc: 8043 };
+
+Deno.test("parseSsOutput counts sockets and names their owners once", () => {
+  const text = [
+    'UNCONN 0      0      0.0.0.0:1900 0.0.0.0:* users:(("minidlnad",pid=812,fd=5))',
+    'UNCONN 0      0      239.255.255.250:1900 0.0.0.0:* users:(("minidlnad",pid=812,fd=6))',
+    'UNCONN 0      0      [::]:1900 [::]:* users:(("python3",pid=913,fd=3),("python3",pid=914,fd=3))',
+    "UNCONN 0      0      0.0.0.0:1900 0.0.0.0:*",
+    "",
+  ].join("\n");
+  const holders = parseSsOutput(text);
+  assertEquals(holders.sockets, 4);
+  assertEquals(holders.hidden, 1);
+  assertEquals(
+    formatOwners(holders.owners),
+    "minidlnad (pid 812), python3 (pid 913), python3 (pid 914)",
+  );
+  assertEquals(parseSsOutput(""), { sockets: 0, owners: [], hidden: 0 });
+});
+
+Deno.test("firewall advice per OS", async (t) => {
+  const linux = (over: Partial<LinuxFirewall>): LinuxFirewall => ({
+    os: "linux",
+    nftables: false,
+    iptables: false,
+    ...over,
+  });
+
+  await t.step("nothing found on Linux passes", () => {
+    assertEquals(firewallAdvice(linux({}), PORTS, "/x").map((a) => a.grade), ["pass"]);
+  });
+
+  await t.step("ufw active without the rules fails with the missing commands only", () => {
+    const rules = "### tuple ### allow udp 1900 0.0.0.0/0 any 0.0.0.0/0 in\n" +
+      "-A ufw-user-input -p udp --dport 1900 -j ACCEPT\n";
+    assert(ufwAllows(rules, "udp", 1900));
+    assert(!ufwAllows(rules, "tcp", 8043));
+    assert(!ufwAllows(rules, "udp", 19000));
+    const [advice] = firewallAdvice(linux({ ufw: { enabled: true, rules } }), PORTS, "/x");
+    assertEquals(advice.grade, "fail");
+    assertEquals(advice.commands, ["sudo ufw allow 8043/tcp"]);
+  });
+
+  await t.step(
+    "ufw with both rules passes; unreadable rules warn; inactive ufw is no firewall",
+    () => {
+      const rules = "-A ufw-user-input -p udp --dport 1900 -j ACCEPT\n" +
+        "-A ufw-user-input -p tcp --dport 8043 -j ACCEPT\n";
+      assertEquals(
+        firewallAdvice(linux({ ufw: { enabled: true, rules } }), PORTS, "/x")[0].grade,
+        "pass",
+      );
+      const unread = firewallAdvice(linux({ ufw: { enabled: true } }), PORTS, "/x")[0];
+      assertEquals(unread.grade, "warn");
+      assertEquals(unread.commands, ["sudo ufw allow 1900/udp", "sudo ufw allow 8043/tcp"]);
+      assertEquals(
+        firewallAdvice(linux({ ufw: { enabled: false } }), PORTS, "/x")[0].grade,
+        "pass",
+      );
+    },
+  );
+
+  await t.step("firewalld running warns with its commands, on the ports given", () => {
+    const [advice] = firewallAdvice(
+      linux({ firewalld: { running: true }, nftables: true }),
+      { ssdp: 19000, desc: 9000 },
+      "/x",
+    );
+    assertEquals(advice.grade, "warn");
+    assertEquals(advice.commands, [
+      "sudo firewall-cmd --permanent --add-port=19000/udp --add-port=9000/tcp",
+      "sudo firewall-cmd --reload",
+    ]);
+  });
+
+  await t.step("bare nftables or iptables cannot be checked; their commands are given", () => {
+    const advice = firewallAdvice(linux({ nftables: true, iptables: true }), PORTS, "/x");
+    assertEquals(advice.map((a) => a.grade), ["unknown", "unknown"]);
+    assertEquals(
+      advice[0].commands[0],
+      "sudo nft add rule inet filter input udp dport 1900 accept",
+    );
+    assertEquals(advice[1].commands[1], "sudo iptables -I INPUT -p tcp --dport 8043 -j ACCEPT");
+  });
+
+  await t.step("macOS: on warns with the binary to allow; unknown says why", () => {
+    const [on] = firewallAdvice({ os: "darwin", enabled: true }, PORTS, "/usr/local/bin/pch");
+    assertEquals(on.grade, "warn");
+    assertEquals(on.commands, [
+      "sudo /usr/libexec/ApplicationFirewall/socketfilterfw --add /usr/local/bin/pch",
+      "sudo /usr/libexec/ApplicationFirewall/socketfilterfw --unblockapp /usr/local/bin/pch",
+    ]);
+    assertEquals(firewallAdvice({ os: "darwin", enabled: false }, PORTS, "/b")[0].grade, "pass");
+    const unknown = firewallAdvice({ os: "darwin", enabled: { unknown: "denied" } }, PORTS, "/b");
+    assertMatch(unknown[0].summary, /could not be read: denied/);
+  });
+
+  await t.step("Windows: the netsh rules for both ports", () => {
+    const [advice] = firewallAdvice({ os: "windows" }, PORTS, "C:\\pch.exe");
+    assertEquals(advice.grade, "unknown");
+    assertMatch(
+      advice.commands[0],
+      /^netsh advfirewall firewall add rule .* protocol=UDP localport=1900$/,
+    );
+    assertMatch(advice.commands[1], /protocol=TCP localport=8043$/);
+  });
+});
+
+function facts(over: Partial<DoctorFacts> = {}): DoctorFacts {
+  return {
+    candidates: [
+      { name: "eth0", address: "10.0.0.1", netmask: "255.255.255.0", served: true, reason: "" },
+      { name: "lo", address: "127.0.0.1", netmask: "255.0.0.0", served: false, reason: "loopback" },
+    ],
+    ssdpPort: 1900,
+    descPort: 8043,
+    ssdpSocket: {},
+    memberships: [{ address: "10.0.0.1" }],
+    ssdpHolders: { sockets: 0, owners: [], hidden: 0 },
+    descListens: [{ address: "10.0.0.1" }],
+    descHolders: { sockets: 0, owners: [], hidden: 0 },
+    uuid: { createIn: "/home/u/.config/ptpip-canon-helper/uuid" },
+    firewall: [{
+      grade: "pass",
+      summary: "no ufw, firewalld, nftables or iptables rules found",
+      commands: [],
+    }],
+    ...over,
+  };
+}
+
+Deno.test("a healthy machine: every check passes", () => {
+  const checks = gradeDoctor(facts());
+  assert(!hasFailures(checks));
+  assertEquals(
+    formatChecks(checks),
+    [
+      "✓ interfaces: serving eth0 10.0.0.1",
+      "✓ UDP 1900 can be opened (shared)",
+      "✓ joined the SSDP group 239.255.255.250 on 10.0.0.1",
+      "✓ no other program listens on UDP 1900",
+      "✓ TCP 8043 (description) is free on 10.0.0.1",
+      "✓ UUID: none yet; one will be created at /home/u/.config/ptpip-canon-helper/uuid on the first start",
+      "✓ firewall: no ufw, firewalld, nftables or iptables rules found",
+      "",
+      "doctor: nothing to fix.",
+    ].join("\n"),
+  );
+});
+
+Deno.test("each kind of problem is graded with its fix", async (t) => {
+  await t.step("no served interface lists the skipped ones", () => {
+    const [check] = gradeDoctor(facts({ candidates: [facts().candidates[1]] }));
+    assertEquals(check.grade, "fail");
+    assert(check.fix?.includes("lo 127.0.0.1 is skipped: loopback"), JSON.stringify(check));
+  });
+
+  await t.step("a taken SSDP port names its holder; memberships are then not claimed", () => {
+    const checks = gradeDoctor(facts({
+      ssdpSocket: { error: "UDP port 1900 is in use by a program that does not share it." },
+      memberships: [],
+      ssdpHolders: { sockets: 1, owners: [{ pid: 812, name: "svchost" }], hidden: 0 },
+    }));
+    const text = formatChecks(checks);
+    assertMatch(text, /^✗ UDP 1900 cannot be opened: UDP port 1900 is in use/m);
+    assertMatch(
+      text,
+      /^ {4}fix: it is held by svchost \(pid 812\): stop that program while pairing$/m,
+    );
+    assert(!text.includes("joined the SSDP group"), text);
+  });
+
+  await t.step("a shared SSDP port is a warning naming the others, visible or not", () => {
+    const checks = gradeDoctor(facts({
+      ssdpHolders: { sockets: 3, owners: [{ pid: 812, name: "minidlnad" }], hidden: 2 },
+    }));
+    const warning = checks.find((c) => c.grade === "warn");
+    assertEquals(
+      warning?.title,
+      "UDP 1900 is also used by minidlnad (pid 812), and 2 sockets of processes not visible (run as root)",
+    );
+    assert(!hasFailures(checks), "a warning does not fail doctor");
+  });
+
+  await t.step("a taken description port fails, naming the holder and the fix", () => {
+    const checks = gradeDoctor(facts({
+      descListens: [{ address: "10.0.0.1", error: { message: "in use", inUse: true } }],
+      descHolders: { sockets: 1, owners: [{ pid: 4242, name: "python3" }], hidden: 0 },
+    }));
+    assert(hasFailures(checks));
+    const text = formatChecks(checks);
+    assertMatch(
+      text,
+      /^✗ TCP 8043 \(description\) on 10\.0\.0\.1 is in use by python3 \(pid 4242\)$/m,
+    );
+    assertMatch(text, /^ {4}fix: stop that program, or choose another port with -P\/--desc-port$/m);
+    assertMatch(text, /^doctor: 1 problem to fix\.$/m);
+  });
+
+  await t.step("a failed membership, a UUID error, unknowns and warnings are all counted", () => {
+    const checks = gradeDoctor(facts({
+      memberships: [{ address: "10.0.0.1", error: { message: "No such device", inUse: false } }],
+      ssdpHolders: { unknown: "`ss` (iproute2) is not installed" },
+      uuid: { error: "the UUID file /x does not hold a UUID" },
+      firewall: [{ grade: "warn", summary: "firewalld is running", commands: ["a", "b"] }],
+    }));
+    const text = formatChecks(checks);
+    assertMatch(text, /^✗ cannot join the SSDP group on 10\.0\.0\.1: No such device$/m);
+    assertMatch(text, /^\? other programs on UDP 1900 could not be looked for: `ss` \(iproute2\)/m);
+    assertMatch(text, /^✗ UUID: the UUID file \/x does not hold a UUID$/m);
+    assertMatch(text, /^! firewall: firewalld is running\n {4}fix: a\n {9}b$/m);
+    assertMatch(text, /^doctor: 2 problems to fix, 1 warning, 1 not checkable from here\.$/m);
+  });
+
+  await t.step("a found UUID says where it is", () => {
+    const checks = gradeDoctor(facts({
+      uuid: {
+        uuid: "2f402f80-da50-11e1-9b23-001788102201",
+        source: { kind: "file", path: "/u/uuid", created: false },
+      },
+    }));
+    assert(
+      checks.some((c) => c.title === "UUID 2f402f80-da50-11e1-9b23-001788102201 (from /u/uuid)"),
+    );
+  });
+});

@@ -1,0 +1,260 @@
+// A fake camera on another host of a private LAN pairs with the real program, then comes up as an SSDP
+// device; the helper must say it is ready with the commands to use it, and run --on-camera once.
+// Needs network namespaces; skipped visibly elsewhere.
+
+import { fileURLToPath } from "node:url";
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
+import { ERASE_LINE } from "../../lib/terminal/status_line.ts";
+import { FAKE_CAMERA_SERVER } from "../../lab/fake_camera.ts";
+import { helperArgv, startHelper } from "../../lab/helper_process.ts";
+import { namespaceTest, type Netns, NetnsLab } from "../../lab/netns.ts";
+
+const FAKE_CAMERA = fileURLToPath(new URL("../../lab/fake_camera.ts", import.meta.url));
+
+/** A running fake camera whose JSON event lines can be awaited. */
+class FakeCamera implements AsyncDisposable {
+  readonly events: { event: string; [key: string]: unknown }[] = [];
+  readonly #child: Deno.ChildProcess;
+  readonly #waiters: (() => void)[] = [];
+  readonly #done: Promise<void>;
+
+  constructor(ns: Netns, args: string[]) {
+    const child = ns.spawn([
+      Deno.execPath(),
+      "run",
+      "--unstable-net",
+      "--allow-net",
+      FAKE_CAMERA,
+      ...args,
+    ], { stderr: "inherit" });
+    this.#child = child;
+    this.#done = (async () => {
+      let pending = "";
+      for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+        pending += chunk;
+        let newline;
+        while ((newline = pending.indexOf("\n")) >= 0) {
+          this.events.push(JSON.parse(pending.slice(0, newline)));
+          pending = pending.slice(newline + 1);
+          this.#waiters.splice(0).forEach((wake) => wake());
+        }
+      }
+      this.#waiters.splice(0).forEach((wake) => wake());
+    })();
+  }
+
+  /** Resolves when the camera has reported `event`; rejects if it ends first. */
+  async waitFor(event: string): Promise<void> {
+    let ended = false;
+    this.#done.then(() => ended = true);
+    while (!this.events.some((e) => e.event === event)) {
+      if (ended) throw new Error(`the fake camera ended before "${event}": ${this.events}`);
+      await new Promise<void>((wake) => this.#waiters.push(wake));
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    try {
+      this.#child.kill("SIGKILL");
+    } catch {
+      // already ended
+    }
+    await this.#child.status;
+    await this.#done;
+  }
+}
+
+async function lan(lab: NetnsLab, subnet: number): Promise<{ pc: Netns; camera: Netns }> {
+  const pc = await lab.host("pc");
+  const camera = await lab.host("cam");
+  await lab.link(pc, `10.232.${subnet}.1/24`, camera, `10.232.${subnet}.2/24`, {
+    aName: "eth0",
+    bName: "wlan0",
+  });
+  return { pc, camera };
+}
+
+const count = (lines: string[], pattern: RegExp) => lines.filter((l) => pattern.test(l)).length;
+
+await namespaceTest(
+  "a camera that pairs and announces itself is ready, and the hook runs once",
+  async (t) => {
+    await using lab = await NetnsLab.create();
+    const { pc, camera } = await lan(lab, 1);
+    const dir = await Deno.makeTempDir({ prefix: "pch-hook-" });
+    const record = `${dir}/cameras.txt`;
+    // The hook program is a shell here because it is the user's program; the helper runs it directly.
+    const hook = [
+      "/bin/sh",
+      "-c",
+      'echo "$CAMERA_IP $CAMERA_NAME" >> "$0"; echo "hook saw $1"',
+      record,
+    ];
+    await using helper = await startHelper(["-v", "--on-camera", "--", ...hook, "{ip}"], {
+      netns: pc,
+    });
+    await helper.waitForLine(/ready: waiting for a camera/);
+    await using cam = new FakeCamera(camera, []);
+
+    await t.step("the ready line names the camera and the commands to use it", async () => {
+      const line = await helper.waitForLine(/camera 10\.232\.1\.2 .*is ready/);
+      assertMatch(line, new RegExp(`camera 10\\.232\\.1\\.2 \\(${FAKE_CAMERA_SERVER}\\) is ready`));
+      assertMatch(line, /chdkptp -e"connect -h=10\.232\.1\.2"/);
+      assertMatch(line, /gphoto2 --port ptpip:10\.232\.1\.2 --summary/);
+      await helper.waitForLine(/camera 10\.232\.1\.2 fetched the description: pairing/);
+    });
+
+    await t.step(
+      "the hook gets CAMERA_IP, CAMERA_NAME and {ip}, and its output is logged",
+      async () => {
+        await helper.waitForLine(/--on-camera program for camera 10\.232\.1\.2 exited with code 0/);
+        await helper.waitForLine(/on-camera 10\.232\.1\.2: hook saw 10\.232\.1\.2$/);
+        assertEquals(await Deno.readTextFile(record), `10.232.1.2 ${FAKE_CAMERA_SERVER}\n`);
+      },
+    );
+
+    await t.step(
+      "the helper asks the camera once, and its answer does not run the hook again",
+      async () => {
+        await cam.waitFor("searched-by");
+        const search = cam.events.find((e) => e.event === "searched-by")!;
+        assertEquals(search.from, "10.232.1.1");
+        assertEquals(
+          search.port,
+          1900,
+          "sent from the SSDP socket, so the answer comes back to it",
+        );
+        assertEquals(search.st, "upnp:rootdevice");
+        // The camera's answer has reached the responder loop once its datagram is logged (-v).
+        await helper.waitForLine(
+          /datagram from 10\.232\.1\.2:1900: ignored: a response, not a search/,
+        );
+        const { code, stderr } = await helper.stop("SIGINT");
+        assertEquals(code, 0);
+        const lines = stderr.split("\n");
+        assertEquals(count(lines, /is ready/), 1, stderr);
+        assertEquals(count(lines, /--on-camera: started/), 1, stderr);
+        assertEquals(count(lines, /asking camera 10\.232\.1\.2 for its SSDP presence/), 1, stderr);
+        assertEquals(cam.events.filter((e) => e.event === "searched-by").length, 1);
+        assertEquals(
+          cam.events.filter((e) => e.event === "ptpip-connection"),
+          [],
+          "PTP/IP untouched",
+        );
+        assertEquals(
+          (await Deno.readTextFile(record)).split("\n").length,
+          2,
+          "one line and the end",
+        );
+      },
+    );
+
+    await t.step("stderr is no terminal, so there is no status line at all", () => {
+      assert(
+        !helper.lines.some((l) => l.includes("\r") || l.includes("\x1b")),
+        "no \\r, no escapes",
+      );
+    });
+  },
+);
+
+await namespaceTest(
+  "a camera that only answers the helper's search is ready; JSON logs parse",
+  async (t) => {
+    await using lab = await NetnsLab.create();
+    const { pc, camera } = await lan(lab, 2);
+    await using helper = await startHelper(
+      ["--log-format", "json", "--probe-ptpip", "10.232.2.1"],
+      { netns: pc },
+    );
+    await helper.waitForLine(/"event":"ready"/);
+    await using cam = new FakeCamera(camera, ["--notify", "never", "--server", "Canon EOS M50"]);
+    const ready = JSON.parse(await helper.waitForLine(/"event":"camera-ready"/));
+
+    await t.step("the ready record carries the camera's address, name and commands", () => {
+      assertEquals(ready.level, "INFO");
+      assertEquals(ready.properties.ip, "10.232.2.2");
+      assertEquals(ready.properties.name, "Canon EOS M50");
+      assertEquals(ready.properties.via, "answer");
+      assertEquals(
+        ready.properties.usn,
+        "uuid:00000000-0000-1000-8000-a0b1c2d3e4f5::upnp:rootdevice",
+      );
+      assertEquals(ready.properties.chdkptp, 'chdkptp -e"connect -h=10.232.2.2"');
+      assertEquals(ready.properties.gphoto2, "gphoto2 --port ptpip:10.232.2.2 --summary");
+      assertMatch(ready.message, /connect -h=10\.232\.2\.2.*--port ptpip:10\.232\.2\.2/);
+    });
+
+    await t.step("--probe-ptpip connects once to the PTP/IP port and says it is open", async () => {
+      const check = JSON.parse(await helper.waitForLine(/"event":"ptpip-check"/));
+      assertEquals(check.properties, {
+        event: "ptpip-check",
+        ip: "10.232.2.2",
+        port: 15740,
+        open: true,
+      });
+      // LogTape's JSON lines quote string values inside the message; the properties are exact.
+      assertEquals(check.message, 'PTP/IP port 15740 of camera "10.232.2.2" accepts connections');
+      await cam.waitFor("ptpip-connection");
+      assertEquals(cam.events.filter((e) => e.event === "ptpip-connection").length, 1);
+    });
+
+    await t.step(
+      "every stderr line is one JSON object with time, level, message, event",
+      async () => {
+        const { code, stderr } = await helper.stop("SIGTERM");
+        assertEquals(code, 0);
+        const lines = stderr.split("\n").filter((l) => l !== "");
+        assert(lines.length >= 6, stderr);
+        for (const line of lines) {
+          const record = JSON.parse(line);
+          assertEquals(typeof record["@timestamp"], "string", line);
+          assert(!Number.isNaN(Date.parse(record["@timestamp"])), line);
+          assert(["DEBUG", "INFO", "WARN", "ERROR", "FATAL"].includes(record.level), line);
+          assertEquals(typeof record.message, "string", line);
+          assertEquals(typeof record.properties?.event, "string", line);
+        }
+        assertEquals(JSON.parse(lines.at(-1)!).properties.event, "stop");
+      },
+    );
+  },
+);
+
+await namespaceTest("on a terminal the status line follows the camera", async () => {
+  await using lab = await NetnsLab.create();
+  const { pc, camera } = await lan(lab, 3);
+  const dir = await Deno.makeTempDir({ prefix: "pch-tty-" });
+  // `script` gives the helper a terminal; its output is the terminal's.
+  const args = ["--uuid-file", `${dir}/uuid`, "10.232.3.1"];
+  const command = helperArgv(args).map((a) => `'${a}'`).join(" ");
+  const child = pc.spawn(["script", "-qfec", command, "/dev/null"], {
+    env: { NO_COLOR: "1", TERM: "xterm" },
+    stdin: "piped",
+  });
+  let screen = "";
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const waitFor = async (text: string) => {
+    while (!screen.includes(text)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the helper ended before "${text}":\n${screen}`);
+      screen += value;
+    }
+  };
+  try {
+    await waitFor(`${ERASE_LINE}waiting for a camera…`);
+    await using _cam = new FakeCamera(camera, []);
+    await waitFor(`${ERASE_LINE}camera 10.232.3.2 ready`);
+    // Log lines are written over the erased status and the status is drawn again after them.
+    const ready = /\d\d:\d\d:\d\d\.\d{3} INF camera 10\.232\.3\.2 \(Canon[^\n]*is ready/.exec(
+      screen,
+    );
+    assert(ready, screen);
+    assertEquals(screen.slice(ready.index - ERASE_LINE.length, ready.index), ERASE_LINE);
+    assert(!/waiting for a camera…[^\r\n]*\d\d:\d\d:\d\d/.test(screen), "never on one line");
+  } finally {
+    child.kill("SIGINT");
+    await reader.cancel();
+    await child.status;
+    await child.stderr.cancel();
+  }
+});

@@ -1,0 +1,266 @@
+/**
+ * The service definitions under packaging/: the systemd unit is read for the settings the helper relies
+ * on and checked by `systemd-analyze` where it exists; the launchd plist is parsed as strict XML and as a
+ * property list.
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { SaxesParser } from "saxes";
+
+const UNIT_PATH = new URL("../../packaging/systemd/ptpip-canon-helper.service", import.meta.url);
+const PLIST_PATH = new URL(
+  "../../packaging/launchd/io.github.ptpip-canon-helper.plist",
+  import.meta.url,
+);
+const INSTALLED_BINARY = "/usr/bin/ptpip-canon-helper";
+
+/** A unit file as section -> key -> every value given (systemd allows repeats). */
+type Unit = Map<string, Map<string, string[]>>;
+
+function parseUnit(text: string): Unit {
+  const unit: Unit = new Map();
+  let section: Map<string, string[]> | undefined;
+  // A trailing backslash continues the line, as systemd reads it.
+  for (const line of text.replace(/\\\n/g, " ").split("\n")) {
+    const trimmed = line.trim();
+    if (trimmed === "" || trimmed.startsWith("#") || trimmed.startsWith(";")) continue;
+    const header = /^\[(\w+)\]$/.exec(trimmed);
+    if (header) {
+      section = new Map();
+      unit.set(header[1], section);
+      continue;
+    }
+    const pair = /^(\w+)=(.*)$/.exec(trimmed);
+    assert.ok(pair, `not a key=value line: ${line}`);
+    assert.ok(section, `${pair[1]} comes before any [Section]`);
+    section.set(pair[1], [...section.get(pair[1]) ?? [], pair[2].trim()]);
+  }
+  return unit;
+}
+
+/** The last value of a key, the one systemd applies for single-valued settings. */
+function setting(unit: Unit, section: string, key: string): string | undefined {
+  return unit.get(section)?.get(key)?.at(-1);
+}
+
+/** Runs systemd-analyze; `undefined` when it is not installed. */
+async function systemdAnalyze(
+  args: string[],
+): Promise<{ success: boolean; output: string } | undefined> {
+  try {
+    const { success, stdout, stderr } = await new Deno.Command("systemd-analyze", {
+      args,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    return { success, output: `${decode(stderr)}${decode(stdout)}` };
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * `systemd-analyze verify` also checks that ExecStart's program exists, and /usr/bin/ptpip-canon-helper
+ * is only there once the package is installed. So verify runs on a copy of the unit whose ExecStart
+ * points to an executable stub; every other line is the shipped one. Returns the copy's path.
+ */
+async function unitWithStub(dir: string, unitText: string): Promise<string> {
+  const stub = join(dir, "ptpip-canon-helper-stub");
+  await Deno.writeTextFile(stub, "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+  const copy = join(dir, "ptpip-canon-helper.service");
+  assert.ok(unitText.includes(`ExecStart=${INSTALLED_BINARY} `));
+  await Deno.writeTextFile(
+    copy,
+    unitText.replace(`ExecStart=${INSTALLED_BINARY} `, `ExecStart=${stub} `),
+  );
+  return copy;
+}
+
+Deno.test("systemd unit", async (t) => {
+  const unitText = await Deno.readTextFile(UNIT_PATH);
+  const unit = parseUnit(unitText);
+
+  await t.step("runs the packaged binary with its UUID in the state directory", () => {
+    const execStart = setting(unit, "Service", "ExecStart") ?? "";
+    assert.match(execStart, new RegExp(`^${INSTALLED_BINARY} `));
+    assert.ok(
+      execStart.includes(" --uuid-file %S/ptpip-canon-helper/uuid"),
+      `a restart must keep the UUID a camera paired with: ${execStart}`,
+    );
+    assert.equal(setting(unit, "Service", "DynamicUser"), "yes");
+    assert.equal(setting(unit, "Service", "StateDirectory"), "ptpip-canon-helper");
+    assert.equal(setting(unit, "Service", "Restart"), "on-failure");
+    assert.equal(setting(unit, "Install", "WantedBy"), "multi-user.target");
+  });
+
+  await t.step("is hardened without breaking multicast or the V8 JIT", () => {
+    for (
+      const [key, value] of [
+        ["NoNewPrivileges", "yes"],
+        ["PrivateTmp", "yes"],
+        ["ProtectSystem", "strict"],
+        ["ProtectHome", "yes"],
+        ["CapabilityBoundingSet", ""],
+      ]
+    ) {
+      assert.equal(setting(unit, "Service", key), value, key);
+    }
+    const families = (setting(unit, "Service", "RestrictAddressFamilies") ?? "").split(/\s+/);
+    assert.deepEqual(families.sort(), ["AF_INET", "AF_INET6", "AF_NETLINK", "AF_UNIX"]);
+    // Each of these would stop the helper: no network, no JIT memory, or no socket of its own.
+    assert.notEqual(setting(unit, "Service", "MemoryDenyWriteExecute"), "yes");
+    assert.notEqual(setting(unit, "Service", "PrivateNetwork"), "yes");
+    assert.equal(setting(unit, "Service", "IPAddressDeny"), undefined);
+  });
+
+  const present = await systemdAnalyze(["--version"]);
+  if (!present) console.warn("systemd_test: systemd-analyze is not installed; skipping its checks");
+
+  await t.step({
+    name: "systemd-analyze verify finds nothing to report",
+    ignore: !present,
+    fn: async () => {
+      const dir = await Deno.makeTempDir({ prefix: "systemd_test_" });
+      try {
+        const copy = await unitWithStub(dir, unitText);
+        const result = await systemdAnalyze(["verify", "--man=no", copy]);
+        assert.ok(result);
+        // verify exits 0 on unknown keys and bad values, only warning; any output is a finding.
+        assert.ok(result.success && result.output.trim() === "", result.output);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+
+  await t.step({
+    name: "systemd-analyze verify would catch a bad setting",
+    ignore: !present,
+    fn: async () => {
+      const dir = await Deno.makeTempDir({ prefix: "systemd_test_" });
+      try {
+        const broken = unitText.replace("ProtectHome=yes", "ProtectHome=sometimes");
+        const copy = await unitWithStub(dir, broken);
+        const result = await systemdAnalyze(["verify", "--man=no", copy]);
+        assert.ok(result?.output.includes("sometimes"), result?.output);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+
+  // `security --offline` came with systemd 250; older ones print their usage and fail.
+  const security = present && (await systemdAnalyze(["security", "--help"]))?.output.includes(
+    "--offline",
+  );
+  if (present && !security) {
+    console.warn("systemd_test: this systemd-analyze has no `security --offline`; skipping it");
+  }
+  await t.step({
+    name: "systemd-analyze security rates the exposure 2.0 or lower",
+    ignore: !security,
+    fn: async () => {
+      const dir = await Deno.makeTempDir({ prefix: "systemd_test_" });
+      try {
+        const copy = await unitWithStub(dir, unitText);
+        const result = await systemdAnalyze([
+          "security",
+          "--offline=yes",
+          "--threshold=20",
+          "--no-pager",
+          copy,
+        ]);
+        assert.ok(result?.success, result?.output);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+});
+
+/** A property-list value. */
+type PlistValue = string | number | boolean | PlistValue[] | { [key: string]: PlistValue };
+
+interface XmlElement {
+  name: string;
+  children: XmlElement[];
+  text: string;
+}
+
+/** Parses strict XML 1.0 (saxes rejects anything not well-formed) into a bare element tree. */
+function parseXml(xml: string): XmlElement {
+  const parser = new SaxesParser();
+  const root: XmlElement = { name: "#document", children: [], text: "" };
+  const open: XmlElement[] = [root];
+  const errors: string[] = [];
+  parser.on("error", (e) => errors.push(e.message));
+  parser.on("opentag", (tag) => {
+    const element = { name: tag.name, children: [], text: "" };
+    open.at(-1)!.children.push(element);
+    open.push(element);
+  });
+  parser.on("closetag", () => open.pop());
+  parser.on("text", (text) => open.at(-1)!.text += text);
+  parser.write(xml).close();
+  assert.deepEqual(errors, [], "the plist is well-formed XML");
+  assert.equal(root.children.length, 1);
+  return root.children[0];
+}
+
+function plistValue(element: XmlElement): PlistValue {
+  switch (element.name) {
+    case "string":
+      return element.text;
+    case "integer":
+      assert.match(element.text, /^-?\d+$/);
+      return Number(element.text);
+    case "true":
+    case "false":
+      assert.equal(element.children.length, 0);
+      return element.name === "true";
+    case "array":
+      return element.children.map(plistValue);
+    case "dict": {
+      const dict: { [key: string]: PlistValue } = {};
+      assert.equal(element.children.length % 2, 0, "every <key> has a value");
+      for (let i = 0; i < element.children.length; i += 2) {
+        const key = element.children[i];
+        assert.equal(key.name, "key", `expected <key>, found <${key.name}>`);
+        assert.ok(!(key.text in dict), `key ${key.text} given twice`);
+        dict[key.text] = plistValue(element.children[i + 1]);
+      }
+      return dict;
+    }
+    default:
+      throw new assert.AssertionError({ message: `<${element.name}> is not a plist value` });
+  }
+}
+
+Deno.test("launchd plist", async (t) => {
+  const xml = await Deno.readTextFile(PLIST_PATH);
+  const root = parseXml(xml);
+
+  await t.step("is a property list holding one dict", () => {
+    assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<!DOCTYPE plist /);
+    assert.equal(root.name, "plist");
+    assert.equal(root.children.length, 1);
+    assert.equal(root.children[0].name, "dict");
+  });
+
+  await t.step("runs the helper at login, restarts it, and logs to a file", () => {
+    const plist = plistValue(root.children[0]) as { [key: string]: PlistValue };
+    assert.equal(plist.Label, "io.github.ptpip-canon-helper", "the label is the file's name");
+    const args = plist.ProgramArguments;
+    assert.ok(Array.isArray(args) && args.length >= 1, "ProgramArguments is a non-empty array");
+    assert.ok(args.every((arg) => typeof arg === "string"));
+    assert.match(String(args[0]), /^\/.*\/ptpip-canon-helper$/, "an absolute program path");
+    assert.equal(plist.RunAtLoad, true);
+    assert.ok(plist.KeepAlive === true || typeof plist.KeepAlive === "object", "KeepAlive is set");
+    for (const key of ["StandardOutPath", "StandardErrorPath"]) {
+      assert.match(String(plist[key]), /^\/.*\.log$/, `${key} is an absolute log file`);
+    }
+  });
+});

@@ -1,0 +1,278 @@
+import assert from "node:assert/strict";
+import {
+  type InterfaceAddress,
+  selectInterfaces,
+  servedAddresses,
+} from "../../lib/network/interfaces.ts";
+import { RateLimiter, type RateLimits } from "../../lib/ssdp/rate_limit.ts";
+import { deviceTargets, identityFor } from "../../lib/ssdp/search.ts";
+import {
+  ALL_TARGETS_SPACING_MS,
+  type AnswererOptions,
+  type Decision,
+  SearchAnswerer,
+} from "../../lib/ssdp/answerer.ts";
+import { formatSearchResponse } from "../../lib/ssdp/response.ts";
+
+const UUID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+const targets = deviceTargets(identityFor(UUID));
+const PATH = "ptpip-canon-desc-helper.xml";
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+const v4 = (name: string, address: string, netmask = "255.255.255.0"): InterfaceAddress => ({
+  name,
+  family: "IPv4",
+  address,
+  netmask,
+});
+
+const served = (all: InterfaceAddress[], lanAddress?: string) =>
+  servedAddresses(selectInterfaces(all, { lanAddress }));
+
+// Two served subnets: a camera on either must get the address of its own subnet.
+const TWO_SUBNETS = served([v4("eth0", "192.168.1.20"), v4("wlan0", "10.0.0.5", "255.255.0.0")]);
+
+const NO_LIMITS: RateLimits = { sourceRate: 0, sourceBurst: 1, globalRate: 0, sourceTable: 16 };
+
+function answerer(options: Partial<AnswererOptions> = {}, addresses = TWO_SUBNETS) {
+  const a = new SearchAnswerer({
+    targets,
+    maxAge: 900,
+    descPort: 8043,
+    descPath: PATH,
+    anySource: false,
+    mxDelay: false,
+    limiter: new RateLimiter(NO_LIMITS, () => 0),
+    random: () => 0.5,
+    ...options,
+  });
+  a.setServed(addresses);
+  return a;
+}
+
+function search(st: string, { host = "239.255.255.250:1900", mx = "3" } = {}): Uint8Array {
+  return encoder.encode(
+    "M-SEARCH * HTTP/1.1\r\n" +
+      `HOST: ${host}\r\n` +
+      'MAN: "ssdp:discover"\r\n' +
+      `MX: ${mx}\r\n` +
+      `ST: ${st}\r\n\r\n`,
+  );
+}
+
+const ROOT_SEARCH = search("upnp:rootdevice");
+
+function answered(decision: Decision) {
+  if (decision.kind !== "answer") assert.fail(`expected an answer, ignored: ${decision.reason}`);
+  return decision;
+}
+
+function ignored(decision: Decision): string {
+  if (decision.kind !== "ignore") assert.fail(`expected it ignored, answered ${decision.location}`);
+  return decision.reason;
+}
+
+// The LOCATION line of an answer's bytes.
+const locationOf = (bytes: Uint8Array) =>
+  /\r\nLOCATION: (\S+)\r\n/.exec(decoder.decode(bytes))?.[1];
+
+Deno.test("SearchAnswerer.decide", async (t) => {
+  await t.step("answers a root-device search with the exact root-device answer", () => {
+    const d = answered(answerer().decide(ROOT_SEARCH, "192.168.1.77"));
+    assert.equal(d.searchTarget, "upnp:rootdevice");
+    assert.equal(d.location, `http://192.168.1.20:8043/${PATH}`);
+    assert.equal(d.answers.length, 1);
+    assert.equal(d.answers[0].delayMs, 0);
+    assert.equal(
+      decoder.decode(d.answers[0].bytes),
+      formatSearchResponse(targets[0], {
+        location: `http://192.168.1.20:8043/${PATH}`,
+        maxAge: 900,
+      }),
+    );
+  });
+
+  await t.step("answers from the served address of the source's subnet", () => {
+    const a = answerer();
+    const first = answered(a.decide(ROOT_SEARCH, "192.168.1.77"));
+    const second = answered(a.decide(ROOT_SEARCH, "10.0.33.4"));
+    assert.equal(first.location, `http://192.168.1.20:8043/${PATH}`);
+    assert.equal(second.location, `http://10.0.0.5:8043/${PATH}`);
+    assert.equal(locationOf(first.answers[0].bytes), first.location);
+    assert.equal(locationOf(second.answers[0].bytes), second.location);
+  });
+
+  await t.step("a source on a third subnet is ignored, pointing at --any-source", () => {
+    const reason = ignored(answerer().decide(ROOT_SEARCH, "172.16.0.9"));
+    assert.match(reason, /source 172\.16\.0\.9 is not on a served subnet/);
+    assert.match(reason, /--any-source/);
+  });
+
+  await t.step("--any-source answers a foreign source with the first served address", () => {
+    const d = answered(answerer({ anySource: true }).decide(ROOT_SEARCH, "172.16.0.9"));
+    assert.equal(d.location, `http://192.168.1.20:8043/${PATH}`);
+    // A source on a served subnet still gets its own subnet's address.
+    const own = answered(answerer({ anySource: true }).decide(ROOT_SEARCH, "10.0.1.1"));
+    assert.equal(own.location, `http://10.0.0.5:8043/${PATH}`);
+  });
+
+  await t.step("a loopback source is answered when a loopback address is served", () => {
+    const withLoopback = served([v4("lo", "127.0.0.1", "255.0.0.0")], "127.0.0.2");
+    const d = answered(answerer({}, withLoopback).decide(ROOT_SEARCH, "127.0.0.1"));
+    assert.equal(d.location, `http://127.0.0.2:8043/${PATH}`);
+    // With only LAN addresses served, a loopback source gets nothing.
+    assert.match(ignored(answerer().decide(ROOT_SEARCH, "127.0.0.1")), /not on a served subnet/);
+  });
+
+  await t.step(
+    "a loopback address served with a /32 mask still answers other 127/8 sources",
+    () => {
+      const lo32 = served([v4("lo", "127.0.0.2", "255.255.255.255")], "127.0.0.2");
+      const d = answered(answerer({}, lo32).decide(ROOT_SEARCH, "127.0.0.1"));
+      assert.equal(d.location, `http://127.0.0.2:8043/${PATH}`);
+    },
+  );
+
+  await t.step("nothing served: ignored, saying so", () => {
+    assert.equal(
+      ignored(answerer({}, []).decide(ROOT_SEARCH, "192.168.1.77")),
+      "no interface is served right now",
+    );
+    assert.equal(
+      ignored(answerer({ anySource: true }, []).decide(ROOT_SEARCH, "192.168.1.77")),
+      "no interface is served right now",
+    );
+  });
+
+  await t.step("setServed replaces the served set", () => {
+    const a = answerer();
+    a.setServed(served([v4("eth9", "192.168.50.2")]));
+    assert.equal(
+      answered(a.decide(ROOT_SEARCH, "192.168.50.9")).location,
+      `http://192.168.50.2:8043/${PATH}`,
+    );
+    assert.match(ignored(a.decide(ROOT_SEARCH, "192.168.1.77")), /not on a served subnet/);
+  });
+
+  await t.step("unparseable datagrams and other searches are ignored with the reason", () => {
+    const a = answerer();
+    assert.equal(ignored(a.decide(new Uint8Array(0), "192.168.1.77")), "empty datagram");
+    assert.match(ignored(a.decide(search("urn:other:device:X:1"), "192.168.1.77")), /not ours/);
+    const notify = a.decide(encoder.encode("NOTIFY * HTTP/1.1\r\nNT: a\r\n\r\n"), "192.168.1.77");
+    // Chatter from a host nobody follows is dropped before decoding: no parsed message.
+    assert.equal(ignored(notify), "not an M-SEARCH");
+    assert.equal(notify.kind === "ignore" ? notify.message : "answered", undefined);
+  });
+
+  await t.step("a followed camera's NOTIFY is parsed and travels with the verdict", () => {
+    const a = answerer({ followsSource: (ip) => ip === "192.168.1.23" });
+    const bytes = encoder.encode("NOTIFY * HTTP/1.1\r\nNT: a\r\n\r\n");
+    const notify = a.decide(bytes, "192.168.1.23");
+    assert.equal(ignored(notify), "NOTIFY is not a search");
+    assert.equal(notify.kind === "ignore" ? notify.message?.method : undefined, "NOTIFY");
+    assert.equal(ignored(a.decide(bytes, "192.168.1.24")), "not an M-SEARCH");
+  });
+
+  await t.step("the cheap M-SEARCH test takes any case and leading blanks", () => {
+    const a = answerer();
+    const lenient = encoder.encode(" \tm-SeArCh * HTTP/1.1\r\nST: upnp:rootdevice\r\n\r\n");
+    answered(a.decide(lenient, "192.168.1.77"));
+  });
+
+  await t.step("a non-IPv4 source is ignored", () => {
+    assert.match(ignored(answerer().decide(ROOT_SEARCH, "fe80::1")), /not IPv4/);
+  });
+
+  await t.step("the rate limit refuses, and is charged only for answered searches", () => {
+    const limits: RateLimits = { sourceRate: 1, sourceBurst: 2, globalRate: 0, sourceTable: 16 };
+    const a = answerer({ limiter: new RateLimiter(limits, () => 0) });
+    // Ignored datagrams cost the source nothing.
+    for (let i = 0; i < 5; i++) ignored(a.decide(search("urn:other:x"), "192.168.1.77"));
+    answered(a.decide(ROOT_SEARCH, "192.168.1.77"));
+    answered(a.decide(ROOT_SEARCH, "192.168.1.77"));
+    assert.equal(ignored(a.decide(ROOT_SEARCH, "192.168.1.77")), "rate limit (source) reached");
+    // Another source is unaffected.
+    answered(a.decide(ROOT_SEARCH, "192.168.1.78"));
+  });
+
+  await t.step("the global limit is named when it refuses", () => {
+    const limits: RateLimits = { sourceRate: 0, sourceBurst: 1, globalRate: 1, sourceTable: 16 };
+    const a = answerer({ limiter: new RateLimiter(limits, () => 0) });
+    answered(a.decide(ROOT_SEARCH, "192.168.1.77"));
+    assert.equal(ignored(a.decide(ROOT_SEARCH, "192.168.1.78")), "rate limit (global) reached");
+  });
+
+  await t.step("ssdp:all gets three answers, root first, spaced ALL_TARGETS_SPACING_MS", () => {
+    const d = answered(answerer().decide(search("ssdp:all"), "192.168.1.77"));
+    assert.equal(d.answers.length, 3);
+    assert.deepEqual(d.answers.map((x) => x.delayMs), [
+      0,
+      ALL_TARGETS_SPACING_MS,
+      2 * ALL_TARGETS_SPACING_MS,
+    ]);
+    const sts = d.answers.map((x) => /\r\nST: (\S+)\r\n/.exec(decoder.decode(x.bytes))?.[1]);
+    assert.deepEqual(sts, targets.map((x) => x.st));
+    assert.equal(sts[0], "upnp:rootdevice");
+  });
+
+  await t.step("without --mx-delay every answer goes at once, whatever the MX", () => {
+    const d = answered(answerer({ random: () => 0.99 }).decide(ROOT_SEARCH, "192.168.1.77"));
+    assert.equal(d.answers[0].delayMs, 0);
+  });
+
+  await t.step("--mx-delay spreads multicast answers over the MX by the injected random", () => {
+    const delay = (random: number, mx: string) =>
+      answered(
+        answerer({ mxDelay: true, random: () => random }).decide(
+          search("upnp:rootdevice", { mx }),
+          "192.168.1.77",
+        ),
+      ).answers[0].delayMs;
+    assert.equal(delay(0, "3"), 0);
+    assert.equal(delay(0.5, "3"), 1500);
+    assert.equal(delay(0.25, "2"), 500);
+    assert.equal(delay(0.5, "0"), 0);
+  });
+
+  await t.step("--mx-delay caps the MX at 5 seconds", () => {
+    const d = answered(
+      answerer({ mxDelay: true, random: () => 0.5 }).decide(
+        search("upnp:rootdevice", { mx: "120" }),
+        "192.168.1.77",
+      ),
+    );
+    assert.equal(d.answers[0].delayMs, 2500);
+  });
+
+  await t.step("--mx-delay keeps the ssdp:all spacing on top of the spread", () => {
+    const d = answered(
+      answerer({ mxDelay: true, random: () => 0.5 }).decide(search("ssdp:all"), "192.168.1.77"),
+    );
+    assert.deepEqual(d.answers.map((x) => x.delayMs), [
+      1500,
+      1500 + ALL_TARGETS_SPACING_MS,
+      1500 + 2 * ALL_TARGETS_SPACING_MS,
+    ]);
+  });
+
+  await t.step("--mx-delay answers a unicast search (HOST not the group) at once", () => {
+    const d = answered(
+      answerer({ mxDelay: true, random: () => 0.9 }).decide(
+        search("upnp:rootdevice", { host: "10.0.0.1:1900" }),
+        "192.168.1.77",
+      ),
+    );
+    assert.equal(d.answers[0].delayMs, 0);
+  });
+
+  await t.step("--mx-delay without a valid MX answers at once", () => {
+    const d = answered(
+      answerer({ mxDelay: true, random: () => 0.9 }).decide(
+        search("upnp:rootdevice", { mx: "soon" }),
+        "192.168.1.77",
+      ),
+    );
+    assert.equal(d.answers[0].delayMs, 0);
+  });
+});

@@ -1,0 +1,343 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { HelperError } from "../../lib/errors.ts";
+import {
+  describeUuidSource,
+  isUuid,
+  LEGACY_UUID_FILE,
+  type ResolvedUuid,
+  resolveUuid,
+  userUuidPath,
+  type UuidOptions,
+} from "../../lib/uuid/store.ts";
+
+const U1 = "11111111-1111-4111-8111-111111111111";
+const U2 = "22222222-2222-4222-8222-222222222222";
+const U3 = "33333333-3333-4333-8333-333333333333";
+
+// A fresh temporary directory per test, removed afterwards even when the test fails.
+async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "ptpip-uuid-test-" });
+  try {
+    await body(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+// A randomUuid that fails the test if called: for cases where a new UUID must not be made.
+const noNewUuid = () => assert.fail("a new UUID was made");
+
+function options(dir: string, extra: Partial<UuidOptions> = {}): UuidOptions {
+  return {
+    cwd: join(dir, "cwd"),
+    userFile: join(dir, "config", "ptpip-canon-helper", "uuid"),
+    randomUuid: noNewUuid,
+    ...extra,
+  };
+}
+
+async function rejectsWithHelperError(promise: Promise<unknown>, pattern: RegExp) {
+  await assert.rejects(promise, (error) => {
+    assert.ok(error instanceof HelperError, String(error));
+    assert.match(error.message, pattern);
+    return true;
+  });
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
+
+Deno.test("isUuid", () => {
+  assert.ok(isUuid(U1));
+  assert.ok(isUuid("0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D"));
+  for (const bad of ["", "x", `${U1} `, U1.slice(1), U1.replaceAll("-", ""), `{${U1}}`]) {
+    assert.ok(!isUuid(bad), bad);
+  }
+});
+
+Deno.test("userUuidPath", async (t) => {
+  const env = (vars: Record<string, string>) => (name: string) => vars[name];
+  // Paths are joined with the running system's separator (node:path): the expected POSIX form is
+  // rewritten the same way, so the test also holds when CI runs it on Windows.
+  const local = (posix: string) => join(...posix.split("/").map((part) => part || "/"));
+
+  await t.step("linux: XDG_CONFIG_HOME when absolute", () => {
+    assert.equal(
+      userUuidPath("linux", env({ HOME: "/home/ann", XDG_CONFIG_HOME: "/cfg" })),
+      local("/cfg/ptpip-canon-helper/uuid"),
+    );
+  });
+
+  await t.step("linux: ~/.config without XDG_CONFIG_HOME", () => {
+    assert.equal(
+      userUuidPath("linux", env({ HOME: "/home/ann" })),
+      local("/home/ann/.config/ptpip-canon-helper/uuid"),
+    );
+  });
+
+  await t.step("linux: a relative or empty XDG_CONFIG_HOME is ignored", () => {
+    for (const xdg of ["cfg", "./cfg", "~/cfg", ""]) {
+      assert.equal(
+        userUuidPath("linux", env({ HOME: "/home/ann", XDG_CONFIG_HOME: xdg })),
+        local("/home/ann/.config/ptpip-canon-helper/uuid"),
+        xdg,
+      );
+    }
+  });
+
+  await t.step("linux and the BSDs: undefined without HOME or an absolute XDG", () => {
+    assert.equal(userUuidPath("linux", env({})), undefined);
+    assert.equal(userUuidPath("linux", env({ XDG_CONFIG_HOME: "rel" })), undefined);
+    assert.equal(
+      userUuidPath("freebsd", env({ HOME: "/home/b" })),
+      local("/home/b/.config/ptpip-canon-helper/uuid"),
+    );
+  });
+
+  await t.step("darwin: Application Support, XDG ignored", () => {
+    assert.equal(
+      userUuidPath("darwin", env({ HOME: "/Users/ann", XDG_CONFIG_HOME: "/cfg" })),
+      local("/Users/ann/Library/Application Support/ptpip-canon-helper/uuid"),
+    );
+    assert.equal(userUuidPath("darwin", env({})), undefined);
+  });
+
+  await t.step("windows: under APPDATA, HOME ignored", () => {
+    const appData = "C:\\Users\\ann\\AppData\\Roaming";
+    // The separator is the running system's (node:path), so compare with its own join.
+    assert.equal(
+      userUuidPath("windows", env({ APPDATA: appData, HOME: "/home/x" })),
+      join(appData, "ptpip-canon-helper", "uuid"),
+    );
+    assert.equal(userUuidPath("windows", env({ HOME: "/home/x" })), undefined);
+  });
+});
+
+Deno.test("resolveUuid", async (t) => {
+  await t.step("--uuid wins over every file, and touches none", async () => {
+    await withTempDir(async (dir) => {
+      const o = options(dir, { uuid: U1, uuidFile: join(dir, "f") });
+      await Deno.mkdir(o.cwd);
+      await Deno.writeTextFile(join(o.cwd, LEGACY_UUID_FILE), U2);
+      assert.deepEqual(await resolveUuid(o), { uuid: U1, source: { kind: "flag" } });
+      assert.equal(await exists(join(dir, "f")), false);
+      assert.equal(await exists(o.userFile!), false);
+    });
+  });
+
+  await t.step(
+    "--uuid-file is created when missing, holding the UUID with no newline",
+    async () => {
+      await withTempDir(async (dir) => {
+        const file = join(dir, "nested", "deeper", "my.uuid");
+        const resolved = await resolveUuid(options(dir, { uuidFile: file, randomUuid: () => U1 }));
+        assert.deepEqual(resolved, {
+          uuid: U1,
+          source: { kind: "file", path: file, created: true },
+        });
+        assert.deepEqual(await Deno.readFile(file), new TextEncoder().encode(U1));
+        // The temporary file used for the atomic creation is gone.
+        assert.deepEqual([...Deno.readDirSync(join(dir, "nested", "deeper"))].map((e) => e.name), [
+          "my.uuid",
+        ]);
+        // The per-user file is not involved when --uuid-file is given.
+        assert.equal(await exists(options(dir).userFile!), false);
+      });
+    },
+  );
+
+  await t.step("an existing --uuid-file is reused, trimmed, and left as it was", async () => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, "my.uuid");
+      const content = `  ${U2}\r\n\n`;
+      await Deno.writeTextFile(file, content);
+      const resolved = await resolveUuid(options(dir, { uuidFile: file }));
+      assert.deepEqual(resolved, {
+        uuid: U2,
+        source: { kind: "file", path: file, created: false },
+      });
+      assert.equal(await Deno.readTextFile(file), content);
+    });
+  });
+
+  await t.step("the per-user file is created, then reused on the next start", async () => {
+    await withTempDir(async (dir) => {
+      const o = options(dir);
+      const first = await resolveUuid({ ...o, randomUuid: () => U1 });
+      assert.deepEqual(first.source, { kind: "file", path: o.userFile, created: true });
+      assert.equal(await Deno.readTextFile(o.userFile!), U1);
+      const second = await resolveUuid(o);
+      assert.deepEqual(second, {
+        uuid: U1,
+        source: { kind: "file", path: o.userFile, created: false },
+      });
+    });
+  });
+
+  await t.step("the legacy file in cwd is used and copied to a missing user file", async () => {
+    await withTempDir(async (dir) => {
+      const o = options(dir);
+      await Deno.mkdir(o.cwd);
+      const legacy = join(o.cwd, LEGACY_UUID_FILE);
+      await Deno.writeTextFile(legacy, `${U3}\n`);
+      const resolved = await resolveUuid(o);
+      assert.deepEqual(resolved, {
+        uuid: U3,
+        source: { kind: "legacy", path: legacy, copiedTo: o.userFile },
+      });
+      assert.equal(await Deno.readTextFile(o.userFile!), U3);
+      assert.equal(await Deno.readTextFile(legacy), `${U3}\n`, "the legacy file is untouched");
+    });
+  });
+
+  await t.step("the legacy file wins but is not copied over an existing user file", async () => {
+    await withTempDir(async (dir) => {
+      const o = options(dir);
+      await Deno.mkdir(o.cwd);
+      const legacy = join(o.cwd, LEGACY_UUID_FILE);
+      await Deno.writeTextFile(legacy, U3);
+      await Deno.mkdir(join(dir, "config", "ptpip-canon-helper"), { recursive: true });
+      await Deno.writeTextFile(o.userFile!, U1);
+      const resolved = await resolveUuid(o);
+      assert.deepEqual(resolved, { uuid: U3, source: { kind: "legacy", path: legacy } });
+      assert.equal(await Deno.readTextFile(o.userFile!), U1);
+    });
+  });
+
+  await t.step("the legacy file is used without a user file location", async () => {
+    await withTempDir(async (dir) => {
+      const o = options(dir, { userFile: undefined });
+      await Deno.mkdir(o.cwd);
+      await Deno.writeTextFile(join(o.cwd, LEGACY_UUID_FILE), U3);
+      const resolved = await resolveUuid(o);
+      assert.deepEqual(resolved.source, { kind: "legacy", path: join(o.cwd, LEGACY_UUID_FILE) });
+    });
+  });
+
+  await t.step(
+    "no user file location and no legacy file: an error pointing at --uuid-file",
+    async () => {
+      await withTempDir(async (dir) => {
+        await rejectsWithHelperError(
+          resolveUuid(options(dir, { userFile: undefined })),
+          /HOME .* not set.*--uuid-file/,
+        );
+      });
+    },
+  );
+
+  await t.step("a corrupt file is an error naming it, and is left byte-identical", async () => {
+    await withTempDir(async (dir) => {
+      const corrupt = new Uint8Array([
+        ...new TextEncoder().encode("not-a-uuid\n"),
+        0xff,
+        0x00,
+        0xfe,
+      ]);
+      const o = options(dir);
+      await Deno.mkdir(o.cwd);
+      const cases: [string, UuidOptions][] = [
+        [join(dir, "flag.uuid"), { ...o, uuidFile: join(dir, "flag.uuid") }],
+        [o.userFile!, o],
+        [join(o.cwd, LEGACY_UUID_FILE), o],
+      ];
+      for (const [path, opts] of cases) {
+        await Deno.mkdir(join(path, ".."), { recursive: true });
+        await Deno.writeFile(path, corrupt);
+        await rejectsWithHelperError(
+          resolveUuid({ ...opts, randomUuid: () => U1 }),
+          new RegExp(`UUID file ${escapeRegExp(path)} does not hold`),
+        );
+        assert.deepEqual(await Deno.readFile(path), corrupt, path);
+        await Deno.remove(path);
+      }
+    });
+  });
+
+  await t.step("an empty file is corrupt too, never silently replaced", async () => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, "empty.uuid");
+      await Deno.writeTextFile(file, "");
+      await rejectsWithHelperError(
+        resolveUuid(options(dir, { uuidFile: file, randomUuid: () => U1 })),
+        /does not hold a UUID/,
+      );
+      assert.equal(await Deno.readTextFile(file), "");
+    });
+  });
+
+  // Windows reports a path through a file as not found, and symbolic links need privileges there.
+  const unixOnly = Deno.build.os === "windows";
+
+  await t.step({
+    name: "an unreadable place is an error naming the file",
+    ignore: unixOnly,
+    fn: async () => {
+      await withTempDir(async (dir) => {
+        // A regular file where a directory is needed fails for every user, root included.
+        await Deno.writeTextFile(join(dir, "blocker"), "");
+        const file = join(dir, "blocker", "uuid");
+        await rejectsWithHelperError(
+          resolveUuid(options(dir, { uuidFile: file, randomUuid: () => U1 })),
+          new RegExp(`^cannot read the UUID file ${escapeRegExp(file)}: `),
+        );
+      });
+    },
+  });
+
+  await t.step({
+    name: "an uncreatable file is an error suggesting --uuid-file or --uuid",
+    ignore: unixOnly,
+    fn: async () => {
+      await withTempDir(async (dir) => {
+        // The directory is a dangling symbolic link: reading finds nothing, creating it fails.
+        await Deno.symlink(join(dir, "nowhere"), join(dir, "dangling"));
+        const file = join(dir, "dangling", "uuid");
+        await rejectsWithHelperError(
+          resolveUuid(options(dir, { uuidFile: file, randomUuid: () => U1 })),
+          new RegExp(
+            `^cannot create the UUID file ${escapeRegExp(file)}: .*--uuid-file PATH.*--uuid`,
+          ),
+        );
+      });
+    },
+  });
+
+  await t.step("20 concurrent first starts agree on one UUID, and the file holds it", async () => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, "shared", "uuid");
+      const candidates: string[] = Array.from({ length: 20 }, () => crypto.randomUUID());
+      const results = await Promise.all(
+        candidates.map((uuid) =>
+          resolveUuid(options(dir, { uuidFile: file, randomUuid: () => uuid }))
+        ),
+      );
+      const uuids = new Set(results.map((r) => r.uuid));
+      assert.equal(uuids.size, 1, `all agree: ${[...uuids].join(", ")}`);
+      const [winner] = uuids;
+      assert.ok(candidates.includes(winner));
+      assert.equal(await Deno.readTextFile(file), winner);
+      // Exactly the caller whose UUID was stored reports having created it.
+      const created = results.filter((r) => r.source.kind === "file" && r.source.created);
+      assert.equal(created.length, 1);
+      assert.deepEqual([...Deno.readDirSync(join(dir, "shared"))].map((e) => e.name), ["uuid"]);
+    });
+  });
+});
+
+Deno.test("describeUuidSource", () => {
+  const d = (source: ResolvedUuid["source"]) => describeUuidSource({ uuid: U1, source });
+  assert.equal(d({ kind: "flag" }), "from --uuid");
+  assert.equal(d({ kind: "file", path: "/x/uuid", created: true }), "new, saved in /x/uuid");
+  assert.equal(d({ kind: "file", path: "/x/uuid", created: false }), "from /x/uuid");
+  assert.equal(
+    d({ kind: "legacy", path: "/w/ptpip-canon-helper.uuid" }),
+    "from /w/ptpip-canon-helper.uuid (the Python helpers' file)",
+  );
+  assert.equal(
+    d({ kind: "legacy", path: "/w/ptpip-canon-helper.uuid", copiedTo: "/x/uuid" }),
+    "from /w/ptpip-canon-helper.uuid (the Python helpers' file), copied to /x/uuid",
+  );
+});
