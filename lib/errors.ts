@@ -31,6 +31,97 @@ export class UsageError extends HelperError {
   }
 }
 
+/** Why a socket could not be opened, as the system or Deno said it. */
+export type SocketProblem =
+  | "in-use"
+  | "not-permitted-by-deno"
+  | "refused-by-system"
+  | "not-local"
+  | "no-udp-api"
+  | "other";
+
+/**
+ * A socket that could not be opened, with its facts (transport, host, port, cause) and no user
+ * wording: {@linkcode userMessage} words it, once, for the user.
+ */
+export class SocketError extends Error {
+  /** @param transport `udp` (the SSDP socket) or `tcp` (the description listener)
+   *  @param host the address it was opened on
+   *  @param port the port it was opened on
+   *  @param problem what went wrong, classified
+   *  @param cause the underlying error */
+  constructor(
+    readonly transport: "udp" | "tcp",
+    readonly host: string,
+    readonly port: number,
+    readonly problem: SocketProblem,
+    cause?: unknown,
+  ) {
+    super(`${transport} ${host}:${port}: ${problem}${cause ? ` (${errorMessage(cause)})` : ""}`, {
+      cause,
+    });
+    this.name = "SocketError";
+  }
+
+  /** Classifies what opening a socket threw. */
+  static from(transport: "udp" | "tcp", host: string, port: number, error: unknown): SocketError {
+    return new SocketError(transport, host, port, socketProblem(error), error);
+  }
+}
+
+function socketProblem(error: unknown): SocketProblem {
+  if (error instanceof Deno.errors.AddrInUse) return "in-use";
+  if (error instanceof Deno.errors.NotCapable) return "not-permitted-by-deno";
+  if (error instanceof Deno.errors.PermissionDenied) return "refused-by-system";
+  if (error instanceof Deno.errors.AddrNotAvailable) return "not-local";
+  return "other";
+}
+
+/**
+ * The user-facing line for a failure: the one place that words infrastructure errors and names the
+ * flag that fixes them. Anything else keeps its own message.
+ */
+export function userMessage(error: unknown): string {
+  if (!(error instanceof SocketError)) return errorMessage(error);
+  const cause = errorMessage(error.cause);
+  if (error.transport === "udp") {
+    const where = `UDP port ${error.port}`;
+    switch (error.problem) {
+      case "no-udp-api":
+        return "this Deno has no Deno.listenDatagram: run with --unstable-net " +
+          '(or "unstable": ["net"] in deno.json).';
+      case "in-use":
+        return `${where} is in use by a program that does not share it. Stop that program (on ` +
+          'Windows, the "SSDP Discovery" service), or test with another port using -p/--port.';
+      case "not-permitted-by-deno":
+        return `Deno denied ${where}: run with --allow-net.`;
+      case "refused-by-system":
+        return `the system refused ${where}: use a port above 1023 with -p/--port.`;
+      default:
+        return `cannot open ${where}: ${cause}`;
+    }
+  }
+  const where = `TCP port ${error.port} on ${error.host}`;
+  switch (error.problem) {
+    case "in-use":
+      return `${where} is already in use (another ptpip-canon-helper?). Stop that program, or ` +
+        "choose another port with -P/--desc-port.";
+    case "not-permitted-by-deno":
+      return `Deno denied listening on ${where}: run with --allow-net.`;
+    case "refused-by-system":
+      return `the system refused ${where}: choose a port above 1023 with -P/--desc-port.`;
+    case "not-local":
+      return `${error.host} is not an address of this machine (${where}).`;
+    default:
+      return `cannot listen on ${where}: ${cause}`;
+  }
+}
+
+/** A domain error as the {@linkcode HelperError} the user sees; others pass through. */
+export function forUser(error: unknown): unknown {
+  return error instanceof SocketError ? new HelperError(userMessage(error)) : error;
+}
+
 /** The message of anything thrown, for one-line reports. */
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -20,7 +20,7 @@ import { SearchAnswerer } from "../ssdp/answerer.ts";
 import { runResponder } from "../ssdp/responder.ts";
 import { Memberships, openSsdpSocket } from "../ssdp/socket.ts";
 import { describeUuidSource, type ResolvedUuid } from "../uuid/store.ts";
-import { errorMessage } from "../errors.ts";
+import { errorMessage, forUser } from "../errors.ts";
 
 /** The machine as `serve` sees it. */
 export interface ServeEnvironment {
@@ -71,7 +71,12 @@ export async function serve(
     }));
 
   const limiter = new RateLimiter(config.limits, env.now);
-  const conn = openSsdpSocket(config.ssdpPort);
+  let conn: Deno.DatagramConn;
+  try {
+    conn = openSsdpSocket(config.ssdpPort);
+  } catch (error) {
+    throw forUser(error);
+  }
   const memberships = new Memberships(conn);
   const cameras = new CameraWatch({
     ownUuid: uuid.uuid,
@@ -135,7 +140,7 @@ export async function serve(
     await announcer?.stop();
     server.close();
     conn.close();
-    throw error;
+    throw forUser(error);
   }
   const present = new Set(env.networkInterfaces().map((i) => i.name));
   for (const name of config.interfaceNames.filter((n) => !present.has(n))) {

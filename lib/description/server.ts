@@ -8,7 +8,7 @@
  * @module
  */
 
-import { errorMessage, HelperError, isClosedError } from "../errors.ts";
+import { isClosedError, SocketError } from "../errors.ts";
 import { encodeResponse, parseRequestLine, respond } from "./http.ts";
 
 /** Settings of the description server. */
@@ -46,14 +46,14 @@ export class DescriptionServer {
     return [...this.#listeners.keys()];
   }
 
-  /** Starts listening on `hostname` (`0.0.0.0` for all); a clear error when the port is taken. */
+  /** Starts listening on `hostname` (`0.0.0.0` for all); throws a {@linkcode SocketError}. */
   listen(hostname: string): void {
     if (this.#listeners.has(hostname)) return;
     let listener: Deno.TcpListener;
     try {
       listener = Deno.listen({ hostname, port: this.#options.port, transport: "tcp" });
     } catch (error) {
-      throw listenError(error, hostname, this.#options.port);
+      throw SocketError.from("tcp", hostname, this.#options.port, error);
     }
     this.#listeners.set(hostname, listener);
     this.#accept(listener);
@@ -164,29 +164,4 @@ function closeQuietly(conn: Deno.Conn): void {
   } catch {
     // already closed
   }
-}
-
-/** Turns a listen failure into one line that names the port and the way out. */
-export function listenError(error: unknown, hostname: string, port: number): HelperError {
-  const where = `TCP port ${port} on ${hostname}`;
-  if (error instanceof Deno.errors.AddrInUse) {
-    return new HelperError(
-      `${where} is already in use (another ptpip-canon-helper?). Stop that program, or choose ` +
-        "another port with -P/--desc-port.",
-    );
-  }
-  if (error instanceof Deno.errors.NotCapable) {
-    return new HelperError(`Deno denied listening on ${where}: run with --allow-net.`);
-  }
-  if (error instanceof Deno.errors.PermissionDenied) {
-    return new HelperError(
-      `the system refused ${where}: choose a port above 1023 with -P/--desc-port.`,
-    );
-  }
-  if (error instanceof Deno.errors.AddrNotAvailable) {
-    return new HelperError(`${hostname} is not an address of this machine (${where}).`);
-  }
-  return new HelperError(
-    `cannot listen on ${where}: ${errorMessage(error)}`,
-  );
 }

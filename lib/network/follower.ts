@@ -11,7 +11,7 @@ import type { ServedAddress } from "./interfaces.ts";
 import { diffServed } from "./interfaces.ts";
 import { log } from "../terminal/log.ts";
 import { descriptionUrl } from "../ssdp/response.ts";
-import { errorMessage } from "../errors.ts";
+import { errorMessage, userMessage } from "../errors.ts";
 
 /** What the follower needs from the world. */
 export interface FollowerOptions {
@@ -106,7 +106,7 @@ export class NetworkFollower {
           event: "interface-unavailable",
           iface: s.name,
           address: s.address,
-          error: errorMessage(error),
+          error: userMessage(error),
         });
         continue;
       }

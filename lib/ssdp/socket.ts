@@ -4,16 +4,13 @@
  * @module
  */
 
-import { errorMessage, HelperError } from "../errors.ts";
+import { SocketError } from "../errors.ts";
 import { SSDP_MULTICAST_ADDRESS } from "./wire.ts";
 
-/** Opens the UDP socket on `0.0.0.0:port` with address reuse, or fails with one clear line. */
+/** Opens the UDP socket on `0.0.0.0:port` with address reuse; throws a {@linkcode SocketError}. */
 export function openSsdpSocket(port: number): Deno.DatagramConn {
   if (typeof Deno.listenDatagram !== "function") {
-    throw new HelperError(
-      "this Deno has no Deno.listenDatagram: run with --unstable-net " +
-        '(or "unstable": ["net"] in deno.json).',
-    );
+    throw new SocketError("udp", "0.0.0.0", port, "no-udp-api");
   }
   try {
     return Deno.listenDatagram({
@@ -24,22 +21,7 @@ export function openSsdpSocket(port: number): Deno.DatagramConn {
       reuseAddress: true,
     });
   } catch (error) {
-    const where = `UDP port ${port}`;
-    if (error instanceof Deno.errors.AddrInUse) {
-      throw new HelperError(
-        `${where} is in use by a program that does not share it. Stop that program (on Windows, ` +
-          'the "SSDP Discovery" service), or test with another port using -p/--port.',
-      );
-    }
-    if (error instanceof Deno.errors.NotCapable) {
-      throw new HelperError(`Deno denied ${where}: run with --allow-net.`);
-    }
-    if (error instanceof Deno.errors.PermissionDenied) {
-      throw new HelperError(`the system refused ${where}: use a port above 1023 with -p/--port.`);
-    }
-    throw new HelperError(
-      `cannot open ${where}: ${errorMessage(error)}`,
-    );
+    throw SocketError.from("udp", "0.0.0.0", port, error);
   }
 }
 
