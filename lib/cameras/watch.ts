@@ -14,6 +14,8 @@ import { log } from "../terminal/log.ts";
 import { checkPtpipPort } from "./ptpip_check.ts";
 import { unicastRootSearch } from "../ssdp/search_request.ts";
 import { errorMessage } from "../errors.ts";
+import type { PresenceHandler } from "../ssdp/responder.ts";
+import type { SsdpMessage } from "../ssdp/message.ts";
 
 /** Settings of the watch. */
 export interface CameraWatchOptions {
@@ -61,9 +63,9 @@ const GONE_MESSAGES: Record<GoneReason, string> = {
     "if it says it is connected, try {chdkptp} anyway",
 };
 
-/** Follows cameras while the helper serves. */
-export class CameraWatch {
-  readonly tracker: CameraTracker;
+/** Follows cameras while the helper serves; hears their presence from the SSDP loop. */
+export class CameraWatch implements PresenceHandler {
+  readonly #tracker: CameraTracker;
   readonly #options: CameraWatchOptions;
   readonly #hooks?: HookRunner;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
@@ -74,7 +76,7 @@ export class CameraWatch {
   constructor(options: CameraWatchOptions) {
     this.#options = options;
     this.#hooks = options.onCamera ? new HookRunner(options.onCamera, hookLog) : undefined;
-    this.tracker = new CameraTracker({
+    this.#tracker = new CameraTracker({
       ownUuid: options.ownUuid,
       now: options.now,
       events: {
@@ -97,10 +99,30 @@ export class CameraWatch {
     });
   }
 
+  /** Whether SSDP messages other than searches from `ip` matter: a camera being followed. */
+  wants(ip: string): boolean {
+    return this.#tracker.follows(ip);
+  }
+
+  /** A followed camera's NOTIFY or answer. */
+  heard(message: SsdpMessage, ip: string): void {
+    this.#tracker.heard(message, ip);
+  }
+
+  /** A search from `ip` was answered; its User-Agent may name the camera. */
+  searched(ip: string, userAgent: string | undefined): void {
+    this.#tracker.searched(ip, userAgent);
+  }
+
+  /** `ip` fetched the description: a camera pairing or reconnecting. */
+  fetched(ip: string): void {
+    this.#tracker.fetched(ip);
+  }
+
   /** Shows the first status and starts checking ready cameras' max-age. */
   start(): void {
     this.#showStatus();
-    this.#sweeper = setInterval(() => this.tracker.sweep(), SWEEP_INTERVAL_MS);
+    this.#sweeper = setInterval(() => this.#tracker.sweep(), SWEEP_INTERVAL_MS);
   }
 
   /** Stops the timers and the running programs. */
@@ -113,7 +135,7 @@ export class CameraWatch {
   }
 
   #showStatus(): void {
-    this.#options.status?.(statusText(this.tracker.active));
+    this.#options.status?.(statusText(this.#tracker.active));
   }
 
   #schedulePresenceSearch(ip: string): void {

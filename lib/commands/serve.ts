@@ -15,7 +15,8 @@ import { type InterfaceAddress, selectInterfaces, servedAddresses } from "../net
 import { log } from "../terminal/log.ts";
 import { NetworkFollower } from "../network/follower.ts";
 import { RateLimiter } from "../ssdp/rate_limit.ts";
-import { deviceTargets, identityFor } from "../ssdp/search.ts";
+import { deviceOf, identityFor } from "../ssdp/search.ts";
+import { locationProvider } from "../ssdp/response.ts";
 import { SearchAnswerer } from "../ssdp/answerer.ts";
 import { runResponder } from "../ssdp/responder.ts";
 import { Memberships, openSsdpSocket } from "../ssdp/socket.ts";
@@ -48,10 +49,11 @@ export async function serve(
   uuid: ResolvedUuid,
   env: ServeEnvironment,
 ): Promise<void> {
-  const targets = deviceTargets(identityFor(uuid.uuid));
+  const device = deviceOf(identityFor(uuid.uuid));
+  const locationOf = locationProvider(config.descPort, config.descPath);
   const name = config.name ?? nameFromHostname(env.hostname());
   const body = new TextEncoder().encode(
-    renderDescription({ uuid: uuid.uuid, name, deviceType: targets[2].st, version: env.version }),
+    renderDescription({ uuid: uuid.uuid, name, deviceType: device.type.st, version: env.version }),
   );
   log.info("ptpip-canon-helper {version}: the camera will list this computer as {name}", {
     event: "start",
@@ -89,10 +91,10 @@ export async function serve(
   });
   const answerer = new SearchAnswerer({
     ...config,
-    targets,
+    targets: device.all,
+    locationOf,
     limiter,
     random: env.random,
-    followsSource: (ip) => cameras.tracker.follows(ip),
   });
   const server = new DescriptionServer({
     port: config.descPort,
@@ -107,13 +109,14 @@ export async function serve(
         path: r.path.replace(/^\//, ""),
       });
       // Only the description is ever answered 200: a GET of it is a camera pairing or reconnecting.
-      if (r.status === 200 && r.method === "GET") cameras.tracker.fetched(r.remote);
+      if (r.status === 200 && r.method === "GET") cameras.fetched(r.remote);
     },
   });
   const announcer = config.announce
     ? new Announcer({
       ...config,
-      targets: targets.slice(0, 2),
+      targets: [device.root, device.uuid],
+      locationOf,
       onError: (error, address) =>
         log.warn("announcement from {address} failed: {error}", {
           event: "announce-failed",
@@ -126,6 +129,7 @@ export async function serve(
   const follower = new NetworkFollower({
     ...config,
     select,
+    locationOf,
     memberships,
     server,
     onChange: async (served) => {
@@ -170,7 +174,7 @@ export async function serve(
     }
   }, REFUSAL_SUMMARY_MS);
 
-  const responding = runResponder(conn, answerer, {
+  const responding = runResponder(conn, { search: answerer, presence: cameras }, {
     onDecision: (d, from) =>
       log.debug("datagram from {from}: {verdict}", {
         event: "datagram",
@@ -184,9 +188,8 @@ export async function serve(
         st: d.searchTarget,
         location: d.location,
       });
-      cameras.tracker.searched(from.hostname, d.userAgent);
+      cameras.searched(from.hostname, d.userAgent);
     },
-    onOtherMessage: (message, from) => cameras.tracker.heard(message, from.hostname),
     onReceiveError: (error) =>
       log.debug("receive error (ignored): {error}", {
         event: "receive-error",

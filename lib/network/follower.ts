@@ -10,7 +10,6 @@
 import type { ServedAddress } from "./interfaces.ts";
 import { diffServed } from "./interfaces.ts";
 import { log } from "../terminal/log.ts";
-import { descriptionUrl } from "../ssdp/response.ts";
 import { errorMessage, userMessage } from "../errors.ts";
 
 /** What the follower needs from the world. */
@@ -23,8 +22,8 @@ export interface FollowerOptions {
   server: { listen(address: string): void; unlisten(address: string): void };
   bindAll: boolean;
   ssdpPort: number;
-  descPort: number;
-  descPath: string;
+  /** The description URL of a served address, for the log. */
+  locationOf: (address: string) => string;
   /** Told the new set after every change (the answerer and the announcer follow it). */
   onChange(served: readonly ServedAddress[]): Promise<void>;
 }
@@ -124,13 +123,13 @@ export class NetworkFollower {
   }
 
   async #join(s: ServedAddress, starting: boolean): Promise<void> {
-    const { memberships, ssdpPort, descPort, descPath } = this.#options;
+    const { memberships, ssdpPort, locationOf } = this.#options;
     const fields = {
       event: starting ? "interface" : "interface-added",
       iface: s.name,
       address: s.address,
       ssdpPort,
-      url: descriptionUrl(s.address, descPort, descPath),
+      url: locationOf(s.address),
     };
     try {
       await memberships.join(s.address);

@@ -9,7 +9,7 @@
 
 import type { ServedAddress } from "../network/interfaces.ts";
 import type { Target } from "./search.ts";
-import { descriptionUrl, formatNotify, type NotifyKind } from "./response.ts";
+import { formatNotify, type LocationOf, type NotifyKind } from "./response.ts";
 import { SSDP_MULTICAST_ADDRESS, SSDP_PORT } from "./wire.ts";
 
 /** Settings of the announcer. */
@@ -17,8 +17,8 @@ export interface AnnouncerOptions {
   /** The targets announced: root device and UUID. */
   targets: readonly Target[];
   maxAge: number;
-  descPort: number;
-  descPath: string;
+  /** The description URL of a served address. */
+  locationOf: LocationOf;
   /** Where NOTIFYs go; the SSDP group, or a test's own address and port. */
   destination?: Deno.NetAddr;
   onError(error: unknown, address: string): void;
@@ -78,13 +78,13 @@ export class Announcer {
   }
 
   async #send(kind: NotifyKind, addresses: readonly string[]): Promise<void> {
-    const { targets, maxAge, descPort, descPath } = this.#options;
+    const { targets, maxAge, locationOf } = this.#options;
     const to = this.#options.destination ??
       { transport: "udp", hostname: SSDP_MULTICAST_ADDRESS, port: SSDP_PORT };
     for (const address of addresses) {
       const socket = this.#sockets.get(address);
       if (!socket) continue;
-      const location = descriptionUrl(address, descPort, descPath);
+      const location = locationOf(address);
       for (const target of targets) {
         const bytes = encoder.encode(formatNotify(kind, target, { location, maxAge }));
         await socket.send(bytes, to).catch((error) => this.#options.onError(error, address));

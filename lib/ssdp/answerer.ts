@@ -1,7 +1,7 @@
 /**
  * The decision for one received datagram, without sockets: parse it, judge it, check the source and
  * the rate limits, and pick the pre-encoded answers for the requester's subnet. The socket loop in
- * `ssdp_responder.ts` only moves bytes.
+ * `responder.ts` only moves bytes.
  *
  * @module
  */
@@ -10,16 +10,17 @@ import { addressFor, type ServedAddress } from "../network/interfaces.ts";
 import { isLoopback, parseIpv4 } from "../network/ipv4.ts";
 import type { RateLimiter } from "./rate_limit.ts";
 import { isIgnored, judgeSearch, type Target } from "./search.ts";
-import { descriptionUrl, encodeSearchResponses } from "./response.ts";
-import { isRejection, parseSsdpMessage, type SsdpMessage } from "./message.ts";
+import { encodeSearchResponses, type LocationOf } from "./response.ts";
+import { isRejection, parseSsdpMessage } from "./message.ts";
 import { SSDP_MULTICAST_ADDRESS } from "./wire.ts";
 
 /** Settings of the answerer. */
 export interface AnswererOptions {
+  /** Every target answered, root device first. */
   targets: readonly Target[];
   maxAge: number;
-  descPort: number;
-  descPath: string;
+  /** The description URL of a served address. */
+  locationOf: LocationOf;
   /** Answer sources outside every served subnet (with the first served address). */
   anySource: boolean;
   /** Spread answers to multicast searches over their MX. */
@@ -27,11 +28,6 @@ export interface AnswererOptions {
   limiter: RateLimiter;
   /** Uniform in [0, 1); injected so tests choose the delay. */
   random: () => number;
-  /**
-   * Whether messages other than searches from this IP matter (a camera being followed). Others'
-   * NOTIFYs and responses, the bulk of a chattering LAN, are then dropped without being decoded.
-   */
-  followsSource?: (ip: string) => boolean;
 }
 
 /** One answer to send: bytes and how long to wait first. */
@@ -50,7 +46,7 @@ export type Decision =
     /** The search's `USER-AGENT`, which may name the camera. */
     userAgent?: string;
   }
-  | { kind: "ignore"; reason: string; message?: SsdpMessage };
+  | { kind: "ignore"; reason: string };
 
 /** Gap between the answers to one `ssdp:all` search, so a slow receiver is not overrun. */
 export const ALL_TARGETS_SPACING_MS = 5;
@@ -79,9 +75,9 @@ export class SearchAnswerer {
 
   /** Sets the served addresses and pre-encodes each one's answers. */
   setServed(addresses: readonly ServedAddress[]): void {
-    const { targets, maxAge, descPort, descPath } = this.#options;
+    const { targets, maxAge, locationOf } = this.#options;
     this.#served = addresses.map((served) => {
-      const location = descriptionUrl(served.address, descPort, descPath);
+      const location = locationOf(served.address);
       return { served, location, answers: encodeSearchResponses(targets, { location, maxAge }) };
     });
     this.#addresses = this.#served.map((s) => s.served);
@@ -90,16 +86,14 @@ export class SearchAnswerer {
 
   /** The decision for `datagram` from `sourceIp`. Never throws. */
   decide(datagram: Uint8Array, sourceIp: string): Decision {
-    if (
-      datagram.byteLength > 0 && !startsWithSearch(datagram) &&
-      !(this.#options.followsSource?.(sourceIp) ?? false)
-    ) {
+    // Chatter (NOTIFYs, others' answers) is dropped without being decoded.
+    if (datagram.byteLength > 0 && !startsWithSearch(datagram)) {
       return { kind: "ignore", reason: "not an M-SEARCH" };
     }
     const parsed = parseSsdpMessage(datagram);
     if (isRejection(parsed)) return { kind: "ignore", reason: parsed.rejected };
     const verdict = judgeSearch(parsed, this.#options.targets);
-    if (isIgnored(verdict)) return { kind: "ignore", reason: verdict.ignored, message: parsed };
+    if (isIgnored(verdict)) return { kind: "ignore", reason: verdict.ignored };
 
     const source = parseIpv4(sourceIp);
     if (source === undefined) return { kind: "ignore", reason: `source ${sourceIp} is not IPv4` };
@@ -152,9 +146,9 @@ const TAB = 0x09;
 
 /**
  * Whether the datagram starts with `M-SEARCH` (ASCII, any case, after blanks), read straight from the
- * bytes: the cheap test that keeps chatter off the parser.
+ * bytes: the cheap test that keeps chatter off the parser and sends each datagram to its handler.
  */
-function startsWithSearch(datagram: Uint8Array): boolean {
+export function startsWithSearch(datagram: Uint8Array): boolean {
   let i = 0;
   while (i < datagram.length && (datagram[i] === SPACE || datagram[i] === TAB)) i++;
   if (datagram.length - i < SEARCH_METHOD.length) return false;

@@ -1,22 +1,42 @@
 /**
- * The SSDP socket loop: receive, ask the {@linkcode SearchAnswerer}, send. Nothing a datagram holds, and
- * no receive error, ends the loop; only closing the socket does.
+ * The SSDP socket loop: receive, dispatch by message kind, send. Searches go to the
+ * {@linkcode SearchAnswerer}; NOTIFYs and answers go to the {@linkcode PresenceHandler} (the cameras),
+ * each behind its own cheap prefilter. The answer is sent before anything is reported. Nothing a
+ * datagram holds, and no receive error, ends the loop; only closing the socket does.
  *
  * @module
  */
 
-import type { Decision, SearchAnswerer } from "./answerer.ts";
-import type { SsdpMessage } from "./message.ts";
+import { type Decision, type SearchAnswerer, startsWithSearch } from "./answerer.ts";
+import { isRejection, parseSsdpMessage, type SsdpMessage } from "./message.ts";
+import { notASearch } from "./search.ts";
 import { isClosedError } from "../errors.ts";
+
+/** Who hears NOTIFYs and answers to our own searches: camera presence. */
+export interface PresenceHandler {
+  /**
+   * Whether messages from this IP matter (a camera being followed). Others' NOTIFYs and responses,
+   * the bulk of a chattering LAN, are dropped without being decoded.
+   */
+  wants(ip: string): boolean;
+  /** A decoded message that is not a search, from a source it wants. */
+  heard(message: SsdpMessage, ip: string): void;
+}
+
+/** The handlers datagrams are dispatched to. */
+export interface SsdpHandlers {
+  /** Searches (and anything that might be one). */
+  search: Pick<SearchAnswerer, "decide">;
+  /** Everything else; without it, only searches are decoded. */
+  presence?: PresenceHandler;
+}
 
 /** What the loop reports; the caller turns these into log lines and camera tracking. */
 export interface ResponderEvents {
   /** Every datagram and its decision; called only when `verbose` (it is per-packet work). */
   onDecision?(decision: Decision, from: Deno.NetAddr): void;
-  /** A search that is being answered. */
+  /** A search that was answered (its answers are sent, or scheduled, already). */
   onAnswered(decision: Decision & { kind: "answer" }, from: Deno.NetAddr): void;
-  /** A message that is not a search (a NOTIFY, an answer to our own search): camera presence. */
-  onOtherMessage?(message: SsdpMessage, from: Deno.NetAddr): void;
   /** A receive that failed but left the socket usable. */
   onReceiveError(error: unknown): void;
   /** A send that failed (the network may have changed). */
@@ -29,10 +49,13 @@ const RECEIVE_BUFFER_BYTES = 8192 + 1;
 /** Receives waiting on the socket at once (each with its own buffer). */
 const RECEIVERS = 2;
 
-/** Receives from `conn` until it is closed, answering what `answerer` says to. */
+/** The part of a UDP socket the loop uses; a fake in tests. */
+export type DatagramSocket = Pick<Deno.DatagramConn, "receive" | "send">;
+
+/** Receives from `conn` until it is closed, dispatching each datagram to its handler. */
 export async function runResponder(
-  conn: Deno.DatagramConn,
-  answerer: SearchAnswerer,
+  conn: DatagramSocket,
+  handlers: SsdpHandlers,
   events: ResponderEvents,
   verbose: boolean,
 ): Promise<void> {
@@ -40,14 +63,30 @@ export async function runResponder(
   // read with no gap between datagrams.
   const loops = Array.from(
     { length: RECEIVERS },
-    () => receiveLoop(conn, answerer, events, verbose),
+    () => receiveLoop(conn, handlers, events, verbose),
   );
   await Promise.all(loops);
 }
 
+/**
+ * The decision for a datagram that is not a search: decoded only when its source is wanted, then
+ * handed to presence. Never answered.
+ */
+export function dispatchOther(
+  datagram: Uint8Array,
+  ip: string,
+  presence: PresenceHandler | undefined,
+): Decision {
+  if (!presence?.wants(ip)) return { kind: "ignore", reason: "not an M-SEARCH" };
+  const parsed = parseSsdpMessage(datagram);
+  if (isRejection(parsed)) return { kind: "ignore", reason: parsed.rejected };
+  presence.heard(parsed, ip);
+  return { kind: "ignore", reason: notASearch(parsed) };
+}
+
 async function receiveLoop(
-  conn: Deno.DatagramConn,
-  answerer: SearchAnswerer,
+  conn: DatagramSocket,
+  handlers: SsdpHandlers,
   events: ResponderEvents,
   verbose: boolean,
 ): Promise<void> {
@@ -71,25 +110,22 @@ async function receiveLoop(
       if (failures > 10) await new Promise((r) => setTimeout(r, Math.min(1000, failures * 10)));
       continue;
     }
-    const decision = answerer.decide(datagram, from.hostname);
-    if (verbose) events.onDecision?.(decision, from);
-    if (decision.kind !== "answer") {
-      const message = decision.message;
-      if (message !== undefined && message.method !== "M-SEARCH") {
-        events.onOtherMessage?.(message, from);
+    const decision = datagram.byteLength === 0 || startsWithSearch(datagram)
+      ? handlers.search.decide(datagram, from.hostname)
+      : dispatchOther(datagram, from.hostname, handlers.presence);
+    if (decision.kind === "answer") {
+      for (const answer of decision.answers) {
+        if (answer.delayMs <= 0) send(conn, answer.bytes, from, events);
+        else setTimeout(() => send(conn, answer.bytes, from, events), answer.delayMs);
       }
-      continue;
     }
-    events.onAnswered(decision, from);
-    for (const answer of decision.answers) {
-      if (answer.delayMs <= 0) send(conn, answer.bytes, from, events);
-      else setTimeout(() => send(conn, answer.bytes, from, events), answer.delayMs);
-    }
+    if (verbose) events.onDecision?.(decision, from);
+    if (decision.kind === "answer") events.onAnswered(decision, from);
   }
 }
 
 function send(
-  conn: Deno.DatagramConn,
+  conn: DatagramSocket,
   bytes: Uint8Array,
   to: Deno.NetAddr,
   events: ResponderEvents,

@@ -56,6 +56,14 @@ export function formatNotify(kind: NotifyKind, target: Target, ad: Advertisement
   ]);
 }
 
+/** The description URL of a served address: built once from the port and path, used by all. */
+export type LocationOf = (address: string) => string;
+
+/** The {@linkcode LocationOf} for a description port and path. */
+export function locationProvider(port: number, path: string): LocationOf {
+  return (address) => descriptionUrl(address, port, path);
+}
+
 /** The description URL for an address, port and path. */
 export function descriptionUrl(address: string, port: number, path: string): string {
   return `http://${address}:${port}/${path}`;

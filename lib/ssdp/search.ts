@@ -35,6 +35,21 @@ export function deviceTargets(identity: DeviceIdentity): readonly Target[] {
   ];
 }
 
+/** This device's targets by name: the root device, the UUID, the device type, and all in order. */
+export interface Device {
+  root: Target;
+  uuid: Target;
+  type: Target;
+  /** Every target, root first: what `ssdp:all` gets. */
+  all: readonly Target[];
+}
+
+/** The {@linkcode Device} of an identity. */
+export function deviceOf(identity: DeviceIdentity): Device {
+  const all = deviceTargets(identity);
+  return { root: all[0], uuid: all[1], type: all[2], all };
+}
+
 /** The identity of a helper with the given UUID and our device type. */
 export function identityFor(uuid: string): DeviceIdentity {
   return { uuid, deviceType: DEVICE_TYPE };
@@ -45,6 +60,11 @@ export interface AnsweredSearch {
   targets: readonly Target[];
   searchTarget: string;
   mx?: number;
+}
+
+/** Why a message that is not a search gets no answer. Pure. */
+export function notASearch(message: SsdpMessage): string {
+  return message.method ? `${message.method} is not a search` : "a response, not a search";
 }
 
 /** A datagram that gets no answer, and why (shown with `-v`). */
@@ -66,9 +86,7 @@ export function judgeSearch(
   targets: readonly Target[],
 ): AnsweredSearch | IgnoredDatagram {
   if (message.method !== "M-SEARCH") {
-    return {
-      ignored: message.method ? `${message.method} is not a search` : "a response, not a search",
-    };
+    return { ignored: notASearch(message) };
   }
   if (message.target !== "*" || message.version !== "HTTP/1.1") {
     return { ignored: `unexpected request line "${message.startLine}"` };

@@ -40,8 +40,7 @@ function world(options: { failJoin?: string; failListen?: string; bindAll?: bool
     },
     bindAll: options.bindAll ?? false,
     ssdpPort: 1900,
-    descPort: 8043,
-    descPath: "d.xml",
+    locationOf: (address) => `http://${address}:8043/d.xml`,
     onChange: (s) => {
       changes.push(s.map((x) => x.address));
       return Promise.resolve();
