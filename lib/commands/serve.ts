@@ -12,7 +12,7 @@ import type { ServeConfig } from "../cli/parse.ts";
 import { nameFromHostname, renderDescription } from "../description/document.ts";
 import { DescriptionServer } from "../description/server.ts";
 import { type InterfaceAddress, selectInterfaces, servedAddresses } from "../network/interfaces.ts";
-import { log } from "../terminal/log.ts";
+import { flushLogs, log } from "../terminal/log.ts";
 import { NetworkFollower } from "../network/follower.ts";
 import { RateLimiter } from "../ssdp/rate_limit.ts";
 import { deviceOf, identityFor } from "../ssdp/search.ts";
@@ -40,6 +40,8 @@ export interface ServeEnvironment {
 const HEADER_TIMEOUT_MS = 5_000;
 /** Concurrent description connections; a camera needs one, a LAN full of them a few. */
 const MAX_CONNECTIONS = 64;
+/** How long a stop waits for stderr to take the last log lines. */
+const LOG_FLUSH_DEADLINE_MS = 1000;
 /** How often refused answers are summed up in one line. */
 const REFUSAL_SUMMARY_MS = 10_000;
 
@@ -49,6 +51,16 @@ export async function serve(
   uuid: ResolvedUuid,
   env: ServeEnvironment,
 ): Promise<void> {
+  try {
+    await run(config, uuid, env);
+  } finally {
+    // The last lines ("stopped", or what led to a failure) reach stderr before the exit, unless
+    // nobody reads it: the stop never waits on the log for long.
+    await flushLogs(LOG_FLUSH_DEADLINE_MS);
+  }
+}
+
+async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironment): Promise<void> {
   const device = deviceOf(identityFor(uuid.uuid));
   const locationOf = locationProvider(config.descPort, config.descPath);
   const name = config.name ?? nameFromHostname(env.hostname());

@@ -1,6 +1,8 @@
 /**
- * Logging to stderr through LogTape: human lines by default, JSON lines for services and scripts. The
- * sink writes synchronously so that nothing is lost when the process exits right after a line.
+ * Logging to stderr through LogTape: human lines by default, JSON lines for services and scripts. Lines
+ * go through a bounded {@linkcode LogBuffer} written asynchronously, so a stderr nobody reads (a stalled
+ * journald, `| less`) never stops the answers or a stop signal: past the bound lines are dropped and
+ * then counted in one line. {@linkcode flushLogs} drains it, with a deadline, before the process exits.
  *
  * @module
  */
@@ -60,16 +62,157 @@ export function escapeControls(text: string): string {
   return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
-/** Configures LogTape for the given verbosity and format, writing to `write` (stderr by default). */
+/** Where a {@linkcode LogBuffer} writes: `Deno.stderr`, or a fake in tests. */
+export interface LineWriter {
+  /** Writes some of `bytes`, resolving with how many; may take forever when nobody reads. */
+  write(bytes: Uint8Array): Promise<number>;
+  /** Writes at once, blocking; used only at exit, and only when no write is stuck. */
+  writeSync(bytes: Uint8Array): number;
+}
+
+/** Lines held while stderr is not taking them; a stalled reader costs this much memory, no more. */
+export const LOG_QUEUE_LINES = 2000;
+
+/**
+ * A bounded queue of log lines, written in batches by one asynchronous writer. `push` never waits:
+ * when the queue is full the line is dropped and counted, and the count is reported (through
+ * `onDropped`) before the next line that fits.
+ */
+export class LogBuffer {
+  readonly #writer: LineWriter;
+  readonly #capacity: number;
+  readonly #onDropped: (count: number) => void;
+  #queue: string[] = [];
+  #dropped = 0;
+  #writing: Promise<void> | undefined;
+
+  /** @param writer the output
+   *  @param onDropped reports lines dropped (it may push the report itself)
+   *  @param capacity lines held at most */
+  constructor(
+    writer: LineWriter,
+    onDropped: (count: number) => void,
+    capacity: number = LOG_QUEUE_LINES,
+  ) {
+    this.#writer = writer;
+    this.#onDropped = onDropped;
+    this.#capacity = capacity;
+  }
+
+  /** Lines dropped and not yet reported. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /** Queues a line (ending in a newline), or drops it when the queue is full. Never blocks. */
+  push(line: string): void {
+    if (this.#queue.length >= this.#capacity) {
+      this.#dropped++;
+      return;
+    }
+    this.#reportDropped();
+    this.#queue.push(line);
+    this.#writing ??= this.#drain();
+  }
+
+  /** Resolves once everything queued is written, or after `deadlineMs`: whichever comes first. */
+  async flush(deadlineMs: number): Promise<void> {
+    this.#reportDropped();
+    if (this.#writing === undefined) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<void>((resolve) => timer = setTimeout(resolve, deadlineMs));
+    await Promise.race([this.#writing, deadline]);
+    clearTimeout(timer);
+  }
+
+  /**
+   * Writes what is left synchronously, for the last moment before exit; does nothing while a write
+   * is stuck (the reader stalled): blocking then would hang the exit.
+   */
+  flushSync(): void {
+    this.#reportDropped();
+    if (this.#writing !== undefined || this.#queue.length === 0) return;
+    const bytes = encoder.encode(this.#queue.join(""));
+    this.#queue = [];
+    try {
+      for (let written = 0; written < bytes.length;) {
+        written += this.#writer.writeSync(bytes.subarray(written));
+      }
+    } catch {
+      // stderr is gone: there is nobody left to tell
+    }
+  }
+
+  #reportDropped(): void {
+    if (this.#dropped === 0 || this.#queue.length >= this.#capacity) return;
+    const count = this.#dropped;
+    this.#dropped = 0;
+    this.#onDropped(count);
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const bytes = encoder.encode(this.#queue.join(""));
+        this.#queue = [];
+        for (let written = 0; written < bytes.length;) {
+          written += await this.#writer.write(bytes.subarray(written));
+        }
+      }
+    } catch {
+      // stderr is closed: later lines have nowhere to go either
+      this.#queue = [];
+    } finally {
+      this.#writing = undefined;
+    }
+  }
+}
+
+let buffer: LogBuffer | undefined;
+
+/**
+ * Writes the log lines still queued, waiting at most `deadlineMs`; call before exiting. Lines a
+ * stalled stderr does not take by then are lost, so that a stop is never held up by the log.
+ */
+export async function flushLogs(deadlineMs = 1000): Promise<void> {
+  await buffer?.flush(deadlineMs);
+}
+
+function bufferedStderr(): (line: string) => void {
+  const queue = stderrBuffer();
+  return (line) => queue.push(line);
+}
+
+function stderrBuffer(): LogBuffer {
+  if (buffer) return buffer;
+  const created = new LogBuffer(
+    Deno.stderr,
+    (dropped) =>
+      log.warn("{dropped} log lines dropped: stderr was not being read", {
+        event: "log-dropped",
+        dropped,
+      }),
+  );
+  // `Deno.exit` cannot wait: what is queued then is written at once, unless stderr is stuck.
+  globalThis.addEventListener("unload", () => created.flushSync());
+  buffer = created;
+  return created;
+}
+
+/**
+ * Configures LogTape for the given verbosity and format, writing to `write` (synchronously, for tests
+ * and the status line); by default to stderr through the non-blocking {@linkcode LogBuffer}.
+ */
 export async function setupLogging(
   verbosity: Verbosity,
   format: LogFormat,
-  write: (line: string) => void = (line) => Deno.stderr.writeSync(encoder.encode(line)),
+  write?: (line: string) => void,
 ): Promise<void> {
   const formatter = formatterFor(format);
+  const out = write ?? bufferedStderr();
   await configure({
     reset: true,
-    sinks: { stderr: (record) => write(formatter(record)) },
+    sinks: { stderr: (record) => out(formatter(record)) },
     loggers: [
       { category: [...LOG_CATEGORY], lowestLevel: LOWEST_LEVEL[verbosity], sinks: ["stderr"] },
       // LogTape's own warnings (e.g. about its configuration) still reach the user.

@@ -1,7 +1,7 @@
 // The log sink as the user sees it: text from the network is escaped, JSON lines parse.
 
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { escapeControls, log, setupLogging } from "../../lib/terminal/log.ts";
+import { escapeControls, log, LogBuffer, setupLogging } from "../../lib/terminal/log.ts";
 
 Deno.test("log lines", async (t) => {
   await t.step("control characters from the network are shown escaped in text lines", async () => {
@@ -39,5 +39,57 @@ Deno.test("log lines", async (t) => {
   await t.step("escapeControls leaves printable text alone", () => {
     assertEquals(escapeControls("Canon EOS R6 – ü ✓"), "Canon EOS R6 – ü ✓");
     assertEquals(escapeControls("\u0085\u009b"), "\\x85\\x9b");
+  });
+});
+
+/** A writer whose writes wait until `release` is called, as a pipe nobody reads. */
+function stalledWriter() {
+  const written: string[] = [];
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => release = resolve);
+  const writer = {
+    write: async (bytes: Uint8Array) => {
+      await gate;
+      written.push(new TextDecoder().decode(bytes));
+      return bytes.length;
+    },
+    writeSync: (bytes: Uint8Array) => {
+      written.push(new TextDecoder().decode(bytes));
+      return bytes.length;
+    },
+  };
+  return { writer, written, release: () => release() };
+}
+
+Deno.test("the log buffer never blocks and counts what it drops", async (t) => {
+  await t.step("past the bound lines are dropped, then reported once before the next", async () => {
+    const out = stalledWriter();
+    const reports: number[] = [];
+    const buffer: LogBuffer = new LogBuffer(out.writer, (n) => {
+      reports.push(n);
+      buffer.push(`${n} dropped\n`);
+    }, 3);
+    for (let i = 0; i < 10; i++) buffer.push(`line ${i}\n`);
+    assertEquals(buffer.dropped, 6, "line 0 is being written, 1-3 wait, 4-9 are dropped");
+    out.release();
+    await buffer.flush(1000);
+    buffer.push("after\n");
+    await buffer.flush(1000);
+    assertEquals(reports, [6]);
+    assertEquals(out.written.join(""), "line 0\nline 1\nline 2\nline 3\n6 dropped\nafter\n");
+  });
+
+  await t.step("flush gives up at its deadline while the writer is stuck", async () => {
+    const out = stalledWriter();
+    const buffer = new LogBuffer(out.writer, () => {}, 3);
+    buffer.push("stuck\n");
+    const started = performance.now();
+    await buffer.flush(20);
+    assert(performance.now() - started < 1000);
+    buffer.flushSync();
+    assertEquals(out.written, [], "no blocking write while one is stuck");
+    out.release();
+    await buffer.flush(1000);
+    assertEquals(out.written, ["stuck\n"]);
   });
 });
