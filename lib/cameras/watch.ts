@@ -1,16 +1,16 @@
 /**
  * What the helper does about cameras while it serves: feeds the {@linkcode CameraTracker}, asks each
  * camera that fetched the description once for its presence (a unicast M-SEARCH from the SSDP socket,
- * so the answer comes back to the responder loop), and turns each step into a log line, the live
+ * so the answer comes back to the responder loop), and turns each step into an event, the live
  * status, the optional PTP/IP check and the `--on-camera` program.
  *
  * @module
  */
 
-import { type Camera, cameraName, CameraTracker, type GoneReason } from "./tracker.ts";
+import { type Camera, cameraName, CameraTracker } from "./tracker.ts";
 import { clientCommands, PTPIP_PORT, statusText } from "./text.ts";
-import { type HookCamera, HookRunner } from "./hook_runner.ts";
-import { log } from "../terminal/log.ts";
+import { type HookCamera, type HookEvents, HookRunner, type Spawn } from "./hook_runner.ts";
+import type { Emit } from "../events.ts";
 import { checkPtpipPort } from "./ptpip_check.ts";
 import { unicastRootSearch } from "../ssdp/search_request.ts";
 import { errorMessage } from "../errors.ts";
@@ -29,6 +29,10 @@ export interface CameraWatchOptions {
   probePtpip: boolean;
   /** Sends from the SSDP socket. */
   send(bytes: Uint8Array, to: Deno.NetAddr): Promise<unknown>;
+  /** Reports each step (one log line each). */
+  emit: Emit;
+  /** Starts the `--on-camera` program; `Deno.Command` by default. */
+  spawn?: Spawn;
   /** Shows the live status (a terminal only). */
   status?: (text: string) => void;
 }
@@ -56,13 +60,6 @@ function describeError(error: unknown): string {
   return errorMessage(error);
 }
 
-const GONE_MESSAGES: Record<GoneReason, string> = {
-  byebye: "camera {ip} left (ssdp:byebye)",
-  expired: "camera {ip} was not heard from within its max-age: presumed gone",
-  silent: "camera {ip} fetched the description but has not announced itself since; " +
-    "if it says it is connected, try {chdkptp} anyway",
-};
-
 /** Follows cameras while the helper serves; hears their presence from the SSDP loop. */
 export class CameraWatch implements PresenceHandler {
   readonly #tracker: CameraTracker;
@@ -75,20 +72,19 @@ export class CameraWatch implements PresenceHandler {
   /** @param options our UUID, clock, SSDP port, hook, and the socket to send from */
   constructor(options: CameraWatchOptions) {
     this.#options = options;
-    this.#hooks = options.onCamera ? new HookRunner(options.onCamera, hookLog) : undefined;
+    this.#hooks = options.onCamera
+      ? new HookRunner(options.onCamera, hookEvents(options.emit), options.spawn)
+      : undefined;
+    const emit = options.emit;
     this.#tracker = new CameraTracker({
       ownUuid: options.ownUuid,
       now: options.now,
       events: {
         probe: (camera) => this.#schedulePresenceSearch(camera.ip),
-        pairing: (camera) =>
-          log.info("camera {ip} fetched the description: pairing (or reconnecting)", {
-            event: "camera-pairing",
-            ip: camera.ip,
-          }),
+        pairing: (camera) => emit({ event: "camera-pairing", ip: camera.ip }),
         ready: (camera, via) => this.#ready(camera, via),
         gone: (camera, reason) =>
-          log.info(GONE_MESSAGES[reason], {
+          emit({
             event: "camera-gone",
             ip: camera.ip,
             reason,
@@ -142,13 +138,13 @@ export class CameraWatch implements PresenceHandler {
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       const to: Deno.NetAddr = { transport: "udp", hostname: ip, port: this.#options.ssdpPort };
-      log.debug("asking camera {ip} for its SSDP presence (unicast M-SEARCH to port {port})", {
+      this.#options.emit({
         event: "camera-search",
         ip,
         port: to.port,
       });
       this.#options.send(encoder.encode(unicastRootSearch(ip, to.port)), to).catch((error) =>
-        log.debug("search of camera {ip} failed: {error}", {
+        this.#options.emit({
           event: "camera-search-failed",
           ip,
           error: errorMessage(error),
@@ -161,7 +157,8 @@ export class CameraWatch implements PresenceHandler {
   #ready(camera: Camera, via: string): void {
     const name = cameraName(camera);
     const commands = clientCommands(camera.ip);
-    log.info("camera {camera} is ready: use it now with {chdkptp} or {gphoto2}", {
+    const emit = this.#options.emit;
+    emit({
       event: "camera-ready",
       camera: name ? `${camera.ip} (${name})` : camera.ip,
       ip: camera.ip,
@@ -174,15 +171,9 @@ export class CameraWatch implements PresenceHandler {
     // The check's connection is closed before the program starts, so the program finds the camera's
     // single PTP/IP slot free.
     const pending: Promise<void> = checkPtpipPort(camera.ip).then((result) => {
-      if (result.open) {
-        log.info("PTP/IP port {port} of camera {ip} accepts connections", {
-          event: "ptpip-check",
-          ip: camera.ip,
-          port: PTPIP_PORT,
-          open: true,
-        });
-      } else {
-        log.warn("PTP/IP port {port} of camera {ip} {reason}", {
+      if (result.open) emit({ event: "ptpip-check", ip: camera.ip, port: PTPIP_PORT, open: true });
+      else {
+        emit({
           event: "ptpip-check",
           ip: camera.ip,
           port: PTPIP_PORT,
@@ -196,34 +187,16 @@ export class CameraWatch implements PresenceHandler {
   }
 }
 
-const hookLog = {
-  started: (camera: HookCamera, argv: readonly string[], pid: number) =>
-    log.info("--on-camera: started {command} for camera {ip} (pid {pid})", {
-      event: "hook-start",
-      ip: camera.ip,
-      command: argv.join(" "),
-      argv,
-      pid,
-    }),
-  output: (camera: HookCamera, stream: "stdout" | "stderr", line: string) =>
-    log.info("on-camera {ip}: {line}", { event: "hook-output", ip: camera.ip, stream, line }),
-  exited: (camera: HookCamera, exit: { code: number; signal: Deno.Signal | null }) => {
-    const properties = { event: "hook-exit", ip: camera.ip, code: exit.code, signal: exit.signal };
-    if (exit.signal !== null) {
-      log.warn("--on-camera program for camera {ip} was ended by {signal}", properties);
-    } else if (exit.code !== 0) {
-      log.warn("--on-camera program for camera {ip} exited with code {code}", properties);
-    } else log.info("--on-camera program for camera {ip} exited with code {code}", properties);
-  },
-  failed: (camera: HookCamera, error: unknown) =>
-    log.error("--on-camera program could not be started for camera {ip}: {error}", {
-      event: "hook-error",
-      ip: camera.ip,
-      error: describeError(error),
-    }),
-  busy: (camera: HookCamera) =>
-    log.info("--on-camera program for camera {ip} is still running: not started again", {
-      event: "hook-busy",
-      ip: camera.ip,
-    }),
-};
+/** The hook runner's reports as events. */
+function hookEvents(emit: Emit): HookEvents {
+  return {
+    started: (camera, argv, pid) =>
+      emit({ event: "hook-start", ip: camera.ip, command: argv.join(" "), argv, pid }),
+    output: (camera, stream, line) => emit({ event: "hook-output", ip: camera.ip, stream, line }),
+    exited: (camera, exit) =>
+      emit({ event: "hook-exit", ip: camera.ip, code: exit.code, signal: exit.signal }),
+    failed: (camera, error) =>
+      emit({ event: "hook-error", ip: camera.ip, error: describeError(error) }),
+    busy: (camera) => emit({ event: "hook-busy", ip: camera.ip }),
+  };
+}

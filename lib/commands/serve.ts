@@ -12,7 +12,8 @@ import type { ServeConfig } from "../cli/parse.ts";
 import { nameFromHostname, renderDescription } from "../description/document.ts";
 import { DescriptionServer } from "../description/server.ts";
 import { type InterfaceAddress, selectInterfaces, servedAddresses } from "../network/interfaces.ts";
-import { flushLogs, log } from "../terminal/log.ts";
+import { flushLogs, logEvent } from "../terminal/log.ts";
+import type { Emit } from "../events.ts";
 import { NetworkFollower } from "../network/follower.ts";
 import { RateLimiter } from "../ssdp/rate_limit.ts";
 import { deviceOf, identityFor } from "../ssdp/search.ts";
@@ -32,6 +33,8 @@ export interface ServeEnvironment {
   random: () => number;
   /** Resolves when the user asks to stop (Ctrl+C, SIGTERM). */
   stopRequested: Promise<string>;
+  /** Where events go; {@linkcode logEvent} (the log) by default. */
+  emit?: Emit;
   /** Shows the live one-line status; only given on a terminal. */
   status?: (text: string) => void;
 }
@@ -61,18 +64,19 @@ export async function serve(
 }
 
 async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironment): Promise<void> {
+  const emit = env.emit ?? logEvent;
   const device = deviceOf(identityFor(uuid.uuid));
   const locationOf = locationProvider(config.descPort, config.descPath);
   const name = config.name ?? nameFromHostname(env.hostname());
   const body = new TextEncoder().encode(
     renderDescription({ uuid: uuid.uuid, name, deviceType: device.type.st, version: env.version }),
   );
-  log.info("ptpip-canon-helper {version}: the camera will list this computer as {name}", {
+  emit({
     event: "start",
     version: env.version,
     name,
   });
-  log.info("device UUID {uuid} ({source})", {
+  emit({
     event: "uuid",
     uuid: uuid.uuid,
     source: describeUuidSource(uuid),
@@ -93,6 +97,7 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
   }
   const memberships = new Memberships(conn);
   const cameras = new CameraWatch({
+    emit,
     ownUuid: uuid.uuid,
     now: env.now,
     ssdpPort: config.ssdpPort,
@@ -115,7 +120,7 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
     headerTimeoutMs: HEADER_TIMEOUT_MS,
     maxConnections: MAX_CONNECTIONS,
     onRequest: (r) => {
-      log.info("HTTP {method} /{path} from {remote}: {status}", {
+      emit({
         event: "http",
         ...r,
         path: r.path.replace(/^\//, ""),
@@ -130,7 +135,7 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
       targets: [device.root, device.uuid],
       locationOf,
       onError: (error, address) =>
-        log.warn("announcement from {address} failed: {error}", {
+        emit({
           event: "announce-failed",
           address,
           error: errorMessage(error),
@@ -139,6 +144,7 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
     : undefined;
 
   const follower = new NetworkFollower({
+    emit,
     ...config,
     select,
     locationOf,
@@ -160,41 +166,35 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
   }
   const present = new Set(env.networkInterfaces().map((i) => i.name));
   for (const name of config.interfaceNames.filter((n) => !present.has(n))) {
-    log.warn(
-      "there is no interface named {name} (yet); `ptpip-canon-helper interfaces` lists them",
-      {
-        event: "unknown-interface",
-        name,
-      },
-    );
+    emit({
+      event: "unknown-interface",
+      name,
+    });
   }
 
   let lastSendErrorLog = -Infinity;
   const summaryTimer = setInterval(() => {
     const refused = limiter.drainRefusals();
     if (refused.source + refused.global > 0) {
-      log.warn(
-        "rate limits held back {total} answers in the last {seconds} s ({source} per-source, {global} global; {tracked} sources tracked)",
-        {
-          event: "rate-limited",
-          total: refused.source + refused.global,
-          seconds: REFUSAL_SUMMARY_MS / 1000,
-          ...refused,
-          tracked: limiter.trackedSources,
-        },
-      );
+      emit({
+        event: "rate-limited",
+        total: refused.source + refused.global,
+        seconds: REFUSAL_SUMMARY_MS / 1000,
+        ...refused,
+        tracked: limiter.trackedSources,
+      });
     }
   }, REFUSAL_SUMMARY_MS);
 
   const responding = runResponder(conn, { search: answerer, presence: cameras }, {
     onDecision: (d, from) =>
-      log.debug("datagram from {from}: {verdict}", {
+      emit({
         event: "datagram",
         from: `${from.hostname}:${from.port}`,
         verdict: d.kind === "answer" ? `answered (${d.answers.length})` : `ignored: ${d.reason}`,
       }),
     onAnswered: (d, from) => {
-      log.info("M-SEARCH from {from} for {st}: answered with {location}", {
+      emit({
         event: "search",
         from: `${from.hostname}:${from.port}`,
         st: d.searchTarget,
@@ -203,7 +203,7 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
       cameras.searched(from.hostname, d.userAgent);
     },
     onReceiveError: (error) =>
-      log.debug("receive error (ignored): {error}", {
+      emit({
         event: "receive-error",
         error: errorMessage(error),
       }),
@@ -211,7 +211,7 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
       // One line a second at most, and a rescan: a failed send usually means the address changed.
       if (env.now() - lastSendErrorLog > 1000) {
         lastSendErrorLog = env.now();
-        log.warn("answer to {to} failed: {error}", {
+        emit({
           event: "send-failed",
           to: to.hostname,
           error: errorMessage(error),
@@ -221,7 +221,7 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
     },
   }, config.verbosity === "verbose");
 
-  log.info("ready: waiting for a camera (Ctrl+C to stop)", { event: "ready" });
+  emit({ event: "ready" });
   cameras.start();
   const signal = await env.stopRequested;
   clearInterval(summaryTimer);
@@ -231,5 +231,5 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
   server.close();
   conn.close();
   await responding;
-  log.info("stopped ({signal})", { event: "stop", signal });
+  emit({ event: "stop", signal });
 }

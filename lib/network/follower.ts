@@ -1,7 +1,7 @@
 /**
  * Keeps what is served in step with the machine's interfaces: at start, every few seconds, and at once
  * when asked (after a failed send). New addresses get the description listener and the multicast group,
- * vanished ones lose them, and each change is one log line. The sockets come in as small interfaces,
+ * vanished ones lose them, and each change is one event. The sockets come in as small interfaces,
  * so tests drive it with fakes.
  *
  * @module
@@ -9,7 +9,7 @@
 
 import type { ServedAddress } from "./interfaces.ts";
 import { diffServed } from "./interfaces.ts";
-import { log } from "../terminal/log.ts";
+import type { Emit } from "../events.ts";
 import { errorMessage, userMessage } from "../errors.ts";
 
 /** What the follower needs from the world. */
@@ -24,6 +24,8 @@ export interface FollowerOptions {
   ssdpPort: number;
   /** The description URL of a served address, for the log. */
   locationOf: (address: string) => string;
+  /** Reports each change (one log line each). */
+  emit: Emit;
   /** Told the new set after every change (the answerer and the announcer follow it). */
   onChange(served: readonly ServedAddress[]): Promise<void>;
 }
@@ -62,9 +64,7 @@ export class NetworkFollower {
       return;
     }
     this.#scanning = this.#apply(this.#options.select(), false)
-      .catch((error) =>
-        log.error("rescan failed: {error}", { event: "rescan-failed", error: errorMessage(error) })
-      )
+      .catch((error) => this.#options.emit({ event: "rescan-failed", error: errorMessage(error) }))
       .finally(() => {
         this.#scanning = undefined;
         if (this.#scanAgain) {
@@ -82,13 +82,13 @@ export class NetworkFollower {
   }
 
   async #apply(next: ServedAddress[], starting: boolean): Promise<void> {
-    const { memberships, server, bindAll } = this.#options;
+    const { memberships, server, bindAll, emit } = this.#options;
     const { added, removed } = diffServed(this.#served, next);
     if (added.length === 0 && removed.length === 0) return;
     for (const s of removed) {
       await memberships.leave(s.address);
       if (!bindAll) server.unlisten(s.address);
-      log.info("interface {iface} {address} is gone: no longer served", {
+      emit({
         event: "interface-removed",
         iface: s.name,
         address: s.address,
@@ -101,7 +101,7 @@ export class NetworkFollower {
       } catch (error) {
         // Later, a vanishing interface is ordinary and the next rescan retries.
         if (starting) throw error;
-        log.warn("cannot serve {iface} {address} yet: {error}", {
+        emit({
           event: "interface-unavailable",
           iface: s.name,
           address: s.address,
@@ -115,17 +115,14 @@ export class NetworkFollower {
     this.#served = this.#served.filter((s) => !removed.includes(s)).concat(joined);
     await this.#options.onChange(this.#served);
     if (this.#served.length === 0) {
-      log.warn(
-        "no usable IPv4 interface right now; waiting for one (see `ptpip-canon-helper interfaces`)",
-        { event: "no-interface" },
-      );
+      emit({ event: "no-interface" });
     }
   }
 
   async #join(s: ServedAddress, starting: boolean): Promise<void> {
-    const { memberships, ssdpPort, locationOf } = this.#options;
+    const { memberships, ssdpPort, locationOf, emit } = this.#options;
     const fields = {
-      event: starting ? "interface" : "interface-added",
+      event: starting ? "interface" as const : "interface-added" as const,
       iface: s.name,
       address: s.address,
       ssdpPort,
@@ -133,15 +130,12 @@ export class NetworkFollower {
     };
     try {
       await memberships.join(s.address);
-      log.info("serving {iface} {address}: SSDP on UDP {ssdpPort}, description at {url}", fields);
+      emit(fields);
     } catch (error) {
       // Some interfaces cannot join a group (Windows' loopback, for one); searches sent straight to
       // the address are still answered, so serve it and say what is missing.
       await memberships.leave(s.address);
-      log.warn(
-        "serving {iface} {address}: unicast SSDP only on UDP {ssdpPort} (joining the multicast group failed: {error}), description at {url}",
-        { ...fields, error: errorMessage(error) },
-      );
+      emit({ ...fields, error: errorMessage(error) });
     }
   }
 }

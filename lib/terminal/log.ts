@@ -16,6 +16,96 @@ import {
   type LogLevel,
   type LogRecord,
 } from "@logtape/logtape";
+import type { ServeEvent } from "../events.ts";
+
+type Line = [level: "debug" | "info" | "warn" | "error", message: string];
+type EventName = ServeEvent["event"];
+type LineOf = { [K in EventName]: (event: Extract<ServeEvent, { event: K }>) => Line };
+
+const GONE: Record<Extract<ServeEvent, { event: "camera-gone" }>["reason"], string> = {
+  byebye: "camera {ip} left (ssdp:byebye)",
+  expired: "camera {ip} was not heard from within its max-age: presumed gone",
+  silent: "camera {ip} fetched the description but has not announced itself since; " +
+    "if it says it is connected, try {chdkptp} anyway",
+};
+
+const serving = (e: { error?: string }): Line =>
+  e.error === undefined
+    ? ["info", "serving {iface} {address}: SSDP on UDP {ssdpPort}, description at {url}"]
+    : [
+      "warn",
+      "serving {iface} {address}: unicast SSDP only on UDP {ssdpPort} (joining the multicast group failed: {error}), description at {url}",
+    ];
+
+/** The level and message template of every event: the one place events become log lines. */
+const LINES: LineOf = {
+  "start":
+    () => ["info", "ptpip-canon-helper {version}: the camera will list this computer as {name}"],
+  "uuid": () => ["info", "device UUID {uuid} ({source})"],
+  "http": () => ["info", "HTTP {method} /{path} from {remote}: {status}"],
+  "announce-failed": () => ["warn", "announcement from {address} failed: {error}"],
+  "unknown-interface": () => [
+    "warn",
+    "there is no interface named {name} (yet); `ptpip-canon-helper interfaces` lists them",
+  ],
+  "rate-limited": () => [
+    "warn",
+    "rate limits held back {total} answers in the last {seconds} s ({source} per-source, {global} global; {tracked} sources tracked)",
+  ],
+  "datagram": () => ["debug", "datagram from {from}: {verdict}"],
+  "search": () => ["info", "M-SEARCH from {from} for {st}: answered with {location}"],
+  "receive-error": () => ["debug", "receive error (ignored): {error}"],
+  "send-failed": () => ["warn", "answer to {to} failed: {error}"],
+  "ready": () => ["info", "ready: waiting for a camera (Ctrl+C to stop)"],
+  "stop": () => ["info", "stopped ({signal})"],
+  "rescan-failed": () => ["error", "rescan failed: {error}"],
+  "interface-removed": () => ["info", "interface {iface} {address} is gone: no longer served"],
+  "interface-unavailable": () => ["warn", "cannot serve {iface} {address} yet: {error}"],
+  "interface": serving,
+  "interface-added": serving,
+  "no-interface": () => [
+    "warn",
+    "no usable IPv4 interface right now; waiting for one (see `ptpip-canon-helper interfaces`)",
+  ],
+  "camera-pairing": () => [
+    "info",
+    "camera {ip} fetched the description: pairing (or reconnecting)",
+  ],
+  "camera-gone": (e) => ["info", GONE[e.reason]],
+  "camera-ready":
+    () => ["info", "camera {camera} is ready: use it now with {chdkptp} or {gphoto2}"],
+  "camera-search": () => [
+    "debug",
+    "asking camera {ip} for its SSDP presence (unicast M-SEARCH to port {port})",
+  ],
+  "camera-search-failed": () => ["debug", "search of camera {ip} failed: {error}"],
+  "ptpip-check": (e) =>
+    e.open
+      ? ["info", "PTP/IP port {port} of camera {ip} accepts connections"]
+      : ["warn", "PTP/IP port {port} of camera {ip} {reason}"],
+  "hook-start": () => ["info", "--on-camera: started {command} for camera {ip} (pid {pid})"],
+  "hook-output": () => ["info", "on-camera {ip}: {line}"],
+  "hook-exit": (e) =>
+    e.signal !== null
+      ? ["warn", "--on-camera program for camera {ip} was ended by {signal}"]
+      : e.code !== 0
+      ? ["warn", "--on-camera program for camera {ip} exited with code {code}"]
+      : ["info", "--on-camera program for camera {ip} exited with code {code}"],
+  "hook-error": () => [
+    "error",
+    "--on-camera program could not be started for camera {ip}: {error}",
+  ],
+  "hook-busy": () => [
+    "info",
+    "--on-camera program for camera {ip} is still running: not started again",
+  ],
+};
+
+/** Turns an event into its log line: the one place that picks wording and level. */
+export function logEvent(event: ServeEvent): void {
+  const [level, message] = (LINES[event.event] as (e: ServeEvent) => Line)(event);
+  log[level](message, event as unknown as Record<string, unknown>);
+}
 
 /** How much is logged: warnings only, one line per event, or every datagram too. */
 export type Verbosity = "quiet" | "normal" | "verbose";

@@ -41,6 +41,7 @@ function world(options: { failJoin?: string; failListen?: string; bindAll?: bool
     bindAll: options.bindAll ?? false,
     ssdpPort: 1900,
     locationOf: (address) => `http://${address}:8043/d.xml`,
+    emit: () => {},
     onChange: (s) => {
       changes.push(s.map((x) => x.address));
       return Promise.resolve();

@@ -1,7 +1,7 @@
 // The log sink as the user sees it: text from the network is escaped, JSON lines parse.
 
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { escapeControls, log, LogBuffer, setupLogging } from "../../lib/terminal/log.ts";
+import { escapeControls, log, LogBuffer, logEvent, setupLogging } from "../../lib/terminal/log.ts";
 
 Deno.test("log lines", async (t) => {
   await t.step("control characters from the network are shown escaped in text lines", async () => {
@@ -92,4 +92,25 @@ Deno.test("the log buffer never blocks and counts what it drops", async (t) => {
     await buffer.flush(1000);
     assertEquals(out.written, ["stuck\n"]);
   });
+});
+
+Deno.test("events become today's log lines in one place", async () => {
+  const lines: string[] = [];
+  await setupLogging("normal", "json", (line) => lines.push(line));
+  logEvent({
+    event: "search",
+    from: "10.0.0.2:5000",
+    st: "upnp:rootdevice",
+    location: "http://x/",
+  });
+  logEvent({ event: "hook-exit", ip: "10.0.0.3", code: 1, signal: null });
+  const [search, exit] = lines.map((l) => JSON.parse(l));
+  assertEquals(search.level, "INFO");
+  assertEquals(
+    search.message,
+    'M-SEARCH from "10.0.0.2:5000" for "upnp:rootdevice": answered with "http://x/"',
+  );
+  assertEquals(search.properties.event, "search");
+  assertEquals(exit.level, "WARN");
+  assertEquals(exit.message, '--on-camera program for camera "10.0.0.3" exited with code 1');
 });

@@ -1,0 +1,65 @@
+/**
+ * What the serving components report, as one union: the JSON log contract. Each event's `event` is
+ * its name in the log and its other fields are the log line's properties, so components say what
+ * happened and {@linkcode "./terminal/log.ts".logEvent} alone decides the wording and the level.
+ *
+ * @module
+ */
+
+/** One thing that happened while serving. */
+export type ServeEvent =
+  | { event: "start"; version: string; name: string }
+  | { event: "uuid"; uuid: string; source: string }
+  | { event: "http"; remote: string; method: string; path: string; status: number }
+  | { event: "announce-failed"; address: string; error: string }
+  | { event: "unknown-interface"; name: string }
+  | {
+    event: "rate-limited";
+    total: number;
+    seconds: number;
+    source: number;
+    global: number;
+    tracked: number;
+  }
+  | { event: "datagram"; from: string; verdict: string }
+  | { event: "search"; from: string; st: string; location: string }
+  | { event: "receive-error"; error: string }
+  | { event: "send-failed"; to: string; error: string }
+  | { event: "ready" }
+  | { event: "stop"; signal: string }
+  | { event: "rescan-failed"; error: string }
+  | { event: "interface-removed"; iface: string; address: string }
+  | { event: "interface-unavailable"; iface: string; address: string; error: string }
+  | {
+    event: "interface" | "interface-added";
+    iface: string;
+    address: string;
+    ssdpPort: number;
+    url: string;
+    /** Why joining the multicast group failed: then only unicast searches reach this address. */
+    error?: string;
+  }
+  | { event: "no-interface" }
+  | { event: "camera-pairing"; ip: string }
+  | { event: "camera-gone"; ip: string; reason: "byebye" | "expired" | "silent"; chdkptp: string }
+  | {
+    event: "camera-ready";
+    camera: string;
+    ip: string;
+    name: string | null;
+    usn: string | null;
+    via: string;
+    chdkptp: string;
+    gphoto2: string;
+  }
+  | { event: "camera-search"; ip: string; port: number }
+  | { event: "camera-search-failed"; ip: string; error: string }
+  | { event: "ptpip-check"; ip: string; port: number; open: boolean; reason?: string }
+  | { event: "hook-start"; ip: string; command: string; argv: readonly string[]; pid: number }
+  | { event: "hook-output"; ip: string; stream: "stdout" | "stderr"; line: string }
+  | { event: "hook-exit"; ip: string; code: number; signal: Deno.Signal | null }
+  | { event: "hook-error"; ip: string; error: string }
+  | { event: "hook-busy"; ip: string };
+
+/** Reports an event; {@linkcode "./terminal/log.ts".logEvent} in production, a recorder in tests. */
+export type Emit = (event: ServeEvent) => void;
