@@ -186,11 +186,16 @@ function uuidCheck(uuid: DoctorFacts["uuid"]): Check {
   if ("error" in uuid) return { grade: "fail", title: `UUID: ${uuid.error}` };
   if (uuid.uuid === undefined) {
     return {
-      grade: "pass",
+      grade: uuid.warning ? "warn" : "pass",
       title: `UUID: none yet; one will be created at ${uuid.createIn} on the first start`,
+      fix: uuid.warning ? [uuid.warning] : undefined,
     };
   }
-  return { grade: "pass", title: `UUID ${uuid.uuid} (${describeUuidSource(uuid)})` };
+  return {
+    grade: uuid.warning ? "warn" : "pass",
+    title: `UUID ${uuid.uuid} (${describeUuidSource({ ...uuid, warning: undefined })})`,
+    fix: uuid.warning ? [uuid.warning] : undefined,
+  };
 }
 
 /** Grades the facts into the report's checks, in the order they are shown. */

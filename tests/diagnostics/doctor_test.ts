@@ -257,5 +257,16 @@ Deno.test("each kind of problem is graded with its fix", async (t) => {
     assert(
       checks.some((c) => c.title === "UUID 2f402f80-da50-11e1-9b23-001788102201 (from /u/uuid)"),
     );
+    const warned = gradeDoctor(facts({
+      uuid: {
+        uuid: "2f402f80-da50-11e1-9b23-001788102201",
+        source: { kind: "file", path: "/u/uuid", created: false },
+        warning: "/w/ptpip-canon-helper.uuid (the Python helpers' file) holds another",
+      },
+    })).find((c) => c.title.startsWith("UUID"));
+    assertEquals(warned?.grade, "warn");
+    assertEquals(warned?.fix, [
+      "/w/ptpip-canon-helper.uuid (the Python helpers' file) holds another",
+    ]);
   });
 });
