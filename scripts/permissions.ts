@@ -11,7 +11,8 @@ export const UNSTABLE_FLAGS = ["--unstable-net"] as const;
 /**
  * Permissions, each as narrow as the feature allows:
  * - net: the SSDP socket and the description server;
- * - sys: the host name (default friendly name) and the interface list (LAN address checks);
+ * - sys: the host name (default friendly name), the interface list (LAN address checks) and the
+ *   user id (whose legacy UUID file may be trusted);
  * - env: where the per-user UUID file lives (the helper writes no colour, so NO_COLOR needs no read);
  * - read/write: the UUID file, whose path the user may choose with `--uuid-file`;
  * - run: the user's `--on-camera` program (any program, so the flag cannot be narrowed), and `ss`
@@ -19,7 +20,7 @@ export const UNSTABLE_FLAGS = ["--unstable-net"] as const;
  */
 export const PERMISSION_FLAGS = [
   "--allow-net",
-  "--allow-sys=hostname,networkInterfaces",
+  "--allow-sys=hostname,networkInterfaces,uid",
   "--allow-env=HOME,XDG_CONFIG_HOME,APPDATA",
   "--allow-read",
   "--allow-write",

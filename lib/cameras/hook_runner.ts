@@ -1,12 +1,22 @@
 /**
  * `--on-camera`: runs the user's program each time a camera becomes ready, with no shell in between.
- * The camera's address and name reach it as `CAMERA_IP` and `CAMERA_NAME` in its environment, and in
- * place of `{ip}` and `{name}` in its arguments. Its output is read line by line and handed to the
- * log, so it never garbles the status line or the JSON log. One run at a time per camera; a program
- * that fails or is missing is reported and the helper goes on.
+ * The camera's address and name reach it as `CAMERA_IP` and `CAMERA_NAME` in its environment; in its
+ * arguments only `{ip}` is replaced, and only by a validated IPv4 address. The name comes off the
+ * network (a camera's Server header), so it never enters an argument: a hook such as
+ * `sh -c 'echo "{name}"'` would otherwise run whatever a LAN host put in its header. Its output is read
+ * line by line, bounded, and handed to the log, so it never garbles the status line or the JSON log
+ * and never costs unbounded memory. One run at a time per camera and a global cap on runs per minute;
+ * a program that fails or is missing is reported and the helper goes on.
+ *
+ * Where the `setsid` program exists (Linux), each run is its own process group, so stopping it stops
+ * whatever it started too; elsewhere only the program itself is signalled (Deno cannot make a process
+ * group).
  *
  * @module
  */
+
+import { cleanName } from "./tracker.ts";
+import { parseIpv4 } from "../network/ipv4.ts";
 
 /** The camera a hook runs for. */
 export interface HookCamera {
@@ -26,46 +36,139 @@ export interface HookEvents {
   started(camera: HookCamera, argv: readonly string[], pid: number): void;
   output(camera: HookCamera, stream: "stdout" | "stderr", line: string): void;
   exited(camera: HookCamera, exit: HookExit): void;
-  /** The program could not be started (not found, not executable, not permitted). */
+  /** The program could not be started (not found, not permitted, over the runs-per-minute cap). */
   failed(camera: HookCamera, error: unknown): void;
   /** The camera's previous run is still going, so no second one was started. */
   busy(camera: HookCamera): void;
 }
 
-/** Starts a program; `Deno.Command` in production. */
+/** Starts a program; `Deno.Command` (through `setsid` where present) in production. */
 export type Spawn = (argv: readonly string[], env: Record<string, string>) => Deno.ChildProcess;
 
-/** The argv for a camera: `{ip}` and `{name}` replaced in every argument, never split or re-parsed. Pure. */
-export function hookArgv(command: readonly string[], camera: HookCamera): string[] {
-  return command.map((arg) => arg.replaceAll("{ip}", camera.ip).replaceAll("{name}", camera.name));
-}
+/** Most runs started over all cameras in any minute: fake cameras cannot make it run without end. */
+export const HOOK_RUNS_PER_MINUTE = 30;
 
-/** The variables added to the program's environment (the rest is inherited). Pure. */
-export function hookEnv(camera: HookCamera): Record<string, string> {
-  return { CAMERA_IP: camera.ip, CAMERA_NAME: camera.name };
-}
+/** Longest output line logged; the rest of a longer line is dropped. */
+export const HOOK_LINE_CHARS = 1000;
 
-const spawnCommand: Spawn = ([program, ...args], env) =>
-  new Deno.Command(program, { args, env, stdin: "null", stdout: "piped", stderr: "piped" })
-    .spawn();
+/** Output bytes of one run (both streams) that are logged; the rest is read and dropped. */
+export const HOOK_OUTPUT_BYTES = 64 * 1024;
 
-/** How long `stop` waits for programs to end after SIGTERM before the helper exits anyway. */
+/** Marks a line cut at {@linkcode HOOK_LINE_CHARS}. */
+const CUT = " …(cut)";
+
+// A line ends at \n, \r\n or a lone \r (progress bars); a \r at the very end may be half of a \r\n.
+const LINE_BREAK = /\r\n|\n|\r(?!$)/;
+
+/** How long `stop` waits after SIGTERM before SIGKILL, and then for the killed runs to be reaped. */
 const STOP_GRACE_MS = 2000;
+const KILL_WAIT_MS = 1000;
+
+/** The run was refused by {@linkcode HOOK_RUNS_PER_MINUTE}. */
+export class HookRateError extends Error {
+  /** @param limit the cap that was reached */
+  constructor(limit: number) {
+    super(`${limit} runs already started in the last minute; this one is skipped`);
+    this.name = "HookRateError";
+  }
+}
+
+/**
+ * The argv for a camera: `{ip}` replaced by its address in every argument, never split or re-parsed;
+ * `undefined` when the address is not a dotted-quad IPv4 address. Nothing else is replaced: `{name}`
+ * stays as written (the name is in `CAMERA_NAME`). Pure.
+ */
+export function hookArgv(command: readonly string[], camera: HookCamera): string[] | undefined {
+  if (parseIpv4(camera.ip) === undefined) return undefined;
+  return command.map((arg) => arg.replaceAll("{ip}", camera.ip));
+}
+
+/** The variables added to the program's environment (the rest is inherited), sanitised. Pure. */
+export function hookEnv(camera: HookCamera): Record<string, string> {
+  return { CAMERA_IP: camera.ip, CAMERA_NAME: cleanName(camera.name) ?? "" };
+}
+
+function start(argv: readonly string[], env: Record<string, string>): Deno.ChildProcess {
+  const [program, ...args] = argv;
+  return new Deno.Command(program, { args, env, stdin: "null", stdout: "piped", stderr: "piped" })
+    .spawn();
+}
+
+let setsidMissing = Deno.build.os === "windows";
+
+const spawnCommand: Spawn = (argv, env) => {
+  if (!setsidMissing) {
+    try {
+      return start(["setsid", ...argv], env);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      setsidMissing = true;
+    }
+  }
+  return start(argv, env);
+};
+
+/** Signals the run's process group when it has one, else the program alone. */
+function signalRun(child: Deno.ChildProcess, signal: Deno.Signal): void {
+  try {
+    if (Deno.build.os !== "windows") return Deno.kill(-child.pid, signal);
+  } catch {
+    // no such group: it was started without setsid
+  }
+  try {
+    child.kill(signal);
+  } catch {
+    // it ended already
+  }
+}
+
+/** Settles when `done` does or after `ms`, whichever is first; says which. */
+async function within(done: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const finished = await Promise.race([
+    done.then(() => true),
+    new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), ms)),
+  ]);
+  clearTimeout(timer);
+  return finished;
+}
+
+/** Options of {@linkcode HookRunner}; tests shorten the grace and move the clock. */
+export interface HookRunnerOptions {
+  spawn?: Spawn;
+  /** Milliseconds; `Date.now` by default. */
+  now?: () => number;
+  /** How long `stop` waits after SIGTERM before SIGKILL. */
+  graceMs?: number;
+}
+
+interface Run {
+  child: Deno.ChildProcess;
+  done: Promise<void>;
+  /** Output bytes still to be logged for this run. */
+  budget: number;
+}
 
 /** Runs the hook program, one run per camera at a time. */
 export class HookRunner {
   readonly #command: readonly string[];
   readonly #events: HookEvents;
   readonly #spawn: Spawn;
-  readonly #running = new Map<string, { child: Deno.ChildProcess; done: Promise<void> }>();
+  readonly #now: () => number;
+  readonly #graceMs: number;
+  readonly #running = new Map<string, Run>();
+  /** When the runs of the last minute started, oldest first (at most the cap). */
+  readonly #starts: number[] = [];
 
   /** @param command program and arguments, as given after `--`
    *  @param events where starts, output and exits are reported
-   *  @param spawn starts a process (injected by tests) */
-  constructor(command: readonly string[], events: HookEvents, spawn: Spawn = spawnCommand) {
+   *  @param options the spawner, clock and grace (injected by tests) */
+  constructor(command: readonly string[], events: HookEvents, options: HookRunnerOptions = {}) {
     this.#command = command;
     this.#events = events;
-    this.#spawn = spawn;
+    this.#spawn = options.spawn ?? spawnCommand;
+    this.#now = options.now ?? Date.now;
+    this.#graceMs = options.graceMs ?? STOP_GRACE_MS;
   }
 
   /** Whether a run for `ip` is going on. */
@@ -77,41 +180,47 @@ export class HookRunner {
   run(camera: HookCamera): void {
     if (this.#running.has(camera.ip)) return this.#events.busy(camera);
     const argv = hookArgv(this.#command, camera);
+    if (argv === undefined) {
+      return this.#events.failed(camera, new Error(`${camera.ip} is not an IPv4 address`));
+    }
+    const now = this.#now();
+    while (this.#starts.length > 0 && now - this.#starts[0] >= 60_000) this.#starts.shift();
+    if (this.#starts.length >= HOOK_RUNS_PER_MINUTE) {
+      return this.#events.failed(camera, new HookRateError(HOOK_RUNS_PER_MINUTE));
+    }
     let child: Deno.ChildProcess;
     try {
       child = this.#spawn(argv, hookEnv(camera));
     } catch (error) {
       return this.#events.failed(camera, error);
     }
+    this.#starts.push(now);
     this.#events.started(camera, argv, child.pid);
-    this.#running.set(camera.ip, { child, done: this.#follow(camera, child) });
+    const run: Run = { child, done: Promise.resolve(), budget: HOOK_OUTPUT_BYTES };
+    run.done = this.#follow(camera, run);
+    this.#running.set(camera.ip, run);
   }
 
-  /** Asks every running program to end (SIGTERM) and waits a little for them. */
+  /**
+   * Asks every running program to end (SIGTERM, to its process group where it has one), kills what
+   * is left after the grace (SIGKILL), and waits a little for them.
+   */
   async stop(): Promise<void> {
     const runs = [...this.#running.values()];
-    for (const { child } of runs) {
-      try {
-        child.kill("SIGTERM");
-      } catch {
-        // it ended already
-      }
-    }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      Promise.all(runs.map((r) => r.done)),
-      new Promise((resolve) => timer = setTimeout(resolve, STOP_GRACE_MS)),
-    ]);
-    clearTimeout(timer);
+    runs.forEach((r) => signalRun(r.child, "SIGTERM"));
+    const all = Promise.all(runs.map((r) => r.done));
+    if (await within(all, this.#graceMs)) return;
+    runs.forEach((r) => signalRun(r.child, "SIGKILL"));
+    await within(all, KILL_WAIT_MS);
   }
 
-  async #follow(camera: HookCamera, child: Deno.ChildProcess): Promise<void> {
+  async #follow(camera: HookCamera, run: Run): Promise<void> {
     // The exit is reported after the last output line, so the log reads in order.
     await Promise.all([
-      this.#lines(camera, "stdout", child.stdout),
-      this.#lines(camera, "stderr", child.stderr),
+      this.#lines(camera, run, "stdout", run.child.stdout),
+      this.#lines(camera, run, "stderr", run.child.stderr),
     ]);
-    const { code, signal } = await child.status;
+    const { code, signal } = await run.child.status;
     // Free before it is reported: whoever reads "exited" may start the next run at once.
     this.#running.delete(camera.ip);
     this.#events.exited(camera, { code, signal });
@@ -119,22 +228,44 @@ export class HookRunner {
 
   async #lines(
     camera: HookCamera,
+    run: Run,
     stream: "stdout" | "stderr",
     readable: ReadableStream<Uint8Array>,
   ): Promise<void> {
+    const emit = (line: string) => this.#events.output(camera, stream, line);
+    const decoder = new TextDecoder();
     let pending = "";
+    // Inside a line longer than the limit: its first part is logged, the rest dropped.
+    let skipping = false;
     try {
-      for await (const chunk of readable.pipeThrough(new TextDecoderStream())) {
-        pending += chunk;
-        let newline;
-        while ((newline = pending.indexOf("\n")) >= 0) {
-          this.#events.output(camera, stream, pending.slice(0, newline).replace(/\r$/, ""));
-          pending = pending.slice(newline + 1);
+      for await (const chunk of readable) {
+        // Past the budget the pipe is still read, so the program never blocks on a full pipe.
+        if (run.budget <= 0) continue;
+        const kept = chunk.subarray(0, run.budget);
+        run.budget -= kept.byteLength;
+        const parts = (pending + decoder.decode(kept, { stream: true })).split(LINE_BREAK);
+        pending = parts.pop()!;
+        for (const part of parts) {
+          if (skipping) skipping = false;
+          else emit(part.length > HOOK_LINE_CHARS ? part.slice(0, HOOK_LINE_CHARS) + CUT : part);
+        }
+        if (pending.length > HOOK_LINE_CHARS) {
+          if (!skipping) emit(pending.slice(0, HOOK_LINE_CHARS) + CUT);
+          skipping = true;
+          pending = "";
+        }
+        if (run.budget <= 0) {
+          if (pending !== "" && !skipping) emit(pending.replace(/\r$/, ""));
+          pending = "";
+          emit(
+            `(more than ${HOOK_OUTPUT_BYTES} bytes of output: the rest of this run is not logged)`,
+          );
         }
       }
     } catch {
       // the pipe broke when the program was killed; what was read is reported
     }
-    if (pending !== "") this.#events.output(camera, stream, pending);
+    pending = (pending + decoder.decode()).replace(/\r$/, "");
+    if (pending !== "" && !skipping) emit(pending);
   }
 }

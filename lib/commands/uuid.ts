@@ -4,11 +4,10 @@
  * @module
  */
 
-import { join } from "node:path";
 import { UsageError } from "../errors.ts";
 import {
   describeUuidSource,
-  LEGACY_UUID_FILE,
+  previousUuidPath,
   replaceUuidFile,
   resolveUuid,
   type UuidOptions,
@@ -37,20 +36,13 @@ export async function runUuidCommand(
       "uuid --reset needs a file to write: use the default or --uuid-file PATH.",
     );
   }
-  const legacy = join(options.cwd, LEGACY_UUID_FILE);
-  if (options.uuidFile === undefined && await Deno.lstat(legacy).then(() => true, () => false)) {
-    // The helper started here would keep using the Python helpers' file, whatever the reset wrote.
-    throw new UsageError(
-      `the UUID in use here comes from ${legacy} (the Python helpers' file), which wins over ` +
-        `${path}. Move that file away first (cameras paired with it will then pair again), or run ` +
-        "uuid --reset from another folder.",
-    );
-  }
   const uuid = options.randomUuid();
-  await replaceUuidFile(path, uuid);
+  const previous = await replaceUuidFile(path, uuid);
   console.log(uuid);
   console.error(
-    `new UUID saved in ${path}. Every camera paired before must pair again ` +
+    `new UUID saved in ${path}` +
+      (previous ? ` (the previous one, ${previous}, is kept in ${previousUuidPath(path)})` : "") +
+      ". Every camera paired before must pair again " +
       "(on the camera: delete the old connection, then add this computer anew).",
   );
 }

@@ -11,6 +11,7 @@ import type { Candidate } from "../network/interfaces.ts";
 import { formatOwners, type PortHolders } from "./port_holders.ts";
 import { describeUuidSource, type UuidLocation } from "../uuid/store.ts";
 import { SSDP_MULTICAST_ADDRESS } from "../ssdp/wire.ts";
+import { escapeControls } from "../terminal/log.ts";
 
 /** How one check came out. */
 export type Grade = "pass" | "fail" | "warn" | "unknown";
@@ -65,6 +66,22 @@ function holderText(holders: Holders): string {
   return named ? `${named}, and ${unseen}` : unseen;
 }
 
+// `ss` shows the first 15 characters of a process name.
+const HELPER_NAMES = /^(deno|ptpip-canon-hel)/;
+
+/**
+ * The fix for a port held by what looks like an earlier helper: killing `deno task start` with
+ * SIGKILL leaves its `deno run` child serving the old name, and every later start shares the port
+ * with it.
+ */
+function staleHelperFix(holders: Holders): string[] {
+  if ("unknown" in holders) return [];
+  return holders.owners.filter((o) => HELPER_NAMES.test(o.name)).map((o) =>
+    `${o.name} (pid ${o.pid}) looks like an earlier helper still running (a \`deno task start\` ` +
+    `killed with SIGKILL leaves its \`deno run\` child behind): stop it with kill ${o.pid}`
+  );
+}
+
 function interfaceCheck(candidates: readonly Candidate[]): Check {
   const served = candidates.filter((c) => c.served);
   const skipped = candidates.filter((c) => !c.served).map((c) =>
@@ -94,7 +111,12 @@ function ssdpChecks(facts: DoctorFacts): Check[] {
     return [{
       grade: "fail",
       title: `UDP ${port} cannot be opened: ${facts.ssdpSocket.error}`,
-      fix: holders ? [`it is held by ${holders}: stop that program while pairing`] : undefined,
+      fix: holders
+        ? [
+          `it is held by ${holders}: stop that program while pairing`,
+          ...staleHelperFix(facts.ssdpHolders),
+        ]
+        : undefined,
     }];
   }
   const checks: Check[] = [{ grade: "pass", title: `UDP ${port} can be opened (shared)` }];
@@ -124,6 +146,7 @@ function ssdpChecks(facts: DoctorFacts): Check[] {
       fix: [
         "the port is shared, but a unicast datagram to it reaches only one of the programs:",
         "if the camera does not list this computer, stop that program while pairing",
+        ...staleHelperFix(facts.ssdpHolders),
       ],
     });
   } else {
@@ -151,7 +174,10 @@ function descChecks(facts: DoctorFacts): Check[] {
       title: `TCP ${port} (description) on ${l.address} is in use${
         holders ? ` by ${holders}` : ""
       }`,
-      fix: ["stop that program, or choose another port with -P/--desc-port"],
+      fix: [
+        "stop that program, or choose another port with -P/--desc-port",
+        ...staleHelperFix(facts.descHolders),
+      ],
     };
   });
 }
@@ -160,11 +186,16 @@ function uuidCheck(uuid: DoctorFacts["uuid"]): Check {
   if ("error" in uuid) return { grade: "fail", title: `UUID: ${uuid.error}` };
   if (uuid.uuid === undefined) {
     return {
-      grade: "pass",
+      grade: uuid.warning ? "warn" : "pass",
       title: `UUID: none yet; one will be created at ${uuid.createIn} on the first start`,
+      fix: uuid.warning ? [uuid.warning] : undefined,
     };
   }
-  return { grade: "pass", title: `UUID ${uuid.uuid} (${describeUuidSource(uuid)})` };
+  return {
+    grade: uuid.warning ? "warn" : "pass",
+    title: `UUID ${uuid.uuid} (${describeUuidSource({ ...uuid, warning: undefined })})`,
+    fix: uuid.warning ? [uuid.warning] : undefined,
+  };
 }
 
 /** Grades the facts into the report's checks, in the order they are shown. */
@@ -182,12 +213,17 @@ export function gradeDoctor(facts: DoctorFacts): Check[] {
   ];
 }
 
-/** The report's text: one line per check, its fix indented below, and a closing summary. */
+/**
+ * The report's text: one line per check, its fix indented below, and a closing summary. Process names
+ * and error texts are not ours: control characters in them are shown escaped.
+ */
 export function formatChecks(checks: readonly Check[]): string {
   const lines: string[] = [];
   for (const check of checks) {
-    lines.push(`${SYMBOLS[check.grade]} ${check.title}`);
-    check.fix?.forEach((line, i) => lines.push(`    ${i === 0 ? "fix:" : "    "} ${line}`));
+    lines.push(`${SYMBOLS[check.grade]} ${escapeControls(check.title)}`);
+    check.fix?.forEach((line, i) =>
+      lines.push(`    ${i === 0 ? "fix:" : "    "} ${escapeControls(line)}`)
+    );
   }
   const count = (grade: Grade) => checks.filter((c) => c.grade === grade).length;
   const failed = count("fail");

@@ -10,12 +10,51 @@ import type { DescriptionFields } from "../description/reader.ts";
 import type { ResponseHead } from "../description/fetch.ts";
 import type { SsdpMessage } from "../ssdp/message.ts";
 import { DESCRIPTION_CONTENT_TYPE } from "../ssdp/wire.ts";
+import { escapeControls } from "../terminal/log.ts";
 
 /** One SSDP answer received, parsed. */
 export interface ProbeAnswer {
   from: string;
   port: number;
   message: SsdpMessage;
+}
+
+/** Most answers `probe` keeps; a flood of answers costs bounded memory, the rest are only counted. */
+export const MAX_PROBE_ANSWERS = 256;
+
+/** The answers received, the first {@linkcode MAX_PROBE_ANSWERS} kept and the rest counted. */
+export class ProbeAnswers {
+  readonly kept: ProbeAnswer[] = [];
+  /** How many arrived once the list was full. */
+  dropped = 0;
+
+  /** @param limit the most answers kept */
+  constructor(readonly limit = MAX_PROBE_ANSWERS) {}
+
+  /** Keeps `answer` if there is room, else counts it. */
+  add(answer: ProbeAnswer): void {
+    if (this.kept.length < this.limit) this.kept.push(answer);
+    else this.dropped++;
+  }
+}
+
+/**
+ * Why `location` is not fetched for an answer from `from`, or `undefined` when it may be: only a
+ * plain `http://` URL on the answering host's own address is, so a responder cannot make `probe`
+ * connect to a third host. Pure.
+ */
+export function locationRefusal(location: string, from: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(location);
+  } catch {
+    return "not fetched: not a URL";
+  }
+  if (url.protocol !== "http:") return "not fetched: not an http:// URL";
+  if (url.hostname !== from) {
+    return `not fetched: it names ${url.hostname}, not ${from}, the host that answered`;
+  }
+  return undefined;
 }
 
 /** What fetching a responder's LOCATION gave. */
@@ -130,21 +169,39 @@ export function passes(report: ResponderReport): boolean {
   return report.requirements.every((r) => r.ok);
 }
 
-/** The report's text: every answer, then each responder's requirements, then a verdict. */
+/** How the search was sent, for the report's hint when nothing answered. */
+export interface ProbeWindow {
+  seconds: number;
+  /** The search was multicast and looped back to this computer too. */
+  looped: boolean;
+  /** Answers that arrived once {@linkcode MAX_PROBE_ANSWERS} were kept. */
+  dropped: number;
+}
+
+/**
+ * The report's text: every answer, then each responder's requirements, then a verdict. Everything
+ * in it that a responder sent is shown with control characters escaped, so an answer cannot drive
+ * the terminal.
+ */
 export function formatProbeReport(
   answers: readonly ProbeAnswer[],
   responders: readonly ResponderReport[],
-  windowSeconds: number,
+  window: ProbeWindow,
 ): string {
+  const windowSeconds = window.seconds;
   if (answers.length === 0) {
     return [
-      `probe: no answer within ${windowSeconds} s.`,
+      `probe: no answer within ${windowSeconds} s` +
+      (window.looped
+        ? ", neither from the network nor from this computer (the search was looped back to it)."
+        : "."),
       "Is the helper (or Windows) running on the camera's network? On that computer, " +
       "`ptpip-canon-helper doctor` checks the ports, interfaces and firewall.",
     ].join("\n");
   }
   const lines = [
-    `${answers.length} answer${answers.length === 1 ? "" : "s"} within ${windowSeconds} s:`,
+    `${answers.length} answer${answers.length === 1 ? "" : "s"} within ${windowSeconds} s` +
+    (window.dropped > 0 ? ` (and ${window.dropped} more, not kept)` : "") + ":",
   ];
   for (const a of answers) {
     const h = a.message.headers;
@@ -171,5 +228,5 @@ export function formatProbeReport(
       responders.length === 1 ? "" : "s"
     } would pair with a Canon camera.`,
   );
-  return lines.join("\n");
+  return lines.map(escapeControls).join("\n");
 }

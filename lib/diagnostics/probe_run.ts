@@ -14,12 +14,15 @@ import {
   type FetchOutcome,
   formatProbeReport,
   gradeResponder,
+  locationRefusal,
   passes,
   type ProbeAnswer,
+  ProbeAnswers,
 } from "./probe.ts";
 import { CAMERA_SEARCH } from "../ssdp/search_request.ts";
 import { isRejection, parseSsdpMessage } from "../ssdp/message.ts";
 import { SSDP_MULTICAST_ADDRESS } from "../ssdp/wire.ts";
+import { escapeControls } from "../terminal/log.ts";
 
 /** What `probe` was asked to do. */
 export interface ProbeOptions {
@@ -41,12 +44,13 @@ const decoder = new TextDecoder();
 function openSockets(
   options: ProbeOptions,
   interfaces: () => InterfaceAddress[],
-): { sockets: Deno.DatagramConn[]; to: Deno.NetAddr; from: string } {
+): { sockets: Deno.DatagramConn[]; to: Deno.NetAddr; from: string; looped: boolean } {
   if (options.target) {
     return {
       sockets: [Deno.listenDatagram({ transport: "udp", hostname: "0.0.0.0", port: 0 })],
       to: { transport: "udp", ...options.target },
       from: "this computer",
+      looped: false,
     };
   }
   const served = selectInterfaces(interfaces(), { interfaceNames: options.interfaceNames })
@@ -58,17 +62,19 @@ function openSockets(
     );
   }
   // On Linux a socket bound to an interface's address sends multicast out of that interface;
-  // elsewhere the default route decides (Deno cannot set IP_MULTICAST_IF).
+  // elsewhere the default route decides (Deno cannot set IP_MULTICAST_IF). Deno turns multicast
+  // loopback off unless asked: without it a helper on this computer would never hear the search.
   return {
     sockets: served.map((c) =>
-      Deno.listenDatagram({ transport: "udp", hostname: c.address, port: 0 })
+      Deno.listenDatagram({ transport: "udp", hostname: c.address, port: 0, loopback: true })
     ),
     to: { transport: "udp", hostname: SSDP_MULTICAST_ADDRESS, port: options.ssdpPort },
     from: served.map((c) => `${c.name} ${c.address}`).join(", "),
+    looped: true,
   };
 }
 
-async function collect(socket: Deno.DatagramConn, answers: ProbeAnswer[]): Promise<void> {
+async function collect(socket: Deno.DatagramConn, answers: ProbeAnswers): Promise<void> {
   for (;;) {
     let data: Uint8Array;
     let addr: Deno.NetAddr;
@@ -84,7 +90,7 @@ async function collect(socket: Deno.DatagramConn, answers: ProbeAnswer[]): Promi
     }
     const message = parseSsdpMessage(data);
     if (isRejection(message) || message.status === undefined) continue;
-    answers.push({ from: addr.hostname, port: addr.port, message });
+    answers.add({ from: addr.hostname, port: addr.port, message });
   }
 }
 
@@ -117,9 +123,9 @@ export async function runProbe(
   options: ProbeOptions,
   interfaces: () => InterfaceAddress[],
 ): Promise<{ text: string; ok: boolean }> {
-  const { sockets, to, from } = openSockets(options, interfaces);
-  const answers: ProbeAnswer[] = [];
-  const collecting = sockets.map((s) => collect(s, answers));
+  const { sockets, to, from, looped } = openSockets(options, interfaces);
+  const received = new ProbeAnswers();
+  const collecting = sockets.map((s) => collect(s, received));
   const search = encoder.encode(CAMERA_SEARCH);
   const sendErrors: string[] = [];
   for (const socket of sockets) {
@@ -128,6 +134,7 @@ export async function runProbe(
   await new Promise((resolve) => setTimeout(resolve, options.timeoutSeconds * 1000));
   sockets.forEach((s) => s.close());
   await Promise.all(collecting);
+  const answers = received.kept;
 
   // One responder per address and LOCATION; an `ssdp:all` answerer repeats both.
   const first = new Map<string, ProbeAnswer>();
@@ -135,18 +142,34 @@ export async function runProbe(
     const key = `${a.from} ${a.message.headers.get("location") ?? ""}`;
     if (!first.has(key)) first.set(key, a);
   }
-  const locations = [...new Set([...first.values()].map((a) => a.message.headers.get("location")))]
-    .filter((l): l is string => l !== undefined && l !== "");
+  // Only a LOCATION on the answering host is fetched, each once.
+  const locationOf = (a: ProbeAnswer) => a.message.headers.get("location") ?? "";
+  const locations = [
+    ...new Set(
+      [...first.values()].filter((a) =>
+        locationOf(a) !== "" && !locationRefusal(locationOf(a), a.from)
+      )
+        .map(locationOf),
+    ),
+  ];
   const fetched = new Map(
     await Promise.all(locations.map(async (l) => [l, await fetchDescription(l)] as const)),
   );
-  const responders = [...first.values()].map((a) =>
-    gradeResponder(a, fetched.get(a.message.headers.get("location") ?? ""))
-  );
+  const responders = [...first.values()].map((a) => {
+    const location = locationOf(a);
+    const refusal = location === "" ? undefined : locationRefusal(location, a.from);
+    return gradeResponder(a, refusal ? { ok: false, error: refusal } : fetched.get(location));
+  });
   const intro = `probe: sent a Canon camera's M-SEARCH to ${to.hostname}:${to.port} from ${from}` +
+    `${looped ? ", looped back to this computer too" : ""}` +
     `${sendErrors.length > 0 ? ` (send failed: ${sendErrors.join("; ")})` : ""}.`;
+  const report = formatProbeReport(answers, responders, {
+    seconds: options.timeoutSeconds,
+    looped,
+    dropped: received.dropped,
+  });
   return {
-    text: `${intro}\n${formatProbeReport(answers, responders, options.timeoutSeconds)}`,
+    text: `${escapeControls(intro)}\n${report}`,
     ok: responders.some(passes),
   };
 }

@@ -3,6 +3,12 @@
  * victim, and a flood costs bounded memory: a token bucket per source address in a table of bounded
  * size (least recently seen sources are forgotten first) and a global bucket over all answers.
  *
+ * The global bucket alone would be a switch for an attacker: many spoofed sources, each under its own
+ * limit, would spend it all and leave a real camera unanswered. So a share of it is kept for quiet
+ * sources, those that asked at most {@linkcode QUIET_RATE} times a second lately (a camera asks about
+ * once a second); a source that asks more often only draws from the rest. Every answer still comes out
+ * of the same total, so the reflection limit is unchanged.
+ *
  * @module
  */
 
@@ -28,9 +34,24 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   sourceTable: 4096,
 };
 
+/** The share of the global rate kept for quiet sources. */
+export const QUIET_SHARE = 0.25;
+
+/** Searches a second up to which a source counts as quiet; a camera asks about once a second. */
+export const QUIET_RATE = 3;
+
+/** How long a source's past asking weighs in its rate, in milliseconds (an exponential average). */
+const RATE_WINDOW_MS = 2000;
+
 interface Bucket {
   tokens: number;
   updated: number;
+}
+
+interface Source extends Bucket {
+  /** How often it asked lately, in searches a second, as of `asked`. */
+  rate: number;
+  asked: number;
 }
 
 /** Why an answer was refused, for the periodic summary. */
@@ -40,8 +61,11 @@ export type Refusal = "source" | "global";
 export class RateLimiter {
   readonly #limits: RateLimits;
   readonly #now: () => number;
-  readonly #sources: RecentMap<number, Bucket>;
-  readonly #global: Bucket;
+  readonly #sources: RecentMap<number, Source>;
+  /** The part of the global rate any source may use. */
+  readonly #shared: Bucket;
+  /** The part only quiet sources may use. */
+  readonly #quiet: Bucket;
   #refused = { source: 0, global: 0 };
 
   /** @param limits the limits; @param now the clock, in milliseconds */
@@ -49,7 +73,9 @@ export class RateLimiter {
     this.#limits = limits;
     this.#now = now;
     this.#sources = new RecentMap(limits.sourceTable);
-    this.#global = { tokens: Math.max(limits.globalRate, 1), updated: now() };
+    const quietRate = quietShare(limits.globalRate);
+    this.#shared = { tokens: Math.max(limits.globalRate - quietRate, 1), updated: now() };
+    this.#quiet = { tokens: quietRate, updated: now() };
   }
 
   /**
@@ -59,10 +85,18 @@ export class RateLimiter {
   take(source: number, cost = 1): Refusal | undefined {
     const now = this.#now();
     const { sourceRate, sourceBurst, globalRate } = this.#limits;
-    let bucket: Bucket | undefined;
+    // With no per-source limit nothing is tracked, and every source counts as quiet.
+    let bucket: Source | undefined;
     if (sourceRate > 0) {
-      const entry = this.#sources.use(source, () => ({ tokens: sourceBurst, updated: now }));
+      const entry = this.#sources.use(
+        source,
+        () => ({ tokens: sourceBurst, updated: now, rate: 0, asked: now }),
+      );
       bucket = entry.value;
+      // Every search counts, answered or not: a flooder cannot look quiet by being refused.
+      bucket.rate = bucket.rate * Math.exp(-Math.max(0, now - bucket.asked) / RATE_WINDOW_MS) +
+        1000 / RATE_WINDOW_MS;
+      bucket.asked = now;
       if (!entry.created) refill(bucket, now, sourceRate, sourceBurst);
       // A bucket smaller than the cost takes a full bucket instead: ssdp:all stays answerable
       // with a burst of 1 or 2.
@@ -72,12 +106,21 @@ export class RateLimiter {
       }
     }
     if (globalRate > 0) {
-      refill(this.#global, now, globalRate, globalRate);
-      if (this.#global.tokens < Math.min(cost, globalRate)) {
+      const quietRate = quietShare(globalRate);
+      const sharedRate = globalRate - quietRate;
+      refill(this.#shared, now, sharedRate, sharedRate);
+      refill(this.#quiet, now, quietRate, quietRate);
+      // Only the shared part pays for a search dearer than its capacity; the reserve pays in full.
+      const from = this.#shared.tokens >= Math.min(cost, sharedRate)
+        ? this.#shared
+        : (bucket === undefined || bucket.rate <= QUIET_RATE) && this.#quiet.tokens >= cost
+        ? this.#quiet
+        : undefined;
+      if (from === undefined) {
         this.#refused.global++;
         return "global";
       }
-      this.#global.tokens = Math.max(0, this.#global.tokens - cost);
+      from.tokens = Math.max(0, from.tokens - cost);
     }
     if (bucket) bucket.tokens = Math.max(0, bucket.tokens - cost);
     return undefined;
@@ -94,6 +137,11 @@ export class RateLimiter {
     this.#refused = { source: 0, global: 0 };
     return refused;
   }
+}
+
+// Whole answers only: a global rate of a few answers a second keeps no reserve.
+function quietShare(globalRate: number): number {
+  return Math.floor(globalRate * QUIET_SHARE);
 }
 
 function refill(bucket: Bucket, now: number, rate: number, capacity: number): void {

@@ -1,13 +1,14 @@
 /**
- * Stop signals, per OS: Ctrl+C everywhere, SIGTERM (service managers) on Unix, SIGBREAK (Ctrl+Break)
- * on Windows, where SIGTERM cannot be listened to.
+ * Stop signals, per OS: Ctrl+C everywhere; on Unix SIGTERM (service managers) and SIGHUP (the
+ * terminal closed, or its SSH session ended), each ending the helper cleanly rather than killing it
+ * mid-answer; SIGBREAK (Ctrl+Break) on Windows, where neither can be listened to.
  *
  * @module
  */
 
 /** The signals that stop the helper on this OS. */
 export function stopSignals(os: typeof Deno.build.os): Deno.Signal[] {
-  return os === "windows" ? ["SIGINT", "SIGBREAK"] : ["SIGINT", "SIGTERM"];
+  return os === "windows" ? ["SIGINT", "SIGBREAK"] : ["SIGINT", "SIGTERM", "SIGHUP"];
 }
 
 /** Resolves with the name of the first stop signal received, then stops listening. */

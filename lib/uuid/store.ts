@@ -1,9 +1,15 @@
 /**
  * The device UUID, which must never change: a paired camera only reconnects to the UUID it paired with.
- * Resolution, first match wins: `--uuid`; `--uuid-file`; the legacy `ptpip-canon-helper.uuid` in the
- * working directory (written by the Python helpers); the per-user file; else a new random UUID, created
- * atomically in the per-user file. A file that exists but does not hold a UUID is an error, never
- * replaced.
+ * Resolution, first match wins: `--uuid`; `--uuid-file`; the per-user file; the legacy
+ * `ptpip-canon-helper.uuid` in the working directory (written by the Python helpers), which only seeds
+ * a missing per-user file and only when it is a regular file of this user in a directory no one else
+ * may write (anyone could drop one into a shared folder); else a new random UUID, created atomically
+ * in the per-user file. A legacy file that differs from the per-user one is a warning, never a
+ * switch. A file that exists but does not hold a UUID is an error, never replaced; its content is
+ * quoted only when it is a regular file of this user.
+ *
+ * Every write is checked: all bytes written, read back and compared before the file is linked or
+ * renamed into place, then the directory synced; a temporary file is removed on every failure.
  *
  * @module
  */
@@ -52,6 +58,8 @@ export type UuidSource =
 export interface ResolvedUuid {
   uuid: string;
   source: UuidSource;
+  /** Something the user should know, e.g. a legacy file that was not used. */
+  warning?: string;
 }
 
 /** Inputs of {@linkcode resolveUuid}; the I/O-free parts are injected so tests choose them. */
@@ -68,24 +76,63 @@ export interface UuidOptions {
   randomUuid: () => string;
 }
 
+/** Longest UUID file read: a UUID and some white space. */
+const MAX_UUID_FILE_BYTES = 4096;
+
+/** Whether a file's metadata says it is this user's (always true where there are no user ids). */
+function ownedByUser(info: Deno.FileInfo): boolean {
+  const uid = Deno.uid();
+  return uid === null || info.uid === null || info.uid === uid;
+}
+
 /** Reads a UUID file: its content, trimmed, or `undefined` when it does not exist. */
 async function readUuidFile(path: string): Promise<string | undefined> {
-  let text: string;
+  let info: Deno.FileInfo;
   try {
-    text = await Deno.readTextFile(path);
+    info = await Deno.stat(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw new HelperError(`cannot read the UUID file ${path}: ${errorMessage(error)}`);
   }
+  // A FIFO or device would block or never end; neither can hold a UUID.
+  if (!info.isFile) throw notAUuid(path, "it is not a regular file");
+  if (info.size > MAX_UUID_FILE_BYTES) throw notAUuid(path, `it has ${info.size} bytes`);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    throw new HelperError(`cannot read the UUID file ${path}: ${errorMessage(error)}`);
+  }
   const uuid = text.trim();
   if (!isUuid(uuid)) {
-    throw new HelperError(
-      `the UUID file ${path} does not hold a UUID (it has ${JSON.stringify(text.slice(0, 60))}). ` +
-        "It was left untouched: fix it by hand, or move it away to make a new UUID " +
-        "(cameras paired with the old one will then have to pair again).",
-    );
+    // Another user's file may be a link to something secret: its content is not repeated.
+    const quoted = ownedByUser(info) ? `it has ${JSON.stringify(text.slice(0, 60))}` : "";
+    throw notAUuid(path, quoted);
   }
   return uuid;
+}
+
+function notAUuid(path: string, detail: string): HelperError {
+  return new HelperError(
+    `the UUID file ${path} does not hold a UUID${detail ? ` (${detail})` : ""}. ` +
+      "It was left untouched: fix it by hand, or move it away to make a new UUID " +
+      "(cameras paired with the old one will then have to pair again).",
+  );
+}
+
+/**
+ * Why the legacy file may not seed the per-user file, or `undefined` when it may: it must be a
+ * regular file (not a link) of this user, in a directory that neither the group nor others may
+ * write. Where there are no user ids and modes (Windows) it is trusted.
+ */
+async function legacyDistrust(path: string): Promise<string | undefined> {
+  const [info, dir] = await Promise.all([Deno.lstat(path), Deno.stat(dirname(path))]);
+  if (!info.isFile) return "it is not a regular file";
+  if (!ownedByUser(info)) return "it belongs to another user";
+  if (dir.mode !== null && (dir.mode & 0o022) !== 0) {
+    return `others may write to ${dirname(path)}`;
+  }
+  return undefined;
 }
 
 /**
@@ -96,7 +143,7 @@ async function readUuidFile(path: string): Promise<string | undefined> {
  */
 async function createUuidFile(path: string, uuid: string): Promise<string> {
   try {
-    const temp = await writeSyncedTemp(path, uuid);
+    const temp = await writeVerifiedTemp(path, uuid);
     try {
       await Deno.link(temp, path);
     } catch (error) {
@@ -107,13 +154,12 @@ async function createUuidFile(path: string, uuid: string): Promise<string> {
       } else {
         // File systems without hard links (FAT, exFAT, some network shares): an exclusive create
         // still lets only one helper win, at the cost of a short window in which the file is empty.
-        await Deno.writeTextFile(path, uuid, { createNew: true }).catch((e) => {
-          if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
-        });
+        await createExclusive(path, uuid);
       }
     } finally {
       await Deno.remove(temp).catch(() => {});
     }
+    await syncDirectory(path);
   } catch (error) {
     if (error instanceof HelperError) throw error;
     throw new HelperError(
@@ -128,45 +174,139 @@ async function createUuidFile(path: string, uuid: string): Promise<string> {
   return stored;
 }
 
+/** Creates `path` holding `uuid` unless it exists; a file this call made but could not fill is removed. */
+async function createExclusive(path: string, uuid: string): Promise<void> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { write: true, createNew: true, mode: 0o644 });
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists) return;
+    throw error;
+  }
+  try {
+    await writeWhole(file, uuid);
+    file.close();
+    await verify(path, uuid);
+  } catch (error) {
+    try {
+      file.close();
+    } catch {
+      // closed already
+    }
+    await Deno.remove(path).catch(() => {});
+    throw error;
+  }
+}
+
 async function exists(path: string): Promise<boolean> {
   return await Deno.lstat(path).then(() => true, () => false);
 }
 
-/** Writes `uuid` to a new temporary file beside `path`, synced to disk; returns its name. */
-async function writeSyncedTemp(path: string, uuid: string): Promise<string> {
-  await Deno.mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${crypto.randomUUID()}.tmp`;
-  const file = await Deno.open(temp, { write: true, createNew: true, mode: 0o644 });
-  try {
-    await file.write(new TextEncoder().encode(uuid));
-    await file.sync();
-  } finally {
-    file.close();
+const encoder = new TextEncoder();
+
+/** Writes all of `text`: a write may take fewer bytes than given (a full disk, a file-size limit). */
+async function writeWhole(file: Deno.FsFile, text: string): Promise<void> {
+  const bytes = encoder.encode(text);
+  for (let done = 0; done < bytes.length;) {
+    const n = await file.write(bytes.subarray(done));
+    if (n <= 0) throw new Error(`only ${done} of ${bytes.length} bytes could be written`);
+    done += n;
   }
-  return temp;
+  await file.sync();
 }
 
-/**
- * Replaces the UUID in `path` (for `uuid --reset --force`): synced to a temporary file, then renamed
- * over the old one, so the file always holds one whole UUID.
- */
-export async function replaceUuidFile(path: string, uuid: string): Promise<void> {
-  let temp: string | undefined;
-  try {
-    temp = await writeSyncedTemp(path, uuid);
-    await Deno.rename(temp, path);
-  } catch (error) {
-    if (temp) await Deno.remove(temp).catch(() => {});
-    throw new HelperError(
-      `cannot write the UUID file ${path}: ${
-        errorMessage(error)
-      }. The old UUID, if any, is unchanged.`,
+/** Reads `path` back: it must hold exactly `uuid`. */
+async function verify(path: string, uuid: string): Promise<void> {
+  const back = await Deno.readTextFile(path);
+  if (back !== uuid) {
+    throw new Error(
+      `it read back as ${back.length} characters instead of the ${uuid.length} written`,
     );
   }
 }
 
+/** Makes a rename or link in `path`'s directory durable; not possible on every OS, so best effort. */
+async function syncDirectory(path: string): Promise<void> {
+  if (Deno.build.os === "windows") return;
+  try {
+    const dir = await Deno.open(dirname(path), { read: true });
+    try {
+      await dir.sync();
+    } finally {
+      dir.close();
+    }
+  } catch {
+    // some file systems refuse to sync a directory; the file itself is synced
+  }
+}
+
+/** Writes `text` to a new temporary file beside `path`, synced and read back; returns its name. */
+async function writeVerifiedTemp(path: string, text: string): Promise<string> {
+  await Deno.mkdir(dirname(path), { recursive: true });
+  const temp = `${path}.${crypto.randomUUID()}.tmp`;
+  const file = await Deno.open(temp, { write: true, createNew: true, mode: 0o644 });
+  try {
+    try {
+      await writeWhole(file, text);
+    } finally {
+      file.close();
+    }
+    await verify(temp, text);
+  } catch (error) {
+    await Deno.remove(temp).catch(() => {});
+    throw error;
+  }
+  return temp;
+}
+
+/** Where {@linkcode replaceUuidFile} keeps the UUID it replaced. */
+export function previousUuidPath(path: string): string {
+  return `${path}.previous`;
+}
+
+/**
+ * Replaces the UUID in `path` (for `uuid --reset --force`): the old UUID, if any, is first kept in
+ * {@linkcode previousUuidPath}, then the new one is written to a temporary file, read back and
+ * renamed over the old one, so the file always holds one whole UUID. Returns the previous UUID.
+ */
+export async function replaceUuidFile(path: string, uuid: string): Promise<string | undefined> {
+  const previous = await readUuidFile(path);
+  for (const [target, text] of [[previousUuidPath(path), previous], [path, uuid]] as const) {
+    if (text === undefined) continue;
+    let temp: string | undefined;
+    try {
+      temp = await writeVerifiedTemp(target, text);
+      await Deno.rename(temp, target);
+      await syncDirectory(target);
+    } catch (error) {
+      if (temp) await Deno.remove(temp).catch(() => {});
+      throw new HelperError(
+        `cannot write the UUID file ${target}: ${
+          errorMessage(error)
+        }. The UUID in ${path}, if any, is unchanged.`,
+      );
+    }
+  }
+  return previous;
+}
+
 /** Where the UUID is, or, when there is none yet, the file that would be created for it. */
-export type UuidLocation = ResolvedUuid | { uuid?: undefined; createIn: string };
+export type UuidLocation = ResolvedUuid | { uuid?: undefined; createIn: string; warning?: string };
+
+/** The legacy file, when it exists and may be used; why not, when it exists but may not. */
+async function findLegacy(
+  cwd: string,
+): Promise<{ path: string; uuid?: string; distrust?: string } | undefined> {
+  const path = join(cwd, LEGACY_UUID_FILE);
+  if (!await exists(path)) return undefined;
+  const distrust = await legacyDistrust(path);
+  // An untrusted file is never read: its content is not ours to quote or use.
+  return distrust ? { path, distrust } : { path, uuid: await readUuidFile(path) };
+}
+
+function ignoredLegacy(path: string, why: string): string {
+  return `${path} (the Python helpers' file) was not used: ${why}`;
+}
 
 /**
  * Finds the UUID following the resolution order above without writing anything (for `doctor`).
@@ -175,16 +315,33 @@ export type UuidLocation = ResolvedUuid | { uuid?: undefined; createIn: string }
 export async function locateUuid(options: Omit<UuidOptions, "randomUuid">): Promise<UuidLocation> {
   if (options.uuid !== undefined) return { uuid: options.uuid, source: { kind: "flag" } };
   if (options.uuidFile !== undefined) return await inFile(options.uuidFile);
-  const legacyPath = join(options.cwd, LEGACY_UUID_FILE);
-  const legacy = await readUuidFile(legacyPath);
-  if (legacy !== undefined) return { uuid: legacy, source: { kind: "legacy", path: legacyPath } };
-  if (options.userFile === undefined) {
+  const user = options.userFile === undefined ? undefined : await inFile(options.userFile);
+  const legacy = await findLegacy(options.cwd);
+  if (user?.uuid !== undefined) {
+    if (legacy === undefined) return user;
+    if (legacy.uuid === undefined) {
+      return { ...user, warning: ignoredLegacy(legacy.path, legacy.distrust!) };
+    }
+    if (legacy.uuid === user.uuid) return user;
+    return {
+      ...user,
+      warning: `${legacy.path} (the Python helpers' file) holds ${legacy.uuid}, but ` +
+        `${options.userFile} holds ${user.uuid}, which is used. To use the Python helpers' UUID ` +
+        `instead (cameras paired with ${user.uuid} will then pair again): ` +
+        `cp '${legacy.path}' '${options.userFile}'`,
+    };
+  }
+  if (legacy?.uuid !== undefined) {
+    return { uuid: legacy.uuid, source: { kind: "legacy", path: legacy.path } };
+  }
+  const warning = legacy ? ignoredLegacy(legacy.path, legacy.distrust!) : undefined;
+  if (user === undefined) {
     throw new HelperError(
       "cannot tell where to keep the UUID: HOME (or APPDATA on Windows) is not set. " +
-        "Give a file with --uuid-file PATH.",
+        `Give a file with --uuid-file PATH.${warning ? ` (${warning}.)` : ""}`,
     );
   }
-  return await inFile(options.userFile);
+  return warning ? { ...user, warning } : user;
 }
 
 async function inFile(path: string): Promise<UuidLocation> {
@@ -203,21 +360,26 @@ export async function resolveUuid(options: UuidOptions): Promise<ResolvedUuid> {
     return {
       uuid: stored,
       source: { kind: "file", path: found.createIn, created: stored === fresh },
+      ...(found.warning ? { warning: found.warning } : {}),
     };
   }
   const userFile = options.userFile;
   if (found.source.kind !== "legacy" || userFile === undefined) return found;
-  if (await readUuidFile(userFile) !== undefined) return found;
-  // The legacy file is copied to the per-user file once, so the UUID survives leaving that directory.
+  // The legacy file seeds the missing per-user file once; from then on the per-user file wins.
   const stored = await createUuidFile(userFile, found.uuid);
   return {
-    uuid: found.uuid,
+    uuid: stored,
     source: { ...found.source, copiedTo: stored === found.uuid ? userFile : undefined },
   };
 }
 
-/** Describes where the UUID came from, for the start-up line. */
-export function describeUuidSource({ source }: ResolvedUuid): string {
+/** Describes where the UUID came from, for the start-up line, with its warning if any. */
+export function describeUuidSource(resolved: ResolvedUuid): string {
+  const where = describeSource(resolved.source);
+  return resolved.warning ? `${where}; warning: ${resolved.warning}` : where;
+}
+
+function describeSource(source: UuidSource): string {
   switch (source.kind) {
     case "flag":
       return "from --uuid";

@@ -3,6 +3,9 @@
 // shell is fine as the program itself; the runner never adds one.
 
 import {
+  HOOK_LINE_CHARS,
+  HOOK_OUTPUT_BYTES,
+  HOOK_RUNS_PER_MINUTE,
   hookArgv,
   type HookCamera,
   hookEnv,
@@ -51,10 +54,10 @@ class Recorder implements HookEvents {
   }
 }
 
-Deno.test("hookArgv replaces {ip} and {name} inside arguments, never splitting them", () => {
+Deno.test("hookArgv replaces {ip} inside arguments, never splitting them, and nothing else", () => {
   assertEquals(
     hookArgv(["gphoto2", "--port", "ptpip:{ip}", "--set-config", "artist={name}"], CAMERA),
-    ["gphoto2", "--port", "ptpip:10.0.0.2", "--set-config", "artist=Canon EOS R6"],
+    ["gphoto2", "--port", "ptpip:10.0.0.2", "--set-config", "artist={name}"],
   );
   // Every occurrence is replaced; nothing else is expanded (there is no shell).
   assertEquals(hookArgv(["x", "{ip}:{ip}", "$CAMERA_IP"], CAMERA), [
@@ -62,7 +65,38 @@ Deno.test("hookArgv replaces {ip} and {name} inside arguments, never splitting t
     "10.0.0.2:10.0.0.2",
     "$CAMERA_IP",
   ]);
+  // Only a dotted-quad IPv4 address is ever put into an argument.
+  assertEquals(hookArgv(["x", "{ip}"], { ip: "10.0.0.2; id", name: "" }), undefined);
   assertEquals(hookEnv(CAMERA), { CAMERA_IP: "10.0.0.2", CAMERA_NAME: "Canon EOS R6" });
+  assertEquals(
+    hookEnv({ ip: "10.0.0.2", name: "Canon\x1b]0;owned\x07\nEOS" }).CAMERA_NAME,
+    "Canon ]0;owned EOS",
+  );
+});
+
+Deno.test({
+  name: "a camera's name never reaches the program's arguments: no injection through {name}",
+  ignore: Deno.build.os === "windows",
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "pch-hook-" });
+    try {
+      const events = new Recorder();
+      const runner = new HookRunner(
+        ["/bin/sh", "-c", 'echo "{name}"; echo "$CAMERA_NAME"'],
+        events,
+      );
+      const name = `$(touch ${dir}/ran)"; touch ${dir}/ran2; echo "`;
+      runner.run({ ip: "10.0.0.2", name });
+      await events.next("exited");
+      assertEquals(events.log.filter((l) => l.startsWith("stdout")), [
+        "stdout {name}",
+        `stdout ${name}`,
+      ]);
+      assertEquals([...Deno.readDirSync(dir)], [], "the name ran nothing");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
 
 Deno.test({
@@ -94,7 +128,16 @@ Deno.test("a missing program is reported, and the runner goes on", async () => {
   const events = new Recorder();
   const runner = new HookRunner(["/nonexistent/ptpip-hook"], events);
   runner.run(CAMERA);
-  assertEquals(events.log, ["failed 10.0.0.2 NotFound"]);
+  if (events.log[0]?.startsWith("failed")) {
+    assertEquals(events.log, ["failed 10.0.0.2 NotFound"]);
+  } else {
+    // Started through setsid, which reports the missing program itself and exits 127.
+    await events.next("exited");
+    assert(
+      events.log.some((l) => l.startsWith("stderr ") && l.includes("/nonexistent/ptpip-hook")),
+    );
+    assertEquals(events.log.at(-1), "exited 10.0.0.2 127 null");
+  }
   assert(!runner.isRunning(CAMERA.ip));
   await runner.stop();
 });
@@ -118,5 +161,64 @@ Deno.test({
       events.log.filter((l) => l.startsWith("exited")).sort(),
       ["exited 10.0.0.2 143 SIGTERM", "exited 10.0.0.3 143 SIGTERM"],
     );
+  },
+});
+
+Deno.test({
+  name: "output is bounded: long lines are cut, a run's bytes are capped, \\r ends a line",
+  ignore: Deno.build.os === "windows",
+  fn: async () => {
+    const events = new Recorder();
+    // 2 MB without a newline, after three lines ended by \r, \r\n and \n.
+    const script = "printf 'a\\rb\\r\\nc\\n'; head -c 2000000 /dev/zero | tr '\\0' x";
+    const runner = new HookRunner(["/bin/sh", "-c", script], events);
+    runner.run(CAMERA);
+    await events.next("exited");
+    const out = events.log.filter((l) => l.startsWith("stdout "));
+    assertEquals(out.slice(0, 3), ["stdout a", "stdout b", "stdout c"]);
+    assertEquals(out[3], `stdout ${"x".repeat(HOOK_LINE_CHARS)} …(cut)`);
+    assertEquals(
+      out[4],
+      `stdout (more than ${HOOK_OUTPUT_BYTES} bytes of output: the rest of this run is not logged)`,
+    );
+    assertEquals(out.length, 5);
+    assertEquals(events.log.at(-1), "exited 10.0.0.2 0 null");
+  },
+});
+
+Deno.test({
+  name: "runs are capped per minute over all cameras",
+  ignore: Deno.build.os === "windows",
+  fn: async () => {
+    const events = new Recorder();
+    let now = 0;
+    const runner = new HookRunner(["/bin/true"], events, { now: () => now });
+    for (let i = 1; i <= HOOK_RUNS_PER_MINUTE + 1; i++) runner.run({ ip: `10.0.1.${i}`, name: "" });
+    assertEquals(events.log.filter((l) => l.startsWith("started")).length, HOOK_RUNS_PER_MINUTE);
+    assertEquals(events.log.filter((l) => l.startsWith("failed")), [
+      `failed 10.0.1.${HOOK_RUNS_PER_MINUTE + 1} HookRateError`,
+    ]);
+    now += 60_000;
+    runner.run({ ip: "10.0.2.1", name: "" });
+    await events.next("started 10.0.2.1");
+    await runner.stop();
+  },
+});
+
+Deno.test({
+  name: "a program that ignores SIGTERM is killed after the grace, with what it started",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    const events = new Recorder();
+    // The background sleep holds the output pipe: the run ends only when it dies too.
+    const runner = new HookRunner(
+      ["/bin/sh", "-c", "trap '' TERM; sleep 30 & echo up; wait"],
+      events,
+      { graceMs: 200 },
+    );
+    runner.run(CAMERA);
+    await events.next("stdout up");
+    await runner.stop();
+    assertEquals(events.log.at(-1), "exited 10.0.0.2 137 SIGKILL");
   },
 });

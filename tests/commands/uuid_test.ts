@@ -74,11 +74,17 @@ Deno.test("uuid --reset needs --force and then replaces the file", async (t) => 
   await t.step("with --force the new UUID is printed and stored, no temp file left", async () => {
     const { out, err } = await capture(() => runUuidCommand({ reset: true, force: true }, o));
     assertEquals(out, SECOND);
-    assertMatch(err, new RegExp(`new UUID saved in ${o.userFile}\\. Every camera paired before`));
+    assertMatch(
+      err,
+      new RegExp(
+        `new UUID saved in ${o.userFile} \\(the previous one, ${FIRST}, is kept in ` +
+          `${o.userFile}\\.previous\\)\\. Every camera paired before`,
+      ),
+    );
     assertEquals(await read(o.userFile!), SECOND);
     const dir = o.userFile!.slice(0, o.userFile!.lastIndexOf("/"));
     const names = await Array.fromAsync(Deno.readDir(dir), (e) => e.name);
-    assertEquals(names, ["uuid"]);
+    assertEquals(names.sort(), ["uuid", "uuid.previous"]);
   });
 });
 
@@ -99,18 +105,21 @@ Deno.test("uuid --reset refuses --uuid and a missing per-user location", async (
   await rejects(runUuidCommand({ reset: true, force: true }, { ...o, userFile: undefined }));
 });
 
-Deno.test("uuid --reset refuses while the Python helpers' file would still win", async () => {
+Deno.test("uuid --reset keeps the previous UUID, and then wins over the Python helpers' file", async () => {
   const o = await options();
   const legacy = `${o.cwd}/ptpip-canon-helper.uuid`;
-  await Deno.writeTextFile(legacy, FIRST);
-  const error = await rejects(runUuidCommand({ reset: true, force: true }, o));
-  assert(error.message.includes(legacy), error.message);
-  assertEquals(await read(legacy), FIRST, "the legacy file is left as it was");
-  assertEquals(await read(o.userFile!), undefined, "nothing was written that would not be used");
-  // With an explicit file the legacy one does not matter: that file is what the helper would use.
-  const file = `${o.cwd}/chosen/uuid`;
-  await capture(() => runUuidCommand({ reset: true, force: true }, { ...o, uuidFile: file }));
-  assertEquals(await read(file), FIRST);
+  await Deno.chmod(o.cwd, 0o755);
+  await Deno.writeTextFile(legacy, SECOND);
+  await capture(() => runUuidCommand({ reset: false, force: false }, o));
+  assertEquals(await read(o.userFile!), SECOND, "the legacy file seeded the per-user one");
+  const { out, err } = await capture(() => runUuidCommand({ reset: true, force: true }, o));
+  assertEquals(out, FIRST);
+  assertMatch(err, new RegExp(`the previous one, ${SECOND}, is kept in ${o.userFile}\\.previous`));
+  assertEquals(await read(`${o.userFile}.previous`), SECOND);
+  assertEquals(await read(legacy), SECOND, "the legacy file is left as it was");
+  const shown = await capture(() => runUuidCommand({ reset: false, force: false }, o));
+  assertEquals(shown.out, FIRST, "the per-user file wins from now on");
+  assertMatch(shown.err, /warning: .*ptpip-canon-helper\.uuid \(the Python helpers' file\) holds/);
 });
 
 Deno.test("the command line of uuid", () => {
@@ -132,6 +141,7 @@ Deno.test("locateUuid finds the UUID without writing, in the resolution order", 
   assertEquals(await locateUuid(o), { createIn: o.userFile! });
   assertEquals(await read(o.userFile!), undefined, "nothing was created");
   assertEquals(await locateUuid({ ...o, uuid: FIRST }), { uuid: FIRST, source: { kind: "flag" } });
+  await Deno.chmod(o.cwd, 0o755);
   await Deno.writeTextFile(`${o.cwd}/ptpip-canon-helper.uuid`, `${SECOND}\n`);
   assertEquals(await locateUuid(o), {
     uuid: SECOND,
@@ -168,3 +178,39 @@ await namespaceTest("ptpip-canon-helper uuid --reset --force as a program", asyn
   assertEquals((await run()).stdout, reset.stdout);
   assertEquals(await Deno.readTextFile(`${config}/ptpip-canon-helper/uuid`), reset.stdout);
 });
+
+await namespaceTest(
+  "under a file-size limit nothing truncated is saved, and no temp file stays",
+  async () => {
+    await using lab = await NetnsLab.create();
+    const pc = await lab.host("pc");
+    const dir = await Deno.makeTempDir({ prefix: "pch-fsize-" });
+    const file = `${dir}/uuid`;
+    // 10 bytes may be written; SIGXFSZ ignored, so the write comes back short instead of killing it.
+    const limited = async (...args: string[]) => {
+      const command = helperArgv(["uuid", "--uuid-file", file, ...args]).map((a) => `'${a}'`);
+      const out = await pc.output(
+        ["prlimit", "--fsize=10", "bash", "-c", `trap '' XFSZ; exec ${command.join(" ")}`],
+        { cwd: dir },
+      );
+      return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+    };
+    const files = async () => (await Array.fromAsync(Deno.readDir(dir), (e) => e.name)).sort();
+
+    const create = await limited();
+    assert(create.code !== 0, create.stderr);
+    assertMatch(
+      create.stderr,
+      /cannot create the UUID file .*: File too large/,
+    );
+    assertEquals(await files(), [], "no truncated UUID linked into place, no temp file");
+
+    await Deno.writeTextFile(file, FIRST);
+    const reset = await limited("--reset", "--force");
+    assert(reset.code !== 0, reset.stderr);
+    assert(!reset.stderr.includes("saved"), reset.stderr);
+    assertEquals(await Deno.readTextFile(file), FIRST, "the old UUID is intact");
+    assertEquals(await files(), ["uuid"], "no temp or half-written file left");
+    await Deno.remove(dir, { recursive: true });
+  },
+);

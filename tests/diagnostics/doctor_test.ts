@@ -225,6 +225,28 @@ Deno.test("each kind of problem is graded with its fix", async (t) => {
     assertMatch(text, /^doctor: 2 problems to fix, 1 warning, 1 not checkable from here\.$/m);
   });
 
+  await t.step("a port held by an earlier helper names it and how to stop it", () => {
+    const stale = { sockets: 1, owners: [{ pid: 5150, name: "deno" }], hidden: 0 };
+    const text = formatChecks(gradeDoctor(facts({
+      ssdpHolders: stale,
+      descListens: [{ address: "10.0.0.1", error: { message: "in use", inUse: true } }],
+      descHolders: stale,
+    })));
+    const line =
+      "deno (pid 5150) looks like an earlier helper still running (a `deno task start` " +
+      "killed with SIGKILL leaves its `deno run` child behind): stop it with kill 5150";
+    assertEquals(text.split("\n").filter((l) => l.trim() === line).length, 2, text);
+  });
+
+  await t.step("process names and errors cannot drive the terminal", () => {
+    const text = formatChecks(gradeDoctor(facts({
+      ssdpHolders: { sockets: 1, owners: [{ pid: 7, name: "evil\x1b[2J\x1b]0;t\x07" }], hidden: 0 },
+    })));
+    // deno-lint-ignore no-control-regex
+    assert(!/[\x00-\x09\x0b-\x1f\x7f]/.test(text), text);
+    assertMatch(text, /evil\\x1b\[2J\\x1b\]0;t\\x07 \(pid 7\)/);
+  });
+
   await t.step("a found UUID says where it is", () => {
     const checks = gradeDoctor(facts({
       uuid: {
@@ -235,5 +257,16 @@ Deno.test("each kind of problem is graded with its fix", async (t) => {
     assert(
       checks.some((c) => c.title === "UUID 2f402f80-da50-11e1-9b23-001788102201 (from /u/uuid)"),
     );
+    const warned = gradeDoctor(facts({
+      uuid: {
+        uuid: "2f402f80-da50-11e1-9b23-001788102201",
+        source: { kind: "file", path: "/u/uuid", created: false },
+        warning: "/w/ptpip-canon-helper.uuid (the Python helpers' file) holds another",
+      },
+    })).find((c) => c.title.startsWith("UUID"));
+    assertEquals(warned?.grade, "warn");
+    assertEquals(warned?.fix, [
+      "/w/ptpip-canon-helper.uuid (the Python helpers' file) holds another",
+    ]);
   });
 });

@@ -8,8 +8,11 @@ import {
   formatProbeReport,
   gradeResponder,
   listedName,
+  locationRefusal,
+  MAX_PROBE_ANSWERS,
   passes,
   type ProbeAnswer,
+  ProbeAnswers,
   REQUIREMENTS,
 } from "../../lib/diagnostics/probe.ts";
 import { isRejection, parseSsdpMessage } from "../../lib/ssdp/message.ts";
@@ -17,6 +20,7 @@ import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 
 const UUID = "2f402f80-da50-11e1-9b23-001788102201";
 const LOCATION = "http://10.0.0.1:8043/d.xml";
+const WINDOW = { seconds: 3, looped: false, dropped: 0 };
 
 function answer(headers: Record<string, string>): ProbeAnswer {
   const lines = ["HTTP/1.1 200 OK", ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
@@ -143,7 +147,7 @@ Deno.test("the report lists the answers, each responder's verdicts and the count
   const good = windowsAnswer();
   const bad = { ...windowsAnswer({ Server: "Linux" }), from: "10.0.0.9" };
   const reports = [gradeResponder(good, fetched()), gradeResponder(bad, fetched("text/xml"))];
-  const text = formatProbeReport([good, bad], reports, 3);
+  const text = formatProbeReport([good, bad], reports, WINDOW);
   assertMatch(text, /^2 answers within 3 s:$/m);
   assertMatch(
     text,
@@ -158,5 +162,50 @@ Deno.test("the report lists the answers, each responder's verdicts and the count
   assertMatch(text, /^ {2}→ a Canon camera would list it as "Studio"$/m);
   assertMatch(text, /^ {2}→ a Canon camera would not pair with it$/m);
   assertMatch(text, /^probe: 1 of 2 responders would pair with a Canon camera\.$/m);
-  assertMatch(formatProbeReport([], [], 3), /^probe: no answer within 3 s\.$/m);
+  assertMatch(formatProbeReport([], [], WINDOW), /^probe: no answer within 3 s\.$/m);
+  assertMatch(
+    formatProbeReport([], [], { ...WINDOW, looped: true }),
+    /^probe: no answer within 3 s, neither from the network nor from this computer \(the search was looped back to it\)\.$/m,
+  );
+});
+
+Deno.test("nothing a responder sends can drive the terminal", () => {
+  const evil = windowsAnswer({ Server: "x\x1b]0;owned\x07\x1b[2J", USN: "uuid:\x9b31m" });
+  const text = formatProbeReport([evil], [gradeResponder(evil, undefined)], WINDOW);
+  // deno-lint-ignore no-control-regex
+  assert(!/[\x00-\x09\x0b-\x1f\x7f-\x9f]/.test(text), JSON.stringify(text));
+  assertMatch(text, /Server x\\x1b\]0;owned\\x07\\x1b\[2J/);
+  assertMatch(text, /got "x\\x1b\]0;owned/);
+});
+
+Deno.test("probe keeps a bounded number of answers and counts the rest", () => {
+  const answers = new ProbeAnswers(2);
+  for (let i = 0; i < 5; i++) answers.add(windowsAnswer());
+  assertEquals(answers.kept.length, 2);
+  assertEquals(answers.dropped, 3);
+  assertEquals(new ProbeAnswers().limit, MAX_PROBE_ANSWERS);
+  const text = formatProbeReport(answers.kept, [], { ...WINDOW, dropped: 3 });
+  assertMatch(text, /^2 answers within 3 s \(and 3 more, not kept\):$/m);
+});
+
+Deno.test("a LOCATION is fetched only on the host that answered", () => {
+  assertEquals(locationRefusal("http://10.0.0.1:8043/d.xml", "10.0.0.1"), undefined);
+  assertEquals(
+    locationRefusal("http://10.0.0.77:80/admin", "10.0.0.1"),
+    "not fetched: it names 10.0.0.77, not 10.0.0.1, the host that answered",
+  );
+  assertEquals(
+    locationRefusal("file:///etc/passwd", "10.0.0.1"),
+    "not fetched: not an http:// URL",
+  );
+  assertEquals(locationRefusal("::", "10.0.0.1"), "not fetched: not a URL");
+  const elsewhere = windowsAnswer({ LOCATION: "http://192.168.9.9/x.xml" });
+  const report = gradeResponder(elsewhere, {
+    ok: false,
+    error: locationRefusal("http://192.168.9.9/x.xml", "10.0.0.1")!,
+  });
+  assertEquals(
+    report.requirements.find((r) => r.name === REQUIREMENTS.location)?.detail,
+    "http://192.168.9.9/x.xml: not fetched: it names 192.168.9.9, not 10.0.0.1, the host that answered",
+  );
 });

@@ -79,6 +79,13 @@ await namespaceTest(
         assertMatch(stdout, /probe: 1 of 2 responders would pair with a Canon camera\./);
       });
 
+      await t.step("by multicast on the helper's own computer, the helper is graded", async () => {
+        const { code, stdout } = await probe(pc, []);
+        assertEquals(code, 0, stdout);
+        assertMatch(stdout, /from eth0 10\.233\.1\.1, looped back to this computer too\./);
+        assertEquals(verdicts(stdout, "10.233.1.1"), { passed: EVERY_REQUIREMENT, failed: [] });
+      });
+
       await t.step("unicast to the helper alone passes", async () => {
         const { code, stdout } = await probe(camera, ["10.233.1.1"]);
         assertEquals(code, 0, stdout);

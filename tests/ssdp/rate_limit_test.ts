@@ -48,7 +48,8 @@ Deno.test("RateLimiter", async (t) => {
     const { limiter: l } = limiter({ sourceRate: 5, sourceBurst: 10, globalRate: 7 });
     assert.equal(l.take(A, 3), undefined);
     assert.equal(l.take(A, 3), undefined);
-    // 6 of the 7 global tokens are spent: another ssdp:all does not fit, a single answer does.
+    // The 6 shared of the 7 global tokens are spent: another ssdp:all does not fit, a single
+    // answer does (from the one kept for quiet sources).
     assert.equal(l.take(B, 3), "global");
     assert.equal(l.take(B), undefined);
     assert.equal(l.take(A, 3), "global");
@@ -104,7 +105,8 @@ Deno.test("RateLimiter", async (t) => {
     for (let source = 1; source <= 10; source++) ok += granted(l, source, 10);
     assert.equal(ok, 25);
     assert.equal(l.take(9999), "global");
-    clock.advance(40); // 1 global token at 25/s
+    // 6 of the 25 a second are kept for quiet sources: the shared part refills at 19/s.
+    clock.advance(60);
     assert.equal(l.take(9999), undefined);
     assert.equal(l.take(9998), "global");
   });
@@ -168,4 +170,30 @@ Deno.test("RateLimiter", async (t) => {
     assert.equal(ok, 10_000);
     assert.deepEqual(l.drainRefusals(), { source: 0, global: 0 });
   });
+  await t.step(
+    "a camera asking twice a second is answered through a flood of 1,000 sources",
+    () => {
+      // 60 s simulated: 1,000 spoofed sources take turns at 4,000 searches a second in all (4/s each,
+      // under their own limit), while the camera asks every 500 ms.
+      const clock = new FakeClock();
+      const l = new RateLimiter(DEFAULT_RATE_LIMITS, clock.now);
+      const camera = 0x0a000002;
+      const start = clock.ms;
+      let asked = 0;
+      let answered = 0;
+      let floodAnswered = 0;
+      for (let tick = 0; tick < 60 * 4000; tick++) {
+        clock.ms = start + tick / 4;
+        if (l.take(0x0b000000 + (tick % 1000)) === undefined) floodAnswered++;
+        if (tick % 2000 === 777) {
+          asked++;
+          if (l.take(camera) === undefined) answered++;
+        }
+      }
+      assert.equal(asked, 120);
+      assert.ok(answered / asked >= 0.9, `camera answered ${answered} of ${asked}`);
+      // The reflection limit still holds over everyone: at most the global rate, plus its first fill.
+      assert.ok(answered + floodAnswered <= 61 * DEFAULT_RATE_LIMITS.globalRate);
+    },
+  );
 });

@@ -192,18 +192,100 @@ Deno.test("resolveUuid", async (t) => {
     });
   });
 
-  await t.step("the legacy file wins but is not copied over an existing user file", async () => {
-    await withTempDir(async (dir) => {
-      const o = options(dir);
-      await Deno.mkdir(o.cwd);
-      const legacy = join(o.cwd, LEGACY_UUID_FILE);
-      await Deno.writeTextFile(legacy, U3);
-      await Deno.mkdir(join(dir, "config", "ptpip-canon-helper"), { recursive: true });
-      await Deno.writeTextFile(o.userFile!, U1);
-      const resolved = await resolveUuid(o);
-      assert.deepEqual(resolved, { uuid: U3, source: { kind: "legacy", path: legacy } });
-      assert.equal(await Deno.readTextFile(o.userFile!), U1);
-    });
+  await t.step(
+    "an existing user file wins over a differing legacy file, with a warning",
+    async () => {
+      await withTempDir(async (dir) => {
+        const o = options(dir);
+        await Deno.mkdir(o.cwd);
+        const legacy = join(o.cwd, LEGACY_UUID_FILE);
+        await Deno.writeTextFile(legacy, U3);
+        await Deno.mkdir(join(dir, "config", "ptpip-canon-helper"), { recursive: true });
+        await Deno.writeTextFile(o.userFile!, U1);
+        const resolved = await resolveUuid(o);
+        assert.equal(resolved.uuid, U1);
+        assert.deepEqual(resolved.source, { kind: "file", path: o.userFile, created: false });
+        assert.equal(
+          resolved.warning,
+          `${legacy} (the Python helpers' file) holds ${U3}, but ${o.userFile} holds ${U1}, which ` +
+            `is used. To use the Python helpers' UUID instead (cameras paired with ${U1} will then ` +
+            `pair again): cp '${legacy}' '${o.userFile}'`,
+        );
+        assert.match(
+          describeUuidSource(resolved),
+          new RegExp(`^from .*; warning: ${escapeRegExp(legacy)}`),
+        );
+        assert.equal(await Deno.readTextFile(o.userFile!), U1);
+        // The same UUID in both is no warning.
+        await Deno.writeTextFile(legacy, U1);
+        assert.equal((await resolveUuid(o)).warning, undefined);
+      });
+    },
+  );
+
+  await t.step({
+    name: "a legacy file in a folder others may write, or another user's, is not used",
+    ignore: Deno.build.os === "windows",
+    fn: async () => {
+      await withTempDir(async (dir) => {
+        const o = options(dir, { randomUuid: () => U1 });
+        await Deno.mkdir(o.cwd);
+        await Deno.chmod(o.cwd, 0o777);
+        const legacy = join(o.cwd, LEGACY_UUID_FILE);
+        await Deno.writeTextFile(legacy, U3);
+        const resolved = await resolveUuid(o);
+        assert.equal(resolved.uuid, U1, "a new UUID, not the planted one");
+        assert.equal(
+          resolved.warning,
+          `${legacy} (the Python helpers' file) was not used: others may write to ${o.cwd}`,
+        );
+        assert.equal(await Deno.readTextFile(o.userFile!), U1);
+        // Once the per-user file exists, a planted file changes nothing, even in a safe folder.
+        await Deno.chmod(o.cwd, 0o755);
+        assert.equal((await resolveUuid(o)).uuid, U1);
+        // A link is not a regular file of this user, whatever it points at.
+        await Deno.remove(legacy);
+        await Deno.remove(o.userFile!);
+        await Deno.writeTextFile(join(dir, "secret"), "top secret text");
+        await Deno.symlink(join(dir, "secret"), legacy);
+        const linked = await resolveUuid({ ...o, randomUuid: () => U2 });
+        assert.equal(linked.uuid, U2);
+        assert.match(linked.warning!, /not used: it is not a regular file/);
+        if (Deno.uid() === 0) {
+          // Root can make a file that belongs to someone else.
+          await Deno.remove(legacy);
+          await Deno.remove(o.userFile!);
+          await Deno.writeTextFile(legacy, "not a uuid: private");
+          await Deno.chown(legacy, 65534, 65534);
+          const other = await resolveUuid({ ...o, randomUuid: () => U3 });
+          assert.equal(other.uuid, U3);
+          assert.match(other.warning!, /not used: it belongs to another user/);
+          assert.ok(!other.warning!.includes("private"));
+        }
+      });
+    },
+  });
+
+  await t.step({
+    name: "another user's file that is not a UUID is an error that does not quote it",
+    ignore: Deno.build.os === "windows" || Deno.uid() !== 0,
+    fn: async () => {
+      await withTempDir(async (dir) => {
+        const file = join(dir, "their.uuid");
+        await Deno.writeTextFile(file, "password=hunter2");
+        await Deno.chown(file, 65534, 65534);
+        await assert.rejects(resolveUuid(options(dir, { uuidFile: file })), (error) => {
+          assert.ok(error instanceof HelperError);
+          assert.match(error.message, /does not hold a UUID\. It was left untouched/);
+          assert.ok(!error.message.includes("hunter2"), error.message);
+          return true;
+        });
+        await rejectsWithHelperError(
+          resolveUuid(options(dir, { uuidFile: "/dev/zero" })),
+          /\/dev\/zero does not hold a UUID \(it is not a regular file\)/,
+        );
+      });
+    },
   });
 
   await t.step("the legacy file is used without a user file location", async () => {
