@@ -73,7 +73,7 @@ export class CameraWatch implements PresenceHandler {
   constructor(options: CameraWatchOptions) {
     this.#options = options;
     this.#hooks = options.onCamera
-      ? new HookRunner(options.onCamera, hookEvents(options.emit), options.spawn)
+      ? new HookRunner(options.onCamera, hookEvents(options.emit), { spawn: options.spawn })
       : undefined;
     const emit = options.emit;
     this.#tracker = new CameraTracker({
