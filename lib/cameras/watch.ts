@@ -35,6 +35,8 @@ export interface CameraWatchOptions {
   spawn?: Spawn;
   /** Shows the live status (a terminal only). */
   status?: (text: string) => void;
+  /** How long after a first fetch presence is asked for; {@linkcode PRESENCE_SEARCH_DELAY_MS} by default. */
+  presenceSearchDelayMs?: number;
 }
 
 /**
@@ -150,7 +152,7 @@ export class CameraWatch implements PresenceHandler {
           error: errorMessage(error),
         })
       );
-    }, PRESENCE_SEARCH_DELAY_MS);
+    }, this.#options.presenceSearchDelayMs ?? PRESENCE_SEARCH_DELAY_MS);
     this.#timers.add(timer);
   }
 

@@ -7,7 +7,7 @@
  */
 
 import { Announcer } from "../ssdp/announcer.ts";
-import { CameraWatch } from "../cameras/watch.ts";
+import { CameraWatch, PRESENCE_SEARCH_DELAY_MS } from "../cameras/watch.ts";
 import type { ServeConfig } from "../cli/parse.ts";
 import { nameFromHostname, renderDescription } from "../description/document.ts";
 import { DescriptionServer } from "../description/server.ts";
@@ -20,7 +20,8 @@ import { deviceOf, identityFor } from "../ssdp/search.ts";
 import { locationProvider } from "../ssdp/response.ts";
 import { SearchAnswerer } from "../ssdp/answerer.ts";
 import { runResponder } from "../ssdp/responder.ts";
-import { Memberships, openSsdpSocket } from "../ssdp/socket.ts";
+import { Memberships, openSsdpSocket, type SsdpSocket } from "../ssdp/socket.ts";
+import type { Spawn } from "../cameras/hook_runner.ts";
 import { describeUuidSource, type ResolvedUuid } from "../uuid/store.ts";
 import { errorMessage, forUser } from "../errors.ts";
 
@@ -37,6 +38,20 @@ export interface ServeEnvironment {
   emit?: Emit;
   /** Shows the live one-line status; only given on a terminal. */
   status?: (text: string) => void;
+  /** Opens the SSDP socket; the real one on `0.0.0.0` by default, a fake in the in-process tests. */
+  openSsdpSocket?: (port: number) => SsdpSocket;
+  /** Starts the `--on-camera` program; `Deno.Command` by default. */
+  spawn?: Spawn;
+  /** The intervals a test shortens: production values by default. */
+  timing?: Partial<ServeTiming>;
+}
+
+/** The intervals of `serve`, in milliseconds. */
+export interface ServeTiming {
+  /** How often refused answers are summed up in one line. */
+  refusalSummaryMs: number;
+  /** How long after a camera's first fetch its presence is asked for. */
+  presenceSearchDelayMs: number;
 }
 
 /** How long a client has to send its request head to the description server. */
@@ -45,8 +60,11 @@ const HEADER_TIMEOUT_MS = 5_000;
 const MAX_CONNECTIONS = 64;
 /** How long a stop waits for stderr to take the last log lines. */
 const LOG_FLUSH_DEADLINE_MS = 1000;
-/** How often refused answers are summed up in one line. */
-const REFUSAL_SUMMARY_MS = 10_000;
+/** The production intervals. */
+const TIMING: ServeTiming = {
+  refusalSummaryMs: 10_000,
+  presenceSearchDelayMs: PRESENCE_SEARCH_DELAY_MS,
+};
 
 /** Runs until a stop is requested; throws a `HelperError` when it cannot start. */
 export async function serve(
@@ -88,13 +106,17 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
       interfaceNames: config.interfaceNames,
     }));
 
+  const timing = { ...TIMING, ...env.timing };
+  // Whatever was started is undone in reverse, on a stop and on a failed start alike.
+  await using stack = new AsyncDisposableStack();
   const limiter = new RateLimiter(config.limits, env.now);
-  let conn: Deno.DatagramConn;
+  let conn: SsdpSocket;
   try {
-    conn = openSsdpSocket(config.ssdpPort);
+    conn = (env.openSsdpSocket ?? openSsdpSocket)(config.ssdpPort);
   } catch (error) {
     throw forUser(error);
   }
+  stack.defer(() => conn.close());
   const memberships = new Memberships(conn);
   const cameras = new CameraWatch({
     emit,
@@ -105,6 +127,8 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
     probePtpip: config.probePtpip,
     send: (bytes, to) => conn.send(bytes, to),
     status: env.status,
+    spawn: env.spawn,
+    presenceSearchDelayMs: timing.presenceSearchDelayMs,
   });
   const answerer = new SearchAnswerer({
     ...config,
@@ -129,6 +153,7 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
       if (r.status === 200 && r.method === "GET") cameras.fetched(r.remote);
     },
   });
+  stack.defer(() => server.close());
   const announcer = config.announce
     ? new Announcer({
       ...config,
@@ -142,6 +167,7 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
         }),
     })
     : undefined;
+  if (announcer) stack.defer(() => announcer.stop());
 
   const follower = new NetworkFollower({
     emit,
@@ -159,11 +185,9 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
     if (config.bindAll) server.listen("0.0.0.0");
     await follower.start(config.rescanSeconds);
   } catch (error) {
-    await announcer?.stop();
-    server.close();
-    conn.close();
     throw forUser(error);
   }
+  stack.defer(() => follower.stop());
   const present = new Set(env.networkInterfaces().map((i) => i.name));
   for (const name of config.interfaceNames.filter((n) => !present.has(n))) {
     emit({
@@ -179,12 +203,13 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
       emit({
         event: "rate-limited",
         total: refused.source + refused.global,
-        seconds: REFUSAL_SUMMARY_MS / 1000,
+        seconds: timing.refusalSummaryMs / 1000,
         ...refused,
         tracked: limiter.trackedSources,
       });
     }
-  }, REFUSAL_SUMMARY_MS);
+  }, timing.refusalSummaryMs);
+  stack.defer(() => clearInterval(summaryTimer));
 
   const responding = runResponder(conn, { search: answerer, presence: cameras }, {
     onDecision: (d, from) =>
@@ -223,13 +248,10 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
 
   emit({ event: "ready" });
   cameras.start();
+  stack.defer(() => cameras.stop());
   const signal = await env.stopRequested;
-  clearInterval(summaryTimer);
-  await follower.stop();
-  await cameras.stop();
-  await announcer?.stop();
-  server.close();
-  conn.close();
+  await stack.disposeAsync();
+  // The socket loop ends once its socket is closed: the stop line is the last one.
   await responding;
   emit({ event: "stop", signal });
 }

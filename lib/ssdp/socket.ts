@@ -7,6 +7,9 @@
 import { SocketError } from "../errors.ts";
 import { SSDP_MULTICAST_ADDRESS } from "./wire.ts";
 
+/** What `serve` needs of the SSDP socket: the real one, or a fake in the in-process tests. */
+export type SsdpSocket = Pick<Deno.DatagramConn, "receive" | "send" | "joinMulticastV4" | "close">;
+
 /** Opens the UDP socket on `0.0.0.0:port` with address reuse; throws a {@linkcode SocketError}. */
 export function openSsdpSocket(port: number): Deno.DatagramConn {
   if (typeof Deno.listenDatagram !== "function") {
@@ -27,11 +30,11 @@ export function openSsdpSocket(port: number): Deno.DatagramConn {
 
 /** The multicast group memberships of one socket, one per served address. */
 export class Memberships {
-  readonly #conn: Deno.DatagramConn;
+  readonly #conn: SsdpSocket;
   readonly #joined = new Map<string, Deno.MulticastV4Membership | undefined>();
 
   /** @param conn the SSDP socket */
-  constructor(conn: Deno.DatagramConn) {
+  constructor(conn: SsdpSocket) {
     this.#conn = conn;
   }
 

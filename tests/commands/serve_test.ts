@@ -1,0 +1,252 @@
+// `serve` as one component, in-process: a fake SSDP socket and hook spawner, a description server on
+// 127.0.0.1, an injected clock and short intervals. It drives a whole pairing (search → answer bytes →
+// GET → presence search → the camera's answer → ready → hook), an address change, a flood summary and
+// the stop, on any OS, without root or a network namespace.
+
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
+import { parseCommandLine, type ServeConfig } from "../../lib/cli/parse.ts";
+import { serve } from "../../lib/commands/serve.ts";
+import { fetchRaw } from "../../lib/description/fetch.ts";
+import type { ServeEvent } from "../../lib/events.ts";
+import type { InterfaceAddress } from "../../lib/network/interfaces.ts";
+import type { SsdpSocket } from "../../lib/ssdp/socket.ts";
+import { withTimeout } from "../../lib/util/timeout.ts";
+
+const UUID = "4d696e69-444c-164e-9d41-b827eb5a0e01";
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+/** Every wait below ends in a failure after this long, never in a hang. */
+const WAIT_MS = 3000;
+
+const search = (st = "upnp:rootdevice") =>
+  encoder.encode(
+    `M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\n` +
+      `ST: ${st}\r\n\r\n`,
+  );
+
+const cameraAnswer = encoder.encode(
+  "HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=1800\r\nST: ssdp:all\r\n" +
+    "SERVER: Camera OS/1.0 UPnP/1.0 Canon Device Discovery/1.0\r\n" +
+    "USN: uuid:00000000-0000-0000-0001-0123456789ab::upnp:rootdevice\r\n\r\n",
+);
+
+interface Sent {
+  text: string;
+  to: Deno.NetAddr;
+}
+
+/** Something that happens later: a promise per awaited match, checked against all that came before. */
+class Waiters<T> {
+  readonly seen: T[] = [];
+  readonly #waiting: { match: (item: T) => boolean; resolve: (item: T) => void }[] = [];
+
+  push(item: T): void {
+    this.seen.push(item);
+    for (const w of [...this.#waiting]) {
+      if (w.match(item)) {
+        this.#waiting.splice(this.#waiting.indexOf(w), 1);
+        w.resolve(item);
+      }
+    }
+  }
+
+  next(what: string, match: (item: T) => boolean, after = 0): Promise<T> {
+    const earlier = this.seen.slice(after).find(match);
+    if (earlier !== undefined) return Promise.resolve(earlier);
+    return withTimeout(
+      new Promise<T>((resolve) => this.#waiting.push({ match, resolve })),
+      WAIT_MS,
+      what,
+    );
+  }
+}
+
+/** An SSDP socket whose datagrams the test hands in and whose sends it reads. */
+class FakeSsdpSocket implements SsdpSocket {
+  readonly sent = new Waiters<Sent>();
+  readonly joined: string[] = [];
+  failNextSend = false;
+  readonly #inbox: [Uint8Array<ArrayBuffer>, Deno.NetAddr][] = [];
+  /** The responder keeps more than one receive waiting at once. */
+  readonly #receivers: {
+    resolve: (d: [Uint8Array<ArrayBuffer>, Deno.Addr]) => void;
+    reject: (e: Error) => void;
+  }[] = [];
+  #closed = false;
+
+  deliver(bytes: Uint8Array<ArrayBuffer>, hostname: string, port = 50_000): void {
+    const datagram: [Uint8Array<ArrayBuffer>, Deno.NetAddr] = [bytes, {
+      transport: "udp",
+      hostname,
+      port,
+    }];
+    const receiver = this.#receivers.shift();
+    if (receiver) receiver.resolve(datagram);
+    else this.#inbox.push(datagram);
+  }
+
+  receive(): Promise<[Uint8Array<ArrayBuffer>, Deno.Addr]> {
+    if (this.#closed) return Promise.reject(new Deno.errors.BadResource("closed"));
+    const queued = this.#inbox.shift();
+    if (queued) return Promise.resolve(queued);
+    return new Promise((resolve, reject) => this.#receivers.push({ resolve, reject }));
+  }
+
+  send(bytes: Uint8Array, to: Deno.Addr): Promise<number> {
+    if (this.failNextSend) {
+      this.failNextSend = false;
+      return Promise.reject(new Deno.errors.AddrNotAvailable("address gone"));
+    }
+    this.sent.push({ text: decoder.decode(bytes), to: to as Deno.NetAddr });
+    return Promise.resolve(bytes.length);
+  }
+
+  joinMulticastV4(_group: string, address: string): Promise<Deno.MulticastV4Membership> {
+    this.joined.push(address);
+    return Promise.resolve({
+      leave: () => Promise.resolve(),
+      setLoopback: () => Promise.resolve(),
+      setTTL: () => Promise.resolve(),
+    });
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const r of this.#receivers.splice(0)) r.reject(new Deno.errors.BadResource("closed"));
+  }
+}
+
+/** A hook program that is never started: it records its environment and exits at once. */
+function fakeSpawn(runs: Waiters<Record<string, string>>) {
+  return (_argv: readonly string[], env: Record<string, string>): Deno.ChildProcess => {
+    runs.push(env);
+    const empty = () => new ReadableStream<Uint8Array<ArrayBuffer>>({ start: (c) => c.close() });
+    return {
+      pid: 4242,
+      stdout: empty(),
+      stderr: empty(),
+      status: Promise.resolve({ success: true, code: 0, signal: null }),
+      kill: () => {},
+    } as unknown as Deno.ChildProcess;
+  };
+}
+
+function lanInterface(address: string): InterfaceAddress {
+  return {
+    family: "IPv4",
+    name: "eth0",
+    address,
+    netmask: "255.255.255.0",
+  };
+}
+
+function freeTcpPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+function serveConfig(args: string[]): ServeConfig {
+  const command = parseCommandLine(args);
+  assert(command.kind === "serve");
+  return command.config;
+}
+
+Deno.test("serve in-process: a whole pairing, an address change, a flood summary and the stop", async () => {
+  const descPort = freeTcpPort();
+  const config = serveConfig([
+    "--bind-all",
+    "--desc-port",
+    String(descPort),
+    "--rescan-interval",
+    "0",
+    "--name",
+    "Studio",
+    "--uuid",
+    UUID,
+    "--on-camera",
+    "--",
+    "on-camera-program",
+    "{ip}",
+  ]);
+  const socket = new FakeSsdpSocket();
+  const events = new Waiters<ServeEvent>();
+  const hooks = new Waiters<Record<string, string>>();
+  let interfaces = [lanInterface("192.168.50.10")];
+  let stop!: (signal: string) => void;
+
+  const serving = serve(config, { uuid: UUID, source: { kind: "flag" } }, {
+    version: "0.0.0-test",
+    hostname: () => "test-host",
+    networkInterfaces: () => interfaces,
+    now: () => 0,
+    random: () => 0,
+    stopRequested: new Promise((resolve) => stop = resolve),
+    emit: (event) => events.push(event),
+    openSsdpSocket: () => socket,
+    spawn: fakeSpawn(hooks),
+    timing: { refusalSummaryMs: 20, presenceSearchDelayMs: 0 },
+  });
+
+  await events.next("ready", (e) => e.event === "ready");
+  assertEquals(socket.joined, ["192.168.50.10"]);
+
+  // The camera's search gets the Windows-style answer, pointing at the address on its subnet.
+  socket.deliver(search(), "192.168.50.23");
+  const answer = await socket.sent.next("the answer", (s) => s.to.hostname === "192.168.50.23");
+  assertMatch(answer.text, /^HTTP\/1\.1 200 OK\r\n/);
+  assertMatch(
+    answer.text,
+    /\r\nSERVER: Microsoft-Windows\/10\.0 UPnP\/1\.0 UPnP-Device-Host\/1\.0\r\n/i,
+  );
+  assertMatch(answer.text, new RegExp(`\\r\\nUSN: uuid:${UUID}::upnp:rootdevice\\r\\n`, "i"));
+  const location = answer.text.match(/\r\nLOCATION: (\S+)\r\n/i)?.[1];
+  assertMatch(location ?? "", new RegExp(`^http://192\\.168\\.50\\.10:${descPort}/`));
+
+  // It fetches the description (here from loopback, where the server listens on every address).
+  const described = await fetchRaw(
+    `http://127.0.0.1:${descPort}${new URL(location!).pathname}`,
+    "GET",
+    WAIT_MS,
+  );
+  assertMatch(described.head, /^HTTP\/1\.1 200 OK\r\n/);
+  assertMatch(described.head, /\r\nContent-Type: text\/xml; charset="utf-8"\r\n/);
+  assertMatch(
+    decoder.decode(described.body),
+    /<friendlyName>Studio: PTPIPResponder:<\/friendlyName>/,
+  );
+  await events.next("pairing", (e) => e.event === "camera-pairing" && e.ip === "127.0.0.1");
+
+  // The helper asks the camera for its presence; the camera's answer makes it ready, and the hook runs.
+  await socket.sent.next("the presence search", (s) => s.to.hostname === "127.0.0.1");
+  socket.deliver(cameraAnswer, "127.0.0.1", 1900);
+  const ready = await events.next("camera ready", (e) => e.event === "camera-ready");
+  assertEquals(ready.event === "camera-ready" && ready.ip, "127.0.0.1");
+  const hook = await hooks.next("the hook", () => true);
+  assertEquals(hook.CAMERA_IP, "127.0.0.1");
+
+  // The address changes; a failed send makes the helper look again at once.
+  interfaces = [lanInterface("192.168.60.10")];
+  socket.failNextSend = true;
+  socket.deliver(search(), "192.168.50.23");
+  await events.next("the new address", (e) => e.event === "interface-added");
+  socket.deliver(search(), "192.168.60.23");
+  const moved = await socket.sent.next("the answer", (s) => s.to.hostname === "192.168.60.23");
+  assertMatch(
+    moved.text,
+    new RegExp(`\\r\\nLOCATION: http://192\\.168\\.60\\.10:${descPort}/`, "i"),
+  );
+  assert(socket.joined.includes("192.168.60.10"));
+
+  // A flood from one source is answered up to its burst, then summed up in one line.
+  for (let i = 0; i < 50; i++) socket.deliver(search(), "192.168.60.66");
+  const summary = await events.next("the flood summary", (e) => e.event === "rate-limited");
+  assert(summary.event === "rate-limited" && summary.source > 0);
+  const flooded = socket.sent.seen.filter((s) => s.to.hostname === "192.168.60.66").length;
+  assertEquals(flooded, config.limits.sourceBurst);
+
+  stop("SIGTERM");
+  await withTimeout(serving, WAIT_MS, "stop");
+  assertEquals(events.seen.at(-1), { event: "stop", signal: "SIGTERM" });
+});
