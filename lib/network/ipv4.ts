@@ -45,3 +45,25 @@ export function isLoopback(address: number): boolean {
 export function isLinkLocal(address: number): boolean {
   return address >>> 16 === 0xa9fe;
 }
+
+/**
+ * Why `address` is not one host's own unicast address, or `undefined` when it is: the unspecified
+ * address, limited broadcast, multicast, and the network and broadcast addresses of the subnet of
+ * `network` under `netmask` all reach many hosts, so an answer sent there would reach every one of
+ * them. A /31 or /32 subnet has no network or broadcast address. Pure; never throws.
+ */
+export function notHostReason(
+  address: number,
+  network: number,
+  netmask: number,
+): string | undefined {
+  if (address === 0) return "the unspecified address";
+  if (address === 0xffffffff) return "the broadcast address";
+  if (address >>> 28 === 0xe) return "a multicast address";
+  const mask = netmask >>> 0;
+  if (mask >= 0xfffffffe || !sameSubnet(address, network, mask)) return undefined;
+  const host = (address & ~mask) >>> 0;
+  if (host === 0) return "the subnet's network address";
+  if (host === (~mask >>> 0)) return "the subnet's broadcast address";
+  return undefined;
+}

@@ -7,7 +7,7 @@
  */
 
 import { addressFor, type ServedAddress } from "../network/interfaces.ts";
-import { isLoopback, parseIpv4 } from "../network/ipv4.ts";
+import { isLoopback, notHostReason, parseIpv4 } from "../network/ipv4.ts";
 import type { RateLimiter } from "./rate_limit.ts";
 import { isIgnored, judgeSearch, type Target } from "./search.ts";
 import { encodeSearchResponses, type LocationOf } from "./response.ts";
@@ -50,6 +50,12 @@ export type Decision =
 
 /** Gap between the answers to one `ssdp:all` search, so a slow receiver is not overrun. */
 export const ALL_TARGETS_SPACING_MS = 5;
+
+/**
+ * Most bytes answered per byte received: a forged source gets at most this factor of the traffic sent
+ * in its name. A camera's search (about 100 bytes) still gets every answer of `ssdp:all` (about 870).
+ */
+export const MAX_AMPLIFICATION = 10;
 
 /** Longest MX honoured: UDA caps it at 5 s, and a camera will not wait longer. */
 const MAX_MX_SECONDS = 5;
@@ -106,7 +112,15 @@ export class SearchAnswerer {
           : `source ${sourceIp} is not on a served subnet (use --any-source to answer it)`,
       };
     }
-    const refusal = this.#options.limiter.take(source, verdict.targets.length);
+    const notHost = notHostReason(source, via.served.addressValue, via.served.netmaskValue);
+    if (notHost !== undefined) {
+      return { kind: "ignore", reason: `source ${sourceIp} is ${notHost}, not one host` };
+    }
+    const targets = withinBudget(verdict.targets, via.answers, datagram.byteLength);
+    if (targets.length === 0) {
+      return { kind: "ignore", reason: "search too short to be worth an answer" };
+    }
+    const refusal = this.#options.limiter.take(source, targets.length);
     if (refusal !== undefined) {
       return { kind: "ignore", reason: `rate limit (${refusal}) reached` };
     }
@@ -116,7 +130,7 @@ export class SearchAnswerer {
     const spread = this.#options.mxDelay && multicast && verdict.mx !== undefined
       ? this.#options.random() * Math.min(verdict.mx, MAX_MX_SECONDS) * 1000
       : 0;
-    const answers = verdict.targets.map((target, i) => ({
+    const answers = targets.map((target, i) => ({
       bytes: via.answers.get(target)!,
       delayMs: spread + i * ALL_TARGETS_SPACING_MS,
     }));
@@ -138,6 +152,23 @@ export class SearchAnswerer {
     if (isLoopback(source)) return served.find((s) => isLoopback(s.served.addressValue));
     return undefined;
   }
+}
+
+/**
+ * The leading targets whose answers fit in {@linkcode MAX_AMPLIFICATION} times the search's size,
+ * in the order given (the root device first). Pure; never throws.
+ */
+function withinBudget(
+  targets: readonly Target[],
+  answers: Map<Target, Uint8Array>,
+  received: number,
+): readonly Target[] {
+  let budget = received * MAX_AMPLIFICATION;
+  for (let i = 0; i < targets.length; i++) {
+    budget -= answers.get(targets[i])!.byteLength;
+    if (budget < 0) return targets.slice(0, i);
+  }
+  return targets;
 }
 
 const SEARCH_METHOD = new TextEncoder().encode("M-SEARCH");

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { isLinkLocal, isLoopback, parseIpv4, sameSubnet } from "../../lib/network/ipv4.ts";
+import {
+  isLinkLocal,
+  isLoopback,
+  notHostReason,
+  parseIpv4,
+  sameSubnet,
+} from "../../lib/network/ipv4.ts";
 
 // Builds the expected number independently of the parser: big-endian octets.
 const value = (a: number, b: number, c: number, d: number) => ((a * 256 + b) * 256 + c) * 256 + d;
@@ -129,4 +135,19 @@ Deno.test("parseIpv4 agrees with the dotted-quad form on random input", async (t
       { numRuns: 5000 },
     );
   });
+});
+
+Deno.test("notHostReason: what reaches many hosts is named, a host is not", () => {
+  const ip = (text: string) => parseIpv4(text)!;
+  const net = ip("192.168.1.20");
+  const mask = ip("255.255.255.0");
+  assert.equal(notHostReason(ip("192.168.1.23"), net, mask), undefined);
+  assert.equal(notHostReason(ip("192.168.1.255"), net, mask), "the subnet's broadcast address");
+  assert.equal(notHostReason(ip("192.168.1.0"), net, mask), "the subnet's network address");
+  assert.equal(notHostReason(0, net, mask), "the unspecified address");
+  assert.equal(notHostReason(ip("255.255.255.255"), net, mask), "the broadcast address");
+  assert.equal(notHostReason(ip("224.0.0.1"), net, mask), "a multicast address");
+  // Outside the subnet only the global cases count; a /31 has no broadcast address.
+  assert.equal(notHostReason(ip("10.0.0.255"), net, mask), undefined);
+  assert.equal(notHostReason(ip("10.0.0.1"), ip("10.0.0.0"), ip("255.255.255.254")), undefined);
 });

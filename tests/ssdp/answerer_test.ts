@@ -265,3 +265,59 @@ Deno.test("SearchAnswerer.decide", async (t) => {
     assert.equal(d.answers[0].delayMs, 0);
   });
 });
+
+Deno.test("no reflection: only one host's own address is answered", async (t) => {
+  await t.step("the subnet's broadcast and network addresses are refused", () => {
+    const a = answerer();
+    for (const source of ["192.168.1.255", "192.168.1.0", "10.0.255.255", "10.0.0.0"]) {
+      const d = a.decide(search("upnp:rootdevice"), source);
+      assert.equal(d.kind, "ignore", source);
+      assert.match((d as { reason: string }).reason, /not one host/);
+    }
+  });
+
+  await t.step(
+    "with --any-source too, multicast, limited broadcast and 0.0.0.0 are refused",
+    () => {
+      const a = answerer({ anySource: true });
+      for (const source of ["239.255.255.250", "255.255.255.255", "0.0.0.0"]) {
+        assert.equal(a.decide(search("upnp:rootdevice"), source).kind, "ignore", source);
+      }
+      assert.equal(a.decide(search("upnp:rootdevice"), "172.16.4.4").kind, "answer");
+    },
+  );
+});
+
+Deno.test("no amplification: answers are at most ten times the search's bytes", async (t) => {
+  const bytesOf = (d: Decision) =>
+    d.kind === "answer" ? d.answers.reduce((n, x) => n + x.bytes.byteLength, 0) : 0;
+
+  await t.step("a camera-sized ssdp:all search gets every answer", () => {
+    const d = answerer().decide(search("ssdp:all"), "192.168.1.23");
+    assert.equal(d.kind === "answer" && d.answers.length, targets.length);
+  });
+
+  await t.step("the shortest ssdp:all search gets only what fits, root device first", () => {
+    const tiny = encoder.encode("M-SEARCH * HTTP/1.1\r\nST:ssdp:all\r\n\r\n");
+    const d = answerer().decide(tiny, "192.168.1.23");
+    assert.equal(d.kind, "answer");
+    assert.ok(d.kind === "answer" && d.answers.length < targets.length);
+    assert.ok(bytesOf(d) <= tiny.byteLength * 10, `${bytesOf(d)} bytes for ${tiny.byteLength}`);
+    assert.match(
+      decoder.decode(d.kind === "answer" ? d.answers[0].bytes : undefined),
+      /upnp:rootdevice/,
+    );
+  });
+
+  await t.step("every search's answer stays within the bound", () => {
+    for (const st of ["ssdp:all", "upnp:rootdevice", `uuid:${UUID}`]) {
+      for (const pad of [0, 10, 100]) {
+        const datagram = encoder.encode(
+          `M-SEARCH * HTTP/1.1\r\nST: ${st}\r\n${pad ? `X: ${"a".repeat(pad)}\r\n` : ""}\r\n`,
+        );
+        const d = answerer().decide(datagram, "192.168.1.23");
+        assert.ok(bytesOf(d) <= datagram.byteLength * 10, `${st} padded ${pad}`);
+      }
+    }
+  });
+});
