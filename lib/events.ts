@@ -25,7 +25,7 @@ export type ServeEvent =
   | { event: "search"; from: string; st: string; location: string }
   | { event: "receive-error"; error: string }
   | { event: "send-failed"; to: string; error: string }
-  | { event: "ready" }
+  | { event: "ready"; served: string[] }
   | { event: "stop"; signal: string }
   | { event: "rescan-failed"; error: string }
   | { event: "interface-removed"; iface: string; address: string }
@@ -40,6 +40,8 @@ export type ServeEvent =
     error?: string;
   }
   | { event: "no-interface" }
+  | { event: "serving-again"; addresses: string[] }
+  | { event: "interface-rejoined"; iface: string; address: string }
   | { event: "camera-pairing"; ip: string }
   | { event: "camera-gone"; ip: string; reason: "byebye" | "expired" | "silent"; chdkptp: string }
   | {

@@ -246,7 +246,7 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
     },
   }, config.verbosity === "verbose");
 
-  emit({ event: "ready" });
+  emit({ event: "ready", served: follower.served.map((s) => s.address) });
   cameras.start();
   stack.defer(() => cameras.stop());
   const signal = await env.stopRequested;

@@ -17,7 +17,12 @@ export interface FollowerOptions {
   /** The addresses that should be served now (reads the interfaces). */
   select: () => ServedAddress[];
   /** The SSDP socket's multicast memberships. */
-  memberships: { join(address: string): Promise<void>; leave(address: string): Promise<void> };
+  memberships: {
+    join(address: string): Promise<void>;
+    leave(address: string): Promise<void>;
+    /** Joins again; true when the membership had been lost (its interface was re-created). */
+    reassert(address: string): Promise<boolean>;
+  };
   /** The description server; not used per address with `--bind-all`. */
   server: { listen(address: string): void; unlisten(address: string): void };
   bindAll: boolean;
@@ -84,7 +89,13 @@ export class NetworkFollower {
   async #apply(next: ServedAddress[], starting: boolean): Promise<void> {
     const { memberships, server, bindAll, emit } = this.#options;
     const { added, removed } = diffServed(this.#served, next);
-    if (added.length === 0 && removed.length === 0) return;
+    if (!starting) await this.#reassert(removed);
+    if (added.length === 0 && removed.length === 0) {
+      // Nothing to serve at start must be said: otherwise the only line is "ready".
+      if (starting) emit({ event: "no-interface" });
+      return;
+    }
+    const wasEmpty = this.#served.length === 0;
     for (const s of removed) {
       await memberships.leave(s.address);
       if (!bindAll) server.unlisten(s.address);
@@ -116,6 +127,26 @@ export class NetworkFollower {
     await this.#options.onChange(this.#served);
     if (this.#served.length === 0) {
       emit({ event: "no-interface" });
+    } else if (wasEmpty && !starting) {
+      emit({ event: "serving-again", addresses: this.#served.map((s) => s.address) });
+    }
+  }
+
+  /**
+   * An interface deleted and re-created between two rescans keeps its name and address, so the diff
+   * sees nothing, yet the kernel dropped its group membership with it: join again on every rescan.
+   */
+  async #reassert(leaving: readonly ServedAddress[]): Promise<void> {
+    const { memberships, emit } = this.#options;
+    for (const s of this.#served) {
+      if (leaving.includes(s)) continue;
+      try {
+        if (await memberships.reassert(s.address)) {
+          emit({ event: "interface-rejoined", iface: s.name, address: s.address });
+        }
+      } catch {
+        // The next rescan sees the address gone, or tries again.
+      }
     }
   }
 

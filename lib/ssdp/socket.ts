@@ -58,6 +58,23 @@ export class Memberships {
     }
   }
 
+  /**
+   * Joins the group on `address`'s interface again. The system refuses a membership that is in place
+   * (false: nothing was lost); one that succeeds had been lost, as happens when the interface is
+   * deleted and re-created with the same address (true). Throws the system's other errors.
+   */
+  async reassert(address: string): Promise<boolean> {
+    if (!this.#joined.has(address)) return false;
+    try {
+      const membership = await this.#conn.joinMulticastV4(SSDP_MULTICAST_ADDRESS, address);
+      this.#joined.set(address, membership);
+      return true;
+    } catch (error) {
+      if (error instanceof Deno.errors.AddrInUse) return false;
+      throw error;
+    }
+  }
+
   /** Leaves the group on `address`'s interface; an interface that is gone has left already. */
   async leave(address: string): Promise<void> {
     const membership = this.#joined.get(address);

@@ -56,7 +56,12 @@ const LINES: LineOf = {
   "search": () => ["info", "M-SEARCH from {from} for {st}: answered with {location}"],
   "receive-error": () => ["debug", "receive error (ignored): {error}"],
   "send-failed": () => ["warn", "answer to {to} failed: {error}"],
-  "ready": () => ["info", "ready: waiting for a camera (Ctrl+C to stop)"],
+  "ready": (e) =>
+    e.served.length > 0 ? ["info", "ready: waiting for a camera (Ctrl+C to stop)"] : [
+      "warn",
+      "ready, but no address is served, so no camera can reach this computer: see " +
+      "`ptpip-canon-helper interfaces`, or give LAN_IP or -i NAME (Ctrl+C to stop)",
+    ],
   "stop": () => ["info", "stopped ({signal})"],
   "rescan-failed": () => ["error", "rescan failed: {error}"],
   "interface-removed": () => ["info", "interface {iface} {address} is gone: no longer served"],
@@ -66,6 +71,11 @@ const LINES: LineOf = {
   "no-interface": () => [
     "warn",
     "no usable IPv4 interface right now; waiting for one (see `ptpip-canon-helper interfaces`)",
+  ],
+  "serving-again": () => ["warn", "serving again, on {addresses}: cameras can reach this computer"],
+  "interface-rejoined": () => [
+    "warn",
+    "interface {iface} {address} was re-created: joined the SSDP group again",
   ],
   "camera-pairing": () => [
     "info",

@@ -4,6 +4,7 @@ import { assert, assertEquals } from "../support/assert.ts";
 import type { ServedAddress } from "../../lib/network/interfaces.ts";
 import { parseIpv4 } from "../../lib/network/ipv4.ts";
 import { NetworkFollower } from "../../lib/network/follower.ts";
+import type { ServeEvent } from "../../lib/events.ts";
 
 function served(name: string, address: string, netmask = "255.255.255.0"): ServedAddress {
   return { name, address, addressValue: parseIpv4(address)!, netmaskValue: parseIpv4(netmask)! };
@@ -11,6 +12,9 @@ function served(name: string, address: string, netmask = "255.255.255.0"): Serve
 
 function world(options: { failJoin?: string; failListen?: string; bindAll?: boolean } = {}) {
   const calls: string[] = [];
+  const events: ServeEvent[] = [];
+  /** Addresses whose membership the system dropped (an interface deleted and re-created). */
+  const lost = new Set<string>();
   const changes: string[][] = [];
   let current: ServedAddress[] = [];
   let selects = 0;
@@ -30,6 +34,7 @@ function world(options: { failJoin?: string; failListen?: string; bindAll?: bool
         calls.push(`leave ${a}`);
         return Promise.resolve();
       },
+      reassert: (a) => Promise.resolve(lost.delete(a)),
     },
     server: {
       listen: (a) => {
@@ -41,7 +46,7 @@ function world(options: { failJoin?: string; failListen?: string; bindAll?: bool
     bindAll: options.bindAll ?? false,
     ssdpPort: 1900,
     locationOf: (address) => `http://${address}:8043/d.xml`,
-    emit: () => {},
+    emit: (e) => void events.push(e),
     onChange: (s) => {
       changes.push(s.map((x) => x.address));
       return Promise.resolve();
@@ -50,6 +55,8 @@ function world(options: { failJoin?: string; failListen?: string; bindAll?: bool
   return {
     follower,
     calls,
+    events,
+    lost,
     changes,
     set: (list: ServedAddress[]) => (current = list),
     selects: () => selects,
@@ -143,5 +150,34 @@ Deno.test("NetworkFollower", async (t) => {
     for (let i = 0; i < 50; i++) w.follower.rescan();
     await w.follower.stop();
     assert(w.selects() - before <= 2, `${w.selects() - before} reads`);
+  });
+
+  await t.step("nothing to serve at start is said, and so is serving again", async () => {
+    const w = world();
+    await w.follower.start(0);
+    assertEquals(w.events.map((e) => e.event), ["no-interface"]);
+    w.set([served("eth0", "192.168.1.20")]);
+    w.follower.rescan();
+    await w.follower.stop();
+    assertEquals(w.events.map((e) => e.event), [
+      "no-interface",
+      "interface-added",
+      "serving-again",
+    ]);
+  });
+
+  await t.step("a membership lost to a re-created interface is joined again", async () => {
+    const w = world();
+    w.set([served("eth0", "192.168.1.20")]);
+    await w.follower.start(0);
+    w.follower.rescan();
+    await w.follower.stop();
+    assertEquals(w.events.filter((e) => e.event === "interface-rejoined"), []);
+    w.lost.add("192.168.1.20");
+    w.follower.rescan();
+    await w.follower.stop();
+    assertEquals(w.events.filter((e) => e.event === "interface-rejoined"), [
+      { event: "interface-rejoined", iface: "eth0", address: "192.168.1.20" },
+    ]);
   });
 });
