@@ -1,9 +1,11 @@
 /**
  * The description server: one TCP listener per served address (or one on all addresses), each request
- * read with a deadline, answered with the bytes from `http_description.ts`, then closed. Bounded: a
- * request head larger than 8 KiB is refused, a slow client is cut off at the deadline, and while the
- * cap of open connections is reached no more are accepted (the kernel queues them; the deadline drains
- * the slow ones).
+ * read with a deadline, answered with the bytes from `http.ts`, then closed. Bounded: a request head
+ * larger than 8 KiB is refused, a slow client is cut off at the deadline, and the number of open
+ * connections is capped, overall and per client address. At a cap the server keeps accepting and
+ * closes the oldest connection of the client that holds the most: a flood of idle connections from
+ * one host cannot keep a camera's GET waiting, as pausing accept would (the camera would queue
+ * behind the flood in the kernel).
  *
  * @module
  */
@@ -19,22 +21,29 @@ export interface DescriptionServerOptions {
   body: Uint8Array;
   /** Time a client has to send its request head. */
   headerTimeoutMs: number;
-  /** Connections served at once; more wait in the kernel's accept queue. */
+  /** Connections open at once, over all clients. */
   maxConnections: number;
+  /** Connections open at once from one client address. */
+  maxPerClient?: number;
   /** One call per request answered, for the log. */
   onRequest(request: { remote: string; method: string; path: string; status: number }): void;
 }
 
 const MAX_HEAD_BYTES = 8192;
+/** A camera opens one connection at a time; a few more cover a browser or a retry. */
+const DEFAULT_MAX_PER_CLIENT = 8;
+/** The longest request path reported; a longer one is cut, so a client cannot fill the log. */
+export const MAX_LOGGED_PATH = 256;
+/** Pause after an accept that failed for want of resources (`EMFILE`), instead of spinning. */
+const ACCEPT_BACKOFF_MS = 50;
 const decoder = new TextDecoder();
 
 /** Serves the description on a changing set of addresses. */
 export class DescriptionServer {
   readonly #options: DescriptionServerOptions;
   readonly #listeners = new Map<string, Deno.TcpListener>();
-  readonly #open = new Set<Deno.TcpConn>();
-  /** Resolves the accept loops waiting for a free slot. */
-  #slotFreed: (() => void)[] = [];
+  /** Open connections and their client's address, oldest first. */
+  readonly #open = new Map<Deno.TcpConn, string>();
 
   /** @param options port, path, body, bounds and log callbacks */
   constructor(options: DescriptionServerOptions) {
@@ -68,31 +77,35 @@ export class DescriptionServer {
   /** Stops every listener and connection. */
   close(): void {
     for (const hostname of this.addresses) this.unlisten(hostname);
-    for (const conn of this.#open) closeQuietly(conn);
+    for (const conn of this.#open.keys()) closeQuietly(conn);
     this.#open.clear();
   }
 
   async #accept(listener: Deno.TcpListener): Promise<void> {
     for (;;) {
-      // A flood of connections waits in the kernel's queue instead of costing a log line or a
-      // socket each: no accept while the cap is reached.
-      while (this.#open.size >= this.#options.maxConnections) {
-        await new Promise<void>((resolve) => this.#slotFreed.push(resolve));
-      }
       let conn: Deno.TcpConn;
       try {
         conn = await listener.accept();
       } catch (error) {
-        if (isClosedError(error)) {
-          return;
-        }
-        continue; // a connection reset before accept: the listener itself is fine
+        if (isClosedError(error)) return;
+        // Out of descriptors (or a reset before accept): free one, and let the system breathe.
+        const oldest = this.#open.keys().next().value;
+        if (oldest) closeQuietly(oldest);
+        await new Promise((resolve) => setTimeout(resolve, ACCEPT_BACKOFF_MS));
+        continue;
       }
-      this.#open.add(conn);
+      const remote = conn.remoteAddr.hostname;
+      const victim = evictionFor(
+        this.#open,
+        remote,
+        this.#options.maxConnections,
+        this.#options.maxPerClient ?? DEFAULT_MAX_PER_CLIENT,
+      );
+      if (victim) closeQuietly(victim);
+      this.#open.set(conn, remote);
       this.#serve(conn).finally(() => {
         this.#open.delete(conn);
         closeQuietly(conn);
-        this.#slotFreed.splice(0).forEach((resolve) => resolve());
       });
     }
   }
@@ -108,7 +121,7 @@ export class DescriptionServer {
       this.#options.onRequest({
         remote: conn.remoteAddr.hostname,
         method: request?.method ?? "?",
-        path: request?.path ?? "?",
+        path: boundedPath(request?.path ?? "?"),
         status: response.status,
       });
       await closeGracefully(conn);
@@ -118,6 +131,35 @@ export class DescriptionServer {
       clearTimeout(deadline);
     }
   }
+}
+
+/**
+ * Which open connection makes way for a new one from `remote`, if a cap is reached: the oldest of
+ * `remote`'s own at the per-client cap, else, at the overall cap, the oldest of the client holding
+ * the most. `open` is in opening order. Pure; never throws.
+ */
+export function evictionFor<C>(
+  open: ReadonlyMap<C, string>,
+  remote: string,
+  maxConnections: number,
+  maxPerClient: number,
+): C | undefined {
+  const count = new Map<string, number>();
+  for (const client of open.values()) count.set(client, (count.get(client) ?? 0) + 1);
+  let from: string | undefined;
+  if ((count.get(remote) ?? 0) >= maxPerClient) from = remote;
+  else if (open.size >= maxConnections) {
+    let most = 0;
+    for (const [client, n] of count) if (n > most) [from, most] = [client, n];
+  }
+  if (from === undefined) return undefined;
+  for (const [conn, client] of open) if (client === from) return conn;
+  return undefined;
+}
+
+/** The path as logged: at most {@linkcode MAX_LOGGED_PATH} characters. */
+function boundedPath(path: string): string {
+  return path.length > MAX_LOGGED_PATH ? `${path.slice(0, MAX_LOGGED_PATH)}…` : path;
 }
 
 /** What a client may still send after its head (a body we never use) before it is cut off. */

@@ -2,7 +2,8 @@
 // cap on open connections, bodies never read.
 
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { DescriptionServer } from "../../lib/description/server.ts";
+import { DescriptionServer, evictionFor, MAX_LOGGED_PATH } from "../../lib/description/server.ts";
+import { withTimeout } from "../../lib/util/timeout.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -53,7 +54,7 @@ Deno.test("DescriptionServer bounds", async (t) => {
     },
   );
 
-  await t.step("above the connection cap, clients wait until a slot frees", async () => {
+  await t.step("at the cap, the oldest connection makes way for a new one", async () => {
     const { s, port, requests } = server({ maxConnections: 2 });
     try {
       const idle = [
@@ -62,17 +63,52 @@ Deno.test("DescriptionServer bounds", async (t) => {
       ];
       const third = await Deno.connect({ hostname: "127.0.0.1", port });
       await third.write(encoder.encode("GET /d.xml HTTP/1.1\r\n\r\n"));
-      const answer = readToEnd(third);
-      // Prove the two idle connections were accepted (so the third is the one waiting): one gets
-      // answered as soon as it asks.
-      await idle[0].write(encoder.encode("HEAD /d.xml HTTP/1.1\r\n\r\n"));
-      assertMatch(await readToEnd(idle[0]), /^HTTP\/1\.1 200 OK\r\n/);
-      idle[0].close();
-      // Its slot went to the third client, which is now answered.
-      assertMatch(await answer, /^HTTP\/1\.1 200 OK\r\n[\s\S]*<root\/>$/);
-      assertEquals(requests, ["HEAD /d.xml 200", "GET /d.xml 200"]);
-      idle[1].close();
-      third.close();
+      assertMatch(await readToEnd(third), /^HTTP\/1\.1 200 OK\r\n[\s\S]*<root\/>$/);
+      // The oldest idle one was closed without an answer; the other is still served.
+      assertEquals(await readToEnd(idle[0]), "");
+      await idle[1].write(encoder.encode("HEAD /d.xml HTTP/1.1\r\n\r\n"));
+      assertMatch(await readToEnd(idle[1]), /^HTTP\/1\.1 200 OK\r\n/);
+      assertEquals(requests, ["GET /d.xml 200", "HEAD /d.xml 200"]);
+      for (const c of [...idle, third]) c.close();
+    } finally {
+      s.close();
+    }
+  });
+
+  await t.step(
+    "a camera's GET is answered at once behind a flood of idle connections",
+    async () => {
+      const { s, port } = server();
+      const idle: Deno.TcpConn[] = [];
+      try {
+        // Bounded: 100 connections, beyond the cap of 64 (kept small for macOS's descriptor limit).
+        for (let i = 0; i < 100; i++) {
+          idle.push(
+            await Deno.connect({ hostname: "127.0.0.1", port }),
+          );
+        }
+        const started = performance.now();
+        const camera = await Deno.connect({ hostname: "127.0.0.1", port });
+        await camera.write(encoder.encode("GET /d.xml HTTP/1.1\r\n\r\n"));
+        const answer = await withTimeout(readToEnd(camera), 1000, "answer within 1 s");
+        assertMatch(answer, /^HTTP\/1\.1 200 OK\r\n/);
+        assert(performance.now() - started < 1000);
+        camera.close();
+      } finally {
+        for (const c of idle) c.close();
+        s.close();
+      }
+    },
+  );
+
+  await t.step("a long path is logged cut to its bound", async () => {
+    const { s, port, requests } = server();
+    try {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      await conn.write(encoder.encode(`GET /${"a".repeat(4000)} HTTP/1.1\r\n\r\n`));
+      assertMatch(await readToEnd(conn), /^HTTP\/1\.1 404 /);
+      conn.close();
+      assertEquals(requests[0].length <= MAX_LOGGED_PATH + 10, true, requests[0].slice(0, 40));
     } finally {
       s.close();
     }
@@ -97,4 +133,19 @@ Deno.test("DescriptionServer bounds", async (t) => {
       }
     },
   );
+});
+
+Deno.test("evictionFor: which connection makes way", () => {
+  const open = new Map([["a1", "10.0.0.9"], ["a2", "10.0.0.9"], ["c1", "10.0.0.23"], [
+    "a3",
+    "10.0.0.9",
+  ]]);
+  // Under both caps nobody is closed.
+  assertEquals(evictionFor(open, "10.0.0.23", 64, 8), undefined);
+  // A client at its own cap loses its own oldest, never another client's.
+  assertEquals(evictionFor(open, "10.0.0.9", 64, 3), "a1");
+  assertEquals(evictionFor(open, "10.0.0.23", 64, 1), "c1");
+  // At the overall cap the client holding the most loses its oldest: the camera keeps its one.
+  assertEquals(evictionFor(open, "10.0.0.23", 4, 8), "a1");
+  assertEquals(evictionFor(open, "10.0.0.77", 4, 8), "a1");
 });
