@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import { fc } from "../support/dev_deps.ts";
 import { isLinkLocal, isLoopback, parseIpv4, sameSubnet } from "../../lib/network/ipv4.ts";
 
 // Builds the expected number independently of the parser: big-endian octets.

