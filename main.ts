@@ -22,6 +22,7 @@ import { stopSignal } from "./lib/terminal/signals.ts";
 import { StatusLine } from "./lib/terminal/status_line.ts";
 import { resolveUuid, userUuidPath } from "./lib/uuid/store.ts";
 import { runUuidCommand } from "./lib/commands/uuid.ts";
+import { denoVersionProblem, MINIMUM_DENO } from "./lib/util/deno_version.ts";
 
 const interfaces = () => Deno.networkInterfaces();
 const encoder = new TextEncoder();
@@ -93,6 +94,8 @@ function checkLanAddress(config: ServeConfig): void {
 /** Runs the command line and returns the exit code; user errors are one line, never a stack. */
 export async function main(args: readonly string[]): Promise<number> {
   try {
+    const tooOld = denoVersionProblem(Deno.version.deno, MINIMUM_DENO);
+    if (tooOld) throw new HelperError(tooOld);
     await run(parseCommandLine(args));
     statusLine?.clear();
     return EXIT.ok;

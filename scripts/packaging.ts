@@ -188,8 +188,27 @@ export function renderFormula(release: Release): string {
     "",
     ...platformBlock("linux"),
     "",
+    // On Linux, Homebrew rewrites every ELF file it installs (interpreter and rpath), which corrupts a
+    // `deno compile` binary: the program rides at the end of the runtime executable. So the binary is
+    // installed compressed, where no rewrite finds it, and unpacked by post_install, which runs after
+    // the rewrite; bin holds a link to it from the start, so `brew link` links it as usual.
     "  def install",
-    `    bin.install "${PROGRAM}"`,
+    "    if OS.linux?",
+    `      system "gzip", "-n", "${PROGRAM}"`,
+    `      libexec.install "${PROGRAM}.gz"`,
+    `      bin.install_symlink libexec/"${PROGRAM}"`,
+    "    else",
+    `      bin.install "${PROGRAM}"`,
+    "    end",
+    "  end",
+    "",
+    "  def post_install",
+    "    return unless OS.linux?",
+    "",
+    '    require "zlib"',
+    `    binary = libexec/"${PROGRAM}"`,
+    `    Zlib::GzipReader.open(libexec/"${PROGRAM}.gz") { |packed| binary.binwrite(packed.read) }`,
+    "    binary.chmod 0755",
     "  end",
     "",
     // `brew services start` runs it at login, restarting it only when it fails, like the systemd unit.

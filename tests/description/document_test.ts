@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import { fc } from "../support/dev_deps.ts";
 import { SaxesParser } from "saxes";
 import {
   type DescriptionFields,

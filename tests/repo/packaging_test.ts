@@ -127,7 +127,7 @@ function parseFormula(text: string): FormulaFacts {
   for (const line of text.split("\n")) {
     const trimmed = line.trim();
     const platform = /^on_(\w+) do$/.exec(trimmed);
-    if (platform || / do$/.test(trimmed) || /^(class|def) /.test(trimmed)) {
+    if (platform || / do$/.test(trimmed) || /^(class|def|if) /.test(trimmed)) {
       stack.push(platform?.[1] ?? "");
       continue;
     }
@@ -207,6 +207,28 @@ Deno.test("packaging files for a release", async (t) => {
       // brew audit's rules for desc: short, no leading article or name, no final period.
       assert(desc.length > 0 && desc.length <= 80 && !/^(a|an|the)\b/i.test(desc), desc);
       assert(!desc.endsWith(".") && !desc.toLowerCase().startsWith(PROGRAM), desc);
+    });
+
+    await t.step("Homebrew on Linux: the binary stays packed until post_install", () => {
+      const block = (name: string) => {
+        const match = new RegExp(`^  def ${name}\\n([\\s\\S]*?)^  end$`, "m").exec(formulaText);
+        assert(match, `the formula defines ${name}`);
+        return match[1];
+      };
+      const install = block("install");
+      const linux = /if OS\.linux\?\n([\s\S]*?)\n {4}else\n([\s\S]*?)\n {4}end/.exec(install);
+      assert(linux, install);
+      // Homebrew's ELF rewrite runs between install and post_install: no ELF file may be in the keg.
+      assert(!linux[1].includes(`bin.install "${PROGRAM}"`), linux[1]);
+      assertIncludes(linux[1], `system "gzip", "-n", "${PROGRAM}"`);
+      assertIncludes(linux[1], `libexec.install "${PROGRAM}.gz"`);
+      assertIncludes(linux[1], `bin.install_symlink libexec/"${PROGRAM}"`);
+      assertIncludes(linux[2], `bin.install "${PROGRAM}"`);
+      const postInstall = block("post_install");
+      assertIncludes(postInstall, "return unless OS.linux?");
+      assertIncludes(postInstall, `Zlib::GzipReader.open(libexec/"${PROGRAM}.gz")`);
+      assertIncludes(postInstall, `binary = libexec/"${PROGRAM}"`);
+      assertIncludes(postInstall, "binary.chmod 0755");
     });
 
     const pkgbuild = parsePkgbuild(pkgbuildText);

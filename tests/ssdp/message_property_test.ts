@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import { fc } from "../support/dev_deps.ts";
 import { deviceTargets, identityFor, isIgnored, judgeSearch } from "../../lib/ssdp/search.ts";
 import { DEFAULT_PARSE_LIMITS, isRejection, parseSsdpMessage } from "../../lib/ssdp/message.ts";
 

