@@ -11,6 +11,16 @@ import { nameProblem } from "../description/document.ts";
 import { UsageError } from "../errors.ts";
 import { isLoopback, parseIpv4 } from "../network/ipv4.ts";
 import { withoutTaskSeparator } from "./task_args.ts";
+import {
+  type CommandName,
+  COMMANDS,
+  flagLabel,
+  OPTION_NAMES,
+  OPTION_TABLE,
+  type OptionName,
+  type OptionSpec,
+  PARSE_ARGS_OPTIONS,
+} from "./options.ts";
 import { LOG_FORMATS, type LogFormat, type Verbosity } from "../terminal/log.ts";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "../ssdp/rate_limit.ts";
 import { isUuid } from "../uuid/store.ts";
@@ -58,51 +68,8 @@ export type Command =
   | { kind: "help" }
   | { kind: "version" };
 
-/** The subcommands besides the default `serve`. */
-export const SUBCOMMANDS = ["serve", "interfaces", "uuid", "doctor", "probe"] as const;
-
 /** How long `probe` listens for answers by default, in seconds. */
 export const DEFAULT_PROBE_TIMEOUT_SECONDS = 3;
-
-/** Every option of the command line, as `node:util` parseArgs takes them. */
-export const OPTIONS = {
-  name: { type: "string", short: "n" },
-  "desc-port": { type: "string", short: "P" },
-  port: { type: "string", short: "p" },
-  "max-age": { type: "string" },
-  "file-path": { type: "string", short: "f" },
-  "bind-all": { type: "boolean", short: "a" },
-  iface: { type: "string", short: "i", multiple: true },
-  uuid: { type: "string" },
-  "uuid-file": { type: "string" },
-  verbose: { type: "boolean", short: "v" },
-  quiet: { type: "boolean", short: "q" },
-  "log-format": { type: "string" },
-  "any-source": { type: "boolean" },
-  "mx-delay": { type: "boolean" },
-  announce: { type: "boolean" },
-  "rescan-interval": { type: "string" },
-  "source-rate": { type: "string" },
-  "source-burst": { type: "string" },
-  "global-rate": { type: "string" },
-  "source-table": { type: "string" },
-  "list-interfaces": { type: "boolean" },
-  "on-camera": { type: "boolean" },
-  exec: { type: "boolean" },
-  "probe-ptpip": { type: "boolean" },
-  timeout: { type: "string" },
-  reset: { type: "boolean" },
-  force: { type: "boolean" },
-  version: { type: "boolean", short: "V" },
-  help: { type: "boolean", short: "h" },
-} as const;
-
-type OptionName = keyof typeof OPTIONS;
-
-function flagLabel(name: OptionName): string {
-  const short = (OPTIONS[name] as { short?: string }).short;
-  return short ? `-${short}/--${name}` : `--${name}`;
-}
 
 /** Parses a whole number within bounds, naming the flag and the bad value when it is not. */
 export function parseWholeNumber(
@@ -131,17 +98,30 @@ function levenshtein(a: string, b: string): number {
   return row[b.length];
 }
 
-/** The known flag closest to an unknown one, if any is close enough to be a typo. */
-export function suggestFlag(unknown: string): string | undefined {
-  const bare = unknown.replace(/^-+/, "").split("=")[0];
+/** The word of `known` closest to `given`, if any is close enough to be a typo. Pure. */
+function closest(given: string, known: readonly string[], slack = 0): string | undefined {
   let best: { name: string; distance: number } | undefined;
-  for (const name of Object.keys(OPTIONS)) {
-    const distance = levenshtein(bare, name);
+  for (const name of known) {
+    const distance = levenshtein(given, name);
     if (!best || distance < best.distance) best = { name, distance };
   }
-  return best && best.distance <= Math.max(1, Math.floor(bare.length / 3))
-    ? `--${best.name}`
-    : undefined;
+  const allowed = Math.max(1, Math.floor(given.length / 3)) + slack;
+  return best && best.distance <= allowed ? best.name : undefined;
+}
+
+/** The known flag closest to an unknown one, if any is close enough to be a typo. */
+export function suggestFlag(unknown: string): string | undefined {
+  const name = closest(unknown.replace(/^-+/, "").split("=")[0], OPTION_NAMES);
+  return name === undefined ? undefined : `--${name}`;
+}
+
+/**
+ * The command closest to a word that is none, if it looks like a typo of one. A swap of two letters
+ * ("sever") costs two edits, so commands of four letters or more allow one more.
+ */
+export function suggestCommand(word: string): CommandName | undefined {
+  if (!/^[a-z-]+$/i.test(word)) return undefined;
+  return closest(word.toLowerCase(), COMMANDS, word.length >= 4 ? 1 : 0) as CommandName | undefined;
 }
 
 function unknownOptionError(error: Error): UsageError {
@@ -158,7 +138,19 @@ function unknownOptionError(error: Error): UsageError {
     return new UsageError(`${flag} takes the program after "--": ${HOOK_EXAMPLE}`);
   }
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-    return new UsageError(`${error.message.split(".")[0]}. See --help.`);
+    const name = /--([a-z-]+)/.exec(error.message)?.[1] as OptionName | undefined;
+    const label = name && name in OPTION_TABLE ? flagLabel(name) : flag;
+    if (/ambiguous/.test(error.message)) {
+      return new UsageError(
+        `${label} needs a value, and what follows it starts with "-". A value that starts ` +
+          `with "-" is written --${name ?? "option"}=-VALUE.`,
+      );
+    }
+    if (/missing/.test(error.message)) return new UsageError(`${label} needs a value. See --help.`);
+    if (/does not take an argument/.test(error.message)) {
+      return new UsageError(`${label} takes no value. See --help.`);
+    }
+    return new UsageError(`${label}: ${error.message.split(".")[0]}. See --help.`);
   }
   return new UsageError(`${error.message} See --help.`);
 }
@@ -211,8 +203,8 @@ export function parseCommandLine(given: readonly string[]): Command {
   let parsed;
   try {
     parsed = parseArgs({
-      args,
-      options: OPTIONS,
+      args: shortValuesWithoutEquals(args),
+      options: PARSE_ARGS_OPTIONS,
       allowPositionals: true,
       strict: true,
       tokens: true,
@@ -232,10 +224,16 @@ export function parseCommandLine(given: readonly string[]): Command {
 
   const hook = (values["on-camera"] ?? false) || (values.exec ?? false);
   const { rest, onCamera } = splitHookCommand([...positionals], tokens, hook);
-  const named = (SUBCOMMANDS as readonly string[]).includes(rest[0])
-    ? rest.shift() as typeof SUBCOMMANDS[number]
+  const named = (COMMANDS as readonly string[]).includes(rest[0])
+    ? rest.shift() as CommandName
     : "serve";
   const kind = values["list-interfaces"] ? "interfaces" : named;
+  if (named === "serve" && rest[0] !== undefined && parseIpv4(rest[0]) === undefined) {
+    const command = suggestCommand(rest[0]);
+    if (command) {
+      throw new UsageError(`unknown command "${rest[0]}". Did you mean ${command}? See --help.`);
+    }
+  }
   if (rest.length > 1) {
     throw new UsageError(
       `expected at most one ${kind === "probe" ? "HOST" : "LAN_IP"}, got ${
@@ -246,21 +244,10 @@ export function parseCommandLine(given: readonly string[]): Command {
   if (kind === "uuid" && rest.length > 0) {
     throw new UsageError(`"uuid" takes no address, got "${rest[0]}".`);
   }
-  if ((values.reset || values.force) && kind !== "uuid") {
-    throw new UsageError(
-      "--reset and --force belong to the uuid command: ptpip-canon-helper uuid --reset --force",
-    );
-  }
-  if (hook && kind !== "serve") {
-    throw new UsageError(`--on-camera runs with the helper serving, not with "${kind}".`);
-  }
-  if (values["probe-ptpip"] && kind !== "serve") {
-    throw new UsageError(`--probe-ptpip checks cameras while serving, not with "${kind}".`);
-  }
-  if (values.timeout !== undefined && kind !== "probe") {
-    throw new UsageError(
-      "--timeout belongs to the probe command: ptpip-canon-helper probe --timeout 5",
-    );
+  for (const name of OPTION_NAMES) {
+    if (values[name] === undefined) continue;
+    const problem = notApplicable(name, kind);
+    if (problem) throw new UsageError(problem);
   }
   if (values.verbose && values.quiet) {
     throw new UsageError("-v/--verbose and -q/--quiet contradict each other; choose one.");
@@ -272,7 +259,7 @@ export function parseCommandLine(given: readonly string[]): Command {
       kind,
       config,
       target: rest[0] === undefined ? undefined : parseProbeTarget(rest[0], config.ssdpPort),
-      timeoutSeconds: number(values, "timeout", DEFAULT_PROBE_TIMEOUT_SECONDS, 1, 60),
+      timeoutSeconds: number(values, "timeout", DEFAULT_PROBE_TIMEOUT_SECONDS),
     };
   }
   const config = { ...serveConfig(values, rest[0]), onCamera };
@@ -282,11 +269,35 @@ export function parseCommandLine(given: readonly string[]): Command {
   return { kind, config };
 }
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
+type Values = ReturnType<typeof parseArgs<{ options: typeof PARSE_ARGS_OPTIONS }>>["values"];
 
-function number(values: Values, name: OptionName, fallback: number, min: number, max: number) {
+/** A number option's value within its row's bounds, or `fallback` when it is not given. */
+function number(values: Values, name: OptionName, fallback: number): number {
   const text = values[name];
-  return typeof text === "string" ? parseWholeNumber(flagLabel(name), text, min, max) : fallback;
+  const spec: OptionSpec = OPTION_TABLE[name];
+  return typeof text === "string"
+    ? parseWholeNumber(flagLabel(name), text, spec.min ?? 0, spec.max ?? Number.MAX_SAFE_INTEGER)
+    : fallback;
+}
+
+/** Why `name` cannot be given to `command`, or `undefined` when it can. Pure. */
+export function notApplicable(name: OptionName, command: CommandName): string | undefined {
+  const spec: OptionSpec = OPTION_TABLE[name];
+  if (spec.commands.includes(command)) return undefined;
+  const where = spec.commands.map((c) => `"${c}"`).join(" and ");
+  const example = spec.example ? `, as in: ${spec.example}` : "";
+  return `${flagLabel(name)} does not apply to "${command}": it goes with ${where}${example}.`;
+}
+
+/**
+ * \`-n=Studio\` would give parseArgs the value "=Studio": a short option written with "=" means
+ * what the long one does with it, so the "=" goes.
+ */
+function shortValuesWithoutEquals(args: readonly string[]): string[] {
+  const end = args.indexOf("--");
+  return args.map((arg, i) =>
+    (end === -1 || i < end) && /^-[A-Za-z]=/.test(arg) ? `${arg.slice(0, 2)}${arg.slice(3)}` : arg
+  );
 }
 
 function serveConfig(values: Values, lanAddress: string | undefined): ServeConfig {
@@ -294,11 +305,15 @@ function serveConfig(values: Values, lanAddress: string | undefined): ServeConfi
     const problem = lanAddressSyntaxProblem(lanAddress);
     if (problem) throw new UsageError(problem);
   }
-  if (values.name !== undefined) {
-    const problem = nameProblem(values.name);
+  // Blanks around a name are a quoting slip, never part of what the camera should show.
+  const name = values.name?.trim();
+  if (name !== undefined) {
+    const problem = name === "" ? "it is empty" : nameProblem(name);
     if (problem) throw new UsageError(`-n/--name "${values.name}" cannot be used: ${problem}.`);
   }
-  if (values.uuid !== undefined && !isUuid(values.uuid.trim())) {
+  // Windows shows a UUID in braces; the braces are not part of it.
+  const uuid = values.uuid?.trim().replace(/^\{(.*)\}$/, "$1");
+  if (values.uuid !== undefined && !isUuid(uuid!)) {
     throw new UsageError(
       `--uuid "${values.uuid}" is not a UUID; expected the form 01234567-89ab-4def-8123-456789abcdef.`,
     );
@@ -329,26 +344,26 @@ function serveConfig(values: Values, lanAddress: string | undefined): ServeConfi
   }
   return {
     lanAddress,
-    name: values.name,
-    ssdpPort: number(values, "port", DEFAULTS.ssdpPort, 1, 65535),
-    descPort: number(values, "desc-port", DEFAULTS.descPort, 1, 65535),
+    name,
+    ssdpPort: number(values, "port", DEFAULTS.ssdpPort),
+    descPort: number(values, "desc-port", DEFAULTS.descPort),
     descPath,
-    maxAge: number(values, "max-age", DEFAULTS.maxAge, 1, 86400),
+    maxAge: number(values, "max-age", DEFAULTS.maxAge),
     bindAll: values["bind-all"] ?? false,
     interfaceNames,
-    uuid: values.uuid?.trim(),
+    uuid,
     uuidFile: values["uuid-file"],
     verbosity: values.verbose ? "verbose" : values.quiet ? "quiet" : "normal",
     logFormat: logFormat as LogFormat,
     anySource: values["any-source"] ?? false,
     mxDelay: values["mx-delay"] ?? false,
     announce: values.announce ?? false,
-    rescanSeconds: number(values, "rescan-interval", 5, 0, 3600),
+    rescanSeconds: number(values, "rescan-interval", 5),
     limits: {
-      sourceRate: number(values, "source-rate", DEFAULT_RATE_LIMITS.sourceRate, 0, 1_000_000),
-      sourceBurst: number(values, "source-burst", DEFAULT_RATE_LIMITS.sourceBurst, 1, 1_000_000),
-      globalRate: number(values, "global-rate", DEFAULT_RATE_LIMITS.globalRate, 0, 10_000_000),
-      sourceTable: number(values, "source-table", DEFAULT_RATE_LIMITS.sourceTable, 1, 1_000_000),
+      sourceRate: number(values, "source-rate", DEFAULT_RATE_LIMITS.sourceRate),
+      sourceBurst: number(values, "source-burst", DEFAULT_RATE_LIMITS.sourceBurst),
+      globalRate: number(values, "global-rate", DEFAULT_RATE_LIMITS.globalRate),
+      sourceTable: number(values, "source-table", DEFAULT_RATE_LIMITS.sourceTable),
     },
     probePtpip: values["probe-ptpip"] ?? false,
   };

@@ -132,6 +132,15 @@ const LOWEST_LEVEL: Record<Verbosity, LogLevel> = {
   verbose: "debug",
 };
 
+/** The lines a user runs the helper for: shown with `-q` too, whatever their level. */
+export const ALWAYS_SHOWN: ReadonlySet<string> = new Set(["camera-ready"]);
+
+/** Whether a record passes `-q`: a warning or worse, or one of {@linkcode ALWAYS_SHOWN}. Pure. */
+export function passesQuiet(record: Pick<LogRecord, "level" | "properties">): boolean {
+  return record.level === "warning" || record.level === "error" || record.level === "fatal" ||
+    ALWAYS_SHOWN.has(String(record.properties.event));
+}
+
 /** The category every line of the helper is logged under. */
 export const LOG_CATEGORY = ["ptpip-canon-helper"] as const;
 
@@ -313,8 +322,16 @@ export async function setupLogging(
   await configure({
     reset: true,
     sinks: { stderr: (record) => out(formatter(record)) },
+    filters: { quiet: passesQuiet },
     loggers: [
-      { category: [...LOG_CATEGORY], lowestLevel: LOWEST_LEVEL[verbosity], sinks: ["stderr"] },
+      verbosity === "quiet"
+        ? {
+          category: [...LOG_CATEGORY],
+          lowestLevel: "info",
+          sinks: ["stderr"],
+          filters: ["quiet"],
+        }
+        : { category: [...LOG_CATEGORY], lowestLevel: LOWEST_LEVEL[verbosity], sinks: ["stderr"] },
       // LogTape's own warnings (e.g. about its configuration) still reach the user.
       { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["stderr"] },
     ],

@@ -175,8 +175,11 @@ Deno.test("parseCommandLine: other commands", async (t) => {
 
   await t.step("uuid takes no address; --reset/--force belong to uuid", () => {
     assert.match(usageError(["uuid", "192.168.1.20"]), /"uuid" takes no address/);
-    assert.match(usageError(["--reset"]), /belong to the uuid command/);
-    assert.match(usageError(["--force", "serve"]), /belong to the uuid command/);
+    assert.match(usageError(["--reset"]), /--reset does not apply to "serve": it goes with "uuid"/);
+    assert.match(
+      usageError(["--force", "serve"]),
+      /--force does not apply .* ptpip-canon-helper uuid --reset --force/,
+    );
   });
 });
 
@@ -210,7 +213,7 @@ Deno.test("parseCommandLine: errors", async (t) => {
   });
 
   await t.step("a flag without its value is a usage error", () => {
-    assert.match(usageError(["-p"]), /-p, --port/);
+    assert.match(usageError(["-p"]), /^-p\/--port needs a value/);
     assert.match(usageError(["--name"]), /--name/);
   });
 
@@ -267,7 +270,7 @@ Deno.test("parseCommandLine: errors", async (t) => {
   });
 
   await t.step("a bad --uuid shows the expected form", () => {
-    for (const bad of ["nope", "", `${UUID}0`, UUID.replaceAll("-", ""), `{${UUID}}`]) {
+    for (const bad of ["nope", "", `${UUID}0`, UUID.replaceAll("-", ""), `{${UUID}`]) {
       const message = usageError(["--uuid", bad]);
       assert.match(message, /is not a UUID; expected the form/, bad);
       assert.ok(message.includes(`"${bad}"`));
@@ -372,5 +375,49 @@ Deno.test("arguments through `deno task start -- ARGS` keep their meaning", asyn
     assert.throws(() => parseCommandLine(["--", "--on-camera", "gphoto2"]), /after "--"/);
     const command = parseCommandLine(["--", "--on-camera", "--", "gphoto2", "-v"]);
     assert.deepEqual(command.kind === "serve" ? command.config.onCamera : [], ["gphoto2", "-v"]);
+  });
+});
+
+Deno.test("parseCommandLine: what users type by habit", async (t) => {
+  const serveConfig = (args: string[]) => {
+    const command = parseCommandLine(args);
+    assert.equal(command.kind, "serve");
+    return (command as { config: { name?: string; uuid?: string } }).config;
+  };
+
+  await t.step("-n=Studio names the computer Studio, as --name=Studio does", () => {
+    assert.equal(serveConfig(["-n=Studio"]).name, "Studio");
+    assert.equal(serveConfig(["--name=Studio"]).name, "Studio");
+    assert.equal(serveConfig(["-n", "=Studio"]).name, "=Studio");
+  });
+
+  await t.step("a name is trimmed, and an empty one refused", () => {
+    assert.equal(serveConfig(["-n", "  Studio "]).name, "Studio");
+    assert.match(usageError(["-n", "   "]), /-n\/--name .* cannot be used: it is empty/);
+  });
+
+  await t.step("Windows' braced UUID is taken without its braces", () => {
+    assert.equal(serveConfig(["--uuid", `{${UUID}}`]).uuid, UUID);
+  });
+
+  await t.step("a value starting with a dash is explained in our words", () => {
+    const message = usageError(["-n", "-Studio"]);
+    assert.match(message, /^-n\/--name needs a value, .* --name=-VALUE/);
+    assert.doesNotMatch(message, /ambiguous/);
+  });
+
+  await t.step("a mistyped command gets a hint, an address does not", () => {
+    assert.match(usageError(["sever"]), /^unknown command "sever"\. Did you mean serve\?/);
+    assert.match(usageError(["docter"]), /Did you mean doctor\?/);
+    assert.match(usageError(["prob", "1.2.3.4"]), /Did you mean probe\?/);
+    assert.match(usageError(["eth0"]), /LAN_IP "eth0" is not an IPv4 address/);
+  });
+
+  await t.step("an option given to a command it does not apply to is refused", () => {
+    assert.match(usageError(["probe", "--announce"]), /--announce does not apply to "probe"/);
+    assert.match(
+      usageError(["interfaces", "-n", "x"]),
+      /-n\/--name does not apply to "interfaces"/,
+    );
   });
 });

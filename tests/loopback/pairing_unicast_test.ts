@@ -2,7 +2,7 @@
 // (no multicast is sent, and nothing listens on 1900).
 
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { OPTIONS } from "../../lib/cli/parse.ts";
+import { OPTION_NAMES } from "../../lib/cli/options.ts";
 import { userUuidPath } from "../../lib/uuid/store.ts";
 import { CAMERA_SEARCH, fetchRaw, pairOnce, searchOnce } from "../../lab/camera_sim.ts";
 import { freePorts, homeEnv, startHelper } from "../../lab/helper_process.ts";
@@ -200,7 +200,7 @@ Deno.test("start-up failures are one clear line and exit code 1 or 2", async (t)
 Deno.test("--help teaches every flag and --version prints the version", async () => {
   const help = await (await startHelper(["--help"])).exit();
   assertEquals(help.code, 0);
-  for (const flag of Object.keys(OPTIONS).map((name) => `--${name}`)) {
+  for (const flag of OPTION_NAMES.map((name) => `--${name}`)) {
     assert(help.stdout.includes(flag), `--help mentions ${flag}`);
   }
   const denoJson = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url)));

@@ -30,6 +30,20 @@ Deno.test("log lines", async (t) => {
     log.info("info");
     log.warn("warn");
     assertEquals(quiet.length, 1);
+    // The one line a user runs the helper for survives -q.
+    logEvent({
+      event: "camera-ready",
+      camera: "192.168.1.23",
+      ip: "192.168.1.23",
+      name: null,
+      usn: null,
+      via: "NOTIFY",
+      chdkptp: "chdkptp -c -h=192.168.1.23",
+      gphoto2: "gphoto2 --port ptpip:192.168.1.23",
+    });
+    logEvent({ event: "camera-pairing", ip: "192.168.1.23" });
+    assertEquals(quiet.length, 2);
+    assertMatch(quiet[1], /camera 192\.168\.1\.23 is ready/);
     const verbose: string[] = [];
     await setupLogging("verbose", "text", (line) => verbose.push(line));
     log.debug("debug");

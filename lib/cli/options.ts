@@ -1,0 +1,288 @@
+/**
+ * Every option of the command line, in one table: its syntax for `parseArgs`, the kind and bounds
+ * of its value, the commands it applies to, and its `--help` text. Parsing, the "does not apply"
+ * errors, typo hints and the help are all derived from it, so they cannot drift apart.
+ *
+ * @module
+ */
+
+import { PTPIP_PORT } from "../cameras/text.ts";
+import { DEFAULT_RATE_LIMITS } from "../ssdp/rate_limit.ts";
+import { DEFAULTS } from "../ssdp/wire.ts";
+
+/** The commands, `serve` (the default) first. */
+export const COMMANDS = ["serve", "interfaces", "uuid", "doctor", "probe"] as const;
+
+/** One of {@linkcode COMMANDS}. */
+export type CommandName = typeof COMMANDS[number];
+
+/**
+ * What an option's value is: `flag` takes none; `port`, `count` and `seconds` are whole numbers
+ * within the row's bounds; `list` may be given more than once; `text` and `path` are checked by the
+ * command that uses them.
+ */
+export type OptionKind = "flag" | "text" | "path" | "list" | "port" | "count" | "seconds";
+
+/** One row of the option table. */
+export interface OptionSpec {
+  /** The one-letter alias, without its dash. */
+  readonly short?: string;
+  readonly kind: OptionKind;
+  /** Inclusive bounds of a number. */
+  readonly min?: number;
+  /** Inclusive bounds of a number. */
+  readonly max?: number;
+  /** Where the option means something; elsewhere it is an error. */
+  readonly commands: readonly CommandName[];
+  /** The value's name in `--help` (`PORT`, `NAME`). */
+  readonly value?: string;
+  /** The `--help` text; `\n` starts a new line, the rest is wrapped. */
+  readonly help: string;
+  /** The `--help` section: the abuse limits have their own. */
+  readonly section?: "limits";
+  /** How to use it, for the error when it is given to the wrong command. */
+  readonly example?: string;
+}
+
+const ALL = COMMANDS;
+const r = DEFAULT_RATE_LIMITS;
+
+/** The option table; the order is the order of `--help`. */
+export const OPTION_TABLE = {
+  name: {
+    short: "n",
+    kind: "text",
+    value: "NAME",
+    commands: ["serve"],
+    help: "name the camera shows (default: this computer's host name; at most 64 " +
+      "characters, no colon or control characters; blanks around it are dropped)",
+  },
+  iface: {
+    short: "i",
+    kind: "list",
+    value: "NAME",
+    commands: ["serve", "interfaces", "doctor", "probe"],
+    help: "serve only this interface (repeatable); also selects Docker, VPN or bridge " +
+      "interfaces that are skipped by default",
+  },
+  "bind-all": {
+    short: "a",
+    kind: "flag",
+    commands: ["serve", "doctor"],
+    help: "serve the description on all addresses (default: only on the served addresses)",
+  },
+  port: {
+    short: "p",
+    kind: "port",
+    min: 1,
+    max: 65535,
+    value: "PORT",
+    commands: ["serve", "doctor", "probe"],
+    help: `SSDP port (default: ${DEFAULTS.ssdpPort}; other values are for tests)`,
+  },
+  "desc-port": {
+    short: "P",
+    kind: "port",
+    min: 1,
+    max: 65535,
+    value: "PORT",
+    commands: ["serve", "doctor"],
+    help: `description HTTP port (default: ${DEFAULTS.descPort})`,
+  },
+  "file-path": {
+    short: "f",
+    kind: "path",
+    value: "PATH",
+    commands: ["serve"],
+    help: `description URL path (default: ${DEFAULTS.descPath})`,
+  },
+  "max-age": {
+    kind: "seconds",
+    min: 1,
+    max: 86400,
+    value: "SECONDS",
+    commands: ["serve"],
+    help: `Cache-Control max-age of answers (default: ${DEFAULTS.maxAge})`,
+  },
+  uuid: {
+    kind: "text",
+    value: "UUID",
+    commands: ["serve", "uuid", "doctor"],
+    help: "use this UUID (e.g. the one Windows or another helper used; Windows' braced " +
+      "form {…} is accepted)",
+  },
+  "uuid-file": {
+    kind: "path",
+    value: "PATH",
+    commands: ["serve", "uuid", "doctor"],
+    help: 'keep the UUID in this file (default: the per-user file, see "ptpip-canon-helper uuid")',
+  },
+  announce: {
+    kind: "flag",
+    commands: ["serve"],
+    help: "also announce with NOTIFY alive/byebye (off: cameras search)",
+  },
+  "mx-delay": {
+    kind: "flag",
+    commands: ["serve"],
+    help: "spread answers to multicast searches over their MX, as UPnP suggests " +
+      "(off: answers go at once)",
+  },
+  "rescan-interval": {
+    kind: "seconds",
+    min: 0,
+    max: 3600,
+    value: "S",
+    commands: ["serve"],
+    help: "re-read interfaces every S seconds, 0 = never (default: 5)",
+  },
+  "on-camera": {
+    kind: "flag",
+    commands: ["serve"],
+    value: "-- PROGRAM [ARG…]",
+    help: 'run PROGRAM each time a camera becomes ready; everything after "--" is the ' +
+      'program and its arguments (put LAN_IP and options before "--"). No shell: the ' +
+      "camera's address and name reach it in CAMERA_IP and CAMERA_NAME. Only {ip} in an " +
+      "argument is replaced, by the checked IPv4 address; the name comes from the network " +
+      "and never enters an argument ({name} stays as written), e.g.\n" +
+      "  --on-camera -- gphoto2 --port ptpip:{ip} --summary\n" +
+      "Its output and exit code are logged; one run at a time per camera, 30 runs a " +
+      "minute at most; a failure never stops the helper.",
+    example: "ptpip-canon-helper --on-camera -- gphoto2 --port ptpip:{ip} --summary",
+  },
+  exec: {
+    kind: "flag",
+    commands: ["serve"],
+    value: "-- PROGRAM [ARG…]",
+    help: "the same as --on-camera",
+    example: "ptpip-canon-helper --exec -- gphoto2 --port ptpip:{ip} --summary",
+  },
+  "probe-ptpip": {
+    kind: "flag",
+    commands: ["serve"],
+    help: `when a camera is ready, open one TCP connection to its PTP/IP port ${PTPIP_PORT} ` +
+      "and close it at once, to log whether it accepts connections. Off by default, and " +
+      "risky: an EOS 6D's listener takes one connection only, and EOS R bodies are " +
+      "reported to abort their search or restart their access point after it",
+  },
+  timeout: {
+    kind: "seconds",
+    min: 1,
+    max: 60,
+    value: "SECONDS",
+    commands: ["probe"],
+    help: "probe: how long to collect answers (default: 3)",
+    example: "ptpip-canon-helper probe --timeout 5",
+  },
+  reset: {
+    kind: "flag",
+    commands: ["uuid"],
+    help: "uuid: make a new UUID (needs --force; every paired camera must pair again)",
+    example: "ptpip-canon-helper uuid --reset --force",
+  },
+  force: {
+    kind: "flag",
+    commands: ["uuid"],
+    help: "uuid: confirm --reset",
+    example: "ptpip-canon-helper uuid --reset --force",
+  },
+  "list-interfaces": {
+    kind: "flag",
+    commands: ["serve", "interfaces"],
+    help: 'the same as the "interfaces" command',
+  },
+  verbose: {
+    short: "v",
+    kind: "flag",
+    commands: ALL,
+    help: "log every datagram and why it was or was not answered",
+  },
+  quiet: {
+    short: "q",
+    kind: "flag",
+    commands: ALL,
+    help: 'log warnings, errors and "camera … is ready" only',
+  },
+  "log-format": {
+    kind: "text",
+    value: "FORMAT",
+    commands: ALL,
+    help: 'text (default) or json: one JSON object per line on stderr with "@timestamp", ' +
+      '"level", "message" and "properties" (whose "event" names the kind of line, e.g. ' +
+      "camera-ready)",
+  },
+  version: { short: "V", kind: "flag", commands: ALL, help: "print the version" },
+  help: { short: "h", kind: "flag", commands: ALL, help: "print this help" },
+  "any-source": {
+    kind: "flag",
+    commands: ["serve"],
+    section: "limits",
+    help: "answer searches from any address, not only from the served subnets. WARNING: " +
+      "lets anyone who can reach this port use the helper to reflect traffic at others.",
+  },
+  "source-rate": {
+    kind: "count",
+    min: 0,
+    max: 1_000_000,
+    value: "N",
+    commands: ["serve"],
+    section: "limits",
+    help: `answers per second per source after its burst; 0 = no per-source limit ` +
+      `(default: ${r.sourceRate})`,
+  },
+  "source-burst": {
+    kind: "count",
+    min: 1,
+    max: 1_000_000,
+    value: "N",
+    commands: ["serve"],
+    section: "limits",
+    help: `answers a source may get at once (default: ${r.sourceBurst})`,
+  },
+  "global-rate": {
+    kind: "count",
+    min: 0,
+    max: 10_000_000,
+    value: "N",
+    commands: ["serve"],
+    section: "limits",
+    help: `answers per second over all sources; 0 = no limit (default: ${r.globalRate})`,
+  },
+  "source-table": {
+    kind: "count",
+    min: 1,
+    max: 1_000_000,
+    value: "N",
+    commands: ["serve"],
+    section: "limits",
+    help: `sources remembered for the per-source limit (default: ${r.sourceTable})`,
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+/** The long name of an option. */
+export type OptionName = keyof typeof OPTION_TABLE;
+
+/** Every long name, in table order. */
+export const OPTION_NAMES = Object.keys(OPTION_TABLE) as OptionName[];
+
+/** `-n/--name`, or `--max-age` for an option without a short alias: how errors name it. */
+export function flagLabel(name: OptionName): string {
+  const short = (OPTION_TABLE[name] as OptionSpec).short;
+  return short ? `-${short}/--${name}` : `--${name}`;
+}
+
+type ParseArgsOption<S extends OptionSpec> = S["kind"] extends "list"
+  ? { type: "string"; short?: string; multiple: true }
+  : { type: S["kind"] extends "flag" ? "boolean" : "string"; short?: string };
+
+/** The table as `node:util` `parseArgs` takes it. */
+export const PARSE_ARGS_OPTIONS = Object.fromEntries(
+  OPTION_NAMES.map((name) => {
+    const spec: OptionSpec = OPTION_TABLE[name];
+    return [name, {
+      type: spec.kind === "flag" ? "boolean" : "string",
+      ...(spec.short ? { short: spec.short } : {}),
+      ...(spec.kind === "list" ? { multiple: true } : {}),
+    }];
+  }),
+) as { [K in OptionName]: ParseArgsOption<typeof OPTION_TABLE[K]> };
