@@ -1,7 +1,8 @@
 /**
  * The system benchmark (`deno task bench`): the helper and its peers, each a real process on the
  * "computer" side of a veth pair in private network namespaces, loaded by a C generator on the
- * "camera" side. Prints the tables and writes `bench/results.json`. See bench/README.md.
+ * "camera" side. Prints the tables; writes the results as JSON only when asked (`--save` for the
+ * tracked `bench/results.json`, `--out PATH` for any other file). See bench/README.md.
  *
  *     deno run --allow-all bench/run.ts [--runs N] [--quick] [--only ID,ID] [--no-micro] [--strict]
  *
@@ -42,7 +43,7 @@ const DESC_PATH = "ptpip-canon-desc-helper.xml";
 const BENCH_UUID = "00000000-0000-4000-8000-000000000000";
 
 /** How much is measured; the defaults fit `deno task bench` in under five minutes on 2 cores. */
-interface Config {
+export interface Config {
   runs: number;
   subjects: SubjectId[];
   closedLevels: number[];
@@ -57,14 +58,16 @@ interface Config {
   floodCount: number;
   micro: boolean;
   strict: boolean;
-  out: string;
+  /** Where to write the results; unset, nothing is written (the tracked file changes only on request). */
+  out?: string;
   /** Extra V8 flags for the helper only (`--ours-v8-flags=...`), to try settings before proposing them. */
   oursV8Flags?: string;
   /** Re-print the report of an earlier results.json instead of measuring. */
   from?: string;
 }
 
-function parseArgs(argv: string[]): Config {
+/** Reads the bench's command line; exported for its test. */
+export function parseArgs(argv: string[]): Config {
   // `--name=value` is split into `--name value` (at the first `=` only: V8 flags hold `=` too).
   const args = argv.flatMap((a) => {
     const m = /^(--[a-z0-9-]+)=(.*)$/s.exec(a);
@@ -85,7 +88,6 @@ function parseArgs(argv: string[]): Config {
     floodCount: 1_000_000,
     micro: true,
     strict: false,
-    out: join(BENCH, "results.json"),
   };
   for (let i = 0; i < args.length; i++) {
     const value = () => {
@@ -131,6 +133,9 @@ function parseArgs(argv: string[]): Config {
         break;
       case "--out":
         config.out = value();
+        break;
+      case "--save":
+        config.out = join(BENCH, "results.json");
         break;
       case "--ours-v8-flags":
         config.oursV8Flags = value();
@@ -845,8 +850,11 @@ async function main(): Promise<number> {
   }
   const results = await measureAll(config, began);
   console.log(renderReport(results));
-  await Deno.writeTextFile(config.out, JSON.stringify(results, null, 2) + "\n");
-  progress(`wrote ${config.out} (${results.seconds.toFixed(0)} s in all)`);
+  if (config.out !== undefined) {
+    await Deno.writeTextFile(config.out, JSON.stringify(results, null, 2) + "\n");
+    progress(`wrote ${config.out}`);
+  }
+  progress(`${results.seconds.toFixed(0)} s in all`);
   return config.strict && results.targets.some((t) => t.pass === false) ? 1 : 0;
 }
 

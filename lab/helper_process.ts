@@ -9,6 +9,7 @@
 import { fileURLToPath } from "node:url";
 import { RUNTIME_FLAGS } from "../scripts/permissions.ts";
 import { denoCacheDir, type Netns } from "./netns.ts";
+import { tempDir } from "./temp_dir.ts";
 
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 
@@ -130,7 +131,7 @@ export async function startHelper(
   args: readonly string[],
   options: HelperOptions = {},
 ): Promise<HelperProcess> {
-  const home = options.env?.HOME ?? await Deno.makeTempDir({ prefix: "pch-home-" });
+  const home = options.env?.HOME ?? await tempDir("pch-home-");
   const env: Record<string, string> = { ...homeEnv(home), NO_COLOR: "1", ...options.env };
   const cache = denoCacheDir();
   if (cache) env.DENO_DIR = cache;

@@ -8,6 +8,7 @@ import { locateUuid, type UuidOptions } from "../../lib/uuid/store.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { helperArgv } from "../../lab/helper_process.ts";
 import { namespaceTest, NetnsLab } from "../../lab/netns.ts";
+import { tempDir } from "../../lab/temp_dir.ts";
 
 const FIRST = "2f402f80-da50-11e1-9b23-001788102201";
 const SECOND = "0d9c3b34-6f7a-4c2e-9a51-3e2b7c8d9e10";
@@ -29,7 +30,7 @@ async function capture(run: () => Promise<void>): Promise<{ out: string; err: st
 }
 
 async function options(over: Partial<UuidOptions> = {}): Promise<UuidOptions> {
-  const dir = await Deno.makeTempDir({ prefix: "pch-uuid-" });
+  const dir = await tempDir("pch-uuid-");
   const uuids = [FIRST, SECOND];
   return {
     cwd: dir,
@@ -158,7 +159,7 @@ Deno.test("locateUuid finds the UUID without writing, in the resolution order", 
 await namespaceTest("ptpip-canon-helper uuid --reset --force as a program", async () => {
   await using lab = await NetnsLab.create();
   const pc = await lab.host("pc");
-  const config = await Deno.makeTempDir({ prefix: "pch-config-" });
+  const config = await tempDir("pch-config-");
   const run = async (...args: string[]) => {
     const out = await pc.output(helperArgv(["uuid", ...args]), {
       env: { XDG_CONFIG_HOME: config },

@@ -8,6 +8,7 @@ import { ERASE_LINE } from "../../lib/terminal/status_line.ts";
 import { FAKE_CAMERA_SERVER } from "../../lab/fake_camera.ts";
 import { helperArgv, startHelper } from "../../lab/helper_process.ts";
 import { namespaceTest, type Netns, NetnsLab } from "../../lab/netns.ts";
+import { tempDir } from "../../lab/temp_dir.ts";
 
 const FAKE_CAMERA = fileURLToPath(new URL("../../lab/fake_camera.ts", import.meta.url));
 
@@ -81,7 +82,7 @@ await namespaceTest(
   async (t) => {
     await using lab = await NetnsLab.create();
     const { pc, camera } = await lan(lab, 1);
-    const dir = await Deno.makeTempDir({ prefix: "pch-hook-" });
+    const dir = await tempDir("pch-hook-");
     const record = `${dir}/cameras.txt`;
     // The hook program is a shell here because it is the user's program; the helper runs it directly.
     const hook = [
@@ -223,7 +224,7 @@ await namespaceTest(
 await namespaceTest("on a terminal the status line follows the camera", async () => {
   await using lab = await NetnsLab.create();
   const { pc, camera } = await lan(lab, 3);
-  const dir = await Deno.makeTempDir({ prefix: "pch-tty-" });
+  const dir = await tempDir("pch-tty-");
   // `script` gives the helper a terminal; its output is the terminal's.
   const args = ["--uuid-file", `${dir}/uuid`, "10.232.3.1"];
   const command = helperArgv(args).map((a) => `'${a}'`).join(" ");

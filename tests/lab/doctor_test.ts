@@ -4,6 +4,7 @@
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { helperArgv } from "../../lab/helper_process.ts";
 import { namespaceTest, type Netns, NetnsLab } from "../../lab/netns.ts";
+import { tempDir } from "../../lab/temp_dir.ts";
 
 /** Runs doctor with its per-user files in `config` (HOME is kept, so is the Deno cache). */
 async function doctor(ns: Netns, config: string, args: string[] = []) {
@@ -20,7 +21,7 @@ await namespaceTest("doctor passes a good host and names the holder of a taken p
   const pc = await lab.host("pc");
   const camera = await lab.host("cam");
   await lab.link(pc, "10.234.1.1/24", camera, "10.234.1.2/24", { aName: "eth0", bName: "wlan0" });
-  const home = await Deno.makeTempDir({ prefix: "pch-config-" });
+  const home = await tempDir("pch-config-");
   const uuidFile = `${home}/ptpip-canon-helper/uuid`;
 
   await t.step("a good host: every check passes, exit code 0, nothing created", async () => {

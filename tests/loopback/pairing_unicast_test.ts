@@ -6,6 +6,7 @@ import { OPTION_NAMES } from "../../lib/cli/options.ts";
 import { userUuidPath } from "../../lib/uuid/store.ts";
 import { CAMERA_SEARCH, fetchRaw, pairOnce, searchOnce } from "../../lab/camera_sim.ts";
 import { freePorts, homeEnv, startHelper } from "../../lab/helper_process.ts";
+import { tempDir } from "../../lab/temp_dir.ts";
 
 const WINDOWS = Deno.build.os === "windows";
 const encoder = new TextEncoder();
@@ -116,7 +117,7 @@ Deno.test("garbage, empty and oversized datagrams get no answer and the next sea
 });
 
 Deno.test("a restart keeps the UUID", async () => {
-  const home = await Deno.makeTempDir({ prefix: "pch-home-" });
+  const home = await tempDir("pch-home-");
   const uuids: string[] = [];
   for (let run = 0; run < 2; run++) {
     const ports = freePorts();
@@ -177,7 +178,7 @@ Deno.test("start-up failures are one clear line and exit code 1 or 2", async (t)
   });
 
   await t.step("a corrupt UUID file is refused and left untouched", async () => {
-    const dir = await Deno.makeTempDir();
+    const dir = await tempDir("pch-uuid-file-");
     const file = `${dir}/uuid`;
     await Deno.writeTextFile(file, "not-a-uuid\n");
     const ports = freePorts();

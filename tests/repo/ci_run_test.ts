@@ -8,11 +8,15 @@ const CI_RUN = fileURLToPath(new URL("../../.ci/run", import.meta.url));
 const ESC = "\x1b";
 
 /** Runs .ci/run with a `deno` that prints `output` for `deno task test` and exits with `code`. */
-async function ciRun(output: string, code: number): Promise<{ code: number; last: string }> {
+async function ciRun(
+  output: string,
+  code: number,
+  leave = "",
+): Promise<{ code: number; last: string; stdout: string }> {
   const bin = await Deno.makeTempDir({ prefix: "pch-fake-deno-" });
   try {
     const fake =
-      `#!/usr/bin/env bash\n[ "$1" = --version ] && exit 0\ncat <<'OUT'\n${output}\nOUT\nexit ${code}\n`;
+      `#!/usr/bin/env bash\n[ "$1" = --version ] && exit 0\n${leave}\ncat <<'OUT'\n${output}\nOUT\nexit ${code}\n`;
     await Deno.writeTextFile(`${bin}/deno`, fake, { mode: 0o755 });
     const out = await new Deno.Command("bash", {
       args: [CI_RUN],
@@ -20,8 +24,8 @@ async function ciRun(output: string, code: number): Promise<{ code: number; last
       stdout: "piped",
       stderr: "piped",
     }).output();
-    const lines = new TextDecoder().decode(out.stdout).trimEnd().split("\n");
-    return { code: out.code, last: lines.at(-1) ?? "" };
+    const stdout = new TextDecoder().decode(out.stdout);
+    return { code: out.code, last: stdout.trimEnd().split("\n").at(-1) ?? "", stdout };
   } finally {
     await Deno.remove(bin, { recursive: true });
   }
@@ -36,13 +40,24 @@ Deno.test({
         `${ESC}[0m${ESC}[32mok${ESC}[0m | 111 passed (382 steps) | 0 failed | 0 ignored (2 steps) (19s)`,
         0,
       );
-      assertEquals(out, { code: 0, last: "111 passed, 0 failed" });
+      assertEquals({ code: out.code, last: out.last }, { code: 0, last: "111 passed, 0 failed" });
     });
 
     await t.step("failures and skips are counted; the failing exit code stays", async () => {
       const summary = "FAILED | 109 passed (380 steps) | 2 failed | 3 ignored (2 steps) (25s)";
       const out = await ciRun(`x ... ok\n${summary}\n\nerror: Test failed`, 1);
-      assertEquals(out, { code: 1, last: "109 passed, 2 failed, 3 skipped" });
+      assertEquals({ code: out.code, last: out.last }, {
+        code: 1,
+        last: "109 passed, 2 failed, 3 skipped",
+      });
+    });
+
+    await t.step("a run that leaves a folder in the temp directory fails", async () => {
+      const summary = "ok | 1 passed | 0 failed (1s)";
+      const out = await ciRun(summary, 0, 'mkdir "$TMPDIR/pch-home-left"');
+      assertEquals(out.code, 1);
+      assertEquals(out.stdout.includes("left these in the temp directory: pch-home-left"), true);
+      assertEquals(out.last, "1 passed, 0 failed");
     });
 
     await t.step("no summary (the check failed before the tests) is still a failure", async () => {

@@ -1,0 +1,14 @@
+import { assertEquals } from "../support/assert.ts";
+import { parseArgs } from "../../bench/run.ts";
+
+Deno.test("the bench writes results only when asked", async (t) => {
+  await t.step("no flag, or --quick: nothing is written", () => {
+    assertEquals(parseArgs([]).out, undefined);
+    assertEquals(parseArgs(["--quick"]).out, undefined);
+  });
+
+  await t.step("--save writes the tracked bench/results.json; --out any file", () => {
+    assertEquals(parseArgs(["--quick", "--save"]).out?.endsWith("/bench/results.json"), true);
+    assertEquals(parseArgs(["--out", "/tmp/x.json"]).out, "/tmp/x.json");
+  });
+});
