@@ -57,7 +57,8 @@ async function probeSupport(): Promise<NamespaceSupport> {
         'not root; run the tests as root to include them: sudo -E env "PATH=$PATH" deno task test',
     };
   }
-  const probe = `pch-probe-${Deno.pid}`;
+  // Unique beyond the pid: another run, or a namespace left by a killed one, may hold the same name.
+  const probe = `pch-probe-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
   try {
     await asRoot(["ip", "netns", "add", probe]);
   } catch (error) {

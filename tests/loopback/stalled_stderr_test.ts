@@ -5,6 +5,7 @@ import { assert, assertEquals } from "../support/assert.ts";
 import { CAMERA_SEARCH } from "../../lab/camera_sim.ts";
 import { freePorts, helperArgv, homeEnv } from "../../lab/helper_process.ts";
 import { withTimeout } from "../../lib/util/timeout.ts";
+import { tempDir } from "../../lab/temp_dir.ts";
 
 const WINDOWS = Deno.build.os === "windows";
 /** Far past the 489 answers after which a blocking log write stopped the helper. */
@@ -17,7 +18,7 @@ Deno.test({
   ignore: WINDOWS,
   fn: async () => {
     const ports = freePorts();
-    const home = await Deno.makeTempDir({ prefix: "pch-home-" });
+    const home = await tempDir("pch-home-");
     const [cmd, ...args] = helperArgv([
       "-p",
       `${ports.udp}`,
