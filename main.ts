@@ -9,8 +9,9 @@ import denoJson from "./deno.json" with { type: "json" };
 import {
   type Command,
   lanAddressProblem,
+  type LogSettings,
   parseCommandLine,
-  type ServeConfig,
+  type UuidConfig,
 } from "./lib/cli/parse.ts";
 import { runDoctor, runProbeCommand } from "./lib/commands/diagnostics.ts";
 import { errorMessage, EXIT, HelperError, UsageError } from "./lib/errors.ts";
@@ -41,54 +42,89 @@ function terminalColumns(): number | undefined {
   }
 }
 
-async function run(command: Command): Promise<void> {
-  if (command.kind === "help") return void console.log(helpText(denoJson.version));
-  if (command.kind === "version") return void console.log(`ptpip-canon-helper ${denoJson.version}`);
-  const config = command.config;
-  // A status line between JSON lines would break them; in a file or a pipe it would be noise.
-  if (command.kind === "serve" && config.logFormat === "text" && Deno.stderr.isTerminal()) {
-    statusLine = new StatusLine(writeStderr, terminalColumns);
-  }
-  const status = statusLine;
+/** The command of each kind; the type checker refuses a table that forgets one. */
+type Handlers = {
+  [K in Command["kind"]]: (command: Extract<Command, { kind: K }>) => Promise<void>;
+};
+
+const HANDLERS: Handlers = {
+  help: () => Promise.resolve(console.log(helpText(denoJson.version))),
+  version: () => Promise.resolve(console.log(`ptpip-canon-helper ${denoJson.version}`)),
+  interfaces: async ({ config }) => {
+    await startLogging(config);
+    checkLanAddress(config.lanAddress);
+    console.log(formatInterfaceTable(interfaces(), config));
+  },
+  probe: async (command) => {
+    await startLogging(command.config);
+    await runProbeCommand(command, interfaces);
+  },
+  uuid: async (command) => {
+    await startLogging(command.config);
+    await runUuidCommand(command, uuidOptions(command.config));
+  },
+  doctor: async ({ config }) => {
+    await startLogging(config);
+    checkLanAddress(config.lanAddress);
+    await runDoctor(config, uuidOptions(config), interfaces);
+  },
+  serve: async ({ config }) => {
+    // A status line between JSON lines would break them; in a file or a pipe it would be noise.
+    const status = config.logFormat === "text" && Deno.stderr.isTerminal()
+      ? statusLine = new StatusLine(writeStderr, terminalColumns)
+      : undefined;
+    await startLogging(config, status);
+    checkLanAddress(config.lanAddress);
+    await serve(config, await resolveUuid(uuidOptions(config)), {
+      version: denoJson.version,
+      hostname: () => Deno.hostname(),
+      networkInterfaces: interfaces,
+      now: () => performance.now(),
+      random: Math.random,
+      stopRequested: stopSignal(),
+      status: status ? (text) => status.show(text) : undefined,
+    });
+  },
+};
+
+function run<K extends Command["kind"]>(command: Extract<Command, { kind: K }>): Promise<void> {
+  return (HANDLERS[command.kind] as (c: typeof command) => Promise<void>)(command);
+}
+
+async function startLogging(config: LogSettings, status?: StatusLine): Promise<void> {
   await setupLogging(
     config.verbosity,
     config.logFormat,
     status ? (line) => status.writeLog(line) : undefined,
   );
   logFormat = config.logFormat;
-  checkLanAddress(config);
-  if (command.kind === "interfaces") {
-    return void console.log(formatInterfaceTable(interfaces(), config));
-  }
+}
 
-  if (command.kind === "probe") return await runProbeCommand(command, interfaces);
-
-  const uuidOptions = {
+function uuidOptions(config: UuidConfig) {
+  return {
     uuid: config.uuid,
     uuidFile: config.uuidFile,
     cwd: Deno.cwd(),
     userFile: userUuidPath(Deno.build.os, (name) => Deno.env.get(name)),
     randomUuid: () => crypto.randomUUID(),
   };
-  if (command.kind === "uuid") return await runUuidCommand(command, uuidOptions);
-  if (command.kind === "doctor") return await runDoctor(config, uuidOptions, interfaces);
-
-  await serve(config, await resolveUuid(uuidOptions), {
-    version: denoJson.version,
-    hostname: () => Deno.hostname(),
-    networkInterfaces: interfaces,
-    now: () => performance.now(),
-    random: Math.random,
-    stopRequested: stopSignal(),
-    status: status ? (text) => status.show(text) : undefined,
-  });
 }
 
-function checkLanAddress(config: ServeConfig): void {
-  if (config.lanAddress === undefined) return;
+function checkLanAddress(lanAddress: string | undefined): void {
+  if (lanAddress === undefined) return;
   const own = interfaces().filter((i) => i.family === "IPv4");
-  const problem = lanAddressProblem(config.lanAddress, own);
+  const problem = lanAddressProblem(lanAddress, own);
   if (problem) throw new UsageError(problem);
+}
+
+/**
+ * `--log-format json` asked for on a command line that did not parse: its error is then a JSON
+ * line too, so that a service reading JSON sees one object per line from the first to the last.
+ */
+function jsonAskedFor(args: readonly string[]): boolean {
+  return args.some((arg, i) =>
+    arg === "--log-format=json" || (arg === "--log-format" && args[i + 1] === "json")
+  );
 }
 
 /** Runs the command line and returns the exit code; user errors are one line, never a stack. */
@@ -102,6 +138,9 @@ export async function main(args: readonly string[]): Promise<number> {
   } catch (error) {
     statusLine?.clear();
     const failure = asHelperError(error);
+    if (logFormat === undefined && jsonAskedFor(args)) {
+      await startLogging({ verbosity: "normal", logFormat: "json" });
+    }
     // With JSON logs every line of stderr stays one JSON object, the last one included.
     if (logFormat === "json") {
       log.fatal("{error}", { event: "error", error: failure.message, exitCode: failure.exitCode });

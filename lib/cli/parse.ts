@@ -58,15 +58,43 @@ export interface ProbeTarget {
   port: number;
 }
 
-/** What the user asked for. */
+/** What every command reads: how much to log, and how. */
+export type LogSettings = Pick<ServeConfig, "verbosity" | "logFormat">;
+
+/** What `interfaces` reads. */
+export type InterfacesConfig = LogSettings & Pick<ServeConfig, "lanAddress" | "interfaceNames">;
+
+/** What `uuid` reads. */
+export type UuidConfig = LogSettings & Pick<ServeConfig, "uuid" | "uuidFile">;
+
+/** What `doctor` reads. */
+export type DoctorConfig =
+  & InterfacesConfig
+  & UuidConfig
+  & Pick<ServeConfig, "ssdpPort" | "descPort" | "bindAll">;
+
+/** What `probe` reads. */
+export type ProbeConfig = LogSettings & Pick<ServeConfig, "ssdpPort" | "interfaceNames">;
+
+/** What the user asked for: one command and the settings it reads. */
 export type Command =
   | { kind: "serve"; config: ServeConfig }
-  | { kind: "interfaces"; config: ServeConfig }
-  | { kind: "uuid"; config: ServeConfig; reset: boolean; force: boolean }
-  | { kind: "doctor"; config: ServeConfig }
-  | { kind: "probe"; config: ServeConfig; target?: ProbeTarget; timeoutSeconds: number }
+  | { kind: "interfaces"; config: InterfacesConfig }
+  | { kind: "uuid"; config: UuidConfig; reset: boolean; force: boolean }
+  | { kind: "doctor"; config: DoctorConfig }
+  | { kind: "probe"; config: ProbeConfig; target?: ProbeTarget; timeoutSeconds: number }
   | { kind: "help" }
   | { kind: "version" };
+
+/** Only the named settings of `config`: a command's config holds nothing it does not read. Pure. */
+function pick<K extends keyof ServeConfig>(
+  config: ServeConfig,
+  keys: readonly K[],
+): Pick<ServeConfig, K> {
+  return Object.fromEntries(keys.map((k) => [k, config[k]])) as Pick<ServeConfig, K>;
+}
+
+const LOG_KEYS = ["verbosity", "logFormat"] as const;
 
 /** How long `probe` listens for answers by default, in seconds. */
 export const DEFAULT_PROBE_TIMEOUT_SECONDS = 3;
@@ -254,7 +282,11 @@ export function parseCommandLine(given: readonly string[]): Command {
   }
 
   if (kind === "probe") {
-    const config = serveConfig(values, undefined);
+    const config = pick(serveConfig(values, undefined), [
+      ...LOG_KEYS,
+      "ssdpPort",
+      "interfaceNames",
+    ]);
     return {
       kind,
       config,
@@ -263,10 +295,33 @@ export function parseCommandLine(given: readonly string[]): Command {
     };
   }
   const config = { ...serveConfig(values, rest[0]), onCamera };
-  if (kind === "uuid") {
-    return { kind, config, reset: values.reset ?? false, force: values.force ?? false };
+  switch (kind) {
+    case "serve":
+      return { kind, config };
+    case "interfaces":
+      return { kind, config: pick(config, [...LOG_KEYS, "lanAddress", "interfaceNames"]) };
+    case "uuid":
+      return {
+        kind,
+        config: pick(config, [...LOG_KEYS, "uuid", "uuidFile"]),
+        reset: values.reset ?? false,
+        force: values.force ?? false,
+      };
+    case "doctor":
+      return {
+        kind,
+        config: pick(config, [
+          ...LOG_KEYS,
+          "lanAddress",
+          "interfaceNames",
+          "uuid",
+          "uuidFile",
+          "ssdpPort",
+          "descPort",
+          "bindAll",
+        ]),
+      };
   }
-  return { kind, config };
 }
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof PARSE_ARGS_OPTIONS }>>["values"];

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ProbeTarget, ServeConfig } from "../cli/parse.ts";
+import type { DoctorConfig, ProbeConfig, ProbeTarget } from "../cli/parse.ts";
 import { formatChecks, gradeDoctor, hasFailures } from "../diagnostics/doctor.ts";
 import { gatherDoctorFacts } from "../diagnostics/doctor_facts.ts";
 import { HelperError } from "../errors.ts";
@@ -16,7 +16,7 @@ import { locateUuid, type UuidOptions } from "../uuid/store.ts";
 
 /** Runs `doctor`: changes nothing, exits non-zero when a check fails. */
 export async function runDoctor(
-  config: ServeConfig,
+  config: DoctorConfig,
   uuidOptions: UuidOptions,
   networkInterfaces: () => InterfaceAddress[],
 ): Promise<void> {
@@ -34,7 +34,7 @@ export async function runDoctor(
 
 /** Runs `probe`: exits non-zero unless some responder meets every requirement. */
 export async function runProbeCommand(
-  command: { config: ServeConfig; target?: ProbeTarget; timeoutSeconds: number },
+  command: { config: ProbeConfig; target?: ProbeTarget; timeoutSeconds: number },
   networkInterfaces: () => InterfaceAddress[],
 ): Promise<void> {
   const { text, ok } = await runProbe({

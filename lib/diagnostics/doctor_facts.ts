@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ServeConfig } from "../cli/parse.ts";
+import type { DoctorConfig } from "../cli/parse.ts";
 import type { AddressOutcome, DoctorFacts, Holders } from "./doctor.ts";
 import { errorMessage, HelperError } from "../errors.ts";
 import { firewallAdvice, firewallFacts } from "./firewall.ts";
@@ -86,7 +86,7 @@ async function locate(env: DoctorEnvironment): Promise<DoctorFacts["uuid"]> {
 
 /** Gathers every fact the report is graded from. */
 export async function gatherDoctorFacts(
-  config: ServeConfig,
+  config: DoctorConfig,
   env: DoctorEnvironment,
 ): Promise<DoctorFacts> {
   const candidates = selectInterfaces(env.networkInterfaces(), {

@@ -208,3 +208,13 @@ Deno.test("--help teaches every flag and --version prints the version", async ()
   const version = await (await startHelper(["-V"])).exit();
   assertEquals(version.stdout.trim(), `ptpip-canon-helper ${denoJson.version}`);
 });
+
+Deno.test("with --log-format json, a command-line error is one JSON line too", async () => {
+  const result = await (await startHelper(["--log-format", "json", "--no-such-flag"])).exit();
+  assertEquals(result.code, 2);
+  const lines = result.stderr.split("\n").filter((l) => l.trim() !== "");
+  assertEquals(lines.length, 1, result.stderr);
+  const record = JSON.parse(lines[0]);
+  assertEquals(record.properties.event, "error");
+  assertMatch(record.message, /unknown option --no-such-flag/);
+});
