@@ -2,7 +2,9 @@
  * A fake Canon camera in "connect to computer" mode, run as a program on another host of a test LAN:
  * it searches for computers (multicast M-SEARCH), fetches the description of the first answer, then
  * makes itself discoverable as a device — a NOTIFY `ssdp:alive` right after the fetch (unless
- * `--notify never`), and a `200 OK` with its Server and USN to every unicast M-SEARCH on its SSDP port.
+ * `--notify never`), and a `200 OK` with its Server and USN to each M-SEARCH on its SSDP port for
+ * `ssdp:all` or its Canon service type. As Canon cameras are reported to, it never answers
+ * `upnp:rootdevice`, and it sends Canon's Server header and USN shape.
  * It also listens on the PTP/IP port, 15740, and reports every connection (then closes it), so a test
  * can tell whether the helper touched it.
  *
@@ -21,10 +23,13 @@ import { CAMERA_SEARCH } from "../lib/ssdp/search_request.ts";
 import { withTimeout } from "../lib/util/timeout.ts";
 
 /** The Server header the fake camera sends unless told otherwise. */
-export const FAKE_CAMERA_SERVER = "Canon Camera/1.0 UPnP/1.0 EOS R6 PTP-IP/1.0";
+export const FAKE_CAMERA_SERVER = "Camera OS/1.0 UPnP/1.0 Canon Device Discovery/1.0";
+
+/** The Canon service type the fake camera offers. */
+export const FAKE_CAMERA_TYPE = "urn:schemas-canon-com:service:ICPO-SmartPhoneEOSSystemService:1";
 
 /** The fake camera's UUID unless told otherwise. */
-export const FAKE_CAMERA_UUID = "00000000-0000-1000-8000-a0b1c2d3e4f5";
+export const FAKE_CAMERA_UUID = "00000000-0000-0000-0001-a0b1c2d3e4f5";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -44,7 +49,7 @@ function deviceLines(server: string, uuid: string, ssdpPort: number, first: stri
     "CACHE-CONTROL: max-age=1800",
     `LOCATION: http://0.0.0.0:${ssdpPort}/camera.xml`,
     `SERVER: ${server}`,
-    `USN: uuid:${uuid}::upnp:rootdevice`,
+    `USN: uuid:${uuid}::${FAKE_CAMERA_TYPE}`,
     "",
     "",
   ].join("\r\n");
@@ -74,11 +79,13 @@ if (import.meta.main) {
       const text = decoder.decode(data);
       if (!text.startsWith("M-SEARCH")) continue;
       const addr = from as Deno.NetAddr;
-      report("searched-by", { from: addr.hostname, port: addr.port, st: header(text, "ST") });
+      const st = header(text, "ST");
+      report("searched-by", { from: addr.hostname, port: addr.port, st });
+      if (st !== "ssdp:all" && st !== FAKE_CAMERA_TYPE) continue;
       const answer = deviceLines(values.server, values.uuid, port, [
         "HTTP/1.1 200 OK",
         "EXT:",
-        "ST: upnp:rootdevice",
+        `ST: ${FAKE_CAMERA_TYPE}`,
       ]);
       await device.send(encoder.encode(answer), addr);
       report("answered", { to: addr.hostname });
@@ -107,7 +114,7 @@ if (import.meta.main) {
     const notify = deviceLines(values.server, values.uuid, port, [
       "NOTIFY * HTTP/1.1",
       `HOST: ${GROUP}:1900`,
-      "NT: upnp:rootdevice",
+      `NT: ${FAKE_CAMERA_TYPE}`,
       "NTS: ssdp:alive",
     ]);
     await device.send(encoder.encode(notify), { transport: "udp", hostname: GROUP, port });

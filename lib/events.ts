@@ -43,6 +43,7 @@ export type ServeEvent =
   | { event: "serving-again"; addresses: string[] }
   | { event: "interface-rejoined"; iface: string; address: string }
   | { event: "camera-pairing"; ip: string }
+  | { event: "device-fetched"; ip: string; server: string | null }
   | { event: "camera-gone"; ip: string; reason: "byebye" | "expired" | "silent"; chdkptp: string }
   | {
     event: "camera-ready";

@@ -10,6 +10,7 @@
 
 import { RecentMap } from "../util/recent_map.ts";
 import type { SsdpMessage } from "../ssdp/message.ts";
+import { CANON_SERVER, canonTrait } from "./recognise.ts";
 
 /** How far a camera is: it searched; it fetched the description; it is up; it left or went quiet. */
 export type CameraState = "searching" | "pairing" | "ready" | "gone";
@@ -32,6 +33,12 @@ export interface Camera {
   since: number;
   /** When a ready camera is presumed gone unless heard again. */
   expiresAt?: number;
+  /** Whether it sent something only a Canon camera sends (see `recognise.ts`). */
+  canon?: boolean;
+  /** Whether it was reported, once, as a device that is no camera. */
+  notCamera?: boolean;
+  /** After it left: not ready again before this time (clock milliseconds). */
+  rearmAt?: number;
 }
 
 /** A camera's own SSDP message, as far as presence goes. */
@@ -39,6 +46,8 @@ export interface Presence {
   kind: "alive" | "byebye" | "answer";
   usn?: string;
   server?: string;
+  /** `NT` of a NOTIFY, `ST` of an answer. */
+  type?: string;
   /** Seconds from its `CACHE-CONTROL: max-age`, if valid. */
   maxAgeSeconds?: number;
 }
@@ -48,12 +57,14 @@ export type GoneReason = "byebye" | "expired" | "silent";
 
 /** What the tracker reports; each is called once per transition, never per packet. */
 export interface TrackerEvents {
-  /** Ask this camera for its presence now (a unicast M-SEARCH); called at most once per camera. */
+  /** Ask this camera for its presence now (a unicast M-SEARCH); called once per pairing. */
   probe(camera: Camera): void;
   /** It fetched the description: pairing or reconnecting. */
   pairing(camera: Camera): void;
   /** It is up: a PTP/IP client may connect now. */
   ready(camera: Camera, via: Presence["kind"]): void;
+  /** It fetched the description and answered, but is no Canon camera; said once per device. */
+  notCamera(camera: Camera): void;
   /** It left, or was not heard from in time. */
   gone(camera: Camera, reason: GoneReason): void;
   /** Any change of the list, for the status line. */
@@ -76,6 +87,8 @@ export interface TrackerOptions {
 /** UDA's default when a device gives no valid max-age. */
 const DEFAULT_MAX_AGE_SECONDS = 1800;
 const DEFAULT_CAPACITY = 64;
+/** How long a camera that left stays unable to become ready again: forged byebye/alive pairs cannot run the hook in a loop. */
+export const REARM_COOLDOWN_MS = 30_000;
 /** Time for a user to pick the computer on the camera and for the camera to come up. */
 const DEFAULT_PAIRING_TIMEOUT_MS = 5 * 60_000;
 /** Longest name shown or passed to a hook; real Server headers are well under it. */
@@ -92,8 +105,12 @@ export function cleanName(value: string | undefined): string | undefined {
   return clean === "" ? undefined : clean;
 }
 
-/** The name to show for a camera: its Server header, else its search's User-Agent. */
+/**
+ * The name to show for a camera: its Server header, else its search's User-Agent. Canon's own Server
+ * header names no model, so it shows as "Canon camera".
+ */
 export function cameraName(camera: Pick<Camera, "server" | "userAgent">): string | undefined {
+  if (camera.server === CANON_SERVER) return "Canon camera";
   return camera.server ?? camera.userAgent;
 }
 
@@ -119,6 +136,7 @@ export function presenceOf(message: SsdpMessage): Presence | undefined {
     kind,
     usn: cleanName(message.headers.get("usn")),
     server: cleanName(message.headers.get("server")),
+    type: cleanName(message.headers.get(message.method === "NOTIFY" ? "nt" : "st")),
     maxAgeSeconds: parseMaxAge(message.headers.get("cache-control")),
   };
 }
@@ -185,18 +203,27 @@ export class CameraTracker {
     if (presence.usn?.toLowerCase().startsWith(this.#ownUsn)) return;
     const events = this.#options.events;
     if (presence.kind === "byebye") {
-      if (camera.state === "ready" || camera.state === "pairing") {
-        this.#enter(camera, "gone");
-        events.gone(camera, "byebye");
-        events.changed();
-      }
+      if (camera.state === "ready" || camera.state === "pairing") this.#leave(camera, "byebye");
       return;
+    }
+    if (!camera.canon) {
+      if (canonTrait(presence) === undefined) {
+        if (!camera.notCamera) {
+          camera.notCamera = true;
+          events.notCamera(camera);
+        }
+        return;
+      }
+      camera.canon = true;
     }
     camera.server = presence.server ?? camera.server;
     camera.usn = presence.usn ?? camera.usn;
     const maxAge = presence.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS;
     camera.expiresAt = this.#options.now() + maxAge * 1000;
     if (camera.state === "ready") return;
+    // Ready at most once per pairing: after a byebye (which anyone on the LAN can forge) a camera
+    // must fetch the description again, and not before the cooldown is over.
+    if (camera.rearmAt !== undefined && this.#options.now() < camera.rearmAt) return;
     this.#enter(camera, "ready");
     events.ready(camera, presence.kind);
     events.changed();
@@ -214,10 +241,17 @@ export class CameraTracker {
         reason = "silent";
       }
       if (reason === undefined) continue;
-      this.#enter(camera, "gone");
-      this.#options.events.gone(camera, reason);
-      this.#options.events.changed();
+      this.#leave(camera, reason);
     }
+  }
+
+  #leave(camera: Camera, reason: GoneReason): void {
+    this.#enter(camera, "gone");
+    camera.fetched = false;
+    camera.probed = false;
+    camera.rearmAt = this.#options.now() + REARM_COOLDOWN_MS;
+    this.#options.events.gone(camera, reason);
+    this.#options.events.changed();
   }
 
   #enter(camera: Camera, state: CameraState): void {

@@ -12,7 +12,7 @@ import { clientCommands, PTPIP_PORT, statusText } from "./text.ts";
 import { type HookCamera, type HookEvents, HookRunner, type Spawn } from "./hook_runner.ts";
 import type { Emit } from "../events.ts";
 import { checkPtpipPort } from "./ptpip_check.ts";
-import { unicastRootSearch } from "../ssdp/search_request.ts";
+import { unicastPresenceSearch } from "../ssdp/search_request.ts";
 import { errorMessage } from "../errors.ts";
 import type { PresenceHandler } from "../ssdp/responder.ts";
 import type { SsdpMessage } from "../ssdp/message.ts";
@@ -85,6 +85,8 @@ export class CameraWatch implements PresenceHandler {
         probe: (camera) => this.#schedulePresenceSearch(camera.ip),
         pairing: (camera) => emit({ event: "camera-pairing", ip: camera.ip }),
         ready: (camera, via) => this.#ready(camera, via),
+        notCamera: (camera) =>
+          emit({ event: "device-fetched", ip: camera.ip, server: camera.server ?? null }),
         gone: (camera, reason) =>
           emit({
             event: "camera-gone",
@@ -145,7 +147,7 @@ export class CameraWatch implements PresenceHandler {
         ip,
         port: to.port,
       });
-      this.#options.send(encoder.encode(unicastRootSearch(ip, to.port)), to).catch((error) =>
+      this.#options.send(encoder.encode(unicastPresenceSearch(ip, to.port)), to).catch((error) =>
         this.#options.emit({
           event: "camera-search-failed",
           ip,

@@ -16,11 +16,15 @@ export interface ParseLimits {
   maxLineLength: number;
 }
 
-/** Generous for any real SSDP message (they are a few hundred bytes), small enough to be cheap. */
+/**
+ * Generous for any real SSDP message (they are a few hundred bytes), small enough to be cheap. Lines
+ * are bounded only by the datagram: a long User-Agent or padding is no reason to ignore a camera,
+ * and the datagram and header bounds already bound the memory.
+ */
 export const DEFAULT_PARSE_LIMITS: ParseLimits = {
   maxBytes: 8192,
   maxHeaders: 64,
-  maxLineLength: 1024,
+  maxLineLength: 8192,
 };
 
 /** A parsed SSDP request (`M-SEARCH`, `NOTIFY`) or response (`HTTP/1.1 200 OK`). */

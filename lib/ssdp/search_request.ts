@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ROOT_DEVICE_TARGET, SSDP_MULTICAST_ADDRESS, SSDP_PORT } from "./wire.ts";
+import { ALL_TARGET, ROOT_DEVICE_TARGET, SSDP_MULTICAST_ADDRESS, SSDP_PORT } from "./wire.ts";
 
 /** The fields of an M-SEARCH. */
 export interface SearchRequest {
@@ -37,7 +37,11 @@ export const CAMERA_SEARCH: string = formatSearchRequest({
   mx: 3,
 });
 
-/** The unicast search that asks the device at `ip` (SSDP on `port`) to answer with its USN and Server. */
-export function unicastRootSearch(ip: string, port: number): string {
-  return formatSearchRequest({ host: `${ip}:${port}`, st: ROOT_DEVICE_TARGET, mx: 1 });
+/**
+ * The unicast search that asks the device at `ip` (SSDP on `port`) to answer with its USN and
+ * Server. It asks for `ssdp:all`: Canon cameras are reported to answer that and their own service
+ * types, not `upnp:rootdevice`.
+ */
+export function unicastPresenceSearch(ip: string, port: number): string {
+  return formatSearchRequest({ host: `${ip}:${port}`, st: ALL_TARGET, mx: 1 });
 }

@@ -81,6 +81,10 @@ const LINES: LineOf = {
     "info",
     "camera {ip} fetched the description: pairing (or reconnecting)",
   ],
+  "device-fetched": () => [
+    "info",
+    "{ip} fetched the description but is no Canon camera (server {server}): not ready, no hook",
+  ],
   "camera-gone": (e) => ["info", GONE[e.reason]],
   "camera-ready":
     () => ["info", "camera {camera} is ready: use it now with {chdkptp} or {gphoto2}"],

@@ -1,12 +1,19 @@
 // The camera state machine: searched, fetched (pairing), present (ready), gone — one event per
 // transition, never per packet.
 
-import { cameraName, CameraTracker, cleanName, presenceOf } from "../../lib/cameras/tracker.ts";
+import {
+  cameraName,
+  CameraTracker,
+  cleanName,
+  presenceOf,
+  REARM_COOLDOWN_MS,
+} from "../../lib/cameras/tracker.ts";
 import { isRejection, parseSsdpMessage, type SsdpMessage } from "../../lib/ssdp/message.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
 const OWN_UUID = "4ea94894-c4de-4123-982e-38e494a127a6";
-const CAMERA_USN = "uuid:00000000-0000-1000-8000-a0b1c2d3e4f5::upnp:rootdevice";
+// The USN shape Canon cameras use: uuid:00000000-0000-0000-0001-<MAC>::<type>.
+const CAMERA_USN = "uuid:00000000-0000-0000-0001-a0b1c2d3e4f5::upnp:rootdevice";
 
 function message(lines: string[]): SsdpMessage {
   const parsed = parseSsdpMessage(new TextEncoder().encode(lines.join("\r\n") + "\r\n\r\n"));
@@ -45,6 +52,7 @@ function harness() {
       pairing: (c) => events.push(`pairing ${c.ip}`),
       ready: (c, via) => events.push(`ready ${c.ip} ${via} ${cameraName(c)}`),
       gone: (c, reason) => events.push(`gone ${c.ip} ${reason}`),
+      notCamera: (c) => events.push(`not a camera ${c.ip}`),
       changed: () => events.push("changed"),
     },
   });
@@ -56,6 +64,7 @@ Deno.test("presenceOf reads NOTIFY alive/byebye and search answers, nothing else
     kind: "alive",
     usn: CAMERA_USN,
     server: "Canon Camera/1.0 UPnP/1.0",
+    type: "upnp:rootdevice",
     maxAgeSeconds: 1800,
   });
   assertEquals(presenceOf(byebye)?.kind, "byebye");
@@ -105,11 +114,22 @@ Deno.test("a camera goes searching, pairing, ready, gone and ready again", async
     assertEquals(tracker.get("10.0.0.2")?.usn, CAMERA_USN);
   });
 
-  await t.step("byebye makes it gone; a later answer makes it ready again", () => {
+  await t.step("byebye makes it gone; ready again only after a fresh fetch and a cooldown", () => {
     tracker.heard(byebye, "10.0.0.2");
     tracker.heard(byebye, "10.0.0.2");
     assertEquals(events.splice(0), ["gone 10.0.0.2 byebye", "changed"]);
     assertEquals(tracker.active, []);
+    // Forged alive/byebye pairs from its address run nothing: it must fetch again first.
+    for (let i = 0; i < 50; i++) {
+      tracker.heard(answer, "10.0.0.2");
+      tracker.heard(byebye, "10.0.0.2");
+    }
+    assertEquals(events, []);
+    tracker.fetched("10.0.0.2");
+    assertEquals(events.splice(0), ["pairing 10.0.0.2", "changed", "probe 10.0.0.2"]);
+    tracker.heard(answer, "10.0.0.2");
+    assertEquals(events, [], "not within the cooldown");
+    advance(REARM_COOLDOWN_MS);
     tracker.heard(answer, "10.0.0.2");
     assertEquals(events.splice(0), ["ready 10.0.0.2 answer Canon EOS M50", "changed"]);
   });
@@ -124,9 +144,10 @@ Deno.test("a camera goes searching, pairing, ready, gone and ready again", async
     assertEquals(events.splice(0), ["gone 10.0.0.2 expired", "changed"]);
   });
 
-  await t.step("a fetch again is a reconnect: pairing, but no second search", () => {
+  await t.step("a fetch again is a reconnect: pairing, asked once again for its presence", () => {
     tracker.fetched("10.0.0.2");
-    assertEquals(events.splice(0), ["pairing 10.0.0.2", "changed"]);
+    tracker.fetched("10.0.0.2");
+    assertEquals(events.splice(0), ["pairing 10.0.0.2", "changed", "probe 10.0.0.2"]);
   });
 
   await t.step("a pairing camera silent past the timeout is gone", () => {
@@ -146,4 +167,41 @@ Deno.test("the tracker forgets the least recently seen camera when full", () => 
   events.length = 0;
   tracker.heard(alive(), "10.0.0.2");
   assertEquals(events, [], "a forgotten camera must fetch again to be followed");
+});
+
+Deno.test("only a Canon camera is a camera", async (t) => {
+  const { tracker, events } = harness();
+  const generic = message([
+    "HTTP/1.1 200 OK",
+    "ST: upnp:rootdevice",
+    "USN: uuid:4d696e69-444c-164e-9d41-b827eb5a0e01::upnp:rootdevice",
+    "SERVER: Linux/6.1 UPnP/1.0 MiniDLNA/1.3.0",
+  ]);
+
+  await t.step(
+    "a generic UPnP device that fetched the description is said once, never ready",
+    () => {
+      tracker.fetched("10.0.0.7");
+      events.length = 0;
+      tracker.heard(generic, "10.0.0.7");
+      tracker.heard(generic, "10.0.0.7");
+      assertEquals(events, ["not a camera 10.0.0.7"]);
+      assertEquals(tracker.get("10.0.0.7")?.state, "pairing");
+    },
+  );
+
+  await t.step("Canon's Server header or service type makes a camera, whatever its USN", () => {
+    tracker.fetched("10.0.0.8");
+    events.length = 0;
+    tracker.heard(
+      message([
+        "HTTP/1.1 200 OK",
+        "ST: urn:schemas-canon-com:service:ICPO-SmartPhoneEOSSystemService:1",
+        "USN: uuid:anything::urn:schemas-canon-com:service:ICPO-SmartPhoneEOSSystemService:1",
+        "SERVER: Camera OS/1.0 UPnP/1.0 Canon Device Discovery/1.0",
+      ]),
+      "10.0.0.8",
+    );
+    assertEquals(events, ["ready 10.0.0.8 answer Canon camera", "changed"]);
+  });
 });

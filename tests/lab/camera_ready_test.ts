@@ -5,7 +5,7 @@
 import { fileURLToPath } from "node:url";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { ERASE_LINE } from "../../lib/terminal/status_line.ts";
-import { FAKE_CAMERA_SERVER } from "../../lab/fake_camera.ts";
+import { FAKE_CAMERA_TYPE, FAKE_CAMERA_UUID } from "../../lab/fake_camera.ts";
 import { helperArgv, startHelper } from "../../lab/helper_process.ts";
 import { namespaceTest, type Netns, NetnsLab } from "../../lab/netns.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
@@ -99,7 +99,8 @@ await namespaceTest(
 
     await t.step("the ready line names the camera and the commands to use it", async () => {
       const line = await helper.waitForLine(/camera 10\.232\.1\.2 .*is ready/);
-      assertMatch(line, new RegExp(`camera 10\\.232\\.1\\.2 \\(${FAKE_CAMERA_SERVER}\\) is ready`));
+      // Canon's own Server header names no model: the camera is called what it is.
+      assertMatch(line, /camera 10\.232\.1\.2 \(Canon camera\) is ready/);
       assertMatch(line, /chdkptp -e"connect -h=10\.232\.1\.2"/);
       assertMatch(line, /gphoto2 --port ptpip:10\.232\.1\.2 --summary/);
       await helper.waitForLine(/camera 10\.232\.1\.2 fetched the description: pairing/);
@@ -110,7 +111,7 @@ await namespaceTest(
       async () => {
         await helper.waitForLine(/--on-camera program for camera 10\.232\.1\.2 exited with code 0/);
         await helper.waitForLine(/on-camera 10\.232\.1\.2: hook saw 10\.232\.1\.2$/);
-        assertEquals(await Deno.readTextFile(record), `10.232.1.2 ${FAKE_CAMERA_SERVER}\n`);
+        assertEquals(await Deno.readTextFile(record), "10.232.1.2 Canon camera\n");
       },
     );
 
@@ -125,7 +126,8 @@ await namespaceTest(
           1900,
           "sent from the SSDP socket, so the answer comes back to it",
         );
-        assertEquals(search.st, "upnp:rootdevice");
+        // Canon cameras answer ssdp:all and their own types, not upnp:rootdevice.
+        assertEquals(search.st, "ssdp:all");
         // The camera's answer has reached the responder loop once its datagram is logged (-v).
         await helper.waitForLine(
           /datagram from 10\.232\.1\.2:1900: ignored: a response, not a search/,
@@ -160,7 +162,7 @@ await namespaceTest(
 );
 
 await namespaceTest(
-  "a camera that only answers the helper's search is ready; JSON logs parse",
+  "a camera that sends no NOTIFY and answers only ssdp:all and its Canon type is ready; JSON logs parse",
   async (t) => {
     await using lab = await NetnsLab.create();
     const { pc, camera } = await lan(lab, 2);
@@ -179,7 +181,7 @@ await namespaceTest(
       assertEquals(ready.properties.via, "answer");
       assertEquals(
         ready.properties.usn,
-        "uuid:00000000-0000-1000-8000-a0b1c2d3e4f5::upnp:rootdevice",
+        `uuid:${FAKE_CAMERA_UUID}::${FAKE_CAMERA_TYPE}`,
       );
       assertEquals(ready.properties.chdkptp, 'chdkptp -e"connect -h=10.232.2.2"');
       assertEquals(ready.properties.gphoto2, "gphoto2 --port ptpip:10.232.2.2 --summary");
