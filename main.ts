@@ -17,7 +17,7 @@ import { runDoctor, runProbeCommand } from "./lib/commands/diagnostics.ts";
 import { errorMessage, EXIT, HelperError, UsageError } from "./lib/errors.ts";
 import { helpText } from "./lib/cli/help.ts";
 import { formatInterfaceTable } from "./lib/network/report.ts";
-import { log, type LogFormat, setupLogging } from "./lib/terminal/log.ts";
+import { bufferedStderr, log, type LogFormat, setupLogging } from "./lib/terminal/log.ts";
 import { serve } from "./lib/commands/serve.ts";
 import { stopSignal } from "./lib/terminal/signals.ts";
 import { StatusLine } from "./lib/terminal/status_line.ts";
@@ -26,8 +26,7 @@ import { runUuidCommand } from "./lib/commands/uuid.ts";
 import { denoVersionProblem, MINIMUM_DENO } from "./lib/util/deno_version.ts";
 
 const interfaces = () => Deno.networkInterfaces();
-const encoder = new TextEncoder();
-const writeStderr = (text: string) => void Deno.stderr.writeSync(encoder.encode(text));
+const writeStderr = (text: string) => bufferedStderr()(text);
 
 /** The log format once logging is set up: a fatal error is then one more log line. */
 let logFormat: LogFormat | undefined;

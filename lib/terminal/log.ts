@@ -291,7 +291,11 @@ export async function flushLogs(deadlineMs = 1000): Promise<void> {
   await buffer?.flush(deadlineMs);
 }
 
-function bufferedStderr(): (line: string) => void {
+/**
+ * A writer to stderr that never blocks: through the same bounded buffer as the log, so the status
+ * line and the log lines keep their order, and a terminal paused with Ctrl+S stalls neither.
+ */
+export function bufferedStderr(): (text: string) => void {
   const queue = stderrBuffer();
   return (line) => queue.push(line);
 }
