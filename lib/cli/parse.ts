@@ -28,23 +28,39 @@ import { DEFAULTS } from "../ssdp/wire.ts";
 
 /** Everything `serve` (the default command) needs. */
 export interface ServeConfig {
+  /** LAN_IP: serve only this address; every LAN interface when absent. */
   lanAddress?: string;
+  /** `-n`: the name the camera lists, trimmed; the host name when absent. */
   name?: string;
+  /** `-p`: the SSDP port, 1900 but in tests. */
   ssdpPort: number;
+  /** `-P`: the TCP port of the description. */
   descPort: number;
+  /** `-f`: the description's URL path, without its leading slash. */
   descPath: string;
+  /** `--max-age`: seconds cameras may cache an answer. */
   maxAge: number;
+  /** `-a`: one description listener on every address instead of one per served address. */
   bindAll: boolean;
+  /** `-i`: the interfaces to serve; empty means every LAN interface. */
   interfaceNames: string[];
+  /** `--uuid`: the device UUID to use, braces stripped. */
   uuid?: string;
+  /** `--uuid-file`: where the UUID is kept instead of the per-user file. */
   uuidFile?: string;
+  /** `-q`/`-v`: how much is logged. */
   verbosity: Verbosity;
+  /** `--log-format`: text lines or JSON lines. */
   logFormat: LogFormat;
+  /** `--any-source`: answer sources outside the served subnets too. */
   anySource: boolean;
+  /** `--mx-delay`: spread answers to multicast searches over their MX. */
   mxDelay: boolean;
+  /** `--announce`: send NOTIFY alive and byebye as well. */
   announce: boolean;
   /** Seconds between interface re-reads; 0 turns re-reading off. */
   rescanSeconds: number;
+  /** The abuse limits (`--source-rate` and the rest). */
   limits: RateLimits;
   /** `--on-camera -- PROGRAM [ARG…]`: run each time a camera becomes ready. */
   onCamera?: string[];
@@ -54,7 +70,9 @@ export interface ServeConfig {
 
 /** Where `probe` sends its search: a host (unicast), or the multicast group when absent. */
 export interface ProbeTarget {
+  /** The IPv4 address searched. */
   hostname: string;
+  /** Its SSDP port. */
   port: number;
 }
 

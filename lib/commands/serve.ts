@@ -27,10 +27,15 @@ import { errorMessage, forUser } from "../errors.ts";
 
 /** The machine as `serve` sees it. */
 export interface ServeEnvironment {
+  /** The helper's version, for the start line and the description. */
   version: string;
+  /** This computer's host name: the default name shown by the camera. */
   hostname: () => string;
+  /** The interfaces now; read at start and at every rescan. */
   networkInterfaces: () => InterfaceAddress[];
+  /** Monotonic milliseconds, for rate limits and camera timeouts. */
   now: () => number;
+  /** Uniform in [0, 1), for `--mx-delay`. */
   random: () => number;
   /** Resolves when the user asks to stop (Ctrl+C, SIGTERM). */
   stopRequested: Promise<string>;

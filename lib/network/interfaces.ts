@@ -10,8 +10,10 @@ import { isLinkLocal, isLoopback, parseIpv4, sameSubnet } from "./ipv4.ts";
 /** An interface address as `Deno.networkInterfaces()` reports it (only the fields used here). */
 export interface InterfaceAddress {
   name: string;
+  /** Only IPv4 is served: cameras pair over IPv4. */
   family: "IPv4" | "IPv6";
   address: string;
+  /** Dotted form, as `Deno.networkInterfaces` gives it. */
   netmask: string;
 }
 
@@ -29,7 +31,9 @@ export interface Candidate {
   name: string;
   address: string;
   netmask: string;
+  /** Whether the helper serves it. */
   served: boolean;
+  /** Why it is served or not, for the `interfaces` table. */
   reason: string;
 }
 
@@ -43,7 +47,9 @@ const VIRTUAL_INTERFACE =
 
 /** What narrows the set: a LAN address given on the command line, `-i` names. */
 export interface Selection {
+  /** Serve only this address. */
   lanAddress?: string;
+  /** Serve only these interfaces, virtual ones included. */
   interfaceNames?: readonly string[];
 }
 

@@ -18,7 +18,9 @@ export interface DeviceIdentity {
 
 /** One target we can be found by: the `ST` (or `NT`) we name and the `USN` that goes with it. */
 export interface Target {
+  /** What a search names (`ST`) or an announcement offers (`NT`). */
   st: string;
+  /** The unique service name sent with it. */
   usn: string;
 }
 
@@ -37,8 +39,11 @@ export function deviceTargets(identity: DeviceIdentity): readonly Target[] {
 
 /** This device's targets by name: the root device, the UUID, the device type, and all in order. */
 export interface Device {
+  /** `upnp:rootdevice`: what cameras search for. */
   root: Target;
+  /** `uuid:<UUID>`: this device alone. */
   uuid: Target;
+  /** The device type of the description. */
   type: Target;
   /** Every target, root first: what `ssdp:all` gets. */
   all: readonly Target[];
@@ -57,8 +62,11 @@ export function identityFor(uuid: string): DeviceIdentity {
 
 /** A search that gets an answer: which targets, and the MX it asked for (seconds, if valid). */
 export interface AnsweredSearch {
+  /** The targets to answer, root device first. */
   targets: readonly Target[];
+  /** The `ST` as the search gave it, for the log. */
   searchTarget: string;
+  /** Seconds the searcher waits for answers, when its `MX` is valid. */
   mx?: number;
 }
 
@@ -69,6 +77,7 @@ export function notASearch(message: SsdpMessage): string {
 
 /** A datagram that gets no answer, and why (shown with `-v`). */
 export interface IgnoredDatagram {
+  /** Why, for the `-v` log. */
   ignored: string;
 }
 
