@@ -17,7 +17,13 @@ import { runDoctor, runProbeCommand } from "./lib/commands/diagnostics.ts";
 import { errorMessage, EXIT, HelperError, UsageError } from "./lib/errors.ts";
 import { helpText } from "./lib/cli/help.ts";
 import { formatInterfaceTable } from "./lib/network/report.ts";
-import { bufferedStderr, log, type LogFormat, setupLogging } from "./lib/terminal/log.ts";
+import {
+  bufferedStderr,
+  flushLogs,
+  log,
+  type LogFormat,
+  setupLogging,
+} from "./lib/terminal/log.ts";
 import { serve } from "./lib/commands/serve.ts";
 import { stopSignal } from "./lib/terminal/signals.ts";
 import { StatusLine } from "./lib/terminal/status_line.ts";
@@ -133,6 +139,7 @@ export async function main(args: readonly string[]): Promise<number> {
     if (tooOld) throw new HelperError(tooOld);
     await run(parseCommandLine(args));
     statusLine?.clear();
+    await flushLogs(1000);
     return EXIT.ok;
   } catch (error) {
     statusLine?.clear();
@@ -146,6 +153,8 @@ export async function main(args: readonly string[]): Promise<number> {
     } else {
       console.error(`ptpip-canon-helper: ${failure.message}`);
     }
+    // The last line must reach stderr before the exit, but a stalled stderr cannot hold the exit.
+    await flushLogs(1000);
     return failure.exitCode;
   }
 }

@@ -24,7 +24,10 @@ export class HelperError extends Error {
 
 /** A bad command line: exits with the usage code. */
 export class UsageError extends HelperError {
-  /** @param message which flag or argument was wrong, and how to fix it */
+  /**
+   * The error, worded for the user.
+   * @param message which flag or argument was wrong, and how to fix it
+   */
   constructor(message: string) {
     super(message, EXIT.usage);
     this.name = "UsageError";

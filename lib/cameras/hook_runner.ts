@@ -20,6 +20,7 @@ import { parseIpv4 } from "../network/ipv4.ts";
 
 /** The camera a hook runs for. */
 export interface HookCamera {
+  /** The camera's IPv4 address, checked: the only network text that may enter an argument. */
   ip: string;
   /** Its Server header or User-Agent; empty when it sent neither. */
   name: string;
@@ -27,14 +28,19 @@ export interface HookCamera {
 
 /** How a run ended. */
 export interface HookExit {
+  /** The program's exit code. */
   code: number;
+  /** The signal that ended it, if one did. */
   signal: Deno.Signal | null;
 }
 
 /** What the runner reports, for the log. */
 export interface HookEvents {
+  /** The program was started with this argv and pid. */
   started(camera: HookCamera, argv: readonly string[], pid: number): void;
+  /** One line of its output, cut to its bound and cleaned. */
   output(camera: HookCamera, stream: "stdout" | "stderr", line: string): void;
+  /** It ended. */
   exited(camera: HookCamera, exit: HookExit): void;
   /** The program could not be started (not found, not permitted, over the runs-per-minute cap). */
   failed(camera: HookCamera, error: unknown): void;
@@ -66,7 +72,10 @@ const KILL_WAIT_MS = 1000;
 
 /** The run was refused by {@linkcode HOOK_RUNS_PER_MINUTE}. */
 export class HookRateError extends Error {
-  /** @param limit the cap that was reached */
+  /**
+   * Keeps its settings; starts nothing.
+   * @param limit the cap that was reached
+   */
   constructor(limit: number) {
     super(`${limit} runs already started in the last minute; this one is skipped`);
     this.name = "HookRateError";
@@ -135,6 +144,7 @@ async function within(done: Promise<unknown>, ms: number): Promise<boolean> {
 
 /** Options of {@linkcode HookRunner}; tests shorten the grace and move the clock. */
 export interface HookRunnerOptions {
+  /** Starts the program; `Deno.Command` (through `setsid` where there is one) by default. */
   spawn?: Spawn;
   /** Milliseconds; `Date.now` by default. */
   now?: () => number;
@@ -160,9 +170,12 @@ export class HookRunner {
   /** When the runs of the last minute started, oldest first (at most the cap). */
   readonly #starts: number[] = [];
 
-  /** @param command program and arguments, as given after `--`
-   *  @param events where starts, output and exits are reported
-   *  @param options the spawner, clock and grace (injected by tests) */
+  /**
+   * Keeps its settings; starts nothing.
+   * @param command program and arguments, as given after `--`
+   * @param events where starts, output and exits are reported
+   * @param options the spawner, clock and grace (injected by tests)
+   */
   constructor(command: readonly string[], events: HookEvents, options: HookRunnerOptions = {}) {
     this.#command = command;
     this.#events = events;

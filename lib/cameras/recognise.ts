@@ -11,7 +11,9 @@
 
 /** What a sender said about itself, as far as recognition needs it. */
 export interface SelfDescription {
+  /** Its SSDP `Server` header. */
   server?: string;
+  /** Its `USN`. */
   usn?: string;
   /** `NT` of a NOTIFY or `ST` of an answer. */
   type?: string;

@@ -17,7 +17,9 @@ export type CameraState = "searching" | "pairing" | "ready" | "gone";
 
 /** What is known of one camera. */
 export interface Camera {
+  /** Its IPv4 address: the key cameras are followed by. */
   ip: string;
+  /** How far along it is. */
   state: CameraState;
   /** Whether it fetched our description at least once: only such cameras are followed further. */
   fetched: boolean;
@@ -43,8 +45,11 @@ export interface Camera {
 
 /** A camera's own SSDP message, as far as presence goes. */
 export interface Presence {
+  /** What the message was: an announcement, a farewell, or an answer to our search. */
   kind: "alive" | "byebye" | "answer";
+  /** Its `USN`, cleaned. */
   usn?: string;
+  /** Its `Server` header, cleaned. */
   server?: string;
   /** `NT` of a NOTIFY, `ST` of an answer. */
   type?: string;
@@ -77,6 +82,7 @@ export interface TrackerOptions {
   ownUuid: string;
   /** Milliseconds, monotonic. */
   now: () => number;
+  /** Where each transition is reported. */
   events: TrackerEvents;
   /** Cameras remembered; the least recently seen is forgotten first. */
   capacity?: number;
@@ -147,7 +153,10 @@ export class CameraTracker {
   readonly #cameras: RecentMap<string, Camera>;
   readonly #ownUsn: string;
 
-  /** @param options our UUID, the clock, the events and the bounds */
+  /**
+   * Keeps its settings; starts nothing.
+   * @param options our UUID, the clock, the events and the bounds
+   */
   constructor(options: TrackerOptions) {
     this.#options = options;
     this.#ownUsn = `uuid:${options.ownUuid}`.toLowerCase();

@@ -19,7 +19,9 @@ import type { SsdpMessage } from "../ssdp/message.ts";
 
 /** Settings of the watch. */
 export interface CameraWatchOptions {
+  /** Our own UUID: our NOTIFYs echoing back are not a camera's. */
   ownUuid: string;
+  /** Monotonic milliseconds. */
   now: () => number;
   /** Where cameras listen for SSDP: 1900, or the helper's `-p` port in tests. */
   ssdpPort: number;
@@ -71,7 +73,10 @@ export class CameraWatch implements PresenceHandler {
   readonly #pending = new Set<Promise<void>>();
   #sweeper?: ReturnType<typeof setInterval>;
 
-  /** @param options our UUID, clock, SSDP port, hook, and the socket to send from */
+  /**
+   * Keeps its settings; starts nothing.
+   * @param options our UUID, clock, SSDP port, hook, and the socket to send from
+   */
   constructor(options: CameraWatchOptions) {
     this.#options = options;
     this.#hooks = options.onCamera

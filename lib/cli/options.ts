@@ -27,6 +27,7 @@ export type OptionKind = "flag" | "text" | "path" | "list" | "port" | "count" | 
 export interface OptionSpec {
   /** The one-letter alias, without its dash. */
   readonly short?: string;
+  /** What its value is, and so how it is parsed. */
   readonly kind: OptionKind;
   /** Inclusive bounds of a number. */
   readonly min?: number;
@@ -271,7 +272,8 @@ export function flagLabel(name: OptionName): string {
   return short ? `-${short}/--${name}` : `--${name}`;
 }
 
-type ParseArgsOption<S extends OptionSpec> = S["kind"] extends "list"
+/** One row as `parseArgs` takes it: a list may repeat, a flag takes no value. */
+export type ParseArgsOption<S extends OptionSpec> = S["kind"] extends "list"
   ? { type: "string"; short?: string; multiple: true }
   : { type: S["kind"] extends "flag" ? "boolean" : "string"; short?: string };
 

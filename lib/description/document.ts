@@ -10,9 +10,11 @@ import { MANUFACTURER, PROJECT_URL } from "../ssdp/wire.ts";
 
 /** What the description says. */
 export interface DescriptionFields {
+  /** The device UUID, which the camera pairs with. */
   uuid: string;
   /** The computer name the camera shows. */
   name: string;
+  /** The UPnP device type; cameras do not check it. */
   deviceType: string;
   /** This program's version, as `modelNumber`. */
   version: string;

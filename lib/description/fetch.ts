@@ -11,7 +11,9 @@ import { withTimeout } from "../util/timeout.ts";
 
 /** What came back: the head as text (without the blank line) and the body bytes. */
 export interface RawResponse {
+  /** The response head, as text. */
   head: string;
+  /** The body, at most 1 MiB. */
   body: Uint8Array;
 }
 
@@ -88,9 +90,11 @@ export async function fetchRaw(
 
 /** A response head split into its status and headers (names in lower case, first one wins). */
 export interface ResponseHead {
+  /** The first line, e.g. `HTTP/1.1 200 OK`. */
   statusLine: string;
   /** The status code, or `undefined` when the first line is not `HTTP/1.x NNN …`. */
   status?: number;
+  /** Headers by lower-case name. */
   headers: ReadonlyMap<string, string>;
 }
 

@@ -14,6 +14,7 @@ export const ALLOWED_METHODS = ["GET", "HEAD"] as const;
 
 /** A request's start line. */
 export interface RequestLine {
+  /** The method as sent (case kept: `get` is not `GET`). */
   method: string;
   /** The path, without query, from origin-form (`/x`) or absolute-form (`http://h:p/x`). */
   path: string;
@@ -35,10 +36,13 @@ export function parseRequestLine(head: string): RequestLine | undefined {
 
 /** A response, before encoding. */
 export interface DescriptionResponse {
+  /** The only statuses the server sends. */
   status: 200 | 400 | 404 | 405;
   /** Body bytes; sent only for methods other than HEAD. */
   body: Uint8Array;
+  /** The exact `Content-Type` (cameras need `text/xml; charset="utf-8"`). */
   contentType: string;
+  /** False for `HEAD`. */
   sendBody: boolean;
 }
 

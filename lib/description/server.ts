@@ -15,9 +15,11 @@ import { encodeResponse, parseRequestLine, respond } from "./http.ts";
 
 /** Settings of the description server. */
 export interface DescriptionServerOptions {
+  /** The TCP port listened on. */
   port: number;
   /** The path, without its leading slash. */
   path: string;
+  /** The description's bytes, made once. */
   body: Uint8Array;
   /** Time a client has to send its request head. */
   headerTimeoutMs: number;
@@ -45,7 +47,10 @@ export class DescriptionServer {
   /** Open connections and their client's address, oldest first. */
   readonly #open = new Map<Deno.TcpConn, string>();
 
-  /** @param options port, path, body, bounds and log callbacks */
+  /**
+   * Keeps its settings; starts nothing.
+   * @param options port, path, body, bounds and log callbacks
+   */
   constructor(options: DescriptionServerOptions) {
     this.#options = options;
   }

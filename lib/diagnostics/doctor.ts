@@ -18,7 +18,9 @@ export type Grade = "pass" | "fail" | "warn" | "unknown";
 
 /** One line of the report, and what to do about it. */
 export interface Check {
+  /** Passed, warned, failed or could not tell. */
   grade: Grade;
+  /** What was checked, in one line. */
   title: string;
   /** Lines to run or things to do; shown under the title. */
   fix?: string[];
@@ -26,6 +28,7 @@ export interface Check {
 
 /** The outcome of trying something on one address. */
 export interface AddressOutcome {
+  /** The local address the port was tried on. */
   address: string;
   /** The error, if it failed; `inUse` when the port was taken. */
   error?: { message: string; inUse: boolean };
@@ -36,8 +39,11 @@ export type Holders = PortHolders | { unknown: string };
 
 /** Everything `doctor` found, gathered without changing anything. */
 export interface DoctorFacts {
+  /** Every IPv4 interface and whether it would be served. */
   candidates: Candidate[];
+  /** The SSDP port checked. */
   ssdpPort: number;
+  /** The description port checked. */
   descPort: number;
   /** Opening UDP `ssdpPort` on all addresses with address reuse. */
   ssdpSocket: { error?: string };
@@ -49,7 +55,9 @@ export interface DoctorFacts {
   descListens: AddressOutcome[];
   /** Other listeners on the description port. */
   descHolders: Holders;
+  /** Where the UUID is, or why it cannot be read. */
   uuid: UuidLocation | { error: string };
+  /** What the firewall would do to the camera's traffic. */
   firewall: FirewallAdvice[];
 }
 

@@ -16,7 +16,9 @@ import type { UuidLocation } from "../uuid/store.ts";
 
 /** The machine as `doctor` sees it. */
 export interface DoctorEnvironment {
+  /** The OS, for the firewall advice. */
   os: typeof Deno.build.os;
+  /** The interfaces now. */
   networkInterfaces: () => InterfaceAddress[];
   /** Finds the UUID without creating it. */
   locateUuid: () => Promise<UuidLocation>;

@@ -12,6 +12,7 @@ import { errorMessage } from "../errors.ts";
 
 /** What was found on Linux. */
 export interface LinuxFirewall {
+  /** Linux: ufw, firewalld or bare nftables/iptables. */
   os: "linux";
   /** ufw is installed; `enabled` from /etc/ufw/ufw.conf; `rules` from /etc/ufw/user.rules. */
   ufw?: { enabled: boolean; rules?: string };
@@ -25,6 +26,7 @@ export interface LinuxFirewall {
 
 /** What was found on macOS. */
 export interface MacFirewall {
+  /** macOS: the application firewall. */
   os: "darwin";
   /** From `socketfilterfw --getglobalstate`, or why it could not be asked. */
   enabled: boolean | { unknown: string };
@@ -35,14 +37,19 @@ export type FirewallFacts = LinuxFirewall | MacFirewall | { os: "windows" } | { 
 
 /** A firewall verdict: how sure we are that it is in the way, and what to run. */
 export interface FirewallAdvice {
+  /** `unknown` where the firewall cannot be read without privileges. */
   grade: "pass" | "warn" | "fail" | "unknown";
+  /** What was found, in one line. */
   summary: string;
+  /** The commands that let the camera through. */
   commands: string[];
 }
 
 /** The ports to open. */
 export interface OpenPorts {
+  /** UDP port of SSDP. */
   ssdp: number;
+  /** TCP port of the description. */
   desc: number;
 }
 

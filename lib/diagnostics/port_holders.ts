@@ -9,7 +9,9 @@
 
 /** A process holding a socket. */
 export interface SocketOwner {
+  /** Its process id. */
   pid: number;
+  /** Its process name, as `ss` shows it (not trusted: escaped when printed). */
   name: string;
 }
 

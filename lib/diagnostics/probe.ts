@@ -14,8 +14,11 @@ import { escapeControls } from "../terminal/log.ts";
 
 /** One SSDP answer received, parsed. */
 export interface ProbeAnswer {
+  /** The answering host's address. */
   from: string;
+  /** The port it answered from. */
   port: number;
+  /** Its answer, parsed. */
   message: SsdpMessage;
 }
 
@@ -24,11 +27,15 @@ export const MAX_PROBE_ANSWERS = 256;
 
 /** The answers received, the first {@linkcode MAX_PROBE_ANSWERS} kept and the rest counted. */
 export class ProbeAnswers {
+  /** The answers kept, in arrival order, at most `limit`. */
   readonly kept: ProbeAnswer[] = [];
   /** How many arrived once the list was full. */
   dropped = 0;
 
-  /** @param limit the most answers kept */
+  /**
+   * Keeps its settings; starts nothing.
+   * @param limit the most answers kept
+   */
   constructor(readonly limit = MAX_PROBE_ANSWERS) {}
 
   /** Keeps `answer` if there is room, else counts it. */
@@ -64,7 +71,9 @@ export type FetchOutcome =
 
 /** One requirement and whether it is met. */
 export interface Requirement {
+  /** What a camera requires, in one line. */
   name: string;
+  /** Whether the responder met it. */
   ok: boolean;
   /** What was found, shown when it fails (and for the name, when it passes). */
   detail?: string;
@@ -72,8 +81,11 @@ export interface Requirement {
 
 /** A responder: where it answered from, its answer and the graded requirements. */
 export interface ResponderReport {
+  /** The responder's address. */
   from: string;
+  /** The description URL it gave, if any. */
   location?: string;
+  /** Each requirement and whether it was met. */
   requirements: Requirement[];
   /** The name the camera would list, when the description has one. */
   listedAs?: string;
@@ -171,6 +183,7 @@ export function passes(report: ResponderReport): boolean {
 
 /** How the search was sent, for the report's hint when nothing answered. */
 export interface ProbeWindow {
+  /** How long answers were collected. */
   seconds: number;
   /** The search was multicast and looped back to this computer too. */
   looped: boolean;

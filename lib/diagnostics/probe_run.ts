@@ -32,6 +32,7 @@ export interface ProbeOptions {
   ssdpPort: number;
   /** `-i` names: the interfaces to search from. */
   interfaceNames: readonly string[];
+  /** How long to collect answers. */
   timeoutSeconds: number;
 }
 

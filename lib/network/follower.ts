@@ -25,7 +25,9 @@ export interface FollowerOptions {
   };
   /** The description server; not used per address with `--bind-all`. */
   server: { listen(address: string): void; unlisten(address: string): void };
+  /** `-a`: the description listens on every address, not per served address. */
   bindAll: boolean;
+  /** The SSDP port, for the log. */
   ssdpPort: number;
   /** The description URL of a served address, for the log. */
   locationOf: (address: string) => string;
@@ -43,7 +45,10 @@ export class NetworkFollower {
   #scanAgain = false;
   #timer: ReturnType<typeof setInterval> | undefined;
 
-  /** @param options where to read interfaces from and what to keep in step */
+  /**
+   * Keeps its settings; starts nothing.
+   * @param options where to read interfaces from and what to keep in step
+   */
   constructor(options: FollowerOptions) {
     this.#options = options;
   }

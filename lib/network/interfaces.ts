@@ -9,9 +9,11 @@ import { isLinkLocal, isLoopback, parseIpv4, sameSubnet } from "./ipv4.ts";
 
 /** An interface address as `Deno.networkInterfaces()` reports it (only the fields used here). */
 export interface InterfaceAddress {
+  /** The interface's name (`eth0`, `wlan0`, `en0`). */
   name: string;
   /** Only IPv4 is served: cameras pair over IPv4. */
   family: "IPv4" | "IPv6";
+  /** Its address. */
   address: string;
   /** Dotted form, as `Deno.networkInterfaces` gives it. */
   netmask: string;
@@ -19,17 +21,23 @@ export interface InterfaceAddress {
 
 /** An IPv4 address the helper serves: it joins the multicast group there and answers its subnet. */
 export interface ServedAddress {
+  /** The interface's name. */
   name: string;
+  /** The address served. */
   address: string;
   /** Numeric forms, for the per-datagram subnet test. */
   addressValue: number;
+  /** The netmask as a number. */
   netmaskValue: number;
 }
 
 /** One candidate and the verdict on it. */
 export interface Candidate {
+  /** The interface's name. */
   name: string;
+  /** Its IPv4 address. */
   address: string;
+  /** Its netmask. */
   netmask: string;
   /** Whether the helper serves it. */
   served: boolean;

@@ -16,11 +16,13 @@ import { SSDP_MULTICAST_ADDRESS, SSDP_PORT } from "./wire.ts";
 export interface AnnouncerOptions {
   /** The targets announced: root device and UUID. */
   targets: readonly Target[];
+  /** Seconds the announcement is valid for; it is repeated every third of it. */
   maxAge: number;
   /** The description URL of a served address. */
   locationOf: LocationOf;
   /** Where NOTIFYs go; the SSDP group, or a test's own address and port. */
   destination?: Deno.NetAddr;
+  /** A send that failed, per address. */
   onError(error: unknown, address: string): void;
 }
 
@@ -35,7 +37,10 @@ export class Announcer {
   readonly #sockets = new Map<string, Deno.DatagramConn>();
   #timer?: ReturnType<typeof setInterval>;
 
-  /** @param options targets, timing, destination */
+  /**
+   * Keeps its settings; starts nothing.
+   * @param options targets, timing, destination
+   */
   constructor(options: AnnouncerOptions) {
     this.#options = options;
   }

@@ -18,6 +18,7 @@ import { SSDP_MULTICAST_ADDRESS } from "./wire.ts";
 export interface AnswererOptions {
   /** Every target answered, root device first. */
   targets: readonly Target[];
+  /** Seconds cameras may cache an answer. */
   maxAge: number;
   /** The description URL of a served address. */
   locationOf: LocationOf;
@@ -25,6 +26,7 @@ export interface AnswererOptions {
   anySource: boolean;
   /** Spread answers to multicast searches over their MX. */
   mxDelay: boolean;
+  /** The abuse limits. */
   limiter: RateLimiter;
   /** Uniform in [0, 1); injected so tests choose the delay. */
   random: () => number;
@@ -32,7 +34,9 @@ export interface AnswererOptions {
 
 /** One answer to send: bytes and how long to wait first. */
 export interface Answer {
+  /** The answer's bytes, encoded once per served address. */
   bytes: Uint8Array;
+  /** How long to wait before sending it. */
   delayMs: number;
 }
 
@@ -74,7 +78,10 @@ export class SearchAnswerer {
   #addresses: ServedAddress[] = [];
   #answersOf = new Map<ServedAddress, AddressAnswers>();
 
-  /** @param options settings, limiter and randomness */
+  /**
+   * Keeps its settings; starts nothing.
+   * @param options settings, limiter and randomness
+   */
   constructor(options: AnswererOptions) {
     this.#options = options;
   }

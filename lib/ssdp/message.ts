@@ -45,6 +45,7 @@ export interface SsdpMessage {
 
 /** Why a datagram was not understood. */
 export interface Rejection {
+  /** Why the datagram was not parsed. */
   rejected: string;
 }
 

@@ -68,7 +68,10 @@ export class RateLimiter {
   readonly #quiet: Bucket;
   #refused = { source: 0, global: 0 };
 
-  /** @param limits the limits; @param now the clock, in milliseconds */
+  /**
+   * Keeps its settings; starts nothing.
+   * @param limits the limits; @param now the clock, in milliseconds
+   */
   constructor(limits: RateLimits, now: () => number) {
     this.#limits = limits;
     this.#now = now;

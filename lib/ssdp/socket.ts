@@ -33,7 +33,10 @@ export class Memberships {
   readonly #conn: SsdpSocket;
   readonly #joined = new Map<string, Deno.MulticastV4Membership | undefined>();
 
-  /** @param conn the SSDP socket */
+  /**
+   * Keeps its settings; starts nothing.
+   * @param conn the SSDP socket
+   */
   constructor(conn: SsdpSocket) {
     this.#conn = conn;
   }

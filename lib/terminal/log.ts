@@ -121,6 +121,9 @@ export function logEvent(event: ServeEvent): void {
   log[level](message, event as unknown as Record<string, unknown>);
 }
 
+/** LogTape's logger and record, as the helper's log functions take and return them. */
+export type { Logger, LogRecord };
+
 /** How much is logged: warnings only, one line per event, or every datagram too. */
 export type Verbosity = "quiet" | "normal" | "verbose";
 

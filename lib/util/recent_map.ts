@@ -10,7 +10,10 @@ export class RecentMap<K, V> {
   // Map iterates in insertion order and every use re-inserts, so the first key is the stalest.
   readonly #entries = new Map<K, V>();
 
-  /** @param capacity the most entries kept */
+  /**
+   * Keeps its settings; starts nothing.
+   * @param capacity the most entries kept
+   */
   constructor(readonly capacity: number) {}
 
   /** How many entries are kept now. */

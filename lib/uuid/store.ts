@@ -56,7 +56,9 @@ export type UuidSource =
 
 /** The UUID and where it came from. */
 export interface ResolvedUuid {
+  /** The UUID. */
   uuid: string;
+  /** Where it came from. */
   source: UuidSource;
   /** Something the user should know, e.g. a legacy file that was not used. */
   warning?: string;
