@@ -14,8 +14,11 @@ export const EXIT = {
 
 /** An error whose message is written for the user. */
 export class HelperError extends Error {
-  /** @param message what went wrong and what to do about it
-   *  @param exitCode the process exit code this error ends with */
+  /**
+   * The error, worded for the user.
+   * @param message what went wrong and what to do about it
+   * @param exitCode the process exit code this error ends with
+   */
   constructor(message: string, readonly exitCode: number = EXIT.failure) {
     super(message);
     this.name = "HelperError";
@@ -48,11 +51,14 @@ export type SocketProblem =
  * wording: {@linkcode userMessage} words it, once, for the user.
  */
 export class SocketError extends Error {
-  /** @param transport `udp` (the SSDP socket) or `tcp` (the description listener)
-   *  @param host the address it was opened on
-   *  @param port the port it was opened on
-   *  @param problem what went wrong, classified
-   *  @param cause the underlying error */
+  /**
+   * The error, worded for the user.
+   * @param transport `udp` (the SSDP socket) or `tcp` (the description listener)
+   * @param host the address it was opened on
+   * @param port the port it was opened on
+   * @param problem what went wrong, classified
+   * @param cause the underlying error
+   */
   constructor(
     readonly transport: "udp" | "tcp",
     readonly host: string,

@@ -202,9 +202,12 @@ export class LogBuffer {
   #dropped = 0;
   #writing: Promise<void> | undefined;
 
-  /** @param writer the output
-   *  @param onDropped reports lines dropped (it may push the report itself)
-   *  @param capacity lines held at most */
+  /**
+   * Keeps its settings; starts nothing.
+   * @param writer the output
+   * @param onDropped reports lines dropped (it may push the report itself)
+   * @param capacity lines held at most
+   */
   constructor(
     writer: LineWriter,
     onDropped: (count: number) => void,

@@ -16,8 +16,11 @@ export class StatusLine {
   readonly #columns: () => number | undefined;
   #text = "";
 
-  /** @param write writes to the terminal, synchronously
-   *  @param columns the terminal width, if known: a longer status would wrap and not be erased */
+  /**
+   * Keeps its settings; starts nothing.
+   * @param write writes to the terminal, synchronously
+   * @param columns the terminal width, if known: a longer status would wrap and not be erased
+   */
   constructor(write: (text: string) => void, columns: () => number | undefined) {
     this.#write = write;
     this.#columns = columns;
