@@ -42,18 +42,25 @@ export async function fetchRaw(
   timeoutMs = 3000,
 ): Promise<RawResponse> {
   const { hostname, port, pathname, search } = new URL(url);
-  const conn = await Deno.connect({
-    hostname,
-    port: Number(port || 80),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
+  // What an embedded HTTP/1.1 client sends: no Connection header, so closing is the server's promise.
+  const request = `${method} ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n\r\n`;
+  return await exchangeRaw(hostname, Number(port || 80), encoder.encode(request), timeoutMs);
+}
+
+/**
+ * Sends `request` as it is to `hostname:port` over one TCP connection and reads the response until
+ * the server closes it (or `timeoutMs` passes, for the connect and the read alike): for callers whose
+ * request bytes matter (the EOS flow's Windows-looking GET). Throws with a readable message.
+ */
+export async function exchangeRaw(
+  hostname: string,
+  port: number,
+  request: Uint8Array,
+  timeoutMs = 3000,
+): Promise<RawResponse> {
+  const conn = await Deno.connect({ hostname, port, signal: AbortSignal.timeout(timeoutMs) });
   try {
-    // What an embedded HTTP/1.1 client sends: no Connection header, so closing is the server's promise.
-    await conn.write(
-      encoder.encode(
-        `${method} ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n\r\n`,
-      ),
-    );
+    await conn.write(request);
     const chunks: Uint8Array[] = [];
     let total = 0;
     const readAll = async () => {

@@ -1,0 +1,262 @@
+/**
+ * The EOS flow: older EOS bodies (6D, 70D, 5D III, 7D, M50) in "EOS Utility" mode do not search for a
+ * computer, they announce themselves (`NOTIFY`, NT `ICPO-WFTEOSSystemService:1`, LOCATION on port
+ * 49152) and wait for a computer to GET that description with a Windows User-Agent, which arms their
+ * PTP/IP listener (camera-facts: Schroden's 70D notes, Open-RAZStudio's 6D captures). This module
+ * holds the pure parts — recognising the announcement, the request bytes, the re-fetch schedule,
+ * reading the names — and one I/O function that performs a fetch through an injected exchange.
+ *
+ * @module
+ */
+
+import type { SsdpMessage } from "../ssdp/message.ts";
+import { formatSearchRequest } from "../ssdp/search_request.ts";
+import { SSDP_MULTICAST_ADDRESS, SSDP_PORT } from "../ssdp/wire.ts";
+import { readDescription } from "../description/reader.ts";
+import type { RawResponse } from "../description/fetch.ts";
+import { parseResponseHead } from "../description/fetch.ts";
+import { cleanName } from "./tracker.ts";
+import { err, ok, type Result } from "../util/result.ts";
+
+/** The service type an EOS body in "EOS Utility" mode announces. */
+export const EOS_SERVICE_TYPE = "urn:schemas-canon-com:service:ICPO-WFTEOSSystemService:1";
+
+/** The User-Agent whose GET makes a 6D arm its PTP/IP listener (Open-RAZStudio, medium confidence). */
+export const EOS_FETCH_USER_AGENT = "Microsoft-Windows/10.0 UPnP/1.0";
+
+/** Longer LOCATIONs are refused: the camera's is about 50 characters. */
+export const MAX_LOCATION_CHARS = 256;
+
+/** More than any camera description (a few KiB); a bigger body is not parsed. */
+export const MAX_EOS_DESCRIPTION_BYTES = 64 * 1024;
+
+/** Longest friendlyName/modelName kept; real ones are under 40 characters. */
+export const MAX_EOS_NAME_CHARS = 64;
+
+/** An EOS body that announced itself (or answered our search for its type), validated. */
+export interface EosAnnouncement {
+  /** The sender's IPv4 address, which is also the LOCATION's host. */
+  ip: string;
+  /** The LOCATION port (49152 on the bodies reported). */
+  port: number;
+  /** The LOCATION path and query, e.g. `/upnp/CameraDevDesc.xml`. */
+  path: string;
+  /** The LOCATION as received (validated). */
+  location: string;
+  /** The USN, if sent (control characters removed, bounded). */
+  usn?: string;
+}
+
+/** What an SSDP message means for the EOS flow. */
+export type EosMessage =
+  | { kind: "alive"; announcement: EosAnnouncement }
+  | { kind: "byebye"; ip: string; usn?: string }
+  | { kind: "invalid"; ip: string; reason: string };
+
+function isEosType(value: string | undefined): boolean {
+  return value !== undefined && value.toLowerCase() === EOS_SERVICE_TYPE.toLowerCase();
+}
+
+// deno-lint-ignore no-control-regex
+const UNSAFE_PATH = /[\u0000-\u0020\u007f-\uffff]/;
+
+/**
+ * Validates an EOS LOCATION: `http:`, host equal to the sender's IP (so a LAN host cannot point the
+ * helper at a third machine), no credentials, no fragment, bounded, a path of printable ASCII. Pure.
+ */
+export function validateEosLocation(location: string, senderIp: string): Result<EosAnnouncement> {
+  if (location.length > MAX_LOCATION_CHARS) {
+    return err(`LOCATION longer than ${MAX_LOCATION_CHARS} characters`);
+  }
+  let url: URL;
+  try {
+    url = new URL(location);
+  } catch {
+    return err("LOCATION is not a URL");
+  }
+  if (url.protocol !== "http:") return err(`LOCATION is ${url.protocol}, not http:`);
+  if (url.username !== "" || url.password !== "") return err("LOCATION carries credentials");
+  if (url.hash !== "") return err("LOCATION has a fragment");
+  if (url.hostname !== senderIp) {
+    return err(`LOCATION names ${url.hostname}, not the sender ${senderIp}`);
+  }
+  const path = url.pathname + url.search;
+  if (UNSAFE_PATH.test(path)) return err("LOCATION path has spaces or non-ASCII characters");
+  return ok({ ip: senderIp, port: Number(url.port || 80), path, location });
+}
+
+/**
+ * What `message` from `senderIp` means for the EOS flow: an announcement (`NOTIFY ssdp:alive` with
+ * the EOS type, or a `200 OK` to our search for it), a byebye, an invalid announcement (with why),
+ * or `undefined` when it is not about the EOS type at all. Pure; never throws.
+ */
+export function readEosMessage(message: SsdpMessage, senderIp: string): EosMessage | undefined {
+  const h = message.headers;
+  const usn = cleanName(h.get("usn"));
+  let alive: boolean;
+  if (message.method === "NOTIFY") {
+    if (!isEosType(h.get("nt"))) return undefined;
+    const nts = h.get("nts")?.toLowerCase();
+    if (nts === "ssdp:byebye") return { kind: "byebye", ip: senderIp, usn };
+    alive = nts === "ssdp:alive";
+    if (!alive) return { kind: "invalid", ip: senderIp, reason: "NOTIFY without NTS ssdp:alive" };
+  } else if (message.status === 200) {
+    if (!isEosType(h.get("st"))) return undefined;
+  } else {
+    return undefined;
+  }
+  const location = h.get("location");
+  if (location === undefined) return { kind: "invalid", ip: senderIp, reason: "no LOCATION" };
+  const checked = validateEosLocation(location, senderIp);
+  if (!checked.ok) return { kind: "invalid", ip: senderIp, reason: checked.error };
+  return { kind: "alive", announcement: { ...checked.value, usn } };
+}
+
+/**
+ * The GET that EOS Utility is reported to send, as bytes. Only the User-Agent is known to matter
+ * (Open-RAZStudio); `Accept` and `Connection: close` are what Windows' UPnP stack sends and let the
+ * read end when the camera closes. Pure.
+ */
+export function eosFetchRequest(
+  announcement: Pick<EosAnnouncement, "ip" | "port" | "path">,
+): string {
+  return [
+    `GET ${announcement.path} HTTP/1.1`,
+    `Host: ${announcement.ip}:${announcement.port}`,
+    `User-Agent: ${EOS_FETCH_USER_AGENT}`,
+    "Accept: text/xml, application/xml",
+    "Connection: close",
+    "",
+    "",
+  ].join("\r\n");
+}
+
+/**
+ * The search sent once at start, multicast, so that a body that announced before the helper started
+ * (the 6D announces once, then stays silent) answers with its LOCATION. Pure constant.
+ */
+export const EOS_SEARCH: string = formatSearchRequest({
+  host: `${SSDP_MULTICAST_ADDRESS}:${SSDP_PORT}`,
+  st: EOS_SERVICE_TYPE,
+  mx: 2,
+});
+
+/** The names an EOS description gives, cleaned and bounded; either may be missing. */
+export interface EosNames {
+  /** `root/device/friendlyName`. */
+  friendlyName?: string;
+  /** `root/device/modelName`, e.g. "Canon EOS 6D". */
+  modelName?: string;
+}
+
+function boundedName(value: string | undefined): string | undefined {
+  return cleanName(value)?.slice(0, MAX_EOS_NAME_CHARS);
+}
+
+/** Reads the names from a description body. Pure; a body that is too big or not XML is an error. */
+export function readEosNames(body: Uint8Array): Result<EosNames> {
+  if (body.byteLength > MAX_EOS_DESCRIPTION_BYTES) {
+    return err(`description of ${body.byteLength} bytes exceeds ${MAX_EOS_DESCRIPTION_BYTES}`);
+  }
+  try {
+    const { fields } = readDescription(new TextDecoder().decode(body));
+    return ok({
+      friendlyName: boundedName(fields.get("root/device/friendlyName")),
+      modelName: boundedName(fields.get("root/device/modelName")),
+    });
+  } catch (error) {
+    return err(`description is not well-formed XML (${(error as Error).message.slice(0, 100)})`);
+  }
+}
+
+/** How often and how long the description is fetched again while the camera waits. */
+export interface EosFetchPlan {
+  /** Between two fetches (EOS Utility is reported to re-fetch every few seconds). */
+  intervalMs: number;
+  /** Fetches per announcement at most, the first included. */
+  maxFetches: number;
+  /** Failed fetches in a row after which the camera is given up. */
+  maxFailures: number;
+}
+
+/** 3 s apart, at most 10 fetches (about half a minute), two failures in a row end it. */
+export const DEFAULT_EOS_FETCH_PLAN: EosFetchPlan = {
+  intervalMs: 3000,
+  maxFetches: 10,
+  maxFailures: 2,
+};
+
+/** Where one camera's fetching stands. */
+export type EosSchedule =
+  | { phase: "fetching"; fetches: number; failures: number; succeeded: number; nextAt: number }
+  | { phase: "done"; reason: "limit" | "failures" | "byebye"; fetches: number; succeeded: number };
+
+/** A schedule for a fresh announcement: the first fetch is due at once. Pure. */
+export function startEosSchedule(now: number): EosSchedule {
+  return { phase: "fetching", fetches: 0, failures: 0, succeeded: 0, nextAt: now };
+}
+
+/** Whether a fetch is due at `now`. Pure. */
+export function eosFetchDue(schedule: EosSchedule, now: number): boolean {
+  return schedule.phase === "fetching" && now >= schedule.nextAt;
+}
+
+/** The schedule after a fetch that ended at `now` (`succeeded`: a 200 with a readable body). Pure. */
+export function afterEosFetch(
+  schedule: EosSchedule,
+  succeeded: boolean,
+  now: number,
+  plan: EosFetchPlan = DEFAULT_EOS_FETCH_PLAN,
+): EosSchedule {
+  if (schedule.phase === "done") return schedule;
+  const fetches = schedule.fetches + 1;
+  const failures = succeeded ? 0 : schedule.failures + 1;
+  const ok = schedule.succeeded + (succeeded ? 1 : 0);
+  if (failures >= plan.maxFailures) {
+    return { phase: "done", reason: "failures", fetches, succeeded: ok };
+  }
+  if (fetches >= plan.maxFetches) return { phase: "done", reason: "limit", fetches, succeeded: ok };
+  return { phase: "fetching", fetches, failures, succeeded: ok, nextAt: now + plan.intervalMs };
+}
+
+/** The schedule after the camera said byebye: no more fetches. Pure. */
+export function stopEosSchedule(schedule: EosSchedule): EosSchedule {
+  return {
+    phase: "done",
+    reason: "byebye",
+    fetches: schedule.fetches,
+    succeeded: schedule.succeeded,
+  };
+}
+
+/** Sends request bytes to a host and returns the response; `exchangeRaw` in production. */
+export type RawExchange = (
+  hostname: string,
+  port: number,
+  request: Uint8Array,
+  timeoutMs: number,
+) => Promise<RawResponse>;
+
+/** The time one fetch may take, connect and read together. */
+export const EOS_FETCH_TIMEOUT_MS = 3000;
+
+/**
+ * Performs one Windows-looking fetch of the camera's description and reads its names. Expected
+ * failures (refused, timed out, not 200, not XML) are values; never throws.
+ */
+export async function fetchEosDescription(
+  announcement: EosAnnouncement,
+  exchange: RawExchange,
+  timeoutMs = EOS_FETCH_TIMEOUT_MS,
+): Promise<Result<EosNames>> {
+  let response: RawResponse;
+  try {
+    const request = new TextEncoder().encode(eosFetchRequest(announcement));
+    response = await exchange(announcement.ip, announcement.port, request, timeoutMs);
+  } catch (error) {
+    return err(`fetch failed: ${(error as Error).message.slice(0, 200)}`);
+  }
+  const head = parseResponseHead(response.head);
+  if (head.status !== 200) return err(`answered ${cleanName(head.statusLine) ?? "nothing"}`);
+  return readEosNames(response.body);
+}
