@@ -16,6 +16,13 @@
 
 import { dirname, join } from "node:path";
 import { errorMessage, HelperError } from "../errors.ts";
+import {
+  replaceFileChecked,
+  syncDirectory,
+  verify,
+  writeVerifiedTemp,
+  writeWhole,
+} from "../util/checked_write.ts";
 
 /** The file name the Python helpers used, in their working directory. */
 export const LEGACY_UUID_FILE = "ptpip-canon-helper.uuid";
@@ -204,63 +211,6 @@ async function exists(path: string): Promise<boolean> {
   return await Deno.lstat(path).then(() => true, () => false);
 }
 
-const encoder = new TextEncoder();
-
-/** Writes all of `text`: a write may take fewer bytes than given (a full disk, a file-size limit). */
-async function writeWhole(file: Deno.FsFile, text: string): Promise<void> {
-  const bytes = encoder.encode(text);
-  for (let done = 0; done < bytes.length;) {
-    const n = await file.write(bytes.subarray(done));
-    if (n <= 0) throw new Error(`only ${done} of ${bytes.length} bytes could be written`);
-    done += n;
-  }
-  await file.sync();
-}
-
-/** Reads `path` back: it must hold exactly `uuid`. */
-async function verify(path: string, uuid: string): Promise<void> {
-  const back = await Deno.readTextFile(path);
-  if (back !== uuid) {
-    throw new Error(
-      `it read back as ${back.length} characters instead of the ${uuid.length} written`,
-    );
-  }
-}
-
-/** Makes a rename or link in `path`'s directory durable; not possible on every OS, so best effort. */
-async function syncDirectory(path: string): Promise<void> {
-  if (Deno.build.os === "windows") return;
-  try {
-    const dir = await Deno.open(dirname(path), { read: true });
-    try {
-      await dir.sync();
-    } finally {
-      dir.close();
-    }
-  } catch {
-    // some file systems refuse to sync a directory; the file itself is synced
-  }
-}
-
-/** Writes `text` to a new temporary file beside `path`, synced and read back; returns its name. */
-async function writeVerifiedTemp(path: string, text: string): Promise<string> {
-  await Deno.mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${crypto.randomUUID()}.tmp`;
-  const file = await Deno.open(temp, { write: true, createNew: true, mode: 0o644 });
-  try {
-    try {
-      await writeWhole(file, text);
-    } finally {
-      file.close();
-    }
-    await verify(temp, text);
-  } catch (error) {
-    await Deno.remove(temp).catch(() => {});
-    throw error;
-  }
-  return temp;
-}
-
 /** Where {@linkcode replaceUuidFile} keeps the UUID it replaced. */
 export function previousUuidPath(path: string): string {
   return `${path}.previous`;
@@ -275,13 +225,9 @@ export async function replaceUuidFile(path: string, uuid: string): Promise<strin
   const previous = await readUuidFile(path);
   for (const [target, text] of [[previousUuidPath(path), previous], [path, uuid]] as const) {
     if (text === undefined) continue;
-    let temp: string | undefined;
     try {
-      temp = await writeVerifiedTemp(target, text);
-      await Deno.rename(temp, target);
-      await syncDirectory(target);
+      await replaceFileChecked(target, text);
     } catch (error) {
-      if (temp) await Deno.remove(temp).catch(() => {});
       throw new HelperError(
         `cannot write the UUID file ${target}: ${
           errorMessage(error)

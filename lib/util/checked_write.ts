@@ -1,0 +1,84 @@
+/**
+ * Checked file writes: every byte written, synced, read back and compared before a file is renamed
+ * into place, so a reader never sees half a file and a full disk is an error, not a truncation.
+ *
+ * @module
+ */
+
+import { dirname } from "node:path";
+
+const encoder = new TextEncoder();
+
+/** Writes all of `text`: a write may take fewer bytes than given (a full disk, a file-size limit). */
+export async function writeWhole(file: Deno.FsFile, text: string): Promise<void> {
+  const bytes = encoder.encode(text);
+  for (let done = 0; done < bytes.length;) {
+    const n = await file.write(bytes.subarray(done));
+    if (n <= 0) throw new Error(`only ${done} of ${bytes.length} bytes could be written`);
+    done += n;
+  }
+  await file.sync();
+}
+
+/** Reads `path` back: it must hold exactly `text`. */
+export async function verify(path: string, text: string): Promise<void> {
+  const back = await Deno.readTextFile(path);
+  if (back !== text) {
+    throw new Error(
+      `it read back as ${back.length} characters instead of the ${text.length} written`,
+    );
+  }
+}
+
+/** Makes a rename or link in `path`'s directory durable; not possible on every OS, so best effort. */
+export async function syncDirectory(path: string): Promise<void> {
+  if (Deno.build.os === "windows") return;
+  try {
+    const dir = await Deno.open(dirname(path), { read: true });
+    try {
+      await dir.sync();
+    } finally {
+      dir.close();
+    }
+  } catch {
+    // some file systems refuse to sync a directory; the file itself is synced
+  }
+}
+
+/**
+ * Writes `text` to a new temporary file beside `path` (created with `mode`), synced and read back;
+ * returns its name.
+ */
+export async function writeVerifiedTemp(path: string, text: string, mode = 0o644): Promise<string> {
+  await Deno.mkdir(dirname(path), { recursive: true });
+  const temp = `${path}.${crypto.randomUUID()}.tmp`;
+  const file = await Deno.open(temp, { write: true, createNew: true, mode });
+  try {
+    try {
+      await writeWhole(file, text);
+    } finally {
+      file.close();
+    }
+    await verify(temp, text);
+  } catch (error) {
+    await Deno.remove(temp).catch(() => {});
+    throw error;
+  }
+  return temp;
+}
+
+/**
+ * Replaces `path` with `text` atomically: a checked temporary file renamed over it, then the directory
+ * synced. The temporary file is removed on every failure, and `path` is then unchanged.
+ */
+export async function replaceFileChecked(path: string, text: string, mode = 0o644): Promise<void> {
+  let temp: string | undefined;
+  try {
+    temp = await writeVerifiedTemp(path, text, mode);
+    await Deno.rename(temp, path);
+    temp = undefined;
+    await syncDirectory(path);
+  } finally {
+    if (temp) await Deno.remove(temp).catch(() => {});
+  }
+}
