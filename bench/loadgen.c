@@ -3,8 +3,9 @@
  * by bench/run.ts at bench time (gcc -O2); each mode prints one JSON object on stdout.
  *
  *   loadgen closed  --target IP:PORT --clients N --duration-ms D [--warmup-ms W] [--timeout-ms T]
- *                   [--samples FILE]
- *       N sockets, each sends an M-SEARCH and waits for the answer before sending the next one.
+ *                   [--samples FILE] [--pace-ms P]
+ *       N sockets, each sends an M-SEARCH and waits for the answer before sending the next one;
+ *       with P > 0 the next one goes P ms after the previous send, as a camera paces its searches.
  *       Latencies (ns, uint32 little-endian) of the measured window go to FILE.
  *   loadgen open    --target IP:PORT --rate R --duration-ms D [--qualifying-every K] [--drain-ms M]
  *       Paced sending at R datagrams/s. One in K is a qualifying M-SEARCH (K=1: all), sent from its
@@ -111,7 +112,7 @@ static void usage(const char *why) {
 struct options {
   const char *target, *udp, *http, *path, *samples, *log;
   long clients, conns, duration_ms, warmup_ms, timeout_ms, rate, qualifying_every, drain_ms, count,
-      window, interval_ms, max_ms;
+      window, interval_ms, max_ms, pace_ms;
   char **argv; /* startup: the program to start */
 };
 
@@ -128,7 +129,8 @@ static long parse_long(const char *name, const char *text) {
 static void parse_options(int argc, char **argv, struct options *o) {
   *o = (struct options){.clients = 1, .conns = 1, .duration_ms = 1000, .warmup_ms = 0,
                         .timeout_ms = 200, .rate = 1000, .qualifying_every = 1, .drain_ms = 200,
-                        .count = 0, .window = 4, .interval_ms = 2, .max_ms = 60000, .path = "/"};
+                        .count = 0, .window = 4, .interval_ms = 2, .max_ms = 60000, .pace_ms = 0,
+                        .path = "/"};
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
     if (strcmp(a, "--") == 0) {
@@ -155,6 +157,7 @@ static void parse_options(int argc, char **argv, struct options *o) {
     else if (strcmp(a, "--window") == 0) o->window = parse_long(a, v);
     else if (strcmp(a, "--interval-ms") == 0) o->interval_ms = parse_long(a, v);
     else if (strcmp(a, "--max-ms") == 0) o->max_ms = parse_long(a, v);
+    else if (strcmp(a, "--pace-ms") == 0) o->pace_ms = parse_long(a, v);
     else usage("unknown option");
   }
   /* Every loop below is bounded by these; refuse values that would make a run unbounded. */
@@ -227,7 +230,10 @@ static int run_closed(const struct options *o) {
   if (ep < 0) die("epoll_create1");
   int *fds = calloc((size_t)n, sizeof *fds);
   uint64_t *sent_at = calloc((size_t)n, sizeof *sent_at);
-  if (!fds || !sent_at) die("calloc");
+  /* Paced: when each client's next search is due (0: none waiting, its search is in flight). */
+  uint64_t *due_at = calloc((size_t)n, sizeof *due_at);
+  uint64_t pace = (uint64_t)o->pace_ms * 1000000u;
+  if (!fds || !sent_at || !due_at) die("calloc");
   uint64_t start = now_ns();
   uint64_t measure_from = start + (uint64_t)o->warmup_ms * 1000000u;
   uint64_t end = measure_from + (uint64_t)o->duration_ms * 1000000u;
@@ -267,13 +273,24 @@ static int run_closed(const struct options *o) {
         sample_add(&s, r - sent_at[i]);
       }
       if (r >= end) continue;
+      if (pace) {
+        due_at[i] = sent_at[i] + pace;
+        continue;
+      }
       sent_at[i] = now_ns();
       if (send(fds[i], MSEARCH, sizeof MSEARCH - 1, 0) < 0) send_errors++;
     }
     t = now_ns();
-    if (t - last_scan >= 1000000u) {
+    if (pace || t - last_scan >= 1000000u) {
       last_scan = t;
       for (int i = 0; i < n; i++) {
+        if (due_at[i]) {
+          if (t < due_at[i]) continue;
+          due_at[i] = 0;
+          sent_at[i] = now_ns();
+          if (send(fds[i], MSEARCH, sizeof MSEARCH - 1, 0) < 0) send_errors++;
+          continue;
+        }
         if (t - sent_at[i] < timeout) continue;
         if (sent_at[i] >= measure_from) timeouts++;
         sent_at[i] = now_ns();

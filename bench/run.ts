@@ -25,6 +25,8 @@ import {
   type MemoryResult,
   type Mix,
   type OpenResult,
+  OURS,
+  type PacedResult,
   reportSections,
   SUBJECT_LABELS,
   type SubjectId,
@@ -56,6 +58,11 @@ export interface Config {
   httpMs: number;
   floodWarmup: number;
   floodCount: number;
+  /** The defaults at a camera's rate: one search every `pacedIntervalMs` for `pacedMs`. */
+  pacedIntervalMs: number;
+  pacedMs: number;
+  /** Offered rates of the flood the defaults refuse. */
+  refusalRates: number[];
   micro: boolean;
   strict: boolean;
   /** Where to write the results; unset, nothing is written (the tracked file changes only on request). */
@@ -75,7 +82,7 @@ export function parseArgs(argv: string[]): Config {
   });
   const config: Config = {
     runs: 3,
-    subjects: ["c-ceiling", "deno-bare", "node-ssdp", "ours", "ours-info"],
+    subjects: ["c-ceiling", "deno-bare", "node-ssdp", "ours", "ours-info", "ours-defaults"],
     closedLevels: [1, 8, 16, 64],
     closedMs: 600,
     warmupMs: 150,
@@ -86,6 +93,9 @@ export function parseArgs(argv: string[]): Config {
     httpMs: 600,
     floodWarmup: 100_000,
     floodCount: 1_000_000,
+    pacedIntervalMs: 500,
+    pacedMs: 5000,
+    refusalRates: [5000, 20000, 50000],
     micro: true,
     strict: false,
   };
@@ -114,6 +124,7 @@ export function parseArgs(argv: string[]): Config {
           openMs: 300,
           httpMs: 300,
           floodCount: 200_000,
+          pacedMs: 2500,
         });
         break;
       case "--open-ms":
@@ -271,8 +282,11 @@ function subjectArgv(lab: Lab, subject: SubjectId, ports: { udp: number; desc: n
         location,
         lab.nodeSsdpDir,
       ];
+    case "python-ssdpy":
+      throw new Error("the bench has no Python peer to start (see pythonSsdpyProblem)");
     case "ours":
     case "ours-info":
+    case "ours-defaults":
       return [
         Deno.execPath(),
         "run",
@@ -287,10 +301,9 @@ function subjectArgv(lab: Lab, subject: SubjectId, ports: { udp: number; desc: n
         String(ports.udp),
         "--desc-port",
         String(ports.desc),
-        "--source-rate",
-        "0",
-        "--global-rate",
-        "0",
+        // The defaults keep the abuse limits; the others switch them off, which would otherwise
+        // cap answers at 200/s.
+        ...(subject === "ours-defaults" ? [] : ["--source-rate", "0", "--global-rate", "0"]),
         ...(subject === "ours" ? ["-q"] : []),
         PC_IP,
       ];
@@ -302,9 +315,40 @@ const COMM: Record<SubjectId, string> = {
   "c-ceiling": "ceiling",
   "deno-bare": "deno",
   "node-ssdp": "node",
+  "python-ssdpy": "python3",
   "ours": "deno",
   "ours-info": "deno",
+  "ours-defaults": "deno",
 };
+
+/**
+ * Why the Python reference (ssdpy 0.4.1, the issue's "Python scripts") is not measured, shown in
+ * the report. Only the registries' ordinary clients may install it: Debian's python3-ssdpy or pip.
+ */
+async function pythonSsdpyProblem(): Promise<string> {
+  const out = await new Deno.Command("/usr/bin/python3", {
+    args: ["-c", "import ssdpy; print(ssdpy.__version__)"],
+    stdout: "piped",
+    stderr: "null",
+  }).output().catch(() => undefined);
+  if (!out?.success) {
+    return "ssdpy is not installed for Debian's python3: Debian has no python3-ssdpy package " +
+      "and pip cannot reach PyPI from here; its 61 ms start from issue 13 is not re-measured";
+  }
+  return `ssdpy ${decoder.decode(out.stdout).trim()} is installed, but the bench has no ssdpy ` +
+    "peer yet";
+}
+
+/** Clock ticks per second of /proc/PID/stat's CPU times. */
+let clockTicks = 100;
+
+/** User + system CPU time of a process and all its threads, ms. */
+async function cpuMsOf(pid: number): Promise<number> {
+  const stat = await readProc(`/proc/${pid}/stat`) ?? "";
+  // Fields after the parenthesised name, which may hold spaces: utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+}
 
 async function readProc(path: string): Promise<string | undefined> {
   try {
@@ -395,7 +439,7 @@ interface Instance {
   stop(): Promise<void>;
 }
 
-const servesDescription = (s: SubjectId) => s === "ours" || s === "ours-info";
+const servesDescription = (s: SubjectId) => OURS.includes(s);
 
 /**
  * Starts a subject: the generator (camera side) forks the program into the computer namespace,
@@ -526,6 +570,8 @@ async function openLoop(
   mix: Mix,
 ): Promise<OpenResult> {
   const before = await udpCounters(inst.pid);
+  const cpuBefore = await cpuMsOf(inst.pid);
+  const linesBefore = await countLines(inst.log);
   const r = await loadgen(lab, [
     "open",
     "--target",
@@ -549,6 +595,43 @@ async function openLoop(
     chatterSent: r.c_sent,
     chatterAnswered: r.c_answers,
     responderDrops: (await udpCounters(inst.pid)).RcvbufErrors - before.RcvbufErrors,
+    cpuMs: (await cpuMsOf(inst.pid)) - cpuBefore,
+    logLines: (await countLines(inst.log)) - linesBefore,
+  };
+}
+
+/** One client searching at a camera's pace; the log is counted around it. */
+async function pacedLoop(lab: Lab, config: Config, inst: Instance): Promise<PacedResult> {
+  const samples = join(lab.tmp, "paced.bin");
+  const linesBefore = await countLines(inst.log);
+  const r = await loadgen(lab, [
+    "closed",
+    "--target",
+    `${PC_IP}:${inst.ports.udp}`,
+    "--clients",
+    "1",
+    "--pace-ms",
+    String(config.pacedIntervalMs),
+    "--duration-ms",
+    String(config.pacedMs),
+    "--timeout-ms",
+    "1000",
+    "--samples",
+    samples,
+  ]);
+  const bytes = await Deno.readFile(samples);
+  const ns = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  // The last answer's line may still be on its way through the log's buffer: wait for it, bounded.
+  for (let waited = 0; waited < 1000; waited += 20) {
+    if ((await countLines(inst.log)) - linesBefore >= r.answers) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return {
+    intervalMs: config.pacedIntervalMs,
+    answers: r.answers,
+    timeouts: r.timeouts,
+    logLines: (await countLines(inst.log)) - linesBefore,
+    ...latencySummary(ns),
   };
 }
 
@@ -600,35 +683,42 @@ async function measure(
       open: [],
       http: [],
     };
-    if (subject === "ours-info") {
-      // At INFO the question is what logging costs: chatter first, with the log counted around it,
-      // then the closed loop at the judged concurrency.
-      const before = await countLines(inst.log);
-      let chatterSent = 0;
-      let qualifyingSent = 0;
-      for (const rate of config.openRates) {
-        const step = await openLoop(lab, config, inst, rate, "chatter");
-        result.open.push(step);
-        chatterSent += step.chatterSent;
-        qualifyingSent += step.qualifyingSent;
+    if (subject === "ours-defaults") {
+      // The limits cap any loop at a few answers a second: what matters is a camera's latency and
+      // what a flood costs to refuse.
+      result.paced = await pacedLoop(lab, config, inst);
+      result.refusals = [];
+      for (const rate of config.refusalRates) {
+        result.refusals.push(await openLoop(lab, config, inst, rate, "qualifying"));
       }
-      result.chatterLog = {
-        lines: (await countLines(inst.log)) - before,
-        chatterSent,
-        qualifyingSent,
-      };
-      result.closed.push(await closedLoop(lab, config, inst, 16));
+      result.rssAfterLoadKiB = (await memoryOf(inst.pid)).rss;
+      progress(
+        `run ${run + 1}: ${SUBJECT_LABELS[subject]}: first answer ${
+          (inst.firstAnswerUs / 1000).toFixed(1)
+        } ms, camera-rate p50 ${result.paced.p50Us.toFixed(0)} µs`,
+      );
       return result;
     }
     for (const n of config.closedLevels) result.closed.push(await closedLoop(lab, config, inst, n));
-    for (const mix of ["qualifying", "chatter"] as const) {
-      for (const rate of config.openRates) {
-        result.open.push(await openLoop(lab, config, inst, rate, mix));
-      }
+    for (const rate of config.openRates) {
+      result.open.push(await openLoop(lab, config, inst, rate, "qualifying"));
+    }
+    for (const rate of config.openRates) {
+      result.open.push(await openLoop(lab, config, inst, rate, "chatter"));
+    }
+    if (subject === "ours-info") {
+      // At INFO, chatter must not be logged per packet: the log counted around the chatter steps.
+      const chatter = result.open.filter((o) => o.mix === "chatter");
+      result.chatterLog = {
+        lines: chatter.reduce((sum, o) => sum + (o.logLines ?? 0), 0),
+        chatterSent: chatter.reduce((sum, o) => sum + o.chatterSent, 0),
+        qualifyingSent: chatter.reduce((sum, o) => sum + o.qualifyingSent, 0),
+      };
     }
     if (servesDescription(subject)) {
       for (const n of config.httpConns) result.http.push(await httpLoad(lab, config, inst, n));
     }
+    result.rssAfterLoadKiB = (await memoryOf(inst.pid)).rss;
     const c16 = result.closed.find((c) => c.clients === 16);
     progress(
       `run ${run + 1}: ${SUBJECT_LABELS[subject]}: ${
@@ -738,7 +828,9 @@ function renderReport(r: Results): string {
       r.micro.map((b) => [b.name, b.avgNs.toFixed(0), b.p99Ns.toFixed(0)]),
     ));
   }
-  if (r.targets.length) out.push("", "## Targets (issue 6)", "", targetTable(r.targets));
+  if (r.targets.length) {
+    out.push("", "## Targets (issue 6; `#13.N`: issue 13, item N)", "", targetTable(r.targets));
+  }
   return out.join("\n");
 }
 
@@ -747,6 +839,7 @@ async function measureAll(config: Config, began: number): Promise<Results> {
   const tmp = await Deno.makeTempDir({ prefix: "ptpip-bench-" });
   try {
     const machine = await machineInfo();
+    clockTicks = Number((await host("getconf", ["CLK_TCK"]).catch(() => "100")).trim()) || 100;
     const micro = config.micro ? await microBench() : [];
     const { loadgen: loadgenPath, ceiling } = await compile(tmp);
     const nodeSsdpDir = config.subjects.includes("node-ssdp") ? await installNodeSsdp() : "";
@@ -793,6 +886,9 @@ async function measureAll(config: Config, began: number): Promise<Results> {
       }
     }
     const subjects = config.subjects.filter((s) => !broken.has(s));
+    // The issue's Python reference: measured when its registries could install it, else said so.
+    broken.set("python-ssdpy", await pythonSsdpyProblem());
+    progress(`${SUBJECT_LABELS["python-ssdpy"]} left out: ${broken.get("python-ssdpy")}`);
 
     const runs: SubjectRun[] = [];
     for (let run = 0; run < config.runs; run++) {

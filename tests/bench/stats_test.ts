@@ -7,9 +7,11 @@
 import assert from "node:assert/strict";
 import {
   answeredFraction,
+  answerLoggingCheck,
   ceilingFullRates,
   chatterLoggingCheck,
   type ClosedResult,
+  cpuUsPerDatagram,
   evaluateTargets,
   formatPercent,
   formatRate,
@@ -17,6 +19,7 @@ import {
   formatTable,
   formatUs,
   latencySummary,
+  loadedRssCheck,
   median,
   medianOf,
   type MemoryResult,
@@ -207,11 +210,14 @@ Deno.test("answeredFraction and ceilingFullRates", async (t) => {
 });
 
 Deno.test("evaluateTargets", async (t) => {
+  // Issue 6's targets come first, in a fixed order; issue 13's (`#13.N`) follow, tested below.
+  const issue6 = (runs: SubjectRun[], memory: MemoryResult[]) =>
+    evaluateTargets(runs, memory).filter((c) => !c.target.startsWith("#13"));
   const verdicts = (runs: SubjectRun[], memory: MemoryResult[]) =>
-    evaluateTargets(runs, memory).map((c) => c.pass);
+    issue6(runs, memory).map((c) => c.pass);
 
   await t.step("all pass when ours meets every threshold", () => {
-    const checks = evaluateTargets(passingRuns(), [goodMemory]);
+    const checks = issue6(passingRuns(), [goodMemory]);
     assert.equal(checks.length, 10);
     assert.deepEqual(checks.filter((c) => c.pass !== true), []);
   });
@@ -251,7 +257,7 @@ Deno.test("evaluateTargets", async (t) => {
     runs.filter((r) => r.subject === "ours").forEach((
       r,
     ) => (r.open[2] = open(40_000, "qualifying", 0.9)));
-    const check = evaluateTargets(runs, [goodMemory])[5];
+    const check = issue6(runs, [goodMemory])[5];
     assert.equal(check.pass, true);
     assert.match(check.measured, /judged at 1k\)/);
   });
@@ -281,7 +287,7 @@ Deno.test("evaluateTargets", async (t) => {
         chatterLog: { lines: 5000, chatterSent: 95_000, qualifyingSent: 5000 },
       }));
     }
-    const checks = evaluateTargets(runs, [goodMemory]);
+    const checks = issue6(runs, [goodMemory]);
     assert.equal(checks.length, 12);
     assert.deepEqual(checks.slice(10).map((c) => c.pass), [true, true]);
   });
@@ -338,9 +344,132 @@ Deno.test("formatting", async (t) => {
   await t.step("report sections: medians per subject and ratios to each peer", () => {
     const sections = reportSections(passingRuns(), [goodMemory]);
     const titles = sections.map((s) => s.title);
-    assert.equal(titles.length, 6);
-    assert.match(sections[0].table, /\| ours \(-q\) +\| 16 +\| 60 000 +\| 200 +\| 400 /);
-    assert.match(sections[1].table, /\| bare Deno +\| 16 +\| 2\.14× +\| 0\.12× +\|/);
-    assert.match(sections[5].table, /\| ours \(-q\) \| 30\.0 +\| 35\.0 +\| 36\.0 +\| 1\.00 /);
+    assert.equal(titles.length, 7);
+    assert.match(titles[0], /What users run/);
+    assert.match(
+      sections[1].table,
+      /\| ours \(-q, limits off\) +\| 16 +\| 60 000 +\| 200 +\| 400 /,
+    );
+    assert.match(sections[2].table, /\| bare Deno +\| 16 +\| 2\.14× +\| 0\.12× +\|/);
+    assert.match(
+      sections[6].table,
+      /\| ours \(-q, limits off\) \| 30\.0 +\| 35\.0 +\| 36\.0 +\| 1\.00 /,
+    );
+  });
+});
+
+/** Passing runs plus the helper at INFO and at its defaults, every issue 13 target met. */
+function usersRuns(): SubjectRun[] {
+  const runs = passingRuns();
+  for (let run = 0; run < 3; run++) {
+    runs.push(subjectRun("ours-info", run, 50_000, 500, {
+      closed: [closed(1, 10_000, 90), closed(16, 50_000, 500)],
+      rssAfterLoadKiB: 42_000,
+    }));
+    runs.push(subjectRun("ours-defaults", run, 0, 0, {
+      firstAnswerUs: 215_000,
+      closed: [],
+      open: [],
+      rssAfterStartKiB: 38_000,
+      rssAfterLoadKiB: 40_000,
+      paced: {
+        intervalMs: 500,
+        answers: 10,
+        timeouts: 0,
+        logLines: 10,
+        count: 10,
+        p50Us: 200,
+        p99Us: 300,
+        maxUs: 300,
+      },
+      refusals: [{ ...open(5000, "qualifying", 0.01), cpuMs: 100, logLines: 3 }],
+    }));
+  }
+  runs.filter((r) => r.subject === "ours").forEach((r) => {
+    r.closed.push(closed(1, 12_000, 70));
+    r.rssAfterLoadKiB = 41_000;
+  });
+  return runs;
+}
+
+Deno.test("issue 13 targets", async (t) => {
+  const issue13 = (runs: SubjectRun[]) =>
+    Object.fromEntries(
+      evaluateTargets(runs, [goodMemory]).filter((c) => c.target.startsWith("#13")).map((
+        c,
+      ) => [c.target.replace(/ [≥≤].*/, "").replace(/:.*?: /, ": "), c]),
+    );
+
+  await t.step("all met when INFO and the defaults meet every threshold", () => {
+    const checks = evaluateTargets(usersRuns(), [goodMemory]).filter((c) =>
+      c.target.startsWith("#13")
+    );
+    assert.equal(checks.length, 8);
+    // Python is never measured here: n/a, not a pass and not a failure.
+    assert.deepEqual(checks.filter((c) => c.pass !== true).map((c) => c.target), [
+      "#13.2 defaults: start → first answer ≤ 1× Python (ssdpy)",
+    ]);
+    assert.equal(checks.find((c) => /Python/.test(c.target))?.pass, undefined);
+  });
+
+  await t.step("INFO is judged against -q, paired: 0.8× the rate, 1.5× the c=1 p99", () => {
+    const slow = usersRuns();
+    // 47 000 / 60 000 = 0.78×: below 0.8×.
+    slow.filter((r) => r.subject === "ours-info").forEach((r) => (r.closed[1].rate = 47_000));
+    const rate = evaluateTargets(slow, [goodMemory]).find((c) => /INFO: answers/.test(c.target))!;
+    assert.equal(rate.pass, false);
+    assert.equal(rate.measured, "0.783×");
+    const jittery = usersRuns();
+    // 110 / 70 = 1.57×: above 1.5×.
+    jittery.filter((r) => r.subject === "ours-info").forEach((r) => (r.closed[0].p99Us = 110));
+    const p99 = evaluateTargets(jittery, [goodMemory]).find((c) => /INFO: p99/.test(c.target))!;
+    assert.equal(p99.pass, false);
+    assert.equal(p99.measured, "1.571×");
+  });
+
+  await t.step("the defaults' start-up is judged against bare Deno at 1.1×", () => {
+    const runs = usersRuns();
+    // 230 / 200 = 1.15×.
+    runs.filter((r) => r.subject === "ours-defaults").forEach((r) => (r.firstAnswerUs = 230_000));
+    const check = evaluateTargets(runs, [goodMemory]).find((c) =>
+      /^#13.2 .*bare Deno$/.test(c.target)
+    )!;
+    assert.match(check.target, /^#13\.2 defaults/);
+    assert.equal(check.measured, "1.150×");
+    assert.equal(check.pass, false);
+  });
+
+  await t.step("RSS: 40 MB idle, 45 MB after load for the worst setting, decimal", () => {
+    const runs = usersRuns();
+    // 39 100 KiB = 40.04 MB.
+    runs.filter((r) => r.subject === "ours-defaults").forEach((r) => (r.rssAfterStartKiB = 39_100));
+    assert.equal(issue13(runs)["#13.3 defaults: idle RSS"].pass, false);
+    // 44 000 KiB = 45.06 MB, for -q alone.
+    runs.filter((r) => r.subject === "ours").forEach((r) => (r.rssAfterLoadKiB = 44_000));
+    const loaded = issue13(runs)["#13.3 RSS after the load phases"];
+    assert.equal(loaded.pass, false);
+    assert.equal(loaded.measured, "defaults 41.0, INFO 43.0, -q 45.1 MB");
+  });
+
+  await t.step("a line missing for an answered search fails; without the defaults, n/a", () => {
+    const runs = usersRuns();
+    runs.filter((r) => r.subject === "ours-defaults").forEach((r) => (r.paced!.logLines = 9));
+    assert.equal(answerLoggingCheck(runs).pass, false);
+    assert.equal(answerLoggingCheck(passingRuns()).pass, undefined);
+    assert.equal(loadedRssCheck(passingRuns().filter((r) => r.subject !== "ours")).pass, undefined);
+  });
+
+  await t.step("CPU per datagram, and the report's tables for the defaults", () => {
+    const step = { ...open(5000, "qualifying", 0.01), cpuMs: 100 };
+    assert.equal(cpuUsPerDatagram(step), 20);
+    assert.ok(Number.isNaN(cpuUsPerDatagram(open(5000, "qualifying", 1))));
+    const sections = reportSections(usersRuns(), [goodMemory]);
+    const table = (re: RegExp) => sections.find((s) => re.test(s.title))!.table;
+    assert.match(
+      table(/What users run/),
+      /\| ours \(defaults: INFO, limits on\) +\| 215\.0 +\| 1\.07× +\| \(limited\) /,
+    );
+    assert.match(table(/camera's rate/), /\| 500 +\| 10 +\| 0 +\| 200 +\| 300 +\| 300 +\| 1\.00 /);
+    assert.match(table(/flood/), /\| 5 000\/s +\| 50 +\| n\/a +\| 20\.00 +\| n\/a +\| 3 /);
   });
 });
