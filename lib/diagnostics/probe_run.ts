@@ -7,7 +7,7 @@
  */
 
 import type { ProbeTarget } from "../cli/parse.ts";
-import { errorMessage, HelperError, isClosedError } from "../errors.ts";
+import { errorMessage, HelperError } from "../errors.ts";
 import { fetchRaw, parseResponseHead } from "../description/fetch.ts";
 import { type InterfaceAddress, selectInterfaces } from "../network/interfaces.ts";
 import {
@@ -20,7 +20,7 @@ import {
   ProbeAnswers,
 } from "./probe.ts";
 import { CAMERA_SEARCH } from "../ssdp/search_request.ts";
-import { isRejection, parseSsdpMessage } from "../ssdp/message.ts";
+import { receiveAnswers } from "../ssdp/answers.ts";
 import { SSDP_MULTICAST_ADDRESS } from "../ssdp/wire.ts";
 import { escapeControls } from "../terminal/log.ts";
 
@@ -75,26 +75,6 @@ function openSockets(
   };
 }
 
-async function collect(socket: Deno.DatagramConn, answers: ProbeAnswers): Promise<void> {
-  for (;;) {
-    let data: Uint8Array;
-    let addr: Deno.NetAddr;
-    try {
-      const [d, a] = await socket.receive();
-      data = d;
-      addr = a as Deno.NetAddr;
-    } catch (error) {
-      if (isClosedError(error)) {
-        return;
-      }
-      continue; // an ICMP error from an earlier send; the socket still works
-    }
-    const message = parseSsdpMessage(data);
-    if (isRejection(message) || message.status === undefined) continue;
-    answers.add({ from: addr.hostname, port: addr.port, message });
-  }
-}
-
 async function fetchDescription(location: string): Promise<FetchOutcome> {
   try {
     // The XML parser is loaded here, not at start: only `probe` needs it, and loading a CommonJS
@@ -126,7 +106,12 @@ export async function runProbe(
 ): Promise<{ text: string; ok: boolean }> {
   const { sockets, to, from, looped } = openSockets(options, interfaces);
   const received = new ProbeAnswers();
-  const collecting = sockets.map((s) => collect(s, received));
+  const collecting = sockets.map((s) =>
+    receiveAnswers(
+      s,
+      (message, from) => received.add({ from: from.hostname, port: from.port, message }),
+    )
+  );
   const search = encoder.encode(CAMERA_SEARCH);
   const sendErrors: string[] = [];
   for (const socket of sockets) {
