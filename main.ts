@@ -29,6 +29,7 @@ import { stopSignal } from "./lib/terminal/signals.ts";
 import { StatusLine } from "./lib/terminal/status_line.ts";
 import { resolveUuid, userUuidPath } from "./lib/uuid/store.ts";
 import { runUuidCommand } from "./lib/commands/uuid.ts";
+import { runGphoto2GuidCommand } from "./lib/commands/gphoto2_guid.ts";
 import { denoVersionProblem, MINIMUM_DENO } from "./lib/util/deno_version.ts";
 
 const interfaces = () => Deno.networkInterfaces();
@@ -67,6 +68,27 @@ const HANDLERS: Handlers = {
   uuid: async (command) => {
     await startLogging(command.config);
     await runUuidCommand(command, uuidOptions(command.config));
+  },
+  "gphoto2-guid": async (command) => {
+    await startLogging(command.config);
+    const home = Deno.env.get(Deno.build.os === "windows" ? "USERPROFILE" : "HOME");
+    if (home === undefined && command.write && command.settingsPath === undefined) {
+      throw new UsageError(
+        "HOME is not set, so gphoto2's settings file cannot be found: name it with --settings-file PATH.",
+      );
+    }
+    await runGphoto2GuidCommand(command, uuidOptions(command.config), {
+      os: Deno.build.os,
+      home: home ?? "~",
+      xdgConfigHome: Deno.env.get("XDG_CONFIG_HOME"),
+      exists: (path) => {
+        try {
+          return Deno.statSync(path).isFile;
+        } catch {
+          return false;
+        }
+      },
+    });
   },
   doctor: async ({ config }) => {
     await startLogging(config);

@@ -50,11 +50,26 @@ export type ServeEvent =
     camera: string;
     ip: string;
     name: string | null;
+    /** The `modelName` of its description, where it was read (the EOS flow). */
+    model: string | null;
+    /** `search` (it found this computer) or `eos` (it announced itself, we fetched). */
+    flow: "search" | "eos";
     usn: string | null;
     via: string;
     chdkptp: string;
     gphoto2: string;
   }
+  /** An EOS body announced itself while the EOS flow is off: said once per camera. */
+  | { event: "eos-off"; ip: string }
+  /** Our Windows-looking GET of an EOS body's description was answered. */
+  | { event: "eos-fetch"; ip: string; location: string; fetch: number }
+  | { event: "eos-fetch-failed"; ip: string; location: string; fetch: number; error: string }
+  /** No more fetches for this announcement: the plan's bound, failures, or a byebye. */
+  | { event: "eos-fetches-done"; ip: string; reason: string; fetches: number }
+  /** An announcement of the EOS type that cannot be acted on (bad LOCATION, foreign source). */
+  | { event: "eos-ignored"; ip: string; reason: string }
+  /** The start-up search for EOS bodies that announced before the helper started. */
+  | { event: "eos-search"; address: string; error?: string }
   | { event: "camera-search"; ip: string; port: number }
   | { event: "camera-search-failed"; ip: string; error: string }
   | { event: "ptpip-check"; ip: string; port: number; open: boolean; reason?: string }

@@ -12,10 +12,9 @@
 import type { SsdpMessage } from "../ssdp/message.ts";
 import { formatSearchRequest } from "../ssdp/search_request.ts";
 import { SSDP_MULTICAST_ADDRESS, SSDP_PORT } from "../ssdp/wire.ts";
-import { readDescription } from "../description/reader.ts";
 import type { RawResponse } from "../description/fetch.ts";
 import { parseResponseHead } from "../description/fetch.ts";
-import { cleanName } from "./tracker.ts";
+import { cleanName, parseMaxAge } from "./tracker.ts";
 import { err, ok, type Result } from "../util/result.ts";
 
 /** The service type an EOS body in "EOS Utility" mode announces. */
@@ -45,6 +44,8 @@ export interface EosAnnouncement {
   location: string;
   /** The USN, if sent (control characters removed, bounded). */
   usn?: string;
+  /** Seconds from its `CACHE-CONTROL: max-age`, if valid. */
+  maxAgeSeconds?: number;
 }
 
 /** What an SSDP message means for the EOS flow. */
@@ -52,6 +53,31 @@ export type EosMessage =
   | { kind: "alive"; announcement: EosAnnouncement }
   | { kind: "byebye"; ip: string; usn?: string }
   | { kind: "invalid"; ip: string; reason: string };
+
+const EOS_TYPE_BYTES = new TextEncoder().encode(EOS_SERVICE_TYPE.toLowerCase());
+
+/**
+ * Whether a datagram names the EOS service type anywhere (ASCII, any case), read straight from the
+ * bytes: the cheap test that lets an EOS body's NOTIFY through to the parser while the rest of a
+ * chattering LAN's NOTIFYs stay undecoded. Pure.
+ */
+export function mentionsEosType(datagram: Uint8Array): boolean {
+  const needle = EOS_TYPE_BYTES;
+  // "urn:" starts the type; testing its first byte before the rest keeps the scan to one compare
+  // per byte for everything else.
+  const first = needle[0];
+  outer: for (let i = 0; i + needle.length <= datagram.length; i++) {
+    if ((datagram[i] | 0x20) !== first) continue;
+    for (let j = 1; j < needle.length; j++) {
+      const byte = datagram[i + j];
+      // Only letters are folded: "-", ":" and digits must match exactly.
+      const folded = byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte;
+      if (folded !== needle[j]) continue outer;
+    }
+    return true;
+  }
+  return false;
+}
 
 function isEosType(value: string | undefined): boolean {
   return value !== undefined && value.toLowerCase() === EOS_SERVICE_TYPE.toLowerCase();
@@ -109,7 +135,8 @@ export function readEosMessage(message: SsdpMessage, senderIp: string): EosMessa
   if (location === undefined) return { kind: "invalid", ip: senderIp, reason: "no LOCATION" };
   const checked = validateEosLocation(location, senderIp);
   if (!checked.ok) return { kind: "invalid", ip: senderIp, reason: checked.error };
-  return { kind: "alive", announcement: { ...checked.value, usn } };
+  const maxAgeSeconds = parseMaxAge(h.get("cache-control"));
+  return { kind: "alive", announcement: { ...checked.value, usn, maxAgeSeconds } };
 }
 
 /**
@@ -153,11 +180,15 @@ function boundedName(value: string | undefined): string | undefined {
   return cleanName(value)?.slice(0, MAX_EOS_NAME_CHARS);
 }
 
-/** Reads the names from a description body. Pure; a body that is too big or not XML is an error. */
-export function readEosNames(body: Uint8Array): Result<EosNames> {
+/**
+ * Reads the names from a description body; a body that is too big or not XML is an error. The XML
+ * parser is loaded on the first call, not at start: most helpers never meet an EOS camera.
+ */
+export async function readEosNames(body: Uint8Array): Promise<Result<EosNames>> {
   if (body.byteLength > MAX_EOS_DESCRIPTION_BYTES) {
     return err(`description of ${body.byteLength} bytes exceeds ${MAX_EOS_DESCRIPTION_BYTES}`);
   }
+  const { readDescription } = await import("../description/reader.ts");
   try {
     const { fields } = readDescription(new TextDecoder().decode(body));
     return ok({

@@ -1,6 +1,7 @@
 /**
  * `--on-camera`: runs the user's program each time a camera becomes ready, with no shell in between.
- * The camera's address and name reach it as `CAMERA_IP` and `CAMERA_NAME` in its environment; in its
+ * The camera's address, name, model and pairing flow reach it as `CAMERA_IP`, `CAMERA_NAME`,
+ * `CAMERA_MODEL` and `CAMERA_FLOW` in its environment; in its
  * arguments only `{ip}` is replaced, and only by a validated IPv4 address. The name comes off the
  * network (a camera's Server header), so it never enters an argument: a hook such as
  * `sh -c 'echo "{name}"'` would otherwise run whatever a LAN host put in its header. Its output is read
@@ -15,15 +16,19 @@
  * @module
  */
 
-import { cleanName } from "./tracker.ts";
+import { type CameraFlow, cleanName } from "./tracker.ts";
 import { parseIpv4 } from "../network/ipv4.ts";
 
 /** The camera a hook runs for. */
 export interface HookCamera {
   /** The camera's IPv4 address, checked: the only network text that may enter an argument. */
   ip: string;
-  /** Its Server header or User-Agent; empty when it sent neither. */
+  /** Its model, Server header or User-Agent; empty when it sent none. */
   name: string;
+  /** The `modelName` of its description; empty where it was not read (the search flow). */
+  model?: string;
+  /** How it paired: `search` (it found this computer) or `eos` (it announced itself). */
+  flow?: CameraFlow;
 }
 
 /** How a run ended. */
@@ -94,7 +99,12 @@ export function hookArgv(command: readonly string[], camera: HookCamera): string
 
 /** The variables added to the program's environment (the rest is inherited), sanitised. Pure. */
 export function hookEnv(camera: HookCamera): Record<string, string> {
-  return { CAMERA_IP: camera.ip, CAMERA_NAME: cleanName(camera.name) ?? "" };
+  return {
+    CAMERA_IP: camera.ip,
+    CAMERA_NAME: cleanName(camera.name) ?? "",
+    CAMERA_MODEL: cleanName(camera.model) ?? "",
+    CAMERA_FLOW: camera.flow ?? "search",
+  };
 }
 
 function start(argv: readonly string[], env: Record<string, string>): Deno.ChildProcess {

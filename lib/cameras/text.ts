@@ -25,10 +25,10 @@ export const WAITING_STATUS = "waiting for a camera… (Ctrl+C to stop)";
 const STATUS_CAMERAS = 3;
 
 /** The status line for the active cameras (pairing or ready), most recent last. */
-export function statusText(active: readonly Pick<Camera, "ip" | "state">[]): string {
+export function statusText(active: readonly Pick<Camera, "ip" | "state" | "model">[]): string {
   if (active.length === 0) return WAITING_STATUS;
   const shown = active.slice(-STATUS_CAMERAS).map((c) =>
-    `camera ${c.ip} ${c.state === "ready" ? "ready" : "pairing…"}`
+    `camera ${c.ip}${c.model ? ` (${c.model})` : ""} ${c.state === "ready" ? "ready" : "pairing…"}`
   );
   const more = active.length - shown.length;
   return shown.join(", ") + (more > 0 ? ` (+${more} more)` : "");

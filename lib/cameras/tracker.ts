@@ -15,6 +15,12 @@ import { CANON_SERVER, canonTrait } from "./recognise.ts";
 /** How far a camera is: it searched; it fetched the description; it is up; it left or went quiet. */
 export type CameraState = "searching" | "pairing" | "ready" | "gone";
 
+/**
+ * How a camera pairs: it searched for this computer and fetched our description (PowerShots, EOS R
+ * bodies), or it announced itself and we fetched its description (older EOS bodies).
+ */
+export type CameraFlow = "search" | "eos";
+
 /** What is known of one camera. */
 export interface Camera {
   /** Its IPv4 address: the key cameras are followed by. */
@@ -41,6 +47,20 @@ export interface Camera {
   notCamera?: boolean;
   /** After it left: not ready again before this time (clock milliseconds). */
   rearmAt?: number;
+  /** How it pairs; `search` unless it announced the EOS flow. */
+  flow: CameraFlow;
+  /** The `modelName` of its own description, where reading that was safe (the EOS flow). */
+  model?: string;
+}
+
+/** What the EOS flow learnt of a camera by fetching its description. */
+export interface EosDetails {
+  /** Its `modelName`, cleaned. */
+  model?: string;
+  /** Its USN, cleaned. */
+  usn?: string;
+  /** Seconds from its announcement's max-age, if valid. */
+  maxAgeSeconds?: number;
 }
 
 /** A camera's own SSDP message, as far as presence goes. */
@@ -57,6 +77,9 @@ export interface Presence {
   maxAgeSeconds?: number;
 }
 
+/** What made a camera ready: its own SSDP message, or our fetch of an EOS camera's description. */
+export type ReadyVia = Presence["kind"] | "eos-fetch";
+
 /** Why a camera is no longer counted as up. */
 export type GoneReason = "byebye" | "expired" | "silent";
 
@@ -67,7 +90,7 @@ export interface TrackerEvents {
   /** It fetched the description: pairing or reconnecting. */
   pairing(camera: Camera): void;
   /** It is up: a PTP/IP client may connect now. */
-  ready(camera: Camera, via: Presence["kind"]): void;
+  ready(camera: Camera, via: ReadyVia): void;
   /** It fetched the description and answered, but is no Canon camera; said once per device. */
   notCamera(camera: Camera): void;
   /** It left, or was not heard from in time. */
@@ -88,6 +111,11 @@ export interface TrackerOptions {
   capacity?: number;
   /** How long a pairing camera may stay silent before it stops counting as pairing. */
   pairingTimeoutMs?: number;
+  /**
+   * `--on-camera-any`: any device that fetched the description and then answered counts as a
+   * camera, as before Canon cameras were recognised.
+   */
+  anyDevice?: boolean;
 }
 
 /** UDA's default when a device gives no valid max-age. */
@@ -112,15 +140,19 @@ export function cleanName(value: string | undefined): string | undefined {
 }
 
 /**
- * The name to show for a camera: its Server header, else its search's User-Agent. Canon's own Server
- * header names no model, so it shows as "Canon camera".
+ * The name to show for a camera: its model where known, else its Server header, else its search's
+ * User-Agent. Canon's own Server header names no model, so it shows as "Canon camera".
  */
-export function cameraName(camera: Pick<Camera, "server" | "userAgent">): string | undefined {
+export function cameraName(
+  camera: Pick<Camera, "server" | "userAgent" | "model">,
+): string | undefined {
+  if (camera.model !== undefined) return camera.model;
   if (camera.server === CANON_SERVER) return "Canon camera";
   return camera.server ?? camera.userAgent;
 }
 
-function parseMaxAge(cacheControl: string | undefined): number | undefined {
+/** The seconds of a `CACHE-CONTROL: max-age=N`, if valid. Pure. */
+export function parseMaxAge(cacheControl: string | undefined): number | undefined {
   const match = /max-age\s*=\s*"?(\d{1,7})/i.exec(cacheControl ?? "");
   return match ? Number(match[1]) : undefined;
 }
@@ -215,7 +247,7 @@ export class CameraTracker {
       if (camera.state === "ready" || camera.state === "pairing") this.#leave(camera, "byebye");
       return;
     }
-    if (!camera.canon) {
+    if (!camera.canon && !this.#options.anyDevice) {
       if (canonTrait(presence) === undefined) {
         if (!camera.notCamera) {
           camera.notCamera = true;
@@ -229,13 +261,45 @@ export class CameraTracker {
     camera.usn = presence.usn ?? camera.usn;
     const maxAge = presence.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS;
     camera.expiresAt = this.#options.now() + maxAge * 1000;
+    this.#becomeReady(camera, presence.kind);
+  }
+
+  /**
+   * We fetched the description of the EOS camera at `ip` and it answered: the fetch armed its PTP/IP
+   * listener, so it is ready now. Its NOTIFYs are followed from here on (a byebye makes it gone).
+   * Returns `false` while it may not become ready again (after it left, see
+   * {@linkcode REARM_COOLDOWN_MS}), so the caller stops fetching.
+   */
+  eosFetched(ip: string, details: EosDetails): boolean {
+    if (this.coolingDown(ip)) return false;
+    const camera = this.#touch(ip);
+    camera.flow = "eos";
+    camera.fetched = true;
+    // Its presence is what it announced; no search is sent to it.
+    camera.probed = true;
+    camera.canon = true;
+    camera.model = details.model ?? camera.model;
+    camera.usn = details.usn ?? camera.usn;
+    const maxAge = details.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS;
+    camera.expiresAt = this.#options.now() + maxAge * 1000;
+    this.#becomeReady(camera, "eos-fetch");
+    return true;
+  }
+
+  /** Whether the camera at `ip` left too recently to become ready again. */
+  coolingDown(ip: string): boolean {
+    const rearmAt = this.#cameras.peek(ip)?.rearmAt;
+    return rearmAt !== undefined && this.#options.now() < rearmAt;
+  }
+
+  #becomeReady(camera: Camera, via: ReadyVia): void {
     if (camera.state === "ready") return;
     // Ready at most once per pairing: after a byebye (which anyone on the LAN can forge) a camera
     // must fetch the description again, and not before the cooldown is over.
     if (camera.rearmAt !== undefined && this.#options.now() < camera.rearmAt) return;
     this.#enter(camera, "ready");
-    events.ready(camera, presence.kind);
-    events.changed();
+    this.#options.events.ready(camera, via);
+    this.#options.events.changed();
   }
 
   /** Retires ready cameras past their max-age and pairing ones silent for too long; call it now and then. */
@@ -276,6 +340,7 @@ export class CameraTracker {
       fetched: false,
       probed: false,
       since: this.#options.now(),
+      flow: "search",
     })).value;
   }
 }

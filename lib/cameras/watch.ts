@@ -16,6 +16,7 @@ import { unicastPresenceSearch } from "../ssdp/search_request.ts";
 import { errorMessage } from "../errors.ts";
 import type { PresenceHandler } from "../ssdp/responder.ts";
 import type { SsdpMessage } from "../ssdp/message.ts";
+import type { EosAnnouncement, EosNames } from "./eos_flow.ts";
 
 /** Settings of the watch. */
 export interface CameraWatchOptions {
@@ -27,8 +28,10 @@ export interface CameraWatchOptions {
   ssdpPort: number;
   /** `--on-camera` program and arguments. */
   onCamera?: readonly string[];
-  /** `--probe-ptpip`. */
+  /** `--probe-ptpip`; never used on an EOS-flow camera, whose one PTP/IP connection it would burn. */
   probePtpip: boolean;
+  /** `--on-camera-any`: a device that is no Canon camera may be ready too. */
+  anyDevice?: boolean;
   /** Sends from the SSDP socket. */
   send(bytes: Uint8Array, to: Deno.NetAddr): Promise<unknown>;
   /** Reports each step (one log line each). */
@@ -52,7 +55,7 @@ const SWEEP_INTERVAL_MS = 10_000;
 const encoder = new TextEncoder();
 
 function hookCamera(camera: Camera): HookCamera {
-  return { ip: camera.ip, name: cameraName(camera) ?? "" };
+  return { ip: camera.ip, name: cameraName(camera) ?? "", model: camera.model, flow: camera.flow };
 }
 
 function describeError(error: unknown): string {
@@ -86,6 +89,7 @@ export class CameraWatch implements PresenceHandler {
     this.#tracker = new CameraTracker({
       ownUuid: options.ownUuid,
       now: options.now,
+      anyDevice: options.anyDevice,
       events: {
         probe: (camera) => this.#schedulePresenceSearch(camera.ip),
         pairing: (camera) => emit({ event: "camera-pairing", ip: camera.ip }),
@@ -122,6 +126,23 @@ export class CameraWatch implements PresenceHandler {
   /** `ip` fetched the description: a camera pairing or reconnecting. */
   fetched(ip: string): void {
     this.#tracker.fetched(ip);
+  }
+
+  /**
+   * We fetched an EOS camera's description and it answered: it is armed, and ready. Returns `false`
+   * when it left too recently to be ready again.
+   */
+  eosFetched(announcement: EosAnnouncement, names: EosNames): boolean {
+    return this.#tracker.eosFetched(announcement.ip, {
+      model: names.modelName ?? names.friendlyName,
+      usn: announcement.usn,
+      maxAgeSeconds: announcement.maxAgeSeconds,
+    });
+  }
+
+  /** Whether the camera at `ip` left too recently to become ready again. */
+  coolingDown(ip: string): boolean {
+    return this.#tracker.coolingDown(ip);
   }
 
   /** Shows the first status and starts checking ready cameras' max-age. */
@@ -172,11 +193,15 @@ export class CameraWatch implements PresenceHandler {
       camera: name ? `${camera.ip} (${name})` : camera.ip,
       ip: camera.ip,
       name: name ?? null,
+      model: camera.model ?? null,
+      flow: camera.flow,
       usn: camera.usn ?? null,
       via,
       ...commands,
     });
-    if (!this.#options.probePtpip) return this.#hooks?.run(hookCamera(camera));
+    if (!this.#options.probePtpip || camera.flow === "eos") {
+      return this.#hooks?.run(hookCamera(camera));
+    }
     // The check's connection is closed before the program starts, so the program finds the camera's
     // single PTP/IP slot free.
     const pending: Promise<void> = checkPtpipPort(camera.ip).then((result) => {

@@ -34,6 +34,10 @@ Usage:
       act as a camera: search (the SSDP group, or HOST), fetch each answer's
       description and grade it as a Canon camera would; exit code 0 if at
       least one responder passes. Tests this helper, a Windows PC, or anything
+  ptpip-canon-helper gphoto2-guid [--write]
+      print the ptp2_ip=guid= line that gives gphoto2 a PTP/IP GUID derived
+      from the device UUID, so an EOS body paired once reconnects; --write
+      puts it into ~/.gphoto/settings
 
 LAN_IP   this computer's IPv4 address on the camera's network. Leave it out to
          serve every LAN interface (Wi-Fi, Ethernet; not loopback, Docker, VPN
@@ -50,6 +54,12 @@ logs "camera <ip> is ready" with the chdkptp and gphoto2 commands to use it. On
 a terminal a status line shows "waiting for a camera…", "camera <ip>
 pairing…", "camera <ip> ready". The helper never connects to the camera's
 PTP/IP port on its own.
+
+Older EOS bodies (6D, 70D, M50 in EOS Utility mode) pair the other way round:
+they announce themselves and wait to be fetched. Run with --eos; the log then
+says "EOS camera <ip> (<model>) is ready" with the gphoto2 command. Run
+"gphoto2-guid --write" once first, so gphoto2 shows the camera the same GUID
+every time and a paired camera reconnects.
 
 Options:
 ${optionLines(undefined)}

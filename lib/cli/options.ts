@@ -11,7 +11,7 @@ import { DEFAULT_RATE_LIMITS } from "../ssdp/rate_limit.ts";
 import { DEFAULTS } from "../ssdp/wire.ts";
 
 /** The commands, `serve` (the default) first. */
-export const COMMANDS = ["serve", "interfaces", "uuid", "doctor", "probe"] as const;
+export const COMMANDS = ["serve", "interfaces", "uuid", "doctor", "probe", "gphoto2-guid"] as const;
 
 /** One of {@linkcode COMMANDS}. */
 export type CommandName = typeof COMMANDS[number];
@@ -108,14 +108,14 @@ export const OPTION_TABLE = {
   uuid: {
     kind: "text",
     value: "UUID",
-    commands: ["serve", "uuid", "doctor"],
+    commands: ["serve", "uuid", "doctor", "gphoto2-guid"],
     help: "use this UUID (e.g. the one Windows or another helper used; Windows' braced " +
       "form {…} is accepted)",
   },
   "uuid-file": {
     kind: "path",
     value: "PATH",
-    commands: ["serve", "uuid", "doctor"],
+    commands: ["serve", "uuid", "doctor", "gphoto2-guid"],
     help: 'keep the UUID in this file (default: the per-user file, see "ptpip-canon-helper uuid")',
   },
   announce: {
@@ -158,6 +158,23 @@ export const OPTION_TABLE = {
     help: "the same as --on-camera",
     example: "ptpip-canon-helper --exec -- gphoto2 --port ptpip:{ip} --summary",
   },
+  eos: {
+    kind: "flag",
+    commands: ["serve"],
+    help: "also pair older EOS bodies (6D, 70D, 5D III, 7D, M50) in EOS Utility mode, " +
+      "which announce themselves instead of searching: when one does, fetch its " +
+      "description with a Windows User-Agent, as EOS Utility does, which arms the " +
+      "camera's PTP/IP listener; then again every 3 s, 10 times at most. Off by default, " +
+      "because that fetch changes the camera's state: without --eos such a camera is " +
+      "only named in the log. gphoto2 must connect within those 30 s (see gphoto2-guid)",
+  },
+  "on-camera-any": {
+    kind: "flag",
+    commands: ["serve"],
+    help: "count any device that fetched the description and then answered over SSDP as " +
+      "a camera, Canon or not (the rule before Canon cameras were recognised): it gets " +
+      "the ready line and --on-camera runs for it",
+  },
   "probe-ptpip": {
     kind: "flag",
     commands: ["serve"],
@@ -186,6 +203,21 @@ export const OPTION_TABLE = {
     commands: ["uuid"],
     help: "uuid: confirm --reset",
     example: "ptpip-canon-helper uuid --reset --force",
+  },
+  write: {
+    kind: "flag",
+    commands: ["gphoto2-guid"],
+    help: "gphoto2-guid: put the line into gphoto2's settings file (every other line is " +
+      "kept; written atomically)",
+    example: "ptpip-canon-helper gphoto2-guid --write",
+  },
+  "settings-file": {
+    kind: "path",
+    value: "PATH",
+    commands: ["gphoto2-guid"],
+    help: "gphoto2-guid: the settings file to write (default: the one libgphoto2 reads, " +
+      "~/.gphoto/settings unless a newer gphoto/settings exists in the config folder)",
+    example: "ptpip-canon-helper gphoto2-guid --write --settings-file ./settings",
   },
   "list-interfaces": {
     kind: "flag",

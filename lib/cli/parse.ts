@@ -66,6 +66,10 @@ export interface ServeConfig {
   onCamera?: string[];
   /** `--probe-ptpip`: one TCP connect to a ready camera's PTP/IP port. */
   probePtpip: boolean;
+  /** `--eos`: fetch the description of EOS bodies that announce themselves. */
+  eos: boolean;
+  /** `--on-camera-any`: any device that fetched and answered counts as a camera. */
+  onCameraAny: boolean;
 }
 
 /** Where `probe` sends its search: a host (unicast), or the multicast group when absent. */
@@ -101,6 +105,7 @@ export type Command =
   | { kind: "uuid"; config: UuidConfig; reset: boolean; force: boolean }
   | { kind: "doctor"; config: DoctorConfig }
   | { kind: "probe"; config: ProbeConfig; target?: ProbeTarget; timeoutSeconds: number }
+  | { kind: "gphoto2-guid"; config: UuidConfig; write: boolean; settingsPath?: string }
   | { kind: "help" }
   | { kind: "version" };
 
@@ -166,7 +171,7 @@ export function suggestFlag(unknown: string): string | undefined {
  * ("sever") costs two edits, so commands of four letters or more allow one more.
  */
 export function suggestCommand(word: string): CommandName | undefined {
-  if (!/^[a-z-]+$/i.test(word)) return undefined;
+  if (!/^[a-z0-9-]+$/i.test(word)) return undefined;
   return closest(word.toLowerCase(), COMMANDS, word.length >= 4 ? 1 : 0) as CommandName | undefined;
 }
 
@@ -287,8 +292,8 @@ export function parseCommandLine(given: readonly string[]): Command {
       }. See --help.`,
     );
   }
-  if (kind === "uuid" && rest.length > 0) {
-    throw new UsageError(`"uuid" takes no address, got "${rest[0]}".`);
+  if ((kind === "uuid" || kind === "gphoto2-guid") && rest.length > 0) {
+    throw new UsageError(`"${kind}" takes no address, got "${rest[0]}".`);
   }
   for (const name of OPTION_NAMES) {
     if (values[name] === undefined) continue;
@@ -325,6 +330,23 @@ export function parseCommandLine(given: readonly string[]): Command {
         reset: values.reset ?? false,
         force: values.force ?? false,
       };
+    case "gphoto2-guid": {
+      const settingsPath = values["settings-file"];
+      if (settingsPath !== undefined && settingsPath.trim() === "") {
+        throw new UsageError("--settings-file needs a path, such as ~/.gphoto/settings.");
+      }
+      if (settingsPath !== undefined && !values.write) {
+        throw new UsageError(
+          "--settings-file names the file --write writes; add --write, or leave it out to only print the line.",
+        );
+      }
+      return {
+        kind,
+        config: pick(config, [...LOG_KEYS, "uuid", "uuidFile"]),
+        write: values.write ?? false,
+        settingsPath,
+      };
+    }
     case "doctor":
       return {
         kind,
@@ -439,6 +461,8 @@ function serveConfig(values: Values, lanAddress: string | undefined): ServeConfi
       sourceTable: number(values, "source-table", DEFAULT_RATE_LIMITS.sourceTable),
     },
     probePtpip: values["probe-ptpip"] ?? false,
+    eos: values.eos ?? false,
+    onCameraAny: values["on-camera-any"] ?? false,
   };
 }
 

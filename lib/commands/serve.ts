@@ -19,7 +19,14 @@ import { RateLimiter } from "../ssdp/rate_limit.ts";
 import { deviceOf, identityFor } from "../ssdp/search.ts";
 import { locationProvider } from "../ssdp/response.ts";
 import { SearchAnswerer } from "../ssdp/answerer.ts";
-import { runResponder } from "../ssdp/responder.ts";
+import { everyPresence, runResponder } from "../ssdp/responder.ts";
+import { EosWatch, type SearchSocket } from "../cameras/eos_watch.ts";
+import {
+  DEFAULT_EOS_FETCH_PLAN,
+  type EosFetchPlan,
+  type RawExchange,
+} from "../cameras/eos_flow.ts";
+import { exchangeRaw } from "../description/fetch.ts";
 import { Memberships, openSsdpSocket, type SsdpSocket } from "../ssdp/socket.ts";
 import type { Spawn } from "../cameras/hook_runner.ts";
 import { describeUuidSource, type ResolvedUuid } from "../uuid/store.ts";
@@ -47,6 +54,10 @@ export interface ServeEnvironment {
   openSsdpSocket?: (port: number) => SsdpSocket;
   /** Starts the `--on-camera` program; `Deno.Command` by default. */
   spawn?: Spawn;
+  /** Sends a request to an EOS camera and reads its answer; `exchangeRaw` by default. */
+  exchange?: RawExchange;
+  /** Opens the socket of the start-up EOS search, bound to a served address. */
+  openSearchSocket?: (address: string) => SearchSocket;
   /** The intervals a test shortens: production values by default. */
   timing?: Partial<ServeTiming>;
 }
@@ -57,6 +68,8 @@ export interface ServeTiming {
   refusalSummaryMs: number;
   /** How long after a camera's first fetch its presence is asked for. */
   presenceSearchDelayMs: number;
+  /** How an announcing EOS camera's description is fetched again while it waits. */
+  eosFetchPlan: EosFetchPlan;
 }
 
 /** How long a client has to send its request head to the description server. */
@@ -69,6 +82,7 @@ const LOG_FLUSH_DEADLINE_MS = 1000;
 const TIMING: ServeTiming = {
   refusalSummaryMs: 10_000,
   presenceSearchDelayMs: PRESENCE_SEARCH_DELAY_MS,
+  eosFetchPlan: DEFAULT_EOS_FETCH_PLAN,
 };
 
 /** Runs until a stop is requested; throws a `HelperError` when it cannot start. */
@@ -130,6 +144,7 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
     ssdpPort: config.ssdpPort,
     onCamera: config.onCamera,
     probePtpip: config.probePtpip,
+    anyDevice: config.onCameraAny,
     send: (bytes, to) => conn.send(bytes, to),
     status: env.status,
     spawn: env.spawn,
@@ -174,6 +189,20 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
     : undefined;
   if (announcer) stack.defer(() => announcer.stop());
 
+  const eos = new EosWatch({
+    enabled: config.eos,
+    emit,
+    now: env.now,
+    serves: (ip) => answerer.serves(ip),
+    fetched: (announcement, names) => cameras.eosFetched(announcement, names),
+    coolingDown: (ip) => cameras.coolingDown(ip),
+    exchange: env.exchange ?? exchangeRaw,
+    ssdpPort: config.ssdpPort,
+    openSearchSocket: env.openSearchSocket,
+    plan: timing.eosFetchPlan,
+  });
+  stack.defer(() => eos.stop());
+
   const follower = new NetworkFollower({
     emit,
     ...config,
@@ -184,6 +213,8 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
     onChange: async (served) => {
       answerer.setServed(served);
       await announcer?.update(served);
+      // EOS bodies that announced before this address was served are asked for once.
+      eos.searchFrom(served.map((s) => s.address));
     },
   });
   try {
@@ -216,7 +247,8 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
   }, timing.refusalSummaryMs);
   stack.defer(() => clearInterval(summaryTimer));
 
-  const responding = runResponder(conn, { search: answerer, presence: cameras }, {
+  const presence = everyPresence([cameras, eos]);
+  const responding = runResponder(conn, { search: answerer, presence }, {
     onDecision: (d, from) =>
       emit({
         event: "datagram",
@@ -253,7 +285,11 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
 
   emit({ event: "ready", served: follower.served.map((s) => s.address) });
   cameras.start();
-  stack.defer(() => cameras.stop());
+  // No EOS fetch may end after the cameras stopped: it would make one ready, and run its hook.
+  stack.defer(async () => {
+    await eos.stop();
+    await cameras.stop();
+  });
   const signal = await env.stopRequested;
   await stack.disposeAsync();
   // The socket loop ends once its socket is closed: the stop line is the last one.

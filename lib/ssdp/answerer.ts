@@ -108,21 +108,9 @@ export class SearchAnswerer {
     const verdict = judgeSearch(parsed, this.#options.targets);
     if (isIgnored(verdict)) return { kind: "ignore", reason: verdict.ignored };
 
-    const source = parseIpv4(sourceIp);
-    if (source === undefined) return { kind: "ignore", reason: `source ${sourceIp} is not IPv4` };
-    const via = this.#addressFor(source);
-    if (via === undefined) {
-      return {
-        kind: "ignore",
-        reason: this.#served.length === 0
-          ? "no interface is served right now"
-          : `source ${sourceIp} is not on a served subnet (use --any-source to answer it)`,
-      };
-    }
-    const notHost = notHostReason(source, via.served.addressValue, via.served.netmaskValue);
-    if (notHost !== undefined) {
-      return { kind: "ignore", reason: `source ${sourceIp} is ${notHost}, not one host` };
-    }
+    const sender = this.#sender(sourceIp);
+    if (typeof sender === "string") return { kind: "ignore", reason: sender };
+    const { source, via } = sender;
     const targets = withinBudget(verdict.targets, via.answers, datagram.byteLength);
     if (targets.length === 0) {
       return { kind: "ignore", reason: "search too short to be worth an answer" };
@@ -148,6 +136,30 @@ export class SearchAnswerer {
       location: via.location,
       userAgent: parsed.headers.get("user-agent"),
     };
+  }
+
+  /**
+   * Whether `sourceIp` is a host this helper serves: on a served subnet (or any, with
+   * `--any-source`), and neither its network nor its broadcast address. Other components that act on
+   * what a LAN host sends (the EOS flow) apply the same rule.
+   */
+  serves(sourceIp: string): boolean {
+    return typeof this.#sender(sourceIp) !== "string";
+  }
+
+  /** The sender's address and the served address that answers it, or why there is none. */
+  #sender(sourceIp: string): { source: number; via: AddressAnswers } | string {
+    const source = parseIpv4(sourceIp);
+    if (source === undefined) return `source ${sourceIp} is not IPv4`;
+    const via = this.#addressFor(source);
+    if (via === undefined) {
+      return this.#served.length === 0
+        ? "no interface is served right now"
+        : `source ${sourceIp} is not on a served subnet (use --any-source to answer it)`;
+    }
+    const notHost = notHostReason(source, via.served.addressValue, via.served.netmaskValue);
+    if (notHost !== undefined) return `source ${sourceIp} is ${notHost}, not one host`;
+    return { source, via };
   }
 
   #addressFor(source: number): AddressAnswers | undefined {

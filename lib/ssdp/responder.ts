@@ -15,12 +15,24 @@ import { isClosedError } from "../errors.ts";
 /** Who hears NOTIFYs and answers to our own searches: camera presence. */
 export interface PresenceHandler {
   /**
-   * Whether messages from this IP matter (a camera being followed). Others' NOTIFYs and responses,
-   * the bulk of a chattering LAN, are dropped without being decoded.
+   * Whether this datagram from this IP matters (a camera being followed, a type it listens for),
+   * judged without decoding it. Others' NOTIFYs and responses, the bulk of a chattering LAN, are
+   * dropped undecoded.
    */
-  wants(ip: string): boolean;
-  /** A decoded message that is not a search, from a source it wants. */
+  wants(ip: string, datagram: Uint8Array): boolean;
+  /** A decoded message that is not a search, which it or another handler wanted. */
   heard(message: SsdpMessage, ip: string): void;
+}
+
+/**
+ * Several presence handlers as one: a datagram is decoded once when any of them wants it, and
+ * every one hears it (each ignores what is not its own).
+ */
+export function everyPresence(handlers: readonly PresenceHandler[]): PresenceHandler {
+  return {
+    wants: (ip, datagram) => handlers.some((h) => h.wants(ip, datagram)),
+    heard: (message, ip) => handlers.forEach((h) => h.heard(message, ip)),
+  };
 }
 
 /** The handlers datagrams are dispatched to. */
@@ -77,7 +89,7 @@ export function dispatchOther(
   ip: string,
   presence: PresenceHandler | undefined,
 ): Decision {
-  if (!presence?.wants(ip)) return { kind: "ignore", reason: "not an M-SEARCH" };
+  if (!presence?.wants(ip, datagram)) return { kind: "ignore", reason: "not an M-SEARCH" };
   const parsed = parseSsdpMessage(datagram);
   if (isRejection(parsed)) return { kind: "ignore", reason: parsed.rejected };
   presence.heard(parsed, ip);

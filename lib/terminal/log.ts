@@ -86,8 +86,28 @@ const LINES: LineOf = {
     "{ip} fetched the description but is no Canon camera (server {server}): not ready, no hook",
   ],
   "camera-gone": (e) => ["info", GONE[e.reason]],
-  "camera-ready":
-    () => ["info", "camera {camera} is ready: use it now with {chdkptp} or {gphoto2}"],
+  "camera-ready": (e) =>
+    e.flow === "eos"
+      ? [
+        "info",
+        "EOS camera {camera} is ready (its description was fetched): use it now with {gphoto2}",
+      ]
+      : ["info", "camera {camera} is ready: use it now with {chdkptp} or {gphoto2}"],
+  "eos-off": () => [
+    "warn",
+    "an EOS camera at {ip} announces itself (EOS Utility mode): it pairs only when the helper " +
+    "runs with --eos, which fetches its description as Windows does (see --help)",
+  ],
+  "eos-fetch": () => ["debug", "fetched {location} as Windows does (fetch {fetch})"],
+  "eos-fetch-failed":
+    () => ["warn", "fetch {fetch} of EOS camera {ip} ({location}) failed: {error}"],
+  "eos-fetches-done":
+    () => ["debug", "no more fetches of EOS camera {ip}: {reason} after {fetches}"],
+  "eos-ignored": () => ["debug", "EOS announcement from {ip} ignored: {reason}"],
+  "eos-search": (e) =>
+    e.error === undefined
+      ? ["debug", "asked for EOS cameras from {address}"]
+      : ["warn", "could not ask for EOS cameras from {address}: {error}"],
   "camera-search": () => [
     "debug",
     "asking camera {ip} for its SSDP presence (unicast M-SEARCH to port {port})",

@@ -7,6 +7,7 @@ import {
   eosFetchDue,
   eosFetchRequest,
   fetchEosDescription,
+  mentionsEosType,
   readEosMessage,
   readEosNames,
   startEosSchedule,
@@ -58,6 +59,7 @@ Deno.test("readEosMessage", async (t) => {
         path: "/upnp/CameraDevDesc.xml",
         location: LOCATION,
         usn: `uuid:00000000-0000-0000-0001-A0B1C2D3E4F5::${EOS_SERVICE_TYPE}`,
+        maxAgeSeconds: 1800,
       },
     });
   });
@@ -123,25 +125,39 @@ Deno.test("EOS_SEARCH asks the group for the EOS service type", () => {
 });
 
 Deno.test("readEosNames", async (t) => {
-  await t.step("reads friendlyName and modelName", () => {
-    assertEquals(readEosNames(encoder.encode(SIX_D)), {
+  await t.step("reads friendlyName and modelName", async () => {
+    assertEquals(await readEosNames(encoder.encode(SIX_D)), {
       ok: true,
       value: { friendlyName: "EOS6D", modelName: "Canon EOS 6D" },
     });
   });
-  await t.step("cleans control characters and bounds the length", () => {
+  await t.step("cleans control characters and bounds the length", async () => {
     const hostile = SIX_D.replace("Canon EOS 6D", `Canon\u009b2J\n${"X".repeat(200)}`);
-    const read = readEosNames(encoder.encode(hostile));
+    const read = await readEosNames(encoder.encode(hostile));
     assert(read.ok);
     assertEquals(read.value.modelName?.length, 64);
     assert(!read.value.modelName?.includes("\u009b"));
   });
-  await t.step("a body too big or not XML is an error", () => {
-    assert(!readEosNames(new Uint8Array(64 * 1024 + 1)).ok);
-    const broken = readEosNames(encoder.encode("<root><device>"));
+  await t.step("a body too big or not XML is an error", async () => {
+    assert(!(await readEosNames(new Uint8Array(64 * 1024 + 1))).ok);
+    const broken = await readEosNames(encoder.encode("<root><device>"));
     assert(!broken.ok);
     assertMatch(broken.error, /not well-formed/);
   });
+});
+
+Deno.test("mentionsEosType finds the EOS type in any case, and only it", () => {
+  const notify = (nt: string) =>
+    encoder.encode(`NOTIFY * HTTP/1.1\r\nNT: ${nt}\r\nNTS: ssdp:alive\r\n\r\n`);
+  assert(mentionsEosType(notify(EOS_SERVICE_TYPE)));
+  assert(mentionsEosType(notify(EOS_SERVICE_TYPE.toUpperCase())));
+  assert(mentionsEosType(encoder.encode(EOS_SERVICE_TYPE)), "at the very start and end");
+  assert(
+    !mentionsEosType(notify("urn:schemas-canon-com:service:ICPO-SmartPhoneEOSSystemService:1")),
+  );
+  assert(!mentionsEosType(notify(EOS_SERVICE_TYPE.slice(0, -1))), "cut short");
+  assert(!mentionsEosType(notify(EOS_SERVICE_TYPE.replace("-", "\u00ad"))));
+  assert(!mentionsEosType(new Uint8Array(0)));
 });
 
 Deno.test("the re-fetch schedule is bounded", async (t) => {

@@ -67,7 +67,21 @@ Deno.test("hookArgv replaces {ip} inside arguments, never splitting them, and no
   ]);
   // Only a dotted-quad IPv4 address is ever put into an argument.
   assertEquals(hookArgv(["x", "{ip}"], { ip: "10.0.0.2; id", name: "" }), undefined);
-  assertEquals(hookEnv(CAMERA), { CAMERA_IP: "10.0.0.2", CAMERA_NAME: "Canon EOS R6" });
+  assertEquals(hookEnv(CAMERA), {
+    CAMERA_IP: "10.0.0.2",
+    CAMERA_NAME: "Canon EOS R6",
+    CAMERA_MODEL: "",
+    CAMERA_FLOW: "search",
+  });
+  assertEquals(
+    hookEnv({ ip: "10.0.0.3", name: "Canon EOS 6D", model: "Canon EOS 6D\r\n", flow: "eos" }),
+    {
+      CAMERA_IP: "10.0.0.3",
+      CAMERA_NAME: "Canon EOS 6D",
+      CAMERA_MODEL: "Canon EOS 6D",
+      CAMERA_FLOW: "eos",
+    },
+  );
   assertEquals(
     hookEnv({ ip: "10.0.0.2", name: "Canon\x1b]0;owned\x07\nEOS" }).CAMERA_NAME,
     "Canon ]0;owned EOS",

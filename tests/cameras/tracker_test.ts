@@ -31,6 +31,13 @@ const alive = (usn = CAMERA_USN, maxAge = 1800) =>
     "SERVER: Canon Camera/1.0 UPnP/1.0",
     `USN: ${usn}`,
   ]);
+/** A generic UPnP device's answer: no Canon trait. */
+const generic = message([
+  "HTTP/1.1 200 OK",
+  "ST: upnp:rootdevice",
+  "USN: uuid:4d696e69-444c-164e-9d41-b827eb5a0e01::upnp:rootdevice",
+  "SERVER: Linux/6.1 UPnP/1.0 MiniDLNA/1.3.0",
+]);
 const byebye = message(["NOTIFY * HTTP/1.1", "NTS: ssdp:byebye", `USN: ${CAMERA_USN}`]);
 const answer = message([
   "HTTP/1.1 200 OK",
@@ -39,10 +46,11 @@ const answer = message([
   "Server: Canon EOS M50",
 ]);
 
-function harness() {
+function harness(options: { anyDevice?: boolean } = {}) {
   let now = 0;
   const events: string[] = [];
   const tracker = new CameraTracker({
+    ...options,
     ownUuid: OWN_UUID,
     now: () => now,
     capacity: 3,
@@ -171,12 +179,6 @@ Deno.test("the tracker forgets the least recently seen camera when full", () => 
 
 Deno.test("only a Canon camera is a camera", async (t) => {
   const { tracker, events } = harness();
-  const generic = message([
-    "HTTP/1.1 200 OK",
-    "ST: upnp:rootdevice",
-    "USN: uuid:4d696e69-444c-164e-9d41-b827eb5a0e01::upnp:rootdevice",
-    "SERVER: Linux/6.1 UPnP/1.0 MiniDLNA/1.3.0",
-  ]);
 
   await t.step(
     "a generic UPnP device that fetched the description is said once, never ready",
@@ -203,5 +205,55 @@ Deno.test("only a Canon camera is a camera", async (t) => {
       "10.0.0.8",
     );
     assertEquals(events, ["ready 10.0.0.8 answer Canon camera", "changed"]);
+  });
+});
+
+Deno.test("--on-camera-any: any device that fetched and answered is ready, as before", () => {
+  const { tracker, events } = harness({ anyDevice: true });
+  tracker.fetched("10.0.0.7");
+  events.length = 0;
+  tracker.heard(generic, "10.0.0.7");
+  assertEquals(events, ["ready 10.0.0.7 answer Linux/6.1 UPnP/1.0 MiniDLNA/1.3.0", "changed"]);
+});
+
+Deno.test("an EOS camera we fetched is ready once, by its model, and leaves by byebye", async (t) => {
+  const { tracker, events, advance } = harness();
+  const details = { model: "Canon EOS 6D", usn: CAMERA_USN, maxAgeSeconds: 60 };
+
+  await t.step("the first successful fetch makes it ready, named by its model", () => {
+    assert(tracker.eosFetched("10.0.0.9", details));
+    assertEquals(events, ["ready 10.0.0.9 eos-fetch Canon EOS 6D", "changed"]);
+    const camera = tracker.get("10.0.0.9")!;
+    assertEquals([camera.flow, camera.model, camera.state], ["eos", "Canon EOS 6D", "ready"]);
+  });
+
+  await t.step("later fetches keep it armed without a second ready", () => {
+    events.length = 0;
+    assert(tracker.eosFetched("10.0.0.9", details));
+    assertEquals(events, []);
+  });
+
+  await t.step("its NOTIFYs are followed: a byebye makes it gone", () => {
+    assert(tracker.follows("10.0.0.9"));
+    tracker.heard(byebye, "10.0.0.9");
+    assertEquals(events, ["gone 10.0.0.9 byebye", "changed"]);
+  });
+
+  await t.step("within the cooldown it is not fetched into ready again; after it, it is", () => {
+    events.length = 0;
+    assert(tracker.coolingDown("10.0.0.9"));
+    assertEquals(tracker.eosFetched("10.0.0.9", details), false);
+    assertEquals(events, []);
+    advance(REARM_COOLDOWN_MS);
+    assert(!tracker.coolingDown("10.0.0.9"));
+    assert(tracker.eosFetched("10.0.0.9", details));
+    assertEquals(events, ["ready 10.0.0.9 eos-fetch Canon EOS 6D", "changed"]);
+  });
+
+  await t.step("its max-age comes from its announcement", () => {
+    events.length = 0;
+    advance(60_000);
+    tracker.sweep();
+    assertEquals(events, ["gone 10.0.0.9 expired", "changed"]);
   });
 });

@@ -135,3 +135,35 @@ Deno.test("probe takes HOST[:PORT] and --timeout", async (t) => {
     assertMatch(usageError(["probe", "10.0.0.1", "10.0.0.2"]), /expected at most one HOST/);
   });
 });
+
+Deno.test("the EOS flow and the camera rule are opt-in flags of serve", () => {
+  const defaults = parsed([], "serve").config;
+  assertEquals([defaults.eos, defaults.onCameraAny], [false, false]);
+  const on = parsed(["--eos", "--on-camera-any"], "serve").config;
+  assertEquals([on.eos, on.onCameraAny], [true, true]);
+  assertMatch(usageError(["doctor", "--eos"]), /--eos does not apply to "doctor"/);
+});
+
+Deno.test("gphoto2-guid: --write and --settings-file, with the UUID options", async (t) => {
+  await t.step("prints by default; --write and a settings file when asked", () => {
+    const plain = parsed(["gphoto2-guid"], "gphoto2-guid");
+    assertEquals([plain.write, plain.settingsPath], [false, undefined]);
+    const written = parsed(
+      ["gphoto2-guid", "--write", "--settings-file", "/tmp/s", "--uuid-file", "/tmp/u"],
+      "gphoto2-guid",
+    );
+    assertEquals([written.write, written.settingsPath], [true, "/tmp/s"]);
+    assertEquals(written.config.uuidFile, "/tmp/u");
+  });
+
+  await t.step("a settings file without --write, an empty one, an address: usage errors", () => {
+    assertMatch(usageError(["gphoto2-guid", "--settings-file", "s"]), /add --write/);
+    assertMatch(usageError(["gphoto2-guid", "--write", "--settings-file", " "]), /needs a path/);
+    assertMatch(usageError(["gphoto2-guid", "10.0.0.1"]), /"gphoto2-guid" takes no address/);
+    assertMatch(usageError(["--write"]), /--write does not apply to "serve"/);
+  });
+
+  await t.step("a near miss of the command name is suggested", () => {
+    assertMatch(usageError(["gphoto2-gui"]), /Did you mean gphoto2-guid\?/);
+  });
+});

@@ -5,7 +5,7 @@
 
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { parseCommandLine, type ServeConfig } from "../../lib/cli/parse.ts";
-import { serve } from "../../lib/commands/serve.ts";
+import { serve, type ServeEnvironment } from "../../lib/commands/serve.ts";
 import { fetchRaw } from "../../lib/description/fetch.ts";
 import type { ServeEvent } from "../../lib/events.ts";
 import type { InterfaceAddress } from "../../lib/network/interfaces.ts";
@@ -153,6 +153,28 @@ function serveConfig(args: string[]): ServeConfig {
   return command.config;
 }
 
+/** `serve` running in-process on a fake SSDP socket, with recorded events and hook runs. */
+function startServing(config: ServeConfig, env: Partial<ServeEnvironment> = {}) {
+  const socket = new FakeSsdpSocket();
+  const events = new Waiters<ServeEvent>();
+  const hooks = new Waiters<Record<string, string>>();
+  let stop!: (signal: string) => void;
+  const serving = serve(config, { uuid: UUID, source: { kind: "flag" } }, {
+    version: "0.0.0-test",
+    hostname: () => "test-host",
+    networkInterfaces: () => [lanInterface("192.168.50.10")],
+    now: () => performance.now(),
+    random: () => 0,
+    stopRequested: new Promise((resolve) => stop = resolve),
+    emit: (event) => events.push(event),
+    openSsdpSocket: () => socket,
+    spawn: fakeSpawn(hooks),
+    timing: { refusalSummaryMs: 20, presenceSearchDelayMs: 0 },
+    ...env,
+  });
+  return { socket, events, hooks, stop: (signal: string) => stop(signal), serving };
+}
+
 Deno.test("serve in-process: a whole pairing, an address change, a flood summary and the stop", async () => {
   const descPort = freeTcpPort();
   const config = serveConfig([
@@ -170,23 +192,9 @@ Deno.test("serve in-process: a whole pairing, an address change, a flood summary
     "on-camera-program",
     "{ip}",
   ]);
-  const socket = new FakeSsdpSocket();
-  const events = new Waiters<ServeEvent>();
-  const hooks = new Waiters<Record<string, string>>();
   let interfaces = [lanInterface("192.168.50.10")];
-  let stop!: (signal: string) => void;
-
-  const serving = serve(config, { uuid: UUID, source: { kind: "flag" } }, {
-    version: "0.0.0-test",
-    hostname: () => "test-host",
+  const { socket, events, hooks, stop, serving } = startServing(config, {
     networkInterfaces: () => interfaces,
-    now: () => 0,
-    random: () => 0,
-    stopRequested: new Promise((resolve) => stop = resolve),
-    emit: (event) => events.push(event),
-    openSsdpSocket: () => socket,
-    spawn: fakeSpawn(hooks),
-    timing: { refusalSummaryMs: 20, presenceSearchDelayMs: 0 },
   });
 
   await events.next("ready", (e) => e.event === "ready");
@@ -249,4 +257,96 @@ Deno.test("serve in-process: a whole pairing, an address change, a flood summary
   stop("SIGTERM");
   await withTimeout(serving, WAIT_MS, "stop");
   assertEquals(events.seen.at(-1), { event: "stop", signal: "SIGTERM" });
+});
+
+const EOS_TYPE = "urn:schemas-canon-com:service:ICPO-WFTEOSSystemService:1";
+const EOS_CAMERA = "192.168.50.30";
+const eosNotify = (nts: "ssdp:alive" | "ssdp:byebye") =>
+  encoder.encode(
+    [
+      "NOTIFY * HTTP/1.1",
+      "HOST: 239.255.255.250:1900",
+      "CACHE-CONTROL: max-age=1800",
+      `LOCATION: http://${EOS_CAMERA}:49152/upnp/CameraDevDesc.xml`,
+      `NT: ${EOS_TYPE}`,
+      `NTS: ${nts}`,
+      "SERVER: Camera OS/1.0 UPnP/1.0 Canon Device Discovery/1.0",
+      `USN: uuid:00000000-0000-0000-0001-A0B1C2D3E4F6::${EOS_TYPE}`,
+      "",
+      "",
+    ].join("\r\n"),
+  );
+
+Deno.test("serve in-process with --eos: an announcing EOS body is fetched, ready, hooked once, gone", async () => {
+  const config = serveConfig([
+    "--eos",
+    "--probe-ptpip",
+    "--bind-all",
+    "--rescan-interval",
+    "0",
+    "--desc-port",
+    String(freeTcpPort()),
+    "--on-camera",
+    "--",
+    "on-camera-program",
+  ]);
+  const requests: { hostname: string; port: number; text: string }[] = [];
+  const searches: string[] = [];
+  const description = '<root xmlns="urn:schemas-upnp-org:device-1-0"><device>' +
+    "<friendlyName>EOS6D</friendlyName><modelName>Canon EOS 6D</modelName></device></root>";
+  const { socket, events, hooks, stop, serving } = startServing(config, {
+    exchange: (hostname, port, request) => {
+      requests.push({ hostname, port, text: decoder.decode(request) });
+      return Promise.resolve({ head: "HTTP/1.1 200 OK", body: encoder.encode(description) });
+    },
+    openSearchSocket: (address) => {
+      searches.push(address);
+      // No EOS body answers the search; closing the socket ends the wait, as on a real one.
+      let closed!: (error: Error) => void;
+      const receiving = new Promise<never>((_, reject) => closed = reject);
+      return {
+        receive: () => receiving,
+        send: (bytes) => Promise.resolve(bytes.length),
+        close: () => closed(new Deno.errors.BadResource("closed")),
+      };
+    },
+    timing: {
+      refusalSummaryMs: 10_000,
+      presenceSearchDelayMs: 0,
+      eosFetchPlan: { intervalMs: 1, maxFetches: 2, maxFailures: 2 },
+    },
+  });
+  await events.next("ready", (e) => e.event === "ready");
+  assertEquals(searches, ["192.168.50.10"], "the start-up search goes from the served address");
+
+  socket.deliver(eosNotify("ssdp:alive"), EOS_CAMERA, 1900);
+  const ready = await events.next("camera ready", (e) => e.event === "camera-ready");
+  assert(ready.event === "camera-ready");
+  assertEquals(
+    [ready.ip, ready.flow, ready.model, ready.camera],
+    [EOS_CAMERA, "eos", "Canon EOS 6D", `${EOS_CAMERA} (Canon EOS 6D)`],
+  );
+  const hook = await hooks.next("the hook", () => true);
+  assertEquals(
+    [hook.CAMERA_IP, hook.CAMERA_FLOW, hook.CAMERA_MODEL],
+    [EOS_CAMERA, "eos", "Canon EOS 6D"],
+  );
+  await events.next("the fetches' end", (e) => e.event === "eos-fetches-done");
+  assertEquals(requests.length, 2);
+  assert(requests.every((r) => r.hostname === EOS_CAMERA && r.port === 49152));
+  assertMatch(requests[0].text, /^GET \/upnp\/CameraDevDesc\.xml HTTP\/1\.1\r\n/);
+  assertMatch(requests[0].text, /\r\nUser-Agent: Microsoft-Windows\/10\.0 UPnP\/1\.0\r\n/);
+
+  socket.deliver(eosNotify("ssdp:byebye"), EOS_CAMERA, 1900);
+  await events.next("gone", (e) => e.event === "camera-gone" && e.reason === "byebye");
+  stop("SIGTERM");
+  await withTimeout(serving, WAIT_MS, "stop");
+  assertEquals(hooks.seen.length, 1, "the hook ran once");
+  assertEquals(
+    events.seen.filter((e) => e.event === "ptpip-check"),
+    [],
+    "--probe-ptpip never touches an EOS-flow camera",
+  );
+  // The camera's NOTIFYs never count as searches, and are never answered.
+  assertEquals(socket.sent.seen.filter((s) => s.to.hostname === EOS_CAMERA), []);
 });

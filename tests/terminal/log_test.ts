@@ -36,6 +36,8 @@ Deno.test("log lines", async (t) => {
       camera: "192.168.1.23",
       ip: "192.168.1.23",
       name: null,
+      model: null,
+      flow: "search",
       usn: null,
       via: "NOTIFY",
       chdkptp: "chdkptp -c -h=192.168.1.23",
@@ -44,6 +46,22 @@ Deno.test("log lines", async (t) => {
     logEvent({ event: "camera-pairing", ip: "192.168.1.23" });
     assertEquals(quiet.length, 2);
     assertMatch(quiet[1], /camera 192\.168\.1\.23 is ready/);
+    // An EOS camera's line names only gphoto2: chdkptp speaks to PowerShots running CHDK.
+    logEvent({
+      event: "camera-ready",
+      camera: "192.168.1.24 (Canon EOS 6D)",
+      ip: "192.168.1.24",
+      name: "Canon EOS 6D",
+      model: "Canon EOS 6D",
+      flow: "eos",
+      usn: null,
+      via: "eos-fetch",
+      chdkptp: "chdkptp -c -h=192.168.1.24",
+      gphoto2: "gphoto2 --port ptpip:192.168.1.24 --summary",
+    });
+    assertEquals(quiet.length, 3);
+    assertMatch(quiet[2], /EOS camera 192\.168\.1\.24 \(Canon EOS 6D\) is ready/);
+    assert(!quiet[2].includes("chdkptp"));
     const verbose: string[] = [];
     await setupLogging("verbose", "text", (line) => verbose.push(line));
     log.debug("debug");

@@ -1,0 +1,266 @@
+/**
+ * The EOS flow while the helper serves: hears EOS bodies announce themselves (on the SSDP socket the
+ * helper already has, and in answer to one search at start), fetches each one's description the way
+ * Windows does — the fetch that arms its PTP/IP listener — and re-fetches it on a bounded schedule
+ * while the camera waits. Off by default (`--eos`): a camera heard while it is off gets one log line
+ * saying how to turn it on.
+ *
+ * Announcements come off the LAN, so only a sender this helper serves (a host on a served subnet)
+ * is fetched, only from its own address, one schedule per camera and a few cameras at a time.
+ *
+ * @module
+ */
+
+import {
+  afterEosFetch,
+  DEFAULT_EOS_FETCH_PLAN,
+  EOS_FETCH_TIMEOUT_MS,
+  EOS_SEARCH,
+  type EosAnnouncement,
+  type EosFetchPlan,
+  type EosNames,
+  type EosSchedule,
+  fetchEosDescription,
+  mentionsEosType,
+  type RawExchange,
+  readEosMessage,
+  startEosSchedule,
+} from "./eos_flow.ts";
+import type { Emit } from "../events.ts";
+import type { SsdpMessage } from "../ssdp/message.ts";
+import type { PresenceHandler } from "../ssdp/responder.ts";
+import { receiveAnswers } from "../ssdp/answers.ts";
+import { RecentMap } from "../util/recent_map.ts";
+import { errorMessage } from "../errors.ts";
+import { SSDP_MULTICAST_ADDRESS } from "../ssdp/wire.ts";
+import { isLoopback, parseIpv4 } from "../network/ipv4.ts";
+
+/** EOS cameras fetched at once; more announcing at the same time wait for a later announcement. */
+export const MAX_EOS_CAMERAS = 8;
+/** Cameras remembered as told about (the flow is off) or as refused, so each is said once. */
+const TOLD_CAPACITY = 64;
+/** How long the start-up search listens: its MX (2 s) and a second for the answer to arrive. */
+export const EOS_SEARCH_WINDOW_MS = 3000;
+
+/** A socket for the start-up search, bound to one served address. */
+export type SearchSocket = Pick<Deno.DatagramConn, "receive" | "send" | "close">;
+
+/** Settings of the EOS watch. */
+export interface EosWatchOptions {
+  /** `--eos`: fetch announcing cameras; when off, only say that one was heard. */
+  enabled: boolean;
+  /** Reports each step. */
+  emit: Emit;
+  /** Monotonic milliseconds. */
+  now: () => number;
+  /** Whether a sender is a host the helper serves (see `SearchAnswerer.serves`). */
+  serves: (ip: string) => boolean;
+  /**
+   * A fetch of the camera's description succeeded: it is armed. Returns `false` when the camera may
+   * not become ready now (it left moments ago), and the schedule then ends.
+   */
+  fetched: (announcement: EosAnnouncement, names: EosNames) => boolean;
+  /** Whether the camera left too recently to be fetched again. */
+  coolingDown: (ip: string) => boolean;
+  /** Sends the request bytes and reads the response; `exchangeRaw` in production. */
+  exchange: RawExchange;
+  /** Where the start-up search goes: the SSDP group on the SSDP port. */
+  ssdpPort: number;
+  /** Opens a socket bound to a served address, for the start-up search. */
+  openSearchSocket?: (address: string) => SearchSocket;
+  /** The re-fetch schedule; {@linkcode DEFAULT_EOS_FETCH_PLAN} in production. */
+  plan?: EosFetchPlan;
+  /** The time one fetch may take. */
+  fetchTimeoutMs?: number;
+  /** How long the start-up search listens. */
+  searchWindowMs?: number;
+}
+
+interface Fetching {
+  announcement: EosAnnouncement;
+  schedule: EosSchedule;
+  /** Whether a fetch made it ready already: later fetches only keep it armed. */
+  ready: boolean;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+const encoder = new TextEncoder();
+
+function openBoundSocket(address: string): SearchSocket {
+  // Bound to the served address, the search leaves by that interface (on Linux) and its answers
+  // come back to this socket, not to the helper's port 1900.
+  return Deno.listenDatagram({ transport: "udp", hostname: address, port: 0 });
+}
+
+/** Hears and fetches EOS bodies that announce themselves. */
+export class EosWatch implements PresenceHandler {
+  readonly #options: EosWatchOptions;
+  readonly #fetching = new Map<string, Fetching>();
+  readonly #told = new RecentMap<string, true>(TOLD_CAPACITY);
+  readonly #searched = new Set<string>();
+  readonly #pending = new Set<Promise<void>>();
+  readonly #searchSockets = new Set<SearchSocket>();
+  #stopped = false;
+
+  /**
+   * Keeps its settings; starts nothing.
+   * @param options whether it is on, how to fetch, and where to report
+   */
+  constructor(options: EosWatchOptions) {
+    this.#options = options;
+  }
+
+  /** Whether a datagram is about the EOS flow at all: a byte scan, nothing decoded. */
+  wants(_ip: string, datagram: Uint8Array): boolean {
+    return mentionsEosType(datagram);
+  }
+
+  /** An SSDP message that names the EOS type, from the multicast group or our search's answers. */
+  heard(message: SsdpMessage, ip: string): void {
+    if (this.#stopped) return;
+    const read = readEosMessage(message, ip);
+    if (read === undefined) return;
+    if (read.kind === "byebye") return this.#end(ip, "byebye");
+    if (!this.#options.serves(ip)) {
+      return this.#tellOnce(ip, { event: "eos-ignored", ip, reason: "not a served host" });
+    }
+    if (read.kind === "invalid") {
+      return this.#tellOnce(ip, { event: "eos-ignored", ip, reason: read.reason });
+    }
+    if (!this.#options.enabled) return this.#tellOnce(ip, { event: "eos-off", ip });
+    if (this.#fetching.has(ip) || this.#options.coolingDown(ip)) return;
+    if (this.#fetching.size >= MAX_EOS_CAMERAS) {
+      return this.#tellOnce(ip, {
+        event: "eos-ignored",
+        ip,
+        reason: `${MAX_EOS_CAMERAS} EOS cameras are being fetched already`,
+      });
+    }
+    const entry: Fetching = {
+      announcement: read.announcement,
+      schedule: startEosSchedule(this.#options.now()),
+      ready: false,
+    };
+    this.#fetching.set(ip, entry);
+    this.#fetchNow(entry);
+  }
+
+  /**
+   * Asks, once per served address, for EOS bodies that announced before the helper started (the 6D
+   * announces once, then stays silent). Their answers are heard like announcements. Loopback
+   * addresses are skipped. Does nothing while the flow is off: then only announcements are noticed.
+   */
+  searchFrom(addresses: readonly string[]): void {
+    if (!this.#options.enabled || this.#stopped) return;
+    const open = this.#options.openSearchSocket ?? openBoundSocket;
+    const to: Deno.NetAddr = {
+      transport: "udp",
+      hostname: SSDP_MULTICAST_ADDRESS,
+      port: this.#options.ssdpPort,
+    };
+    // No camera is on loopback, and a search bound to it must not go out by the default route.
+    const searchable = addresses.filter((a) => !isLoopback(parseIpv4(a) ?? 0));
+    for (const address of searchable.filter((a) => !this.#searched.has(a))) {
+      this.#searched.add(address);
+      let socket: SearchSocket;
+      try {
+        socket = open(address);
+      } catch (error) {
+        this.#options.emit({ event: "eos-search", address, error: errorMessage(error) });
+        continue;
+      }
+      this.#searchSockets.add(socket);
+      const close = () => {
+        if (this.#searchSockets.delete(socket)) socket.close();
+      };
+      const timer = setTimeout(close, this.#options.searchWindowMs ?? EOS_SEARCH_WINDOW_MS);
+      this.#track(
+        (async () => {
+          // Answers for other types are dropped by `heard` like any other message.
+          const answers = receiveAnswers(
+            socket,
+            (message, from) => this.heard(message, from.hostname),
+          );
+          try {
+            await socket.send(encoder.encode(EOS_SEARCH), to);
+            this.#options.emit({ event: "eos-search", address });
+          } catch (error) {
+            this.#options.emit({ event: "eos-search", address, error: errorMessage(error) });
+            close();
+          }
+          await answers;
+          clearTimeout(timer);
+        })(),
+      );
+    }
+  }
+
+  /** Ends every schedule and search; resolves once no fetch is in flight. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const entry of this.#fetching.values()) clearTimeout(entry.timer);
+    this.#fetching.clear();
+    for (const socket of this.#searchSockets) socket.close();
+    this.#searchSockets.clear();
+    while (this.#pending.size > 0) await Promise.all(this.#pending);
+  }
+
+  #track(work: Promise<void>): void {
+    this.#pending.add(work);
+    work.finally(() => this.#pending.delete(work));
+  }
+
+  #tellOnce(ip: string, event: Parameters<Emit>[0]): void {
+    if (this.#told.peek(ip)) return;
+    this.#told.use(ip, () => true);
+    this.#options.emit(event);
+  }
+
+  #fetchNow(entry: Fetching): void {
+    this.#track(this.#fetch(entry));
+  }
+
+  async #fetch(entry: Fetching): Promise<void> {
+    const { announcement } = entry;
+    const { ip, location } = announcement;
+    const options = this.#options;
+    const result = await fetchEosDescription(
+      announcement,
+      options.exchange,
+      options.fetchTimeoutMs ?? EOS_FETCH_TIMEOUT_MS,
+    );
+    // A byebye or a stop while the fetch was out: its schedule is over.
+    if (this.#fetching.get(ip) !== entry) return;
+    const fetch = entry.schedule.fetches + 1;
+    entry.schedule = afterEosFetch(
+      entry.schedule,
+      result.ok,
+      options.now(),
+      options.plan ?? DEFAULT_EOS_FETCH_PLAN,
+    );
+    if (result.ok) {
+      options.emit({ event: "eos-fetch", ip, location, fetch });
+      if (!entry.ready) {
+        entry.ready = options.fetched(announcement, result.value);
+        if (!entry.ready) return this.#end(ip, "left moments ago");
+      }
+    } else {
+      options.emit({ event: "eos-fetch-failed", ip, location, fetch, error: result.error });
+    }
+    const schedule = entry.schedule;
+    if (schedule.phase === "done") return this.#end(ip, schedule.reason);
+    entry.timer = setTimeout(
+      () => this.#fetchNow(entry),
+      Math.max(0, schedule.nextAt - options.now()),
+    );
+  }
+
+  #end(ip: string, reason: string): void {
+    const entry = this.#fetching.get(ip);
+    if (entry === undefined) return;
+    clearTimeout(entry.timer);
+    this.#fetching.delete(ip);
+    const fetches = entry.schedule.fetches;
+    this.#options.emit({ event: "eos-fetches-done", ip, reason, fetches });
+  }
+}

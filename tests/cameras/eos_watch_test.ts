@@ -1,0 +1,288 @@
+// The EOS flow's watch with an injected exchange (the camera's HTTP side) and an injected search
+// socket: off by default says one line, on fetches only served hosts, on a bounded schedule, once per
+// camera at a time, and stops cleanly. No network.
+
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
+import { EosWatch, type EosWatchOptions, MAX_EOS_CAMERAS } from "../../lib/cameras/eos_watch.ts";
+import {
+  EOS_SEARCH,
+  EOS_SERVICE_TYPE,
+  eosFetchRequest,
+  type RawExchange,
+} from "../../lib/cameras/eos_flow.ts";
+import type { RawResponse } from "../../lib/description/fetch.ts";
+import type { ServeEvent } from "../../lib/events.ts";
+import { isRejection, parseSsdpMessage, type SsdpMessage } from "../../lib/ssdp/message.ts";
+import { withTimeout } from "../../lib/util/timeout.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const WAIT_MS = 3000;
+
+const DESCRIPTION = '<?xml version="1.0"?><root xmlns="urn:schemas-upnp-org:device-1-0">' +
+  "<device><friendlyName>EOS6D</friendlyName><modelName>Canon EOS 6D</modelName></device></root>";
+const OK: RawResponse = {
+  head: "HTTP/1.1 200 OK\r\nContent-Type: text/xml",
+  body: encoder.encode(DESCRIPTION),
+};
+
+function message(lines: string[]): SsdpMessage {
+  const parsed = parseSsdpMessage(encoder.encode([...lines, "", ""].join("\r\n")));
+  assert(!isRejection(parsed), JSON.stringify(parsed));
+  return parsed;
+}
+
+const location = (ip: string) => `http://${ip}:49152/upnp/CameraDevDesc.xml`;
+const alive = (ip: string, where = location(ip)) =>
+  message([
+    "NOTIFY * HTTP/1.1",
+    "HOST: 239.255.255.250:1900",
+    "CACHE-CONTROL: max-age=1800",
+    `LOCATION: ${where}`,
+    `NT: ${EOS_SERVICE_TYPE}`,
+    "NTS: ssdp:alive",
+    `USN: uuid:00000000-0000-0000-0001-A0B1C2D3E4F6::${EOS_SERVICE_TYPE}`,
+  ]);
+const byebye = message(["NOTIFY * HTTP/1.1", `NT: ${EOS_SERVICE_TYPE}`, "NTS: ssdp:byebye"]);
+
+/** Events as they come, with a promise for the next one that matches. */
+function recorder() {
+  const events: ServeEvent[] = [];
+  const waiting: { match: (e: ServeEvent) => boolean; resolve: () => void }[] = [];
+  return {
+    events,
+    emit: (event: ServeEvent) => {
+      events.push(event);
+      for (const w of waiting.splice(0)) {
+        if (w.match(event)) w.resolve();
+        else waiting.push(w);
+      }
+    },
+    next: (what: string, match: (e: ServeEvent) => boolean) =>
+      events.some(match) ? Promise.resolve() : withTimeout(
+        new Promise<void>((resolve) => waiting.push({ match, resolve })),
+        WAIT_MS,
+        what,
+      ),
+  };
+}
+
+interface Call {
+  hostname: string;
+  port: number;
+  request: string;
+}
+
+function harness(overrides: Partial<EosWatchOptions> = {}, respond: () => RawResponse = () => OK) {
+  const log = recorder();
+  const calls: Call[] = [];
+  const ready: string[] = [];
+  const exchange: RawExchange = (hostname, port, request) => {
+    calls.push({ hostname, port, request: decoder.decode(request) });
+    return Promise.resolve(respond());
+  };
+  const watch = new EosWatch({
+    enabled: true,
+    emit: log.emit,
+    now: () => performance.now(),
+    serves: (ip) => ip.startsWith("10.0.0."),
+    fetched: (announcement, names) => {
+      ready.push(`${announcement.ip} ${names.modelName}`);
+      return true;
+    },
+    coolingDown: () => false,
+    exchange,
+    ssdpPort: 1900,
+    plan: { intervalMs: 1, maxFetches: 3, maxFailures: 2 },
+    ...overrides,
+  });
+  return { watch, log, calls, ready };
+}
+
+const done = (ip: string) => (e: ServeEvent) => e.event === "eos-fetches-done" && e.ip === ip;
+
+Deno.test("off (the default): an announcing EOS camera gets one line and no fetch", async () => {
+  const { watch, log, calls } = harness({ enabled: false });
+  watch.heard(alive("10.0.0.9"), "10.0.0.9");
+  watch.heard(alive("10.0.0.9"), "10.0.0.9");
+  watch.searchFrom(["10.0.0.1"]);
+  await watch.stop();
+  assertEquals(log.events, [{ event: "eos-off", ip: "10.0.0.9" }]);
+  assertEquals(calls, []);
+});
+
+Deno.test("on: the camera is fetched as Windows does, ready once, on a bounded schedule", async () => {
+  const { watch, log, calls, ready } = harness();
+  watch.heard(alive("10.0.0.9"), "10.0.0.9");
+  // Another announcement while its schedule runs starts no second one.
+  watch.heard(alive("10.0.0.9"), "10.0.0.9");
+  await log.next("the schedule's end", done("10.0.0.9"));
+  await watch.stop();
+  const request = eosFetchRequest({ ip: "10.0.0.9", port: 49152, path: "/upnp/CameraDevDesc.xml" });
+  assertEquals(calls, Array(3).fill({ hostname: "10.0.0.9", port: 49152, request }));
+  assertEquals(ready, ["10.0.0.9 Canon EOS 6D"]);
+  assertEquals(log.events.filter((e) => e.event === "eos-fetch").length, 3);
+  assertEquals(log.events.at(-1), {
+    event: "eos-fetches-done",
+    ip: "10.0.0.9",
+    reason: "limit",
+    fetches: 3,
+  });
+});
+
+Deno.test("what a hostile LAN could send is not fetched", async (t) => {
+  await t.step("a sender that is not a served host: said once, never fetched", async () => {
+    const { watch, log, calls } = harness();
+    watch.heard(alive("192.0.2.7"), "192.0.2.7");
+    watch.heard(alive("192.0.2.7"), "192.0.2.7");
+    await watch.stop();
+    assertEquals(calls, []);
+    assertEquals(log.events, [{
+      event: "eos-ignored",
+      ip: "192.0.2.7",
+      reason: "not a served host",
+    }]);
+  });
+
+  await t.step("a LOCATION naming another host is refused, with the reason", async () => {
+    const { watch, log, calls } = harness();
+    watch.heard(alive("10.0.0.9", location("10.0.0.10")), "10.0.0.9");
+    await watch.stop();
+    assertEquals(calls, []);
+    const [event] = log.events;
+    assert(event.event === "eos-ignored");
+    assertMatch(event.reason, /names 10\.0\.0\.10, not the sender 10\.0\.0\.9/);
+  });
+
+  await t.step(`at most ${MAX_EOS_CAMERAS} cameras are fetched at once`, async () => {
+    // Every fetch hangs until the test lets it go, so all the cameras are in flight together.
+    let release!: () => void;
+    const held = new Promise<void>((r) => release = r);
+    const { watch, log, calls } = harness({
+      exchange: async (hostname, port, request) => {
+        calls.push({ hostname, port, request: decoder.decode(request) });
+        await held;
+        return OK;
+      },
+    });
+    for (let i = 1; i <= MAX_EOS_CAMERAS + 1; i++) {
+      watch.heard(alive(`10.0.0.${i}`), `10.0.0.${i}`);
+    }
+    assertEquals(calls.length, MAX_EOS_CAMERAS);
+    assertEquals(log.events.filter((e) => e.event === "eos-ignored").map((e) => e.ip), [
+      `10.0.0.${MAX_EOS_CAMERAS + 1}`,
+    ]);
+    release();
+    await watch.stop();
+  });
+});
+
+Deno.test("a schedule ends early: a byebye, failures in a row, a camera that just left", async (t) => {
+  await t.step("a byebye while a fetch is out: no more fetches, nothing made ready", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => release = r);
+    const { watch, log, calls, ready } = harness({
+      exchange: async (hostname, port, request) => {
+        calls.push({ hostname, port, request: decoder.decode(request) });
+        await held;
+        return OK;
+      },
+    });
+    watch.heard(alive("10.0.0.9"), "10.0.0.9");
+    watch.heard(byebye, "10.0.0.9");
+    release();
+    await watch.stop();
+    assertEquals(calls.length, 1);
+    assertEquals(ready, []);
+    assertEquals(log.events, [
+      { event: "eos-fetches-done", ip: "10.0.0.9", reason: "byebye", fetches: 0 },
+    ]);
+  });
+
+  await t.step("two failures in a row end it, each one said", async () => {
+    const { watch, log, ready } = harness({}, () => ({
+      head: "HTTP/1.1 503 Service Unavailable",
+      body: new Uint8Array(),
+    }));
+    watch.heard(alive("10.0.0.9"), "10.0.0.9");
+    await log.next("the schedule's end", done("10.0.0.9"));
+    await watch.stop();
+    assertEquals(ready, []);
+    assertEquals(log.events.map((e) => e.event), [
+      "eos-fetch-failed",
+      "eos-fetch-failed",
+      "eos-fetches-done",
+    ]);
+    assertEquals((log.events.at(-1) as { reason: string }).reason, "failures");
+  });
+
+  await t.step("a camera that may not be ready yet (it just left) is fetched no more", async () => {
+    const { watch, log, calls } = harness({ fetched: () => false });
+    watch.heard(alive("10.0.0.9"), "10.0.0.9");
+    await log.next("the schedule's end", done("10.0.0.9"));
+    await watch.stop();
+    assertEquals(calls.length, 1);
+    assertEquals((log.events.at(-1) as { reason: string }).reason, "left moments ago");
+  });
+});
+
+/** A search socket whose sends the test reads and whose answers it hands in. */
+class FakeSearchSocket {
+  readonly sent: { text: string; to: Deno.NetAddr }[] = [];
+  #deliver?: (d: [Uint8Array<ArrayBuffer>, Deno.Addr]) => void;
+  #fail?: (e: Error) => void;
+  closed = false;
+
+  receive(): Promise<[Uint8Array<ArrayBuffer>, Deno.Addr]> {
+    if (this.closed) return Promise.reject(new Deno.errors.BadResource("closed"));
+    return new Promise((resolve, reject) => {
+      this.#deliver = resolve;
+      this.#fail = reject;
+    });
+  }
+
+  send(bytes: Uint8Array, to: Deno.Addr): Promise<number> {
+    this.sent.push({ text: decoder.decode(bytes), to: to as Deno.NetAddr });
+    return Promise.resolve(bytes.length);
+  }
+
+  answer(lines: string[], hostname: string): void {
+    const bytes = encoder.encode([...lines, "", ""].join("\r\n"));
+    this.#deliver?.([bytes, { transport: "udp", hostname, port: 1900 }]);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.#fail?.(new Deno.errors.BadResource("closed"));
+  }
+}
+
+Deno.test("the start-up search asks each served address once, and its answers are fetched", async () => {
+  const sockets = new Map<string, FakeSearchSocket>();
+  const { watch, log, ready } = harness({
+    openSearchSocket: (address) => {
+      const socket = new FakeSearchSocket();
+      sockets.set(address, socket);
+      return socket;
+    },
+  });
+  watch.searchFrom(["127.0.0.1", "10.0.0.1"]);
+  watch.searchFrom(["10.0.0.1"]);
+  assertEquals([...sockets.keys()], ["10.0.0.1"], "loopback is never searched; each address once");
+  const socket = sockets.get("10.0.0.1")!;
+  await log.next("the search", (e) => e.event === "eos-search");
+  assertEquals(socket.sent, [{
+    text: EOS_SEARCH,
+    to: { transport: "udp", hostname: "239.255.255.250", port: 1900 },
+  }]);
+  socket.answer([
+    "HTTP/1.1 200 OK",
+    "CACHE-CONTROL: max-age=1800",
+    `LOCATION: ${location("10.0.0.9")}`,
+    `ST: ${EOS_SERVICE_TYPE}`,
+  ], "10.0.0.9");
+  await log.next("the schedule's end", done("10.0.0.9"));
+  await watch.stop();
+  assertEquals(ready, ["10.0.0.9 Canon EOS 6D"]);
+  assert(socket.closed, "the search socket is closed by the stop");
+});
