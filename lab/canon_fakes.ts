@@ -21,6 +21,7 @@
 import { isRejection, parseSsdpMessage } from "../lib/ssdp/message.ts";
 import { CANON_SERVER } from "../lib/cameras/recognise.ts";
 import { EOS_SERVICE_TYPE } from "../lib/cameras/eos_flow.ts";
+import { SSDP_MULTICAST_ADDRESS as SSDP_GROUP } from "../lib/ssdp/wire.ts";
 
 /** The Canon type a PowerShot in the search flow offers (Airnef, Schroden). */
 export const POWERSHOT_TYPE = "urn:schemas-canon-com:service:ICPO-SmartPhoneEOSSystemService:1";
@@ -54,13 +55,26 @@ export class SsdpDevice implements AsyncDisposable {
   readonly #loop: Promise<void>;
   #waiters: (() => void)[] = [];
 
+  /** Resolves once the socket listens (and has joined the SSDP group, when asked to). */
+  readonly listening: Promise<void>;
+
   constructor(
     hostname: string,
     port: number,
     answer: (st: string) => string[] | undefined,
+    joinGroup = false,
   ) {
-    const socket = Deno.listenDatagram({ transport: "udp", hostname, port, reuseAddress: true });
+    // Only a socket bound to the wildcard address receives datagrams sent to the group.
+    const socket = Deno.listenDatagram({
+      transport: "udp",
+      hostname: joinGroup ? "0.0.0.0" : hostname,
+      port,
+      reuseAddress: true,
+    });
     this.socket = socket;
+    this.listening = joinGroup
+      ? socket.joinMulticastV4(SSDP_GROUP, hostname).then(() => {})
+      : Promise.resolve();
     this.#loop = (async () => {
       try {
         for await (const [data, from] of socket) {
@@ -110,6 +124,11 @@ export interface FakeOptions {
   hostname: string;
   /** Its SSDP port (1900 in a namespace, 0 for any on loopback). */
   ssdpPort?: number;
+  /**
+   * Also hear searches sent to the SSDP group, on `hostname`'s interface: only in a network
+   * namespace, never on a shared network (needs `--unstable-net`).
+   */
+  joinGroup?: boolean;
 }
 
 /** A PowerShot after pairing: answers `ssdp:all` and its Canon type, never NOTIFYs. */
@@ -195,7 +214,7 @@ export class FakeEos6D implements AsyncDisposable {
     this.ssdp = new SsdpDevice(options.hostname, options.ssdpPort ?? 0, (st) => {
       if (st !== "ssdp:all" && st !== EOS_SERVICE_TYPE) return undefined;
       return ["HTTP/1.1 200 OK", "EXT:", `ST: ${EOS_SERVICE_TYPE}`, ...this.#identity()];
-    });
+    }, options.joinGroup);
     this.#http = Deno.listen({ hostname: options.hostname, port: options.httpPort ?? 0 });
     this.#ptpip = Deno.listen({ hostname: options.hostname, port: options.ptpipPort ?? 0 });
     this.#loops = [this.#serveHttp(), this.#servePtpip()];

@@ -211,6 +211,20 @@ export class NetnsLab implements AsyncDisposable {
     return [aName, bName];
   }
 
+  /**
+   * The usual test LAN: this computer ("pc", `eth0`, `<subnet>.1/24`) and a camera or another
+   * device ("cam", `wlan0`, `<subnet>.2/24`), e.g. `pcAndCamera("10.231.7")`.
+   */
+  async pcAndCamera(subnet: string): Promise<{ pc: Netns; camera: Netns }> {
+    const pc = await this.host("pc");
+    const camera = await this.host("cam");
+    await this.link(pc, `${subnet}.1/24`, camera, `${subnet}.2/24`, {
+      aName: "eth0",
+      bName: "wlan0",
+    });
+    return { pc, camera };
+  }
+
   /** Deletes every namespace (their links go with them). */
   async [Symbol.asyncDispose](): Promise<void> {
     for (const ns of this.#namespaces.splice(0)) {

@@ -21,7 +21,7 @@ export const UNSTABLE_FLAGS = ["--unstable-net"] as const;
 export const PERMISSION_FLAGS = [
   "--allow-net",
   "--allow-sys=hostname,networkInterfaces,uid",
-  "--allow-env=HOME,XDG_CONFIG_HOME,APPDATA",
+  "--allow-env=HOME,XDG_CONFIG_HOME,APPDATA,USERPROFILE",
   "--allow-read",
   "--allow-write",
   "--allow-run",

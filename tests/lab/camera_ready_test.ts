@@ -2,77 +2,17 @@
 // device; the helper must say it is ready with the commands to use it, and run --on-camera once.
 // Needs network namespaces; skipped visibly elsewhere.
 
-import { fileURLToPath } from "node:url";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { ERASE_LINE } from "../../lib/terminal/status_line.ts";
 import { FAKE_CAMERA_TYPE, FAKE_CAMERA_UUID } from "../../lab/fake_camera.ts";
 import { helperArgv, startHelper } from "../../lab/helper_process.ts";
 import { namespaceTest, type Netns, NetnsLab } from "../../lab/netns.ts";
+import { DeviceProcess } from "../../lab/device_process.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
 
-const FAKE_CAMERA = fileURLToPath(new URL("../../lab/fake_camera.ts", import.meta.url));
-
-/** A running fake camera whose JSON event lines can be awaited. */
-class FakeCamera implements AsyncDisposable {
-  readonly events: { event: string; [key: string]: unknown }[] = [];
-  readonly #child: Deno.ChildProcess;
-  readonly #waiters: (() => void)[] = [];
-  readonly #done: Promise<void>;
-
-  constructor(ns: Netns, args: string[]) {
-    const child = ns.spawn([
-      Deno.execPath(),
-      "run",
-      "--unstable-net",
-      "--allow-net",
-      FAKE_CAMERA,
-      ...args,
-    ], { stderr: "inherit" });
-    this.#child = child;
-    this.#done = (async () => {
-      let pending = "";
-      for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-        pending += chunk;
-        let newline;
-        while ((newline = pending.indexOf("\n")) >= 0) {
-          this.events.push(JSON.parse(pending.slice(0, newline)));
-          pending = pending.slice(newline + 1);
-          this.#waiters.splice(0).forEach((wake) => wake());
-        }
-      }
-      this.#waiters.splice(0).forEach((wake) => wake());
-    })();
-  }
-
-  /** Resolves when the camera has reported `event`; rejects if it ends first. */
-  async waitFor(event: string): Promise<void> {
-    let ended = false;
-    this.#done.then(() => ended = true);
-    while (!this.events.some((e) => e.event === event)) {
-      if (ended) throw new Error(`the fake camera ended before "${event}": ${this.events}`);
-      await new Promise<void>((wake) => this.#waiters.push(wake));
-    }
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    try {
-      this.#child.kill("SIGKILL");
-    } catch {
-      // already ended
-    }
-    await this.#child.status;
-    await this.#done;
-  }
-}
-
-async function lan(lab: NetnsLab, subnet: number): Promise<{ pc: Netns; camera: Netns }> {
-  const pc = await lab.host("pc");
-  const camera = await lab.host("cam");
-  await lab.link(pc, `10.232.${subnet}.1/24`, camera, `10.232.${subnet}.2/24`, {
-    aName: "eth0",
-    bName: "wlan0",
-  });
-  return { pc, camera };
+/** The fake camera program on the camera's host. */
+function fakeCamera(ns: Netns, args: string[]): DeviceProcess {
+  return new DeviceProcess(ns, "fake_camera.ts", args);
 }
 
 const count = (lines: string[], pattern: RegExp) => lines.filter((l) => pattern.test(l)).length;
@@ -81,7 +21,7 @@ await namespaceTest(
   "a camera that pairs and announces itself is ready, and the hook runs once",
   async (t) => {
     await using lab = await NetnsLab.create();
-    const { pc, camera } = await lan(lab, 1);
+    const { pc, camera } = await lab.pcAndCamera("10.232.1");
     const dir = await tempDir("pch-hook-");
     const record = `${dir}/cameras.txt`;
     // The hook program is a shell here because it is the user's program; the helper runs it directly.
@@ -95,7 +35,7 @@ await namespaceTest(
       netns: pc,
     });
     await helper.waitForLine(/ready: waiting for a camera/);
-    await using cam = new FakeCamera(camera, []);
+    await using cam = fakeCamera(camera, []);
 
     await t.step("the ready line names the camera and the commands to use it", async () => {
       const line = await helper.waitForLine(/camera 10\.232\.1\.2 .*is ready/);
@@ -165,13 +105,13 @@ await namespaceTest(
   "a camera that sends no NOTIFY and answers only ssdp:all and its Canon type is ready; JSON logs parse",
   async (t) => {
     await using lab = await NetnsLab.create();
-    const { pc, camera } = await lan(lab, 2);
+    const { pc, camera } = await lab.pcAndCamera("10.232.2");
     await using helper = await startHelper(
       ["--log-format", "json", "--probe-ptpip", "10.232.2.1"],
       { netns: pc },
     );
     await helper.waitForLine(/"event":"ready"/);
-    await using cam = new FakeCamera(camera, ["--notify", "never", "--server", "Canon EOS M50"]);
+    await using cam = fakeCamera(camera, ["--notify", "never", "--server", "Canon EOS M50"]);
     const ready = JSON.parse(await helper.waitForLine(/"event":"camera-ready"/));
 
     await t.step("the ready record carries the camera's address, name and commands", () => {
@@ -225,7 +165,7 @@ await namespaceTest(
 
 await namespaceTest("on a terminal the status line follows the camera", async () => {
   await using lab = await NetnsLab.create();
-  const { pc, camera } = await lan(lab, 3);
+  const { pc, camera } = await lab.pcAndCamera("10.232.3");
   const dir = await tempDir("pch-tty-");
   // `script` gives the helper a terminal; its output is the terminal's.
   const args = ["--uuid-file", `${dir}/uuid`, "10.232.3.1"];
@@ -245,7 +185,7 @@ await namespaceTest("on a terminal the status line follows the camera", async ()
   };
   try {
     await waitFor(`${ERASE_LINE}waiting for a camera…`);
-    await using _cam = new FakeCamera(camera, []);
+    await using _cam = fakeCamera(camera, []);
     await waitFor(`${ERASE_LINE}camera 10.232.3.2 ready`);
     // Log lines are written over the erased status and the status is drawn again after them.
     const ready = /\d\d:\d\d:\d\d\.\d{3} INF camera 10\.232\.3\.2 \(Canon[^\n]*is ready/.exec(

@@ -18,9 +18,7 @@ async function doctor(ns: Netns, config: string, args: string[] = []) {
 
 await namespaceTest("doctor passes a good host and names the holder of a taken port", async (t) => {
   await using lab = await NetnsLab.create();
-  const pc = await lab.host("pc");
-  const camera = await lab.host("cam");
-  await lab.link(pc, "10.234.1.1/24", camera, "10.234.1.2/24", { aName: "eth0", bName: "wlan0" });
+  const { pc } = await lab.pcAndCamera("10.234.1");
   const home = await tempDir("pch-config-");
   const uuidFile = `${home}/ptpip-canon-helper/uuid`;
 

@@ -54,9 +54,7 @@ await namespaceTest(
 
 await namespaceTest("a changed address is served again without a restart", async () => {
   await using lab = await NetnsLab.create();
-  const pc = await lab.host("pc");
-  const camera = await lab.host("cam");
-  await lab.link(pc, "10.231.21.1/24", camera, "10.231.21.2/24", { aName: "eth0", bName: "wlan0" });
+  const { pc, camera } = await lab.pcAndCamera("10.231.21");
   await using helper = await startHelper(["--rescan-interval", "1"], { netns: pc });
   await helper.waitForLine(/serving eth0 10\.231\.21\.1/);
 

@@ -8,9 +8,7 @@ import { namespaceTest, NetnsLab } from "../../lab/netns.ts";
 
 await namespaceTest("a camera on the LAN pairs by multicast M-SEARCH", async (t) => {
   await using lab = await NetnsLab.create();
-  const pc = await lab.host("pc");
-  const camera = await lab.host("cam");
-  await lab.link(pc, "10.231.7.1/24", camera, "10.231.7.2/24", { aName: "eth0", bName: "wlan0" });
+  const { pc, camera } = await lab.pcAndCamera("10.231.7");
 
   await using helper = await startHelper(["10.231.7.1"], { netns: pc });
   await helper.waitForLine(/ready/);
@@ -32,9 +30,7 @@ await namespaceTest("a camera on the LAN pairs by multicast M-SEARCH", async (t)
 
 await namespaceTest("without LAN_IP the helper finds the LAN interface by itself", async () => {
   await using lab = await NetnsLab.create();
-  const pc = await lab.host("pc");
-  const camera = await lab.host("cam");
-  await lab.link(pc, "10.231.8.1/24", camera, "10.231.8.2/24", { aName: "eth0", bName: "wlan0" });
+  const { pc, camera } = await lab.pcAndCamera("10.231.8");
   await using helper = await startHelper([], { netns: pc });
   await helper.waitForLine(/serving eth0 10\.231\.8\.1/);
   const { code, report, output } = await pairFrom(camera, "--multicast", "1900");
