@@ -321,3 +321,15 @@ Deno.test("no amplification: answers are at most ten times the search's bytes", 
     }
   });
 });
+
+Deno.test("a 1.4 KB search with a 1.3 KB header line is answered, like a short one", () => {
+  const long = encoder.encode(
+    'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\n' +
+      `ST: upnp:rootdevice\r\nUSER-AGENT: ${"x".repeat(1300)}\r\n\r\n`,
+  );
+  assert.ok(long.byteLength > 1400 && long.byteLength < 1500, `${long.byteLength} bytes`);
+  const d = answerer().decide(long, "192.168.1.23");
+  assert.equal(d.kind, "answer");
+  const short = answerer().decide(search("upnp:rootdevice"), "192.168.1.23");
+  assert.deepEqual(d.kind === "answer" && d.answers, short.kind === "answer" && short.answers);
+});
