@@ -1,5 +1,5 @@
 /**
- * Every option of the command line, in one table: its syntax for `parseArgs`, the kind and bounds
+ * Every option of the command line, in one table: its short alias, the kind and bounds
  * of its value, the commands it applies to, and its `--help` text. Parsing, the "does not apply"
  * errors, typo hints and the help are all derived from it, so they cannot drift apart.
  *
@@ -303,20 +303,3 @@ export function flagLabel(name: OptionName): string {
   const short = (OPTION_TABLE[name] as OptionSpec).short;
   return short ? `-${short}/--${name}` : `--${name}`;
 }
-
-/** One row as `parseArgs` takes it: a list may repeat, a flag takes no value. */
-export type ParseArgsOption<S extends OptionSpec> = S["kind"] extends "list"
-  ? { type: "string"; short?: string; multiple: true }
-  : { type: S["kind"] extends "flag" ? "boolean" : "string"; short?: string };
-
-/** The table as `node:util` `parseArgs` takes it. */
-export const PARSE_ARGS_OPTIONS = Object.fromEntries(
-  OPTION_NAMES.map((name) => {
-    const spec: OptionSpec = OPTION_TABLE[name];
-    return [name, {
-      type: spec.kind === "flag" ? "boolean" : "string",
-      ...(spec.short ? { short: spec.short } : {}),
-      ...(spec.kind === "list" ? { multiple: true } : {}),
-    }];
-  }),
-) as { [K in OptionName]: ParseArgsOption<typeof OPTION_TABLE[K]> };

@@ -1,12 +1,11 @@
 /**
- * The command line: `node:util` `parseArgs` for the syntax, then validation of every value into a
+ * The command line: `args.ts` splits the syntax, then every value is validated into a
  * {@linkcode Command}. Pure: what needs the machine (the interface list, the host name) is checked in
  * `main.ts` with {@linkcode lanAddressProblem}.
  *
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { nameProblem } from "../description/document.ts";
 import { UsageError } from "../errors.ts";
 import { isLoopback, parseIpv4 } from "../network/ipv4.ts";
@@ -19,8 +18,8 @@ import {
   OPTION_TABLE,
   type OptionName,
   type OptionSpec,
-  PARSE_ARGS_OPTIONS,
 } from "./options.ts";
+import { type ArgsProblem, type OptionValues, splitArgs } from "./args.ts";
 import { LOG_FORMATS, type LogFormat, type Verbosity } from "../terminal/log.ts";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "../ssdp/rate_limit.ts";
 import { isUuid } from "../uuid/store.ts";
@@ -175,35 +174,30 @@ export function suggestCommand(word: string): CommandName | undefined {
   return closest(word.toLowerCase(), COMMANDS, word.length >= 4 ? 1 : 0) as CommandName | undefined;
 }
 
-function unknownOptionError(error: Error): UsageError {
-  const match = /'([^']+)'/.exec(error.message);
-  const flag = match?.[1] ?? "";
-  const code = (error as { code?: string }).code;
-  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-    const hint = suggestFlag(flag);
+/** The user's wording for a command line that does not split. Pure. */
+function syntaxError(problem: ArgsProblem): UsageError {
+  if (problem.kind === "unknown") {
+    const hint = suggestFlag(problem.flag);
     return new UsageError(
-      `unknown option ${flag}.${hint ? ` Did you mean ${hint}?` : ""} See --help for every option.`,
+      `unknown option ${problem.flag}.${
+        hint ? ` Did you mean ${hint}?` : ""
+      } See --help for every option.`,
     );
   }
-  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && /^--(on-camera|exec)$/.test(flag)) {
-    return new UsageError(`${flag} takes the program after "--": ${HOOK_EXAMPLE}`);
-  }
-  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-    const name = /--([a-z-]+)/.exec(error.message)?.[1] as OptionName | undefined;
-    const label = name && name in OPTION_TABLE ? flagLabel(name) : flag;
-    if (/ambiguous/.test(error.message)) {
+  const label = flagLabel(problem.name);
+  switch (problem.kind) {
+    case "missing-value":
+      return new UsageError(`${label} needs a value. See --help.`);
+    case "dash-value":
       return new UsageError(
-        `${label} needs a value, and what follows it starts with "-". A value that starts ` +
-          `with "-" is written --${name ?? "option"}=-VALUE.`,
+        `${label} needs a value, and what follows it ("${problem.value}") starts with "-". A ` +
+          `value that starts with "-" is written --${problem.name}=-VALUE.`,
       );
-    }
-    if (/missing/.test(error.message)) return new UsageError(`${label} needs a value. See --help.`);
-    if (/does not take an argument/.test(error.message)) {
-      return new UsageError(`${label} takes no value. See --help.`);
-    }
-    return new UsageError(`${label}: ${error.message.split(".")[0]}. See --help.`);
+    case "unexpected-value":
+      return problem.name === "on-camera" || problem.name === "exec"
+        ? new UsageError(`--${problem.name} takes the program after "--": ${HOOK_EXAMPLE}`)
+        : new UsageError(`${label} takes no value. See --help.`);
   }
-  return new UsageError(`${error.message} See --help.`);
 }
 
 const HOOK_EXAMPLE = "ptpip-canon-helper --on-camera -- gphoto2 --port ptpip:{ip} --summary";
@@ -214,21 +208,17 @@ const HOOK_EXAMPLE = "ptpip-canon-helper --on-camera -- gphoto2 --port ptpip:{ip
  */
 function splitHookCommand(
   positionals: string[],
-  tokens: readonly { kind: string; index: number }[],
+  beforeTerminator: number,
   hook: boolean,
 ): { rest: string[]; onCamera?: string[] } {
   if (!hook) return { rest: positionals };
-  const terminator = tokens.find((t) => t.kind === "option-terminator");
-  const before = terminator === undefined
-    ? positionals.length
-    : tokens.filter((t) => t.kind === "positional" && t.index < terminator.index).length;
-  const onCamera = positionals.slice(before);
+  const onCamera = positionals.slice(beforeTerminator);
   if (onCamera.length === 0 || onCamera[0].trim() === "") {
     throw new UsageError(
       `--on-camera needs the program to run after "--", as in: ${HOOK_EXAMPLE}`,
     );
   }
-  return { rest: positionals.slice(0, before), onCamera };
+  return { rest: positionals.slice(0, beforeTerminator), onCamera };
 }
 
 /** Parses `probe`'s HOST[:PORT]; the port defaults to the SSDP port. */
@@ -251,30 +241,22 @@ const URL_PATH = /^[A-Za-z0-9._~!$&'()*+,;=:@/-]+$/;
 /** Parses and validates the arguments (without the program name). Throws {@linkcode UsageError}. */
 export function parseCommandLine(given: readonly string[]): Command {
   const args = withoutTaskSeparator(given);
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: shortValuesWithoutEquals(args),
-      options: PARSE_ARGS_OPTIONS,
-      allowPositionals: true,
-      strict: true,
-      tokens: true,
-    });
-  } catch (error) {
+  const split = splitArgs(args);
+  if (!split.ok) {
     // `--on-camera gphoto2 --summary` without "--": the program's own flags look like ours.
     if (args.some((a) => a === "--on-camera" || a === "--exec") && !args.includes("--")) {
       throw new UsageError(
         `--on-camera needs the program to run after "--", as in: ${HOOK_EXAMPLE}`,
       );
     }
-    throw unknownOptionError(error as Error);
+    throw syntaxError(split.error);
   }
-  const { values, positionals, tokens } = parsed;
+  const { values, positionals, beforeTerminator } = split.value;
   if (values.help) return { kind: "help" };
   if (values.version) return { kind: "version" };
 
   const hook = (values["on-camera"] ?? false) || (values.exec ?? false);
-  const { rest, onCamera } = splitHookCommand([...positionals], tokens, hook);
+  const { rest, onCamera } = splitHookCommand([...positionals], beforeTerminator, hook);
   const named = (COMMANDS as readonly string[]).includes(rest[0])
     ? rest.shift() as CommandName
     : "serve";
@@ -364,7 +346,7 @@ export function parseCommandLine(given: readonly string[]): Command {
   }
 }
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof PARSE_ARGS_OPTIONS }>>["values"];
+type Values = OptionValues;
 
 /** A number option's value within its row's bounds, or `fallback` when it is not given. */
 function number(values: Values, name: OptionName, fallback: number): number {
@@ -382,17 +364,6 @@ export function notApplicable(name: OptionName, command: CommandName): string | 
   const where = spec.commands.map((c) => `"${c}"`).join(" and ");
   const example = spec.example ? `, as in: ${spec.example}` : "";
   return `${flagLabel(name)} does not apply to "${command}": it goes with ${where}${example}.`;
-}
-
-/**
- * \`-n=Studio\` would give parseArgs the value "=Studio": a short option written with "=" means
- * what the long one does with it, so the "=" goes.
- */
-function shortValuesWithoutEquals(args: readonly string[]): string[] {
-  const end = args.indexOf("--");
-  return args.map((arg, i) =>
-    (end === -1 || i < end) && /^-[A-Za-z]=/.test(arg) ? `${arg.slice(0, 2)}${arg.slice(3)}` : arg
-  );
 }
 
 function serveConfig(values: Values, lanAddress: string | undefined): ServeConfig {

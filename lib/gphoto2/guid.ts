@@ -18,7 +18,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { joinPath } from "../util/path.ts";
 import { err, ok, type Result } from "../util/result.ts";
 
 /** The setting's id (libgphoto2's camlib name) and key. */
@@ -121,11 +121,11 @@ export interface SettingsEnvironment {
  * the newest libgphoto2 falls back to it and older ones read nothing else, so both find it.
  */
 export function gphotoSettingsPath(env: SettingsEnvironment): string {
-  const legacy = join(env.home, ".gphoto", "settings");
+  const legacy = joinPath(env.home, ".gphoto", "settings");
   if (env.os === "windows") return legacy;
   const configHome = env.xdgConfigHome && env.xdgConfigHome !== ""
     ? env.xdgConfigHome
-    : join(env.home, env.os === "darwin" ? "Library/Application Support" : ".config");
-  const current = join(configHome, "gphoto", "settings");
+    : joinPath(env.home, env.os === "darwin" ? "Library/Application Support" : ".config");
+  const current = joinPath(configHome, "gphoto", "settings");
   return env.exists(current) ? current : legacy;
 }

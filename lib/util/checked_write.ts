@@ -5,7 +5,7 @@
  * @module
  */
 
-import { dirname } from "node:path";
+import { parentDir } from "./path.ts";
 
 const encoder = new TextEncoder();
 
@@ -34,7 +34,7 @@ export async function verify(path: string, text: string): Promise<void> {
 export async function syncDirectory(path: string): Promise<void> {
   if (Deno.build.os === "windows") return;
   try {
-    const dir = await Deno.open(dirname(path), { read: true });
+    const dir = await Deno.open(parentDir(path), { read: true });
     try {
       await dir.sync();
     } finally {
@@ -50,7 +50,7 @@ export async function syncDirectory(path: string): Promise<void> {
  * returns its name.
  */
 export async function writeVerifiedTemp(path: string, text: string, mode = 0o644): Promise<string> {
-  await Deno.mkdir(dirname(path), { recursive: true });
+  await Deno.mkdir(parentDir(path), { recursive: true });
   const temp = `${path}.${crypto.randomUUID()}.tmp`;
   const file = await Deno.open(temp, { write: true, createNew: true, mode });
   try {

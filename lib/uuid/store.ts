@@ -14,7 +14,7 @@
  * @module
  */
 
-import { dirname, join } from "node:path";
+import { joinPath, parentDir } from "../util/path.ts";
 import { errorMessage, HelperError } from "../errors.ts";
 import {
   replaceFileChecked,
@@ -42,17 +42,17 @@ export function userUuidPath(
   const home = env("HOME");
   if (os === "windows") {
     const appData = env("APPDATA");
-    return appData ? join(appData, "ptpip-canon-helper", "uuid") : undefined;
+    return appData ? joinPath(appData, "ptpip-canon-helper", "uuid") : undefined;
   }
   if (os === "darwin") {
     return home
-      ? join(home, "Library", "Application Support", "ptpip-canon-helper", "uuid")
+      ? joinPath(home, "Library", "Application Support", "ptpip-canon-helper", "uuid")
       : undefined;
   }
   const xdg = env("XDG_CONFIG_HOME");
   // XDG says a relative XDG_CONFIG_HOME is invalid and must be ignored.
-  const base = xdg && xdg.startsWith("/") ? xdg : home ? join(home, ".config") : undefined;
-  return base ? join(base, "ptpip-canon-helper", "uuid") : undefined;
+  const base = xdg && xdg.startsWith("/") ? xdg : home ? joinPath(home, ".config") : undefined;
+  return base ? joinPath(base, "ptpip-canon-helper", "uuid") : undefined;
 }
 
 /** How the UUID was found, for the start-up log. */
@@ -135,11 +135,11 @@ function notAUuid(path: string, detail: string): HelperError {
  * write. Where there are no user ids and modes (Windows) it is trusted.
  */
 async function legacyDistrust(path: string): Promise<string | undefined> {
-  const [info, dir] = await Promise.all([Deno.lstat(path), Deno.stat(dirname(path))]);
+  const [info, dir] = await Promise.all([Deno.lstat(path), Deno.stat(parentDir(path))]);
   if (!info.isFile) return "it is not a regular file";
   if (!ownedByUser(info)) return "it belongs to another user";
   if (dir.mode !== null && (dir.mode & 0o022) !== 0) {
-    return `others may write to ${dirname(path)}`;
+    return `others may write to ${parentDir(path)}`;
   }
   return undefined;
 }
@@ -245,7 +245,7 @@ export type UuidLocation = ResolvedUuid | { uuid?: undefined; createIn: string; 
 async function findLegacy(
   cwd: string,
 ): Promise<{ path: string; uuid?: string; distrust?: string } | undefined> {
-  const path = join(cwd, LEGACY_UUID_FILE);
+  const path = joinPath(cwd, LEGACY_UUID_FILE);
   if (!await exists(path)) return undefined;
   const distrust = await legacyDistrust(path);
   // An untrusted file is never read: its content is not ours to quote or use.

@@ -1,0 +1,130 @@
+/**
+ * The syntax of the command line, read against the option table: long options (`--name value`,
+ * `--name=value`), short ones (`-n value`, `-nvalue`, grouped flags `-vq`), positionals anywhere, and
+ * `--` ending the options. The rules are those of `node:util`'s `parseArgs` in strict mode, which the
+ * helper used before; importing any `node:` module starts Deno's Node compatibility layer (about
+ * 6 MB for the helper's lifetime), and a table-driven reader is short. Pure; what is wrong is a value,
+ * not a throw.
+ *
+ * @module
+ */
+
+import { OPTION_NAMES, OPTION_TABLE, type OptionName, type OptionSpec } from "./options.ts";
+import { err, ok, type Result } from "../util/result.ts";
+
+/** What a kind of option holds once read. */
+type ValueOf<K extends OptionSpec["kind"]> = K extends "flag" ? boolean
+  : K extends "list" ? string[]
+  : string;
+
+/** The options given, by long name; absent ones are missing. */
+export type OptionValues = {
+  -readonly [K in OptionName]?: ValueOf<typeof OPTION_TABLE[K]["kind"]>;
+};
+
+/** The command line, split. */
+export interface SplitArgs {
+  /** Every option given (the last of a repeated one, all of a list). */
+  values: OptionValues;
+  /** The words that are no option, in order, those after `--` included. */
+  positionals: string[];
+  /** How many positionals came before `--` (all of them when there is none). */
+  beforeTerminator: number;
+}
+
+/** Why a command line does not split. */
+export type ArgsProblem =
+  /** An option that is not in the table, as written (`--nmae`, `-x`). */
+  | { kind: "unknown"; flag: string }
+  /** An option that takes a value, at the end of the line. */
+  | { kind: "missing-value"; name: OptionName }
+  /** An option that takes a value, followed by something that looks like another option. */
+  | { kind: "dash-value"; name: OptionName; value: string }
+  /** A flag given a value (`--announce=yes`). */
+  | { kind: "unexpected-value"; name: OptionName };
+
+const BY_SHORT = new Map(
+  OPTION_NAMES.flatMap((name) => {
+    const short = (OPTION_TABLE[name] as OptionSpec).short;
+    return short ? [[short, name] as const] : [];
+  }),
+);
+
+function isOption(name: string): name is OptionName {
+  return Object.hasOwn(OPTION_TABLE, name);
+}
+
+function takesValue(name: OptionName): boolean {
+  return (OPTION_TABLE[name] as OptionSpec).kind !== "flag";
+}
+
+function store(values: OptionValues, name: OptionName, value: string | true): void {
+  const record = values as Record<string, unknown>;
+  if ((OPTION_TABLE[name] as OptionSpec).kind === "list") {
+    record[name] = [...(record[name] as string[] | undefined ?? []), value as string];
+  } else {
+    record[name] = value;
+  }
+}
+
+/** Splits `args` (without the program name) into options and positionals. */
+export function splitArgs(args: readonly string[]): Result<SplitArgs, ArgsProblem> {
+  const values: OptionValues = {};
+  const positionals: string[] = [];
+  let beforeTerminator: number | undefined;
+  // The value an option at `i` takes from the next word, or why it cannot.
+  const nextValue = (i: number, name: OptionName): Result<string, ArgsProblem> => {
+    const value = args[i + 1];
+    if (value === undefined) return err({ kind: "missing-value", name });
+    if (value.startsWith("-") && value !== "-") return err({ kind: "dash-value", name, value });
+    return ok(value);
+  };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (beforeTerminator !== undefined || arg === "-" || !arg.startsWith("-")) {
+      positionals.push(arg);
+      continue;
+    }
+    if (arg === "--") {
+      beforeTerminator = positionals.length;
+      continue;
+    }
+    if (arg.startsWith("--")) {
+      const equals = arg.indexOf("=");
+      const name = equals < 0 ? arg.slice(2) : arg.slice(2, equals);
+      if (!isOption(name)) return err({ kind: "unknown", flag: `--${name}` });
+      if (!takesValue(name)) {
+        if (equals >= 0) return err({ kind: "unexpected-value", name });
+        store(values, name, true);
+      } else if (equals >= 0) {
+        store(values, name, arg.slice(equals + 1));
+      } else {
+        const value = nextValue(i, name);
+        if (!value.ok) return value;
+        store(values, name, value.value);
+        i++;
+      }
+      continue;
+    }
+    // A group of short options: flags, then at most one that takes the rest (or the next word).
+    for (let j = 1; j < arg.length; j++) {
+      const name = BY_SHORT.get(arg[j]);
+      if (name === undefined) return err({ kind: "unknown", flag: `-${arg[j]}` });
+      if (!takesValue(name)) {
+        store(values, name, true);
+        continue;
+      }
+      if (j + 1 < arg.length) {
+        // `-n=Studio` means what `--name=Studio` does: the "=" is no part of the value.
+        store(values, name, arg.slice(j + 1).replace(/^=/, ""));
+      } else {
+        const value = nextValue(i, name);
+        if (!value.ok) return value;
+        store(values, name, value.value);
+        i++;
+      }
+      break;
+    }
+  }
+  return ok({ values, positionals, beforeTerminator: beforeTerminator ?? positionals.length });
+}
