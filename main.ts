@@ -13,10 +13,7 @@ import {
   parseCommandLine,
   type UuidConfig,
 } from "./lib/cli/parse.ts";
-import { runDoctor, runProbeCommand } from "./lib/commands/diagnostics.ts";
 import { errorMessage, EXIT, HelperError, UsageError } from "./lib/errors.ts";
-import { helpText } from "./lib/cli/help.ts";
-import { formatInterfaceTable } from "./lib/network/report.ts";
 import {
   bufferedStderr,
   flushLogs,
@@ -28,8 +25,6 @@ import { serve } from "./lib/commands/serve.ts";
 import { stopSignal } from "./lib/terminal/signals.ts";
 import { StatusLine } from "./lib/terminal/status_line.ts";
 import { resolveUuid, userUuidPath } from "./lib/uuid/store.ts";
-import { runUuidCommand } from "./lib/commands/uuid.ts";
-import { runGphoto2GuidCommand } from "./lib/commands/gphoto2_guid.ts";
 import { denoVersionProblem, MINIMUM_DENO } from "./lib/util/deno_version.ts";
 
 const interfaces = () => Deno.networkInterfaces();
@@ -53,30 +48,39 @@ type Handlers = {
   [K in Command["kind"]]: (command: Extract<Command, { kind: K }>) => Promise<void>;
 };
 
+// Only `serve` is imported up front: every other command's modules are loaded when it runs, so a
+// camera's first answer never waits for code the helper does not serve with.
 const HANDLERS: Handlers = {
-  help: () => Promise.resolve(console.log(helpText(denoJson.version))),
+  help: async () => {
+    const { helpText } = await import("./lib/cli/help.ts");
+    console.log(helpText(denoJson.version));
+  },
   version: () => Promise.resolve(console.log(`ptpip-canon-helper ${denoJson.version}`)),
   interfaces: async ({ config }) => {
-    await startLogging(config);
+    startLogging(config);
     checkLanAddress(config.lanAddress);
+    const { formatInterfaceTable } = await import("./lib/network/report.ts");
     console.log(formatInterfaceTable(interfaces(), config));
   },
   probe: async (command) => {
-    await startLogging(command.config);
+    startLogging(command.config);
+    const { runProbeCommand } = await import("./lib/commands/diagnostics.ts");
     await runProbeCommand(command, interfaces);
   },
   uuid: async (command) => {
-    await startLogging(command.config);
+    startLogging(command.config);
+    const { runUuidCommand } = await import("./lib/commands/uuid.ts");
     await runUuidCommand(command, uuidOptions(command.config));
   },
   "gphoto2-guid": async (command) => {
-    await startLogging(command.config);
+    startLogging(command.config);
     const home = Deno.env.get(Deno.build.os === "windows" ? "USERPROFILE" : "HOME");
     if (home === undefined && command.write && command.settingsPath === undefined) {
       throw new UsageError(
         "HOME is not set, so gphoto2's settings file cannot be found: name it with --settings-file PATH.",
       );
     }
+    const { runGphoto2GuidCommand } = await import("./lib/commands/gphoto2_guid.ts");
     await runGphoto2GuidCommand(command, uuidOptions(command.config), {
       os: Deno.build.os,
       home: home ?? "~",
@@ -91,8 +95,9 @@ const HANDLERS: Handlers = {
     });
   },
   doctor: async ({ config }) => {
-    await startLogging(config);
+    startLogging(config);
     checkLanAddress(config.lanAddress);
+    const { runDoctor } = await import("./lib/commands/diagnostics.ts");
     await runDoctor(config, uuidOptions(config), interfaces);
   },
   serve: async ({ config }) => {
@@ -100,7 +105,7 @@ const HANDLERS: Handlers = {
     const status = config.logFormat === "text" && Deno.stderr.isTerminal()
       ? statusLine = new StatusLine(writeStderr, terminalColumns)
       : undefined;
-    await startLogging(config, status);
+    startLogging(config, status);
     checkLanAddress(config.lanAddress);
     await serve(config, await resolveUuid(uuidOptions(config)), {
       version: denoJson.version,
@@ -118,8 +123,8 @@ function run<K extends Command["kind"]>(command: Extract<Command, { kind: K }>):
   return (HANDLERS[command.kind] as (c: typeof command) => Promise<void>)(command);
 }
 
-async function startLogging(config: LogSettings, status?: StatusLine): Promise<void> {
-  await setupLogging(
+function startLogging(config: LogSettings, status?: StatusLine): void {
+  setupLogging(
     config.verbosity,
     config.logFormat,
     status ? (line) => status.writeLog(line) : undefined,
@@ -167,7 +172,7 @@ export async function main(args: readonly string[]): Promise<number> {
     statusLine?.clear();
     const failure = asHelperError(error);
     if (logFormat === undefined && jsonAskedFor(args)) {
-      await startLogging({ verbosity: "normal", logFormat: "json" });
+      startLogging({ verbosity: "normal", logFormat: "json" });
     }
     // With JSON logs every line of stderr stays one JSON object, the last one included.
     if (logFormat === "json") {

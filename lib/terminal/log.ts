@@ -1,5 +1,6 @@
 /**
- * Logging to stderr through LogTape: human lines by default, JSON lines for services and scripts. Lines
+ * Logging to stderr: every event's wording and level, human lines by default, JSON lines for services
+ * and scripts (formatted by `logger.ts`). Lines
  * go through a bounded {@linkcode LogBuffer} written asynchronously, so a stderr nobody reads (a stalled
  * journald, `| less`) never stops the answers or a stop signal: past the bound lines are dropped and
  * then counted in one line. {@linkcode flushLogs} drains it, with a deadline, before the process exits.
@@ -8,15 +9,16 @@
  */
 
 import {
-  configure,
-  getJsonLinesFormatter,
-  getLogger,
-  getTextFormatter,
-  type Logger,
+  configureLogger,
+  jsonLine,
+  log,
   type LogLevel,
   type LogRecord,
-} from "@logtape/logtape";
+  textLine,
+} from "./logger.ts";
 import type { ServeEvent } from "../events.ts";
+
+export { escapeControls, log } from "./logger.ts";
 
 type Line = [level: "debug" | "info" | "warn" | "error", message: string];
 type EventName = ServeEvent["event"];
@@ -141,9 +143,6 @@ export function logEvent(event: ServeEvent): void {
   log[level](message, event as unknown as Record<string, unknown>);
 }
 
-/** LogTape's logger and record, as the helper's log functions take and return them. */
-export type { Logger, LogRecord };
-
 /** How much is logged: warnings only, one line per event, or every datagram too. */
 export type Verbosity = "quiet" | "normal" | "verbose";
 
@@ -154,7 +153,8 @@ export const LOG_FORMATS = ["text", "json"] as const;
 export type LogFormat = typeof LOG_FORMATS[number];
 
 const LOWEST_LEVEL: Record<Verbosity, LogLevel> = {
-  quiet: "warning",
+  // -q still makes the info records of ALWAYS_SHOWN, then filters the rest out.
+  quiet: "info",
   normal: "info",
   verbose: "debug",
 };
@@ -168,35 +168,7 @@ export function passesQuiet(record: Pick<LogRecord, "level" | "properties">): bo
     ALWAYS_SHOWN.has(String(record.properties.event));
 }
 
-/** The category every line of the helper is logged under. */
-export const LOG_CATEGORY = ["ptpip-canon-helper"] as const;
-
-/** The helper's logger. */
-export const log: Logger = getLogger([...LOG_CATEGORY]);
-
 const encoder = new TextEncoder();
-
-/** The formatter for a format; text lines are `HH:MM:SS.mmm LEVEL message`. */
-export function formatterFor(format: LogFormat): (record: LogRecord) => string {
-  if (format === "json") return getJsonLinesFormatter();
-  return getTextFormatter({
-    timestamp: "time",
-    level: "ABBR",
-    value: (value, inspect) => typeof value === "string" ? value : inspect(value),
-    // Request paths, search targets and camera names come off the network: shown escaped, they
-    // cannot move the cursor, retitle the terminal or fake a log line.
-    format: ({ timestamp, level, message }) => `${timestamp} ${level} ${escapeControls(message)}`,
-  });
-}
-
-// C0 and C1 control characters and DEL (the formatter adds the line's own newline after this).
-// deno-lint-ignore no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-
-/** Shows control characters as `\xNN`, so text from the network is inert on a terminal. Pure. */
-export function escapeControls(text: string): string {
-  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
 
 /** Where a {@linkcode LogBuffer} writes: `Deno.stderr`, or a fake in tests. */
 export interface LineWriter {
@@ -343,31 +315,19 @@ function stderrBuffer(): LogBuffer {
 }
 
 /**
- * Configures LogTape for the given verbosity and format, writing to `write` (synchronously, for tests
- * and the status line); by default to stderr through the non-blocking {@linkcode LogBuffer}.
+ * Sets the verbosity and format, writing to `write` (synchronously, for tests and the status line);
+ * by default to stderr through the non-blocking {@linkcode LogBuffer}.
  */
-export async function setupLogging(
+export function setupLogging(
   verbosity: Verbosity,
   format: LogFormat,
   write?: (line: string) => void,
-): Promise<void> {
-  const formatter = formatterFor(format);
+): void {
+  const line = format === "json" ? jsonLine : textLine;
   const out = write ?? bufferedStderr();
-  await configure({
-    reset: true,
-    sinks: { stderr: (record) => out(formatter(record)) },
-    filters: { quiet: passesQuiet },
-    loggers: [
-      verbosity === "quiet"
-        ? {
-          category: [...LOG_CATEGORY],
-          lowestLevel: "info",
-          sinks: ["stderr"],
-          filters: ["quiet"],
-        }
-        : { category: [...LOG_CATEGORY], lowestLevel: LOWEST_LEVEL[verbosity], sinks: ["stderr"] },
-      // LogTape's own warnings (e.g. about its configuration) still reach the user.
-      { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["stderr"] },
-    ],
+  configureLogger({
+    lowestLevel: LOWEST_LEVEL[verbosity],
+    filter: verbosity === "quiet" ? passesQuiet : undefined,
+    sink: (record) => out(line(record)),
   });
 }

@@ -136,8 +136,7 @@ await namespaceTest(
         port: 15740,
         open: true,
       });
-      // LogTape's JSON lines quote string values inside the message; the properties are exact.
-      assertEquals(check.message, 'PTP/IP port 15740 of camera "10.232.2.2" accepts connections');
+      assertEquals(check.message, "PTP/IP port 15740 of camera 10.232.2.2 accepts connections");
       await cam.waitFor("ptpip-connection");
       assertEquals(cam.events.filter((e) => e.event === "ptpip-connection").length, 1);
     });

@@ -1,0 +1,49 @@
+/**
+ * What the helper loads before its first answer: main.ts's static imports. No `node:` module (any of
+ * them starts Deno's Node compatibility layer, about 6 MB) and no npm package (the XML parser is
+ * loaded when `probe` or the EOS flow reads a description); the other commands' modules are loaded
+ * when they run.
+ */
+
+import { fileURLToPath } from "node:url";
+import { assert, assertEquals } from "../support/assert.ts";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+interface Dependency {
+  code?: { specifier: string };
+  isDynamic?: boolean;
+}
+
+interface Info {
+  modules: { specifier: string; dependencies?: Dependency[] }[];
+}
+
+Deno.test("serve starts on its own modules: no node: module, no npm package, no other command", async () => {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", "main.ts"],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
+  const info: Info = JSON.parse(new TextDecoder().decode(output.stdout));
+  const byName = new Map(info.modules.map((m) => [m.specifier, m]));
+  const main = new URL("main.ts", `file://${ROOT}`).href;
+  const loaded = new Set<string>();
+  const pending = [main];
+  while (pending.length > 0) {
+    const specifier = pending.pop()!;
+    if (loaded.has(specifier)) continue;
+    loaded.add(specifier);
+    for (const dependency of byName.get(specifier)?.dependencies ?? []) {
+      if (!dependency.isDynamic && dependency.code) pending.push(dependency.code.specifier);
+    }
+  }
+  const names = [...loaded].map((s) => s.replace(`file://${ROOT}`, ""));
+  assertEquals(names.filter((n) => n.startsWith("node:") || n.startsWith("npm:")), []);
+  for (const later of ["lib/diagnostics/", "lib/description/reader.ts", "lib/cli/help.ts"]) {
+    assert(!names.some((n) => n.startsWith(later)), `${later} is loaded only when used`);
+  }
+  assert(names.includes("lib/commands/serve.ts"));
+});
