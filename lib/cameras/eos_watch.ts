@@ -34,6 +34,7 @@ import { RecentMap } from "../util/recent_map.ts";
 import { errorMessage } from "../errors.ts";
 import { SSDP_MULTICAST_ADDRESS } from "../ssdp/wire.ts";
 import { isLoopback, parseIpv4 } from "../network/ipv4.ts";
+import { after, type Timer } from "../util/timers.ts";
 
 /** EOS cameras fetched at once; more announcing at the same time wait for a later announcement. */
 export const MAX_EOS_CAMERAS = 8;
@@ -81,7 +82,7 @@ interface Fetching {
   schedule: EosSchedule;
   /** Whether a fetch made it ready already: later fetches only keep it armed. */
   ready: boolean;
-  timer?: ReturnType<typeof setTimeout>;
+  timer?: Timer;
 }
 
 const encoder = new TextEncoder();
@@ -173,7 +174,7 @@ export class EosWatch implements PresenceHandler {
       const close = () => {
         if (this.#searchSockets.delete(socket)) socket.close();
       };
-      const timer = setTimeout(close, this.#options.searchWindowMs ?? EOS_SEARCH_WINDOW_MS);
+      const timer = after(this.#options.searchWindowMs ?? EOS_SEARCH_WINDOW_MS, close);
       this.#track(
         (async () => {
           // Answers for other types are dropped by `heard` like any other message.
@@ -189,7 +190,7 @@ export class EosWatch implements PresenceHandler {
             close();
           }
           await answers;
-          clearTimeout(timer);
+          timer.cancel();
         })(),
       );
     }
@@ -198,7 +199,7 @@ export class EosWatch implements PresenceHandler {
   /** Ends every schedule and search; resolves once no fetch is in flight. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    for (const entry of this.#fetching.values()) clearTimeout(entry.timer);
+    for (const entry of this.#fetching.values()) entry.timer?.cancel();
     this.#fetching.clear();
     for (const socket of this.#searchSockets) socket.close();
     this.#searchSockets.clear();
@@ -249,16 +250,16 @@ export class EosWatch implements PresenceHandler {
     }
     const schedule = entry.schedule;
     if (schedule.phase === "done") return this.#end(ip, schedule.reason);
-    entry.timer = setTimeout(
-      () => this.#fetchNow(entry),
+    entry.timer = after(
       Math.max(0, schedule.nextAt - options.now()),
+      () => this.#fetchNow(entry),
     );
   }
 
   #end(ip: string, reason: string): void {
     const entry = this.#fetching.get(ip);
     if (entry === undefined) return;
-    clearTimeout(entry.timer);
+    entry.timer?.cancel();
     this.#fetching.delete(ip);
     const fetches = entry.schedule.fetches;
     this.#options.emit({ event: "eos-fetches-done", ip, reason, fetches });

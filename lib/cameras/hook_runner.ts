@@ -18,6 +18,7 @@
 
 import { type CameraFlow, cleanName } from "./tracker.ts";
 import { parseIpv4 } from "../network/ipv4.ts";
+import { settlesWithin } from "../util/timeout.ts";
 
 /** The camera a hook runs for. */
 export interface HookCamera {
@@ -141,17 +142,6 @@ function signalRun(child: Deno.ChildProcess, signal: Deno.Signal): void {
   }
 }
 
-/** Settles when `done` does or after `ms`, whichever is first; says which. */
-async function within(done: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const finished = await Promise.race([
-    done.then(() => true),
-    new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), ms)),
-  ]);
-  clearTimeout(timer);
-  return finished;
-}
-
 /** Options of {@linkcode HookRunner}; tests shorten the grace and move the clock. */
 export interface HookRunnerOptions {
   /** Starts the program; `Deno.Command` (through `setsid` where there is one) by default. */
@@ -232,9 +222,9 @@ export class HookRunner {
     const runs = [...this.#running.values()];
     runs.forEach((r) => signalRun(r.child, "SIGTERM"));
     const all = Promise.all(runs.map((r) => r.done));
-    if (await within(all, this.#graceMs)) return;
+    if (await settlesWithin(all, this.#graceMs)) return;
     runs.forEach((r) => signalRun(r.child, "SIGKILL"));
-    await within(all, KILL_WAIT_MS);
+    await settlesWithin(all, KILL_WAIT_MS);
   }
 
   async #follow(camera: HookCamera, run: Run): Promise<void> {

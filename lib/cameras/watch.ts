@@ -17,6 +17,7 @@ import { errorMessage } from "../errors.ts";
 import type { PresenceHandler } from "../ssdp/responder.ts";
 import type { SsdpMessage } from "../ssdp/message.ts";
 import type { EosAnnouncement, EosNames } from "./eos_flow.ts";
+import { after, every, type Timer } from "../util/timers.ts";
 
 /** Settings of the watch. */
 export interface CameraWatchOptions {
@@ -72,9 +73,9 @@ export class CameraWatch implements PresenceHandler {
   readonly #tracker: CameraTracker;
   readonly #options: CameraWatchOptions;
   readonly #hooks?: HookRunner;
-  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #timers = new Set<Timer>();
   readonly #pending = new Set<Promise<void>>();
-  #sweeper?: ReturnType<typeof setInterval>;
+  #sweeper?: Timer;
 
   /**
    * Keeps its settings; starts nothing.
@@ -148,13 +149,13 @@ export class CameraWatch implements PresenceHandler {
   /** Shows the first status and starts checking ready cameras' max-age. */
   start(): void {
     this.#showStatus();
-    this.#sweeper = setInterval(() => this.#tracker.sweep(), SWEEP_INTERVAL_MS);
+    this.#sweeper = every(SWEEP_INTERVAL_MS, () => this.#tracker.sweep());
   }
 
   /** Stops the timers and the running programs. */
   async stop(): Promise<void> {
-    clearInterval(this.#sweeper);
-    for (const timer of this.#timers) clearTimeout(timer);
+    this.#sweeper?.cancel();
+    for (const timer of this.#timers) timer.cancel();
     this.#timers.clear();
     await Promise.all(this.#pending);
     await this.#hooks?.stop();
@@ -165,7 +166,7 @@ export class CameraWatch implements PresenceHandler {
   }
 
   #schedulePresenceSearch(ip: string): void {
-    const timer = setTimeout(() => {
+    const timer = after(this.#options.presenceSearchDelayMs ?? PRESENCE_SEARCH_DELAY_MS, () => {
       this.#timers.delete(timer);
       const to: Deno.NetAddr = { transport: "udp", hostname: ip, port: this.#options.ssdpPort };
       this.#options.emit({
@@ -180,7 +181,7 @@ export class CameraWatch implements PresenceHandler {
           error: errorMessage(error),
         })
       );
-    }, this.#options.presenceSearchDelayMs ?? PRESENCE_SEARCH_DELAY_MS);
+    });
     this.#timers.add(timer);
   }
 

@@ -31,6 +31,7 @@ import { Memberships, openSsdpSocket, type SsdpSocket } from "../ssdp/socket.ts"
 import type { Spawn } from "../cameras/hook_runner.ts";
 import { describeUuidSource, type ResolvedUuid } from "../uuid/store.ts";
 import { errorMessage, forUser } from "../errors.ts";
+import { every } from "../util/timers.ts";
 
 /** The machine as `serve` sees it. */
 export interface ServeEnvironment {
@@ -233,7 +234,7 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
   }
 
   let lastSendErrorLog = -Infinity;
-  const summaryTimer = setInterval(() => {
+  const summaryTimer = every(timing.refusalSummaryMs, () => {
     const refused = limiter.drainRefusals();
     if (refused.source + refused.global > 0) {
       emit({
@@ -244,8 +245,8 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
         tracked: limiter.trackedSources,
       });
     }
-  }, timing.refusalSummaryMs);
-  stack.defer(() => clearInterval(summaryTimer));
+  });
+  stack.defer(() => summaryTimer.cancel());
 
   const presence = everyPresence([cameras, eos]);
   const responding = runResponder(conn, { search: answerer, presence }, {

@@ -12,6 +12,7 @@
 
 import { isClosedError, SocketError } from "../errors.ts";
 import { encodeResponse, parseRequestLine, respond } from "./http.ts";
+import { after, sleep } from "../util/timers.ts";
 
 /** Settings of the description server. */
 export interface DescriptionServerOptions {
@@ -96,7 +97,7 @@ export class DescriptionServer {
         // Out of descriptors (or a reset before accept): free one, and let the system breathe.
         const oldest = this.#open.keys().next().value;
         if (oldest) closeQuietly(oldest);
-        await new Promise((resolve) => setTimeout(resolve, ACCEPT_BACKOFF_MS));
+        await sleep(ACCEPT_BACKOFF_MS);
         continue;
       }
       const remote = conn.remoteAddr.hostname;
@@ -116,7 +117,7 @@ export class DescriptionServer {
   }
 
   async #serve(conn: Deno.TcpConn): Promise<void> {
-    const deadline = setTimeout(() => closeQuietly(conn), this.#options.headerTimeoutMs);
+    const deadline = after(this.#options.headerTimeoutMs, () => closeQuietly(conn));
     try {
       const head = await readHead(conn);
       if (head === undefined) return;
@@ -133,7 +134,7 @@ export class DescriptionServer {
     } catch {
       // The client went away or the deadline closed it; nothing to answer.
     } finally {
-      clearTimeout(deadline);
+      deadline.cancel();
     }
   }
 }

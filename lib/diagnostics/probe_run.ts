@@ -23,6 +23,7 @@ import { CAMERA_SEARCH } from "../ssdp/search_request.ts";
 import { receiveAnswers } from "../ssdp/answers.ts";
 import { SSDP_MULTICAST_ADDRESS } from "../ssdp/wire.ts";
 import { escapeControls } from "../terminal/log.ts";
+import { sleep } from "../util/timers.ts";
 
 /** What `probe` was asked to do. */
 export interface ProbeOptions {
@@ -117,7 +118,7 @@ export async function runProbe(
   for (const socket of sockets) {
     await socket.send(search, to).catch((error) => sendErrors.push(String(error)));
   }
-  await new Promise((resolve) => setTimeout(resolve, options.timeoutSeconds * 1000));
+  await sleep(options.timeoutSeconds * 1000);
   sockets.forEach((s) => s.close());
   await Promise.all(collecting);
   const answers = received.kept;

@@ -11,6 +11,7 @@ import type { ServedAddress } from "./interfaces.ts";
 import { diffServed } from "./interfaces.ts";
 import type { Emit } from "../events.ts";
 import { errorMessage, userMessage } from "../errors.ts";
+import { every, type Timer } from "../util/timers.ts";
 
 /** What the follower needs from the world. */
 export interface FollowerOptions {
@@ -43,7 +44,7 @@ export class NetworkFollower {
   #served: ServedAddress[] = [];
   #scanning: Promise<void> | undefined;
   #scanAgain = false;
-  #timer: ReturnType<typeof setInterval> | undefined;
+  #timer: Timer | undefined;
 
   /**
    * Keeps its settings; starts nothing.
@@ -64,7 +65,7 @@ export class NetworkFollower {
    */
   async start(rescanSeconds: number): Promise<void> {
     await this.#apply(this.#options.select(), true);
-    if (rescanSeconds > 0) this.#timer = setInterval(() => this.rescan(), rescanSeconds * 1000);
+    if (rescanSeconds > 0) this.#timer = every(rescanSeconds * 1000, () => this.rescan());
   }
 
   /** Re-reads now. Rescans never overlap: a burst of failed sends asks for one more, not a hundred. */
@@ -86,7 +87,7 @@ export class NetworkFollower {
 
   /** Stops re-reading and waits for a rescan in progress. */
   async stop(): Promise<void> {
-    clearInterval(this.#timer);
+    this.#timer?.cancel();
     this.#scanAgain = false;
     await this.#scanning;
   }

@@ -11,6 +11,7 @@ import type { ServedAddress } from "../network/interfaces.ts";
 import type { Target } from "./search.ts";
 import { formatNotify, type LocationOf, type NotifyKind } from "./response.ts";
 import { SSDP_MULTICAST_ADDRESS, SSDP_PORT } from "./wire.ts";
+import { after, every, type Timer } from "../util/timers.ts";
 
 /** Settings of the announcer. */
 export interface AnnouncerOptions {
@@ -35,7 +36,7 @@ const encoder = new TextEncoder();
 export class Announcer {
   readonly #options: AnnouncerOptions;
   readonly #sockets = new Map<string, Deno.DatagramConn>();
-  #timer?: ReturnType<typeof setInterval>;
+  #timer?: Timer;
 
   /**
    * Keeps its settings; starts nothing.
@@ -67,16 +68,16 @@ export class Announcer {
     }
     const addresses = fresh.map((s) => s.address).filter((a) => this.#sockets.has(a));
     await this.#send("ssdp:alive", addresses);
-    setTimeout(() => this.#send("ssdp:alive", addresses), REPEAT_GAP_MS);
+    after(REPEAT_GAP_MS, () => this.#send("ssdp:alive", addresses));
     if (this.#timer === undefined) {
       const everyMs = Math.max(1, Math.floor(this.#options.maxAge / 3)) * 1000;
-      this.#timer = setInterval(() => this.#send("ssdp:alive", [...this.#sockets.keys()]), everyMs);
+      this.#timer = every(everyMs, () => this.#send("ssdp:alive", [...this.#sockets.keys()]));
     }
   }
 
   /** Sends `byebye` on every address and closes the sockets. */
   async stop(): Promise<void> {
-    clearInterval(this.#timer);
+    this.#timer?.cancel();
     await this.#send("ssdp:byebye", [...this.#sockets.keys()]);
     for (const socket of this.#sockets.values()) socket.close();
     this.#sockets.clear();

@@ -11,6 +11,7 @@ import { type Decision, type SearchAnswerer, startsWithSearch } from "./answerer
 import { isRejection, parseSsdpMessage, type SsdpMessage } from "./message.ts";
 import { notASearch } from "./search.ts";
 import { isClosedError } from "../errors.ts";
+import { after, sleep } from "../util/timers.ts";
 
 /** Who hears NOTIFYs and answers to our own searches: camera presence. */
 export interface PresenceHandler {
@@ -119,7 +120,7 @@ async function receiveLoop(
       events.onReceiveError(error);
       // A socket that fails on every receive must not spin a core: back off, up to a second.
       failures++;
-      if (failures > 10) await new Promise((r) => setTimeout(r, Math.min(1000, failures * 10)));
+      if (failures > 10) await sleep(Math.min(1000, failures * 10));
       continue;
     }
     const decision = datagram.byteLength === 0 || startsWithSearch(datagram)
@@ -128,7 +129,7 @@ async function receiveLoop(
     if (decision.kind === "answer") {
       for (const answer of decision.answers) {
         if (answer.delayMs <= 0) send(conn, answer.bytes, from, events);
-        else setTimeout(() => send(conn, answer.bytes, from, events), answer.delayMs);
+        else after(answer.delayMs, () => send(conn, answer.bytes, from, events));
       }
     }
     if (verbose) events.onDecision?.(decision, from);

@@ -17,6 +17,7 @@ import {
   textLine,
 } from "./logger.ts";
 import type { ServeEvent } from "../events.ts";
+import { settlesWithin } from "../util/timeout.ts";
 
 export { escapeControls, log } from "./logger.ts";
 
@@ -230,10 +231,7 @@ export class LogBuffer {
   async flush(deadlineMs: number): Promise<void> {
     this.#reportDropped();
     if (this.#writing === undefined) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<void>((resolve) => timer = setTimeout(resolve, deadlineMs));
-    await Promise.race([this.#writing, deadline]);
-    clearTimeout(timer);
+    await settlesWithin(this.#writing, deadlineMs);
   }
 
   /**

@@ -47,3 +47,24 @@ Deno.test("serve starts on its own modules: no node: module, no npm package, no 
   }
   assert(names.includes("lib/commands/serve.ts"));
 });
+
+Deno.test("the program schedules through lib/util/timers.ts, never the global timers", async () => {
+  // Deno's setTimeout is Node's: its first call loads Node's timer layer (see lib/util/timers.ts).
+  const offenders: string[] = [];
+  const files = ["main.ts"];
+  for await (const entry of Deno.readDir(`${ROOT}lib`)) {
+    if (entry.isDirectory) {
+      for await (const file of Deno.readDir(`${ROOT}lib/${entry.name}`)) {
+        if (file.name.endsWith(".ts")) files.push(`lib/${entry.name}/${file.name}`);
+      }
+    } else if (entry.name.endsWith(".ts")) files.push(`lib/${entry.name}`);
+  }
+  for (const file of files) {
+    const code = (await Deno.readTextFile(`${ROOT}${file}`))
+      .split("\n")
+      .filter((line) => !/^\s*(\/\/|\*|\/\*\*)/.test(line))
+      .join("\n");
+    if (/\b(setTimeout|setInterval)\s*\(/.test(code)) offenders.push(file);
+  }
+  assertEquals(offenders, []);
+});
