@@ -30,8 +30,11 @@ interface Entry {
 
 /** The queue, a binary heap by due time. */
 const heap: Entry[] = [];
-/** Due times of the waits already armed; the earliest one decides whether a new wait is needed. */
-const armed = new Set<number>();
+/**
+ * The waits already armed, by due time. Each signal is held here until it fires: an unreferenced
+ * timeout signal may be collected, and its wait with it.
+ */
+const armed = new Map<number, AbortSignal>();
 let sequence = 0;
 
 function earlier(a: Entry, b: Entry): boolean {
@@ -90,10 +93,12 @@ function dequeue(entry: Entry): void {
 function arm(): void {
   const first = heap[0];
   if (first === undefined) return;
-  for (const at of armed) if (at <= first.at + 1) return;
-  armed.add(first.at);
-  const wait = AbortSignal.timeout(Math.max(0, Math.ceil(first.at - performance.now())));
-  wait.addEventListener("abort", () => fire(first.at), { once: true });
+  // The due time now: a repeating entry's own `at` moves on when it is queued again.
+  const at = first.at;
+  for (const pending of armed.keys()) if (pending <= at + 1) return;
+  const wait = AbortSignal.timeout(Math.max(0, Math.ceil(at - performance.now())));
+  armed.set(at, wait);
+  wait.addEventListener("abort", () => fire(at), { once: true });
 }
 
 function fire(armedAt: number): void {

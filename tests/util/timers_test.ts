@@ -83,3 +83,21 @@ Deno.test("an error in one call is uncaught, as from setTimeout, and the next st
   await next;
   assertEquals(ran, ["next"]);
 });
+
+Deno.test("after a repeating timer is cancelled from its own call, later timers still run", async () => {
+  // The wait armed for a repeating entry must be forgotten by its own due time, not the entry's
+  // next one: else a stale wait blocks every later arm and the queue stalls.
+  for (let round = 0; round < 50; round++) {
+    let count = 0;
+    await new Promise<void>((resolve) => {
+      const timer = every(1, () => {
+        if (++count === 3) {
+          timer.cancel();
+          resolve();
+        }
+      });
+    });
+  }
+  await new Promise<void>((resolve) => after(1, resolve));
+  assertEquals(scheduledCount(), 0);
+});
