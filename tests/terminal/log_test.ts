@@ -102,13 +102,36 @@ Deno.test("the log buffer never blocks and counts what it drops", async (t) => {
       buffer.push(`${n} dropped\n`);
     }, 3);
     for (let i = 0; i < 10; i++) buffer.push(`line ${i}\n`);
-    assertEquals(buffer.dropped, 6, "line 0 is being written, 1-3 wait, 4-9 are dropped");
+    assertEquals(buffer.dropped, 7, "lines 0-2 wait for their batch, 3-9 are dropped");
     out.release();
     await buffer.flush(1000);
     buffer.push("after\n");
     await buffer.flush(1000);
-    assertEquals(reports, [6]);
-    assertEquals(out.written.join(""), "line 0\nline 1\nline 2\nline 3\n6 dropped\nafter\n");
+    assertEquals(reports, [7]);
+    assertEquals(out.written.join(""), "line 0\nline 1\nline 2\n7 dropped\nafter\n");
+  });
+
+  await t.step("a burst of lines goes out in one write", async () => {
+    const writes: string[] = [];
+    const buffer = new LogBuffer({
+      write: (bytes) => {
+        writes.push(new TextDecoder().decode(bytes));
+        return Promise.resolve(bytes.length);
+      },
+      writeSync: () => 0,
+    }, () => {});
+    for (let i = 0; i < 100; i++) buffer.push(`line ${i}\n`);
+    await buffer.flush(1000);
+    assertEquals(writes.length, 1);
+    assertEquals(writes[0].split("\n").length, 101);
+  });
+
+  await t.step("at exit, lines still waiting for their batch are written at once", () => {
+    const out = stalledWriter();
+    const buffer = new LogBuffer(out.writer, () => {});
+    buffer.push("last words\n");
+    buffer.flushSync();
+    assertEquals(out.written, ["last words\n"]);
   });
 
   await t.step("flush gives up at its deadline while the writer is stuck", async () => {
