@@ -23,6 +23,10 @@ export type ServeEvent =
   }
   | { event: "datagram"; from: string; verdict: string }
   | { event: "search"; from: string; st: string; location: string }
+  /** Answered searches past the log's budget, summed up instead of a line each. */
+  | { event: "searches-summed"; count: number; sources: number; seconds: number }
+  /** HTTP requests past the log's budget, summed up instead of a line each. */
+  | { event: "http-summed"; count: number; sources: number; seconds: number }
   | { event: "receive-error"; error: string }
   | { event: "send-failed"; to: string; error: string }
   | { event: "ready"; served: string[] }

@@ -15,7 +15,7 @@ import { type InterfaceAddress, selectInterfaces, servedAddresses } from "../net
 import { flushLogs, logEvent } from "../terminal/log.ts";
 import type { Emit } from "../events.ts";
 import { NetworkFollower } from "../network/follower.ts";
-import { RateLimiter } from "../ssdp/rate_limit.ts";
+import { DEFAULT_RATE_LIMITS, RateLimiter } from "../ssdp/rate_limit.ts";
 import { deviceOf, identityFor } from "../ssdp/search.ts";
 import { locationProvider } from "../ssdp/response.ts";
 import { SearchAnswerer } from "../ssdp/answerer.ts";
@@ -32,6 +32,7 @@ import type { Spawn } from "../cameras/hook_runner.ts";
 import { describeUuidSource, type ResolvedUuid } from "../uuid/store.ts";
 import { errorMessage, forUser } from "../errors.ts";
 import { every } from "../util/timers.ts";
+import { type Flood, FloodLog, type LineBudget } from "../terminal/flood_log.ts";
 
 /** The machine as `serve` sees it. */
 export interface ServeEnvironment {
@@ -67,6 +68,8 @@ export interface ServeEnvironment {
 export interface ServeTiming {
   /** How often refused answers are summed up in one line. */
   refusalSummaryMs: number;
+  /** How long after a flood of answers or requests began it is summed up in one line. */
+  floodSummaryMs: number;
   /** How long after a camera's first fetch its presence is asked for. */
   presenceSearchDelayMs: number;
   /** How an announcing EOS camera's description is fetched again while it waits. */
@@ -79,9 +82,18 @@ const HEADER_TIMEOUT_MS = 5_000;
 const MAX_CONNECTIONS = 64;
 /** How long a stop waits for stderr to take the last log lines. */
 const LOG_FLUSH_DEADLINE_MS = 1000;
+/**
+ * The lines for answered searches, and for HTTP requests: the default global limit's worth of
+ * answers, so at the default limits every answered search has its line.
+ */
+export const REQUEST_LINES: LineBudget = {
+  perSecond: DEFAULT_RATE_LIMITS.globalRate,
+  burst: 2 * DEFAULT_RATE_LIMITS.globalRate,
+};
 /** The production intervals. */
 const TIMING: ServeTiming = {
   refusalSummaryMs: 10_000,
+  floodSummaryMs: 1000,
   presenceSearchDelayMs: PRESENCE_SEARCH_DELAY_MS,
   eosFetchPlan: DEFAULT_EOS_FETCH_PLAN,
 };
@@ -138,6 +150,18 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
   }
   stack.defer(() => conn.close());
   const memberships = new Memberships(conn);
+  const floodLog = (summarise: (flood: Flood) => void) => {
+    const log = new FloodLog({
+      budget: REQUEST_LINES,
+      now: env.now,
+      summaryMs: timing.floodSummaryMs,
+      summarise,
+    });
+    stack.defer(() => log.close());
+    return log;
+  };
+  const searchLines = floodLog((flood) => emit({ event: "searches-summed", ...flood }));
+  const httpLines = floodLog((flood) => emit({ event: "http-summed", ...flood }));
   const cameras = new CameraWatch({
     emit,
     ownUuid: uuid.uuid,
@@ -165,11 +189,12 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
     headerTimeoutMs: HEADER_TIMEOUT_MS,
     maxConnections: MAX_CONNECTIONS,
     onRequest: (r) => {
-      emit({
-        event: "http",
-        ...r,
-        path: r.path.replace(/^\//, ""),
-      });
+      httpLines.report(r.remote, () =>
+        emit({
+          event: "http",
+          ...r,
+          path: r.path.replace(/^\//, ""),
+        }));
       // Only the description is ever answered 200: a GET of it is a camera pairing or reconnecting.
       if (r.status === 200 && r.method === "GET") cameras.fetched(r.remote);
     },
@@ -257,12 +282,13 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
         verdict: d.kind === "answer" ? `answered (${d.answers.length})` : `ignored: ${d.reason}`,
       }),
     onAnswered: (d, from) => {
-      emit({
-        event: "search",
-        from: `${from.hostname}:${from.port}`,
-        st: d.searchTarget,
-        location: d.location,
-      });
+      searchLines.report(from.hostname, () =>
+        emit({
+          event: "search",
+          from: `${from.hostname}:${from.port}`,
+          st: d.searchTarget,
+          location: d.location,
+        }));
       cameras.searched(from.hostname, d.userAgent);
     },
     onReceiveError: (error) =>
@@ -293,7 +319,10 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
   });
   const signal = await env.stopRequested;
   await stack.disposeAsync();
-  // The socket loop ends once its socket is closed: the stop line is the last one.
+  // The socket loop ends once its socket is closed: the stop line is the last one, after the count
+  // of any flood still being summed up.
   await responding;
+  searchLines.close();
+  httpLines.close();
   emit({ event: "stop", signal });
 }

@@ -58,6 +58,14 @@ const LINES: LineOf = {
   ],
   "datagram": () => ["debug", "datagram from {from}: {verdict}"],
   "search": () => ["info", "M-SEARCH from {from} for {st}: answered with {location}"],
+  "searches-summed": () => [
+    "info",
+    "{count} more M-SEARCHes answered in {seconds} s from {sources} sources (a flood: summed up, not a line each)",
+  ],
+  "http-summed": () => [
+    "info",
+    "{count} more HTTP requests in {seconds} s from {sources} clients (a flood: summed up, not a line each)",
+  ],
   "receive-error": () => ["debug", "receive error (ignored): {error}"],
   "send-failed": () => ["warn", "answer to {to} failed: {error}"],
   "ready": (e) =>

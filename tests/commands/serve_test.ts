@@ -5,7 +5,7 @@
 
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { parseCommandLine, type ServeConfig } from "../../lib/cli/parse.ts";
-import { serve, type ServeEnvironment } from "../../lib/commands/serve.ts";
+import { REQUEST_LINES, serve, type ServeEnvironment } from "../../lib/commands/serve.ts";
 import { fetchRaw } from "../../lib/description/fetch.ts";
 import type { ServeEvent } from "../../lib/events.ts";
 import type { InterfaceAddress } from "../../lib/network/interfaces.ts";
@@ -349,4 +349,42 @@ Deno.test("serve in-process with --eos: an announcing EOS body is fetched, ready
   );
   // The camera's NOTIFYs never count as searches, and are never answered.
   assertEquals(socket.sent.seen.filter((s) => s.to.hostname === EOS_CAMERA), []);
+});
+
+Deno.test("serve in-process, limits off: a flood of searches is answered in full and logged within the budget", async () => {
+  const config = serveConfig([
+    "--bind-all",
+    "--desc-port",
+    String(freeTcpPort()),
+    "--rescan-interval",
+    "0",
+    "--source-rate",
+    "0",
+    "--global-rate",
+    "0",
+    "--uuid",
+    UUID,
+  ]);
+  // The clock stands still: the log's budget cannot refill while the flood comes in.
+  const { socket, events, stop, serving } = startServing(config, {
+    now: () => 1_000,
+    timing: { refusalSummaryMs: 10_000, presenceSearchDelayMs: 0, floodSummaryMs: 20 },
+  });
+  await events.next("ready", (e) => e.event === "ready");
+  const flood = REQUEST_LINES.burst + 150;
+  for (let i = 0; i < flood; i++) socket.deliver(search(), `192.168.50.${100 + (i % 3)}`);
+  const summed = await events.next("the summary", (e) => e.event === "searches-summed");
+  assertEquals(socket.sent.seen.length, flood, "every search is answered");
+  assertEquals(events.seen.filter((e) => e.event === "search").length, REQUEST_LINES.burst);
+  assertEquals(summed.event === "searches-summed" && [summed.count, summed.sources], [150, 3]);
+
+  // What is counted when the stop comes is said before the stop line.
+  for (let i = 0; i < 5; i++) socket.deliver(search(), "192.168.50.200");
+  await socket.sent.next("the last answer", () => socket.sent.seen.length === flood + 5);
+  stop("SIGTERM");
+  await withTimeout(serving, WAIT_MS, "stop");
+  assertEquals(events.seen.slice(-2), [
+    { event: "searches-summed", count: 5, sources: 1, seconds: 0 },
+    { event: "stop", signal: "SIGTERM" },
+  ]);
 });
