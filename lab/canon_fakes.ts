@@ -20,7 +20,7 @@
 
 import { isRejection, parseSsdpMessage } from "../lib/ssdp/message.ts";
 import { CANON_SERVER } from "../lib/cameras/recognise.ts";
-import { EOS_SERVICE_TYPE } from "../lib/cameras/eos_flow.ts";
+import { EOS_SERVICE_TYPE } from "../lib/cameras/eos_type.ts";
 import { SSDP_MULTICAST_ADDRESS as SSDP_GROUP } from "../lib/ssdp/wire.ts";
 
 /** The Canon type a PowerShot in the search flow offers (Airnef, Schroden). */

@@ -74,6 +74,8 @@ export type ServeEvent =
   | { event: "eos-ignored"; ip: string; reason: string }
   /** The start-up search for EOS bodies that announced before the helper started. */
   | { event: "eos-search"; address: string; error?: string }
+  /** The camera side's module could not be loaded (a broken install): cameras are not followed. */
+  | { event: "cameras-unavailable"; error: string }
   | { event: "camera-search"; ip: string; port: number }
   | { event: "camera-search-failed"; ip: string; error: string }
   | { event: "ptpip-check"; ip: string; port: number; open: boolean; reason?: string }

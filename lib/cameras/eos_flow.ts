@@ -10,15 +10,13 @@
  */
 
 import type { SsdpMessage } from "../ssdp/message.ts";
+import { EOS_SERVICE_TYPE } from "./eos_type.ts";
 import { formatSearchRequest } from "../ssdp/search_request.ts";
 import { SSDP_MULTICAST_ADDRESS, SSDP_PORT } from "../ssdp/wire.ts";
 import type { RawResponse } from "../description/fetch.ts";
 import { parseResponseHead } from "../description/fetch.ts";
 import { cleanName, parseMaxAge } from "./tracker.ts";
 import { err, ok, type Result } from "../util/result.ts";
-
-/** The service type an EOS body in "EOS Utility" mode announces. */
-export const EOS_SERVICE_TYPE = "urn:schemas-canon-com:service:ICPO-WFTEOSSystemService:1";
 
 /** The User-Agent whose GET makes a 6D arm its PTP/IP listener (Open-RAZStudio, medium confidence). */
 export const EOS_FETCH_USER_AGENT = "Microsoft-Windows/10.0 UPnP/1.0";
@@ -53,31 +51,6 @@ export type EosMessage =
   | { kind: "alive"; announcement: EosAnnouncement }
   | { kind: "byebye"; ip: string; usn?: string }
   | { kind: "invalid"; ip: string; reason: string };
-
-const EOS_TYPE_BYTES = new TextEncoder().encode(EOS_SERVICE_TYPE.toLowerCase());
-
-/**
- * Whether a datagram names the EOS service type anywhere (ASCII, any case), read straight from the
- * bytes: the cheap test that lets an EOS body's NOTIFY through to the parser while the rest of a
- * chattering LAN's NOTIFYs stay undecoded. Pure.
- */
-export function mentionsEosType(datagram: Uint8Array): boolean {
-  const needle = EOS_TYPE_BYTES;
-  // "urn:" starts the type; testing its first byte before the rest keeps the scan to one compare
-  // per byte for everything else.
-  const first = needle[0];
-  outer: for (let i = 0; i + needle.length <= datagram.length; i++) {
-    if ((datagram[i] | 0x20) !== first) continue;
-    for (let j = 1; j < needle.length; j++) {
-      const byte = datagram[i + j];
-      // Only letters are folded: "-", ":" and digits must match exactly.
-      const folded = byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte;
-      if (folded !== needle[j]) continue outer;
-    }
-    return true;
-  }
-  return false;
-}
 
 function isEosType(value: string | undefined): boolean {
   return value !== undefined && value.toLowerCase() === EOS_SERVICE_TYPE.toLowerCase();

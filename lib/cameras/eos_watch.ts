@@ -21,11 +21,11 @@ import {
   type EosNames,
   type EosSchedule,
   fetchEosDescription,
-  mentionsEosType,
   type RawExchange,
   readEosMessage,
   startEosSchedule,
 } from "./eos_flow.ts";
+import { mentionsEosType } from "./eos_type.ts";
 import type { Emit } from "../events.ts";
 import type { SsdpMessage } from "../ssdp/message.ts";
 import type { PresenceHandler } from "../ssdp/responder.ts";

@@ -7,7 +7,7 @@
  */
 
 import { Announcer } from "../ssdp/announcer.ts";
-import { CameraWatch, PRESENCE_SEARCH_DELAY_MS } from "../cameras/watch.ts";
+import { LazyCameraSide } from "../cameras/lazy_side.ts";
 import type { ServeConfig } from "../cli/parse.ts";
 import { nameFromHostname, renderDescription } from "../description/document.ts";
 import { DescriptionServer } from "../description/server.ts";
@@ -19,14 +19,9 @@ import { DEFAULT_RATE_LIMITS, RateLimiter } from "../ssdp/rate_limit.ts";
 import { deviceOf, identityFor } from "../ssdp/search.ts";
 import { locationProvider } from "../ssdp/response.ts";
 import { SearchAnswerer } from "../ssdp/answerer.ts";
-import { everyPresence, runResponder } from "../ssdp/responder.ts";
-import { EosWatch, type SearchSocket } from "../cameras/eos_watch.ts";
-import {
-  DEFAULT_EOS_FETCH_PLAN,
-  type EosFetchPlan,
-  type RawExchange,
-} from "../cameras/eos_flow.ts";
-import { exchangeRaw } from "../description/fetch.ts";
+import { runResponder } from "../ssdp/responder.ts";
+import type { SearchSocket } from "../cameras/eos_watch.ts";
+import type { EosFetchPlan, RawExchange } from "../cameras/eos_flow.ts";
 import { Memberships, openSsdpSocket, type SsdpSocket } from "../ssdp/socket.ts";
 import type { Spawn } from "../cameras/hook_runner.ts";
 import { describeUuidSource, type ResolvedUuid } from "../uuid/store.ts";
@@ -64,16 +59,16 @@ export interface ServeEnvironment {
   timing?: Partial<ServeTiming>;
 }
 
-/** The intervals of `serve`, in milliseconds. */
+/** The intervals of `serve`, in milliseconds; the camera side's have their defaults there. */
 export interface ServeTiming {
   /** How often refused answers are summed up in one line. */
   refusalSummaryMs: number;
   /** How long after a flood of answers or requests began it is summed up in one line. */
   floodSummaryMs: number;
   /** How long after a camera's first fetch its presence is asked for. */
-  presenceSearchDelayMs: number;
+  presenceSearchDelayMs?: number;
   /** How an announcing EOS camera's description is fetched again while it waits. */
-  eosFetchPlan: EosFetchPlan;
+  eosFetchPlan?: EosFetchPlan;
 }
 
 /** How long a client has to send its request head to the description server. */
@@ -94,8 +89,6 @@ export const REQUEST_LINES: LineBudget = {
 const TIMING: ServeTiming = {
   refusalSummaryMs: 10_000,
   floodSummaryMs: 1000,
-  presenceSearchDelayMs: PRESENCE_SEARCH_DELAY_MS,
-  eosFetchPlan: DEFAULT_EOS_FETCH_PLAN,
 };
 
 /** Runs until a stop is requested; throws a `HelperError` when it cannot start. */
@@ -162,19 +155,35 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
   };
   const searchLines = floodLog((flood) => emit({ event: "searches-summed", ...flood }));
   const httpLines = floodLog((flood) => emit({ event: "http-summed", ...flood }));
-  const cameras = new CameraWatch({
-    emit,
-    ownUuid: uuid.uuid,
-    now: env.now,
-    ssdpPort: config.ssdpPort,
-    onCamera: config.onCamera,
-    probePtpip: config.probePtpip,
-    anyDevice: config.onCameraAny,
-    send: (bytes, to) => conn.send(bytes, to),
+  // The camera side loads once a camera may be about, so the first answer never waits for it.
+  const cameras = new LazyCameraSide({
+    load: async () => {
+      const { cameraSide } = await import("../cameras/camera_side.ts");
+      return cameraSide({
+        emit,
+        ownUuid: uuid.uuid,
+        now: env.now,
+        ssdpPort: config.ssdpPort,
+        onCamera: config.onCamera,
+        probePtpip: config.probePtpip,
+        anyDevice: config.onCameraAny,
+        send: (bytes, to) => conn.send(bytes, to),
+        status: env.status,
+        spawn: env.spawn,
+        presenceSearchDelayMs: timing.presenceSearchDelayMs,
+        exchange: env.exchange,
+        eos: {
+          enabled: config.eos,
+          serves: (ip) => answerer.serves(ip),
+          openSearchSocket: env.openSearchSocket,
+          plan: timing.eosFetchPlan,
+        },
+      });
+    },
+    onLoadError: (error) => emit({ event: "cameras-unavailable", error: errorMessage(error) }),
     status: env.status,
-    spawn: env.spawn,
-    presenceSearchDelayMs: timing.presenceSearchDelayMs,
   });
+  stack.defer(() => cameras.stop());
   const answerer = new SearchAnswerer({
     ...config,
     targets: device.all,
@@ -215,19 +224,8 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
     : undefined;
   if (announcer) stack.defer(() => announcer.stop());
 
-  const eos = new EosWatch({
-    enabled: config.eos,
-    emit,
-    now: env.now,
-    serves: (ip) => answerer.serves(ip),
-    fetched: (announcement, names) => cameras.eosFetched(announcement, names),
-    coolingDown: (ip) => cameras.coolingDown(ip),
-    exchange: env.exchange ?? exchangeRaw,
-    ssdpPort: config.ssdpPort,
-    openSearchSocket: env.openSearchSocket,
-    plan: timing.eosFetchPlan,
-  });
-  stack.defer(() => eos.stop());
+  // With --eos the EOS watch is on from the start: it asks for bodies that announced already.
+  if (config.eos) await cameras.load();
 
   const follower = new NetworkFollower({
     emit,
@@ -240,7 +238,7 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
       answerer.setServed(served);
       await announcer?.update(served);
       // EOS bodies that announced before this address was served are asked for once.
-      eos.searchFrom(served.map((s) => s.address));
+      cameras.searchFrom(served.map((s) => s.address));
     },
   });
   try {
@@ -273,8 +271,7 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
   });
   stack.defer(() => summaryTimer.cancel());
 
-  const presence = everyPresence([cameras, eos]);
-  const responding = runResponder(conn, { search: answerer, presence }, {
+  const responding = runResponder(conn, { search: answerer, presence: cameras }, {
     onDecision: (d, from) =>
       emit({
         event: "datagram",
@@ -312,11 +309,6 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
 
   emit({ event: "ready", served: follower.served.map((s) => s.address) });
   cameras.start();
-  // No EOS fetch may end after the cameras stopped: it would make one ready, and run its hook.
-  stack.defer(async () => {
-    await eos.stop();
-    await cameras.stop();
-  });
   const signal = await env.stopRequested;
   await stack.disposeAsync();
   // The socket loop ends once its socket is closed: the stop line is the last one, after the count

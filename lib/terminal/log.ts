@@ -120,6 +120,11 @@ const LINES: LineOf = {
     e.error === undefined
       ? ["debug", "asked for EOS cameras from {address}"]
       : ["warn", "could not ask for EOS cameras from {address}: {error}"],
+  "cameras-unavailable": () => [
+    "error",
+    "camera tracking could not be loaded ({error}): searches are still answered, but no camera " +
+    "is reported ready and no --on-camera program runs; please report it",
+  ],
   "camera-search": () => [
     "debug",
     "asking camera {ip} for its SSDP presence (unicast M-SEARCH to port {port})",

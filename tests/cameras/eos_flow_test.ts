@@ -3,17 +3,16 @@ import {
   afterEosFetch,
   DEFAULT_EOS_FETCH_PLAN,
   EOS_SEARCH,
-  EOS_SERVICE_TYPE,
   eosFetchDue,
   eosFetchRequest,
   fetchEosDescription,
-  mentionsEosType,
   readEosMessage,
   readEosNames,
   startEosSchedule,
   stopEosSchedule,
   validateEosLocation,
 } from "../../lib/cameras/eos_flow.ts";
+import { EOS_SERVICE_TYPE } from "../../lib/cameras/eos_type.ts";
 import { isRejection, parseSsdpMessage, type SsdpMessage } from "../../lib/ssdp/message.ts";
 import { exchangeRaw } from "../../lib/description/fetch.ts";
 import { withTimeout } from "../../lib/util/timeout.ts";
@@ -144,20 +143,6 @@ Deno.test("readEosNames", async (t) => {
     assert(!broken.ok);
     assertMatch(broken.error, /not well-formed/);
   });
-});
-
-Deno.test("mentionsEosType finds the EOS type in any case, and only it", () => {
-  const notify = (nt: string) =>
-    encoder.encode(`NOTIFY * HTTP/1.1\r\nNT: ${nt}\r\nNTS: ssdp:alive\r\n\r\n`);
-  assert(mentionsEosType(notify(EOS_SERVICE_TYPE)));
-  assert(mentionsEosType(notify(EOS_SERVICE_TYPE.toUpperCase())));
-  assert(mentionsEosType(encoder.encode(EOS_SERVICE_TYPE)), "at the very start and end");
-  assert(
-    !mentionsEosType(notify("urn:schemas-canon-com:service:ICPO-SmartPhoneEOSSystemService:1")),
-  );
-  assert(!mentionsEosType(notify(EOS_SERVICE_TYPE.slice(0, -1))), "cut short");
-  assert(!mentionsEosType(notify(EOS_SERVICE_TYPE.replace("-", "\u00ad"))));
-  assert(!mentionsEosType(new Uint8Array(0)));
 });
 
 Deno.test("the re-fetch schedule is bounded", async (t) => {

@@ -4,12 +4,8 @@
 
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { EosWatch, type EosWatchOptions, MAX_EOS_CAMERAS } from "../../lib/cameras/eos_watch.ts";
-import {
-  EOS_SEARCH,
-  EOS_SERVICE_TYPE,
-  eosFetchRequest,
-  type RawExchange,
-} from "../../lib/cameras/eos_flow.ts";
+import { EOS_SEARCH, eosFetchRequest, type RawExchange } from "../../lib/cameras/eos_flow.ts";
+import { EOS_SERVICE_TYPE } from "../../lib/cameras/eos_type.ts";
 import type { RawResponse } from "../../lib/description/fetch.ts";
 import type { ServeEvent } from "../../lib/events.ts";
 import { isRejection, parseSsdpMessage, type SsdpMessage } from "../../lib/ssdp/message.ts";

@@ -9,6 +9,7 @@ import { helperArgv, startHelper } from "../../lab/helper_process.ts";
 import { namespaceTest, type Netns, NetnsLab } from "../../lab/netns.ts";
 import { DeviceProcess } from "../../lab/device_process.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
+import { withTimeout } from "../../lib/util/timeout.ts";
 
 /** The fake camera program on the camera's host. */
 function fakeCamera(ns: Netns, args: string[]): DeviceProcess {
@@ -175,13 +176,18 @@ await namespaceTest("on a terminal the status line follows the camera", async ()
   });
   let screen = "";
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  const waitFor = async (text: string) => {
-    while (!screen.includes(text)) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`the helper ended before "${text}":\n${screen}`);
-      screen += value;
-    }
-  };
+  const waitFor = (text: string) =>
+    withTimeout(
+      (async () => {
+        while (!screen.includes(text)) {
+          const { value, done } = await reader.read();
+          if (done) throw new Error(`the helper ended before "${text}":\n${screen}`);
+          screen += value;
+        }
+      })(),
+      10_000,
+      `the screen to show "${text}"`,
+    );
   try {
     await waitFor(`${ERASE_LINE}waiting for a camera…`);
     await using _cam = fakeCamera(camera, []);

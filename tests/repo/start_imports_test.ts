@@ -2,7 +2,7 @@
  * What the helper loads before its first answer: main.ts's static imports. No `node:` module (any of
  * them starts Deno's Node compatibility layer, about 6 MB) and no npm package (the XML parser is
  * loaded when `probe` or the EOS flow reads a description); the other commands' modules are loaded
- * when they run.
+ * when they run, and the camera side once a camera may be about.
  */
 
 import { fileURLToPath } from "node:url";
@@ -42,7 +42,20 @@ Deno.test("serve starts on its own modules: no node: module, no npm package, no 
   }
   const names = [...loaded].map((s) => s.replace(`file://${ROOT}`, ""));
   assertEquals(names.filter((n) => n.startsWith("node:") || n.startsWith("npm:")), []);
-  for (const later of ["lib/diagnostics/", "lib/description/reader.ts", "lib/cli/help.ts"]) {
+  const laterModules = [
+    "lib/diagnostics/",
+    "lib/description/reader.ts",
+    "lib/description/fetch.ts",
+    "lib/cli/help.ts",
+    // The camera side loads once a camera may be about (lib/cameras/lazy_side.ts).
+    "lib/cameras/camera_side.ts",
+    "lib/cameras/watch.ts",
+    "lib/cameras/tracker.ts",
+    "lib/cameras/hook_runner.ts",
+    "lib/cameras/eos_watch.ts",
+    "lib/cameras/eos_flow.ts",
+  ];
+  for (const later of laterModules) {
     assert(!names.some((n) => n.startsWith(later)), `${later} is loaded only when used`);
   }
   assert(names.includes("lib/commands/serve.ts"));
