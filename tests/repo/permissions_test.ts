@@ -25,3 +25,13 @@ Deno.test("the README's deno run command is the release flag list", async () => 
   const command = ["deno run", ...RUNTIME_FLAGS, "main.ts"].join(" ");
   assert(readme.includes(command), `README shows: ${command}`);
 });
+
+Deno.test("every deno run and deno install line of the README grants the release flag list", async () => {
+  // A flag missing from one copy fails on a user's second start (the uid check of the UUID file).
+  const readme = await Deno.readTextFile(new URL("../../README.md", import.meta.url));
+  const lines = readme.split("\n").filter((l) => /^deno (run|install) .*--allow-net/.test(l));
+  assert(lines.length >= 3, "the README shows how to run and install with Deno");
+  for (const line of lines) {
+    assert(line.includes(RUNTIME_FLAGS.join(" ")), `README line lacks the release flags: ${line}`);
+  }
+});
