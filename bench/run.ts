@@ -423,10 +423,16 @@ async function logTail(path: string): Promise<string> {
   return text.split("\n").slice(-15).join("\n");
 }
 
-async function countLines(path: string): Promise<number> {
+/** The log's lines, or only those holding `containing`. */
+async function countLines(path: string, containing = ""): Promise<number> {
   const text = await readProc(path) ?? "";
-  return text === "" ? 0 : text.split("\n").filter((l) => l !== "").length;
+  return text === ""
+    ? 0
+    : text.split("\n").filter((l) => l !== "" && l.includes(containing)).length;
 }
+
+/** What the line of an answered search holds (lib/terminal/log.ts), and no other line. */
+const SEARCH_LINE = "INF M-SEARCH from ";
 
 /** A subject started under the generator's start-up probe. */
 interface Instance {
@@ -600,10 +606,13 @@ async function openLoop(
   };
 }
 
-/** One client searching at a camera's pace; the log is counted around it. */
+/**
+ * One client searching at a camera's pace; the answered searches' lines are counted around it (not
+ * the others: an earlier phase's refusal summary may fall in it).
+ */
 async function pacedLoop(lab: Lab, config: Config, inst: Instance): Promise<PacedResult> {
   const samples = join(lab.tmp, "paced.bin");
-  const linesBefore = await countLines(inst.log);
+  const linesBefore = await countLines(inst.log, SEARCH_LINE);
   const r = await loadgen(lab, [
     "closed",
     "--target",
@@ -623,14 +632,14 @@ async function pacedLoop(lab: Lab, config: Config, inst: Instance): Promise<Pace
   const ns = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
   // The last answer's line may still be on its way through the log's buffer: wait for it, bounded.
   for (let waited = 0; waited < 1000; waited += 20) {
-    if ((await countLines(inst.log)) - linesBefore >= r.answers) break;
+    if ((await countLines(inst.log, SEARCH_LINE)) - linesBefore >= r.answers) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return {
     intervalMs: config.pacedIntervalMs,
     answers: r.answers,
     timeouts: r.timeouts,
-    logLines: (await countLines(inst.log)) - linesBefore,
+    logLines: (await countLines(inst.log, SEARCH_LINE)) - linesBefore,
     ...latencySummary(ns),
   };
 }

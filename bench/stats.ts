@@ -488,7 +488,7 @@ export function answerLoggingCheck(runs: readonly SubjectRun[]): TargetCheck {
   const perAnswer = median(paced.filter((p) => p.answers > 0).map((p) => p.logLines / p.answers));
   return {
     target,
-    measured: `${fixed(perAnswer, 2)} lines per answer`,
+    measured: `${fixed(perAnswer, 2)} search lines per answer`,
     pass: judge(perAnswer, (v) => v >= 1),
   };
 }
@@ -813,7 +813,15 @@ function defaultsSections(runs: readonly SubjectRun[]): Section[] {
     sections.push({
       title: "Defaults at a camera's rate: one search every interval, send → answer",
       table: formatTable(
-        ["interval ms", "answers", "timeouts", "p50 µs", "p99 µs", "max µs", "log lines / answer"],
+        [
+          "interval ms",
+          "answers",
+          "timeouts",
+          "p50 µs",
+          "p99 µs",
+          "max µs",
+          "search lines / answer",
+        ],
         [[
           fixed(m((p) => p.intervalMs), 0),
           fixed(m((p) => p.answers), 0),

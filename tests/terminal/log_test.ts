@@ -1,7 +1,14 @@
 // The log sink as the user sees it: text from the network is escaped, JSON lines parse.
 
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { escapeControls, log, LogBuffer, logEvent, setupLogging } from "../../lib/terminal/log.ts";
+import {
+  escapeControls,
+  log,
+  LOG_QUEUE_LINES,
+  LogBuffer,
+  logEvent,
+  setupLogging,
+} from "../../lib/terminal/log.ts";
 
 Deno.test("log lines", async (t) => {
   await t.step("control characters from the network are shown escaped in text lines", () => {
@@ -102,36 +109,56 @@ Deno.test("the log buffer never blocks and counts what it drops", async (t) => {
       buffer.push(`${n} dropped\n`);
     }, 3);
     for (let i = 0; i < 10; i++) buffer.push(`line ${i}\n`);
-    assertEquals(buffer.dropped, 7, "lines 0-2 wait for their batch, 3-9 are dropped");
+    assertEquals(buffer.dropped, 6, "line 0 is being written, 1-3 wait, 4-9 are dropped");
     out.release();
     await buffer.flush(1000);
     buffer.push("after\n");
     await buffer.flush(1000);
-    assertEquals(reports, [7]);
-    assertEquals(out.written.join(""), "line 0\nline 1\nline 2\n7 dropped\nafter\n");
+    assertEquals(reports, [6]);
+    assertEquals(out.written.join(""), "line 0\nline 1\nline 2\nline 3\n6 dropped\nafter\n");
   });
 
-  await t.step("a burst of lines goes out in one write", async () => {
+  const recording = () => {
     const writes: string[] = [];
-    const buffer = new LogBuffer({
-      write: (bytes) => {
+    const writer = {
+      write: (bytes: Uint8Array) => {
         writes.push(new TextDecoder().decode(bytes));
         return Promise.resolve(bytes.length);
       },
-      writeSync: () => 0,
-    }, () => {});
-    for (let i = 0; i < 100; i++) buffer.push(`line ${i}\n`);
-    await buffer.flush(1000);
-    assertEquals(writes.length, 1);
-    assertEquals(writes[0].split("\n").length, 101);
-  });
+      writeSync: (bytes: Uint8Array) => {
+        writes.push(`sync: ${new TextDecoder().decode(bytes)}`);
+        return bytes.length;
+      },
+    };
+    return { writes, writer };
+  };
 
-  await t.step("at exit, lines still waiting for their batch are written at once", () => {
-    const out = stalledWriter();
-    const buffer = new LogBuffer(out.writer, () => {});
+  await t.step(
+    "a line after a quiet spell goes at once, the burst behind it in one write",
+    async () => {
+      const { writes, writer } = recording();
+      const buffer = new LogBuffer(writer, () => {}, LOG_QUEUE_LINES, 30);
+      buffer.push("first\n");
+      assertEquals(writes, ["first\n"], "written without waiting for a batch");
+      const started = performance.now();
+      for (let i = 0; i < 100; i++) buffer.push(`line ${i}\n`);
+      await buffer.flush(1000);
+      assertEquals(writes.length, 2);
+      assertEquals(writes[1].split("\n").length, 101);
+      assert(performance.now() - started >= 25, "the burst waited for the batch");
+    },
+  );
+
+  await t.step("at exit, lines still waiting for their batch are written at once", async () => {
+    const { writes, writer } = recording();
+    const buffer = new LogBuffer(writer, () => {}, LOG_QUEUE_LINES, 40);
+    buffer.push("first\n");
+    await Promise.resolve();
     buffer.push("last words\n");
     buffer.flushSync();
-    assertEquals(out.written, ["last words\n"]);
+    assertEquals(writes, ["first\n", "sync: last words\n"]);
+    await buffer.flush(1000);
+    assertEquals(writes.length, 2, "nothing is written twice");
   });
 
   await t.step("flush gives up at its deadline while the writer is stuck", async () => {
