@@ -9,6 +9,8 @@
  * @module
  */
 
+import { isoTimestamp } from "./timestamp.ts";
+
 /** How severe a line is, least first. */
 export type LogLevel = "debug" | "info" | "warning" | "error" | "fatal";
 
@@ -118,7 +120,7 @@ const ABBREVIATION: Record<LogLevel, string> = {
  * log line. Pure.
  */
 export function textLine(record: LogRecord): string {
-  const time = new Date(record.timestamp).toISOString().slice(11, 23);
+  const time = isoTimestamp(record.timestamp).slice(11, 23);
   return `${time} ${ABBREVIATION[record.level]} ${escapeControls(renderMessage(record))}\n`;
 }
 
@@ -139,7 +141,7 @@ const JSON_UNESCAPED = /[\u007f-\u009f\u2028\u2029]/g;
  */
 export function jsonLine(record: LogRecord): string {
   return JSON.stringify({
-    "@timestamp": new Date(record.timestamp).toISOString(),
+    "@timestamp": isoTimestamp(record.timestamp),
     level: JSON_LEVEL[record.level],
     message: renderMessage(record),
     logger: LOGGER_NAME,
