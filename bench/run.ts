@@ -431,6 +431,21 @@ async function countLines(path: string, containing = ""): Promise<number> {
     : text.split("\n").filter((l) => l !== "" && l.includes(containing)).length;
 }
 
+/**
+ * The log's line count once it stopped growing (lines gather up to LOG_BATCH_MS before a write):
+ * unchanged over three reads 25 ms apart, or after 2 s.
+ */
+async function settledLineCount(path: string, containing: string): Promise<number> {
+  let count = await countLines(path, containing);
+  for (let same = 0, waited = 0; same < 3 && waited < 2000; waited += 25) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    const now = await countLines(path, containing);
+    same = now === count ? same + 1 : 0;
+    count = now;
+  }
+  return count;
+}
+
 /** What the line of an answered search holds (lib/terminal/log.ts), and no other line. */
 const SEARCH_LINE = "INF M-SEARCH from ";
 
@@ -612,7 +627,8 @@ async function openLoop(
  */
 async function pacedLoop(lab: Lab, config: Config, inst: Instance): Promise<PacedResult> {
   const samples = join(lab.tmp, "paced.bin");
-  const linesBefore = await countLines(inst.log, SEARCH_LINE);
+  // The lines of the phase before (the start-up's searches) may still be on their way.
+  const linesBefore = await settledLineCount(inst.log, SEARCH_LINE);
   const r = await loadgen(lab, [
     "closed",
     "--target",
@@ -630,16 +646,13 @@ async function pacedLoop(lab: Lab, config: Config, inst: Instance): Promise<Pace
   ]);
   const bytes = await Deno.readFile(samples);
   const ns = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-  // The last answer's line may still be on its way through the log's buffer: wait for it, bounded.
-  for (let waited = 0; waited < 1000; waited += 20) {
-    if ((await countLines(inst.log, SEARCH_LINE)) - linesBefore >= r.answers) break;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  // The last answer's line may still be on its way through the log's buffer.
+  const linesAfter = await settledLineCount(inst.log, SEARCH_LINE);
   return {
     intervalMs: config.pacedIntervalMs,
     answers: r.answers,
     timeouts: r.timeouts,
-    logLines: (await countLines(inst.log, SEARCH_LINE)) - linesBefore,
+    logLines: linesAfter - linesBefore,
     ...latencySummary(ns),
   };
 }

@@ -489,7 +489,7 @@ export function answerLoggingCheck(runs: readonly SubjectRun[]): TargetCheck {
   return {
     target,
     measured: `${fixed(perAnswer, 2)} search lines per answer`,
-    pass: judge(perAnswer, (v) => v >= 1),
+    pass: judge(perAnswer, (v) => v === 1),
   };
 }
 
