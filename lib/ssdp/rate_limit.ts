@@ -13,6 +13,7 @@
  */
 
 import { RecentMap } from "../util/recent_map.ts";
+import { refill, type TokenBucket } from "../util/token_bucket.ts";
 
 /** Limits; a rate of 0 turns that limit off. */
 export interface RateLimits {
@@ -43,12 +44,7 @@ export const QUIET_RATE = 3;
 /** How long a source's past asking weighs in its rate, in milliseconds (an exponential average). */
 const RATE_WINDOW_MS = 2000;
 
-interface Bucket {
-  tokens: number;
-  updated: number;
-}
-
-interface Source extends Bucket {
+interface Source extends TokenBucket {
   /** How often it asked lately, in searches a second, as of `asked`. */
   rate: number;
   asked: number;
@@ -63,9 +59,9 @@ export class RateLimiter {
   readonly #now: () => number;
   readonly #sources: RecentMap<number, Source>;
   /** The part of the global rate any source may use. */
-  readonly #shared: Bucket;
+  readonly #shared: TokenBucket;
   /** The part only quiet sources may use. */
-  readonly #quiet: Bucket;
+  readonly #quiet: TokenBucket;
   #refused = { source: 0, global: 0 };
 
   /**
@@ -145,10 +141,4 @@ export class RateLimiter {
 // Whole answers only: a global rate of a few answers a second keeps no reserve.
 function quietShare(globalRate: number): number {
   return Math.floor(globalRate * QUIET_SHARE);
-}
-
-function refill(bucket: Bucket, now: number, rate: number, capacity: number): void {
-  const elapsed = Math.max(0, now - bucket.updated);
-  bucket.tokens = Math.min(capacity, bucket.tokens + (elapsed * rate) / 1000);
-  bucket.updated = now;
 }

@@ -8,6 +8,7 @@
  */
 
 import { after, type Timer } from "../util/timers.ts";
+import { refill, type TokenBucket } from "../util/token_bucket.ts";
 
 /** How many lines may go out: a token bucket. */
 export interface LineBudget {
@@ -46,8 +47,7 @@ export interface FloodLogOptions {
 /** One kind of per-request line, under a {@linkcode LineBudget}. */
 export class FloodLog {
   readonly #options: FloodLogOptions;
-  #tokens: number;
-  #updated: number;
+  readonly #bucket: TokenBucket;
   #count = 0;
   #since = 0;
   readonly #sources = new Set<string>();
@@ -56,8 +56,7 @@ export class FloodLog {
   /** Starts with a full budget; schedules nothing until the budget is spent. */
   constructor(options: FloodLogOptions) {
     this.#options = options;
-    this.#tokens = options.budget.burst;
-    this.#updated = options.now();
+    this.#bucket = { tokens: options.budget.burst, updated: options.now() };
   }
 
   /**
@@ -67,13 +66,9 @@ export class FloodLog {
   report(source: string, line: () => void): void {
     const now = this.#options.now();
     const { perSecond, burst } = this.#options.budget;
-    this.#tokens = Math.min(
-      burst,
-      this.#tokens + (Math.max(0, now - this.#updated) * perSecond) / 1000,
-    );
-    this.#updated = now;
-    if (this.#tokens >= 1) {
-      this.#tokens--;
+    refill(this.#bucket, now, perSecond, burst);
+    if (this.#bucket.tokens >= 1) {
+      this.#bucket.tokens--;
       line();
       return;
     }
