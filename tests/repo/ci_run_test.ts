@@ -20,7 +20,7 @@ async function ciRun(
     await Deno.writeTextFile(`${bin}/deno`, fake, { mode: 0o755 });
     const out = await new Deno.Command("bash", {
       args: [CI_RUN],
-      env: { PATH: `${bin}:${Deno.env.get("PATH")}` },
+      env: { PATH: `${bin}:${Deno.env.get("PATH")}`, PCH_CI_NO_INSTALL: "1" },
       stdout: "piped",
       stderr: "piped",
     }).output();
