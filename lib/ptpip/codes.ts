@@ -1,0 +1,242 @@
+/**
+ * The numbers of PTP and PTP/IP by name: packet types, operations, responses, events, object
+ * formats and the reasons an initiator is refused. Pure. Values from PIMA 15740 (PTP 1.1) and CIPA
+ * DC-005 (PTP/IP) as libgphoto2's `ptp.h` spells them; the Canon EOS operations from the same file.
+ *
+ * @module
+ */
+
+/** PTP/IP packet types: the second u32 of every packet's header. */
+export const PACKET = {
+  InitCommandRequest: 1,
+  InitCommandAck: 2,
+  InitEventRequest: 3,
+  InitEventAck: 4,
+  InitFail: 5,
+  OperationRequest: 6,
+  OperationResponse: 7,
+  Event: 8,
+  StartData: 9,
+  Data: 10,
+  Cancel: 11,
+  EndData: 12,
+  Ping: 13,
+  Pong: 14,
+} as const;
+
+/** The name of a PTP/IP packet type. */
+export type PacketName = keyof typeof PACKET;
+
+/** The name of packet type `type`, or undefined for a number PTP/IP does not define. */
+export function packetName(type: number): PacketName | undefined {
+  for (const [name, value] of Object.entries(PACKET)) if (value === type) return name as PacketName;
+  return undefined;
+}
+
+/** PTP operation codes this project sends (standard, then Canon EOS vendor ones). */
+export const OPERATION = {
+  GetDeviceInfo: 0x1001,
+  OpenSession: 0x1002,
+  CloseSession: 0x1003,
+  GetStorageIDs: 0x1004,
+  GetStorageInfo: 0x1005,
+  GetNumObjects: 0x1006,
+  GetObjectHandles: 0x1007,
+  GetObjectInfo: 0x1008,
+  GetObject: 0x1009,
+  GetPartialObject: 0x101B,
+  EosGetObjectInfoEx: 0x9109,
+  EosGetObject: 0x9104,
+  EosGetPartialObject: 0x9107,
+  EosSetRemoteMode: 0x9114,
+  EosSetEventMode: 0x9115,
+  EosGetEvent: 0x9116,
+  EosTransferComplete: 0x9117,
+  EosKeepDeviceOn: 0x911D,
+} as const;
+
+/** PTP 1.1 response codes, 0x2001–0x2020. */
+export const RESPONSE = {
+  OK: 0x2001,
+  GeneralError: 0x2002,
+  SessionNotOpen: 0x2003,
+  InvalidTransactionID: 0x2004,
+  OperationNotSupported: 0x2005,
+  ParameterNotSupported: 0x2006,
+  IncompleteTransfer: 0x2007,
+  InvalidStorageID: 0x2008,
+  InvalidObjectHandle: 0x2009,
+  DevicePropNotSupported: 0x200A,
+  InvalidObjectFormatCode: 0x200B,
+  StoreFull: 0x200C,
+  ObjectWriteProtected: 0x200D,
+  StoreReadOnly: 0x200E,
+  AccessDenied: 0x200F,
+  NoThumbnailPresent: 0x2010,
+  SelfTestFailed: 0x2011,
+  PartialDeletion: 0x2012,
+  StoreNotAvailable: 0x2013,
+  SpecificationByFormatUnsupported: 0x2014,
+  NoValidObjectInfo: 0x2015,
+  InvalidCodeFormat: 0x2016,
+  UnknownVendorCode: 0x2017,
+  CaptureAlreadyTerminated: 0x2018,
+  DeviceBusy: 0x2019,
+  InvalidParentObject: 0x201A,
+  InvalidDevicePropFormat: 0x201B,
+  InvalidDevicePropValue: 0x201C,
+  InvalidParameter: 0x201D,
+  SessionAlreadyOpen: 0x201E,
+  TransactionCancelled: 0x201F,
+  SpecificationOfDestinationUnsupported: 0x2020,
+} as const;
+
+/** What each response means to a user, in their words. */
+const RESPONSE_WORDS: Record<number, string> = {
+  [RESPONSE.OK]: "done",
+  [RESPONSE.GeneralError]: "the camera reported a general error",
+  [RESPONSE.SessionNotOpen]: "no session is open",
+  [RESPONSE.InvalidTransactionID]: "the camera refused the transaction number",
+  [RESPONSE.OperationNotSupported]: "the camera does not support this operation",
+  [RESPONSE.ParameterNotSupported]: "the camera does not support a parameter",
+  [RESPONSE.IncompleteTransfer]: "the transfer was incomplete",
+  [RESPONSE.InvalidStorageID]: "no such storage",
+  [RESPONSE.InvalidObjectHandle]: "no such file or folder",
+  [RESPONSE.DevicePropNotSupported]: "the camera does not support this property",
+  [RESPONSE.InvalidObjectFormatCode]: "the camera refused the file format",
+  [RESPONSE.StoreFull]: "the card is full",
+  [RESPONSE.ObjectWriteProtected]: "the file is protected",
+  [RESPONSE.StoreReadOnly]: "the card is read-only",
+  [RESPONSE.AccessDenied]: "access denied",
+  [RESPONSE.NoThumbnailPresent]: "there is no thumbnail",
+  [RESPONSE.SelfTestFailed]: "the camera's self test failed",
+  [RESPONSE.PartialDeletion]: "only some files were deleted",
+  [RESPONSE.StoreNotAvailable]: "the card is not available",
+  [RESPONSE.SpecificationByFormatUnsupported]: "the camera cannot select by format",
+  [RESPONSE.NoValidObjectInfo]: "no valid file information",
+  [RESPONSE.InvalidCodeFormat]: "the camera refused the code format",
+  [RESPONSE.UnknownVendorCode]: "the camera does not know this vendor code",
+  [RESPONSE.CaptureAlreadyTerminated]: "the capture already ended",
+  [RESPONSE.DeviceBusy]: "the camera is busy",
+  [RESPONSE.InvalidParentObject]: "no such folder",
+  [RESPONSE.InvalidDevicePropFormat]: "the camera refused the property format",
+  [RESPONSE.InvalidDevicePropValue]: "the camera refused the property value",
+  [RESPONSE.InvalidParameter]: "the camera refused a parameter",
+  [RESPONSE.SessionAlreadyOpen]: "a session is already open",
+  [RESPONSE.TransactionCancelled]: "the transaction was cancelled",
+  [RESPONSE.SpecificationOfDestinationUnsupported]: "the camera cannot take a destination",
+};
+
+function hex4(code: number): string {
+  return "0x" + (code >>> 0).toString(16).padStart(4, "0");
+}
+
+function nameOf(table: Record<string, number>, code: number): string | undefined {
+  for (const [name, value] of Object.entries(table)) if (value === code) return name;
+  return undefined;
+}
+
+/**
+ * A response code in words for a log line or a failure: "the camera is busy (DeviceBusy, 0x2019)";
+ * a code PTP 1.1 does not define reads "response 0x2abc".
+ */
+export function responseReason(code: number): string {
+  const name = nameOf(RESPONSE, code);
+  if (name === undefined) return `response ${hex4(code)}`;
+  return `${RESPONSE_WORDS[code]} (${name}, ${hex4(code)})`;
+}
+
+/** PTP event codes the project reacts to. */
+export const EVENT = {
+  CancelTransaction: 0x4001,
+  ObjectAdded: 0x4002,
+  ObjectRemoved: 0x4003,
+  StoreAdded: 0x4004,
+  StoreRemoved: 0x4005,
+  DevicePropChanged: 0x4006,
+  ObjectInfoChanged: 0x4007,
+  DeviceInfoChanged: 0x4008,
+  RequestObjectTransfer: 0x4009,
+  StoreFull: 0x400A,
+  DeviceReset: 0x400B,
+  StorageInfoChanged: 0x400C,
+  CaptureComplete: 0x400D,
+  UnreportedStatus: 0x400E,
+} as const;
+
+/** The name of event code `code` ("ObjectAdded"), or its hex for one not listed. */
+export function eventName(code: number): string {
+  return nameOf(EVENT, code) ?? hex4(code);
+}
+
+/** Object format codes (PTP 1.1, and Canon's raw and movie formats from libgphoto2's `ptp.h`). */
+export const FORMAT = {
+  Undefined: 0x3000,
+  Association: 0x3001,
+  Script: 0x3002,
+  Executable: 0x3003,
+  Text: 0x3004,
+  Html: 0x3005,
+  Dpof: 0x3006,
+  Aiff: 0x3007,
+  Wav: 0x3008,
+  Mp3: 0x3009,
+  Avi: 0x300A,
+  Mpeg: 0x300B,
+  Asf: 0x300C,
+  QuickTime: 0x300D,
+  UndefinedImage: 0x3800,
+  Jpeg: 0x3801,
+  TiffEp: 0x3802,
+  FlashPix: 0x3803,
+  Bmp: 0x3804,
+  Ciff: 0x3805,
+  Gif: 0x3807,
+  Jfif: 0x3808,
+  Pcd: 0x3809,
+  Pict: 0x380A,
+  Png: 0x380B,
+  Tiff: 0x380D,
+  TiffIt: 0x380E,
+  Jp2: 0x380F,
+  Jpx: 0x3810,
+  CanonCrw: 0xB101,
+  CanonCr2: 0xB103,
+  CanonMov: 0xB104,
+  CanonMov2: 0xB105,
+  CanonCr3: 0xB108,
+  Mp4: 0xB982,
+} as const;
+
+/** Whether objects of `format` are folders (PTP "associations") rather than files. */
+export function isFolderFormat(format: number): boolean {
+  return format === FORMAT.Association;
+}
+
+/**
+ * InitFail reasons (CIPA DC-005; 4 is used by some responders, as in the open PTP/IP stacks that
+ * list it). A Canon camera that has not paired with this host, or is still listing computers,
+ * answers RejectedInitiator or Busy.
+ */
+export const INIT_FAIL = {
+  RejectedInitiator: 1,
+  Busy: 2,
+  Unspecified: 3,
+  InvalidGuid: 4,
+} as const;
+
+/** An InitFail reason in words, with its number. */
+export function initFailReason(code: number): string {
+  switch (code) {
+    case INIT_FAIL.RejectedInitiator:
+      return "the camera refused this computer (not paired with it, or not confirmed on the camera) (reason 1)";
+    case INIT_FAIL.Busy:
+      return "the camera is busy (another computer is connected, or it is still listing computers) (reason 2)";
+    case INIT_FAIL.Unspecified:
+      return "the camera refused the connection without a reason (reason 3)";
+    case INIT_FAIL.InvalidGuid:
+      return "the camera refused this computer's GUID (reason 4)";
+    default:
+      return `the camera refused the connection (reason ${code >>> 0})`;
+  }
+}

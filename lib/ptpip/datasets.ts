@@ -1,0 +1,421 @@
+/**
+ * PTP datasets both ways: DeviceInfo, StorageInfo, ObjectInfo and u32 arrays (storage IDs, object
+ * handles), and PTP's date strings. Pure. The decoders read bytes a camera sent, so every read is
+ * bounds-checked, every count is checked against the bytes left before anything is allocated, and
+ * nothing throws: a short or lying dataset is an `err`. Where libgphoto2 is lenient with real
+ * cameras (DeviceInfo's four trailing strings, ObjectInfo's strings), so are these: a dataset cut
+ * short there decodes with empty strings. Strings come back raw; the caller sanitises them for
+ * wherever they go.
+ *
+ * @module
+ */
+
+import { err, ok, type Result } from "../util/result.ts";
+import { ByteWriter, decodeUtf16, utf16Units } from "./bytes.ts";
+
+/** The most elements an array in a dataset may declare (a card with more files is not a camera's). */
+export const MAX_ARRAY_COUNT = 1_000_000;
+
+/** A PTP string holds at most this many UTF-16 units besides its NUL (its count is a u8). */
+export const MAX_STRING_UNITS = 254;
+
+class DatasetError extends Error {}
+
+/**
+ * A cursor over a dataset: each read checks the bytes are there first, and throws a private error
+ * that the `decode*` functions turn into an `err`.
+ */
+export class DatasetReader {
+  #bytes: Uint8Array;
+  #view: DataView;
+  #at = 0;
+
+  /** Reads `bytes` from the start. */
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes;
+    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Bytes not read yet. */
+  get remaining(): number {
+    return this.#bytes.length - this.#at;
+  }
+
+  /** Where the cursor is. */
+  get offset(): number {
+    return this.#at;
+  }
+
+  #take(n: number, what: string): number {
+    if (n > this.remaining) {
+      throw new DatasetError(
+        `${what} at byte ${this.#at} needs ${n} bytes, ${this.remaining} left`,
+      );
+    }
+    const at = this.#at;
+    this.#at += n;
+    return at;
+  }
+
+  /** A u8. */
+  u8(what = "u8"): number {
+    return this.#view.getUint8(this.#take(1, what));
+  }
+
+  /** A u16. */
+  u16(what = "u16"): number {
+    return this.#view.getUint16(this.#take(2, what), true);
+  }
+
+  /** A u32. */
+  u32(what = "u32"): number {
+    return this.#view.getUint32(this.#take(4, what), true);
+  }
+
+  /** A u64. */
+  u64(what = "u64"): bigint {
+    return this.#view.getBigUint64(this.#take(8, what), true);
+  }
+
+  /** A PTP string: u8 count of UTF-16 units including the NUL (0 = empty), then the units. */
+  string(what = "string"): string {
+    const units = this.u8(`${what} length`);
+    if (units === 0) return "";
+    const at = this.#take(units * 2, what);
+    return decodeUtf16(this.#bytes.subarray(at, at + units * 2));
+  }
+
+  /** A PTP string, or "" when the dataset ends before it (for fields cameras leave out). */
+  optionalString(what = "string"): string {
+    const start = this.#at;
+    try {
+      return this.string(what);
+    } catch (error) {
+      if (!(error instanceof DatasetError)) throw error;
+      this.#at = start;
+      return "";
+    }
+  }
+
+  #count(size: number, what: string): number {
+    const count = this.u32(`${what} count`);
+    if (count > MAX_ARRAY_COUNT) {
+      throw new DatasetError(`${what} declares ${count} elements, more than ${MAX_ARRAY_COUNT}`);
+    }
+    if (count * size > this.remaining) {
+      throw new DatasetError(
+        `${what} declares ${count} elements, only ${this.remaining} bytes left`,
+      );
+    }
+    return count;
+  }
+
+  /** A PTP array of u16: u32 count, then the elements. */
+  u16Array(what = "array"): number[] {
+    const count = this.#count(2, what);
+    const out = new Array<number>(count);
+    for (let i = 0; i < count; i++) out[i] = this.u16(what);
+    return out;
+  }
+
+  /** A PTP array of u32: u32 count, then the elements. */
+  u32Array(what = "array"): number[] {
+    const count = this.#count(4, what);
+    const out = new Array<number>(count);
+    for (let i = 0; i < count; i++) out[i] = this.u32(what);
+    return out;
+  }
+}
+
+function decodeWith<T>(
+  what: string,
+  bytes: Uint8Array,
+  read: (reader: DatasetReader) => T,
+): Result<T> {
+  try {
+    return ok(read(new DatasetReader(bytes)));
+  } catch (error) {
+    if (error instanceof DatasetError) return err(`${what}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Appends a PTP string; longer text is cut to {@linkcode MAX_STRING_UNITS} units, never mid-pair. */
+export function writePtpString(writer: ByteWriter, text: string): void {
+  if (text.length === 0) {
+    writer.u8(0);
+    return;
+  }
+  let cut = text;
+  if (cut.length > MAX_STRING_UNITS) {
+    let end = MAX_STRING_UNITS;
+    const last = cut.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff) end--;
+    cut = cut.slice(0, end);
+  }
+  writer.u8(cut.length + 1).bytes(utf16Units(cut)).u16(0);
+}
+
+function writeArray(writer: ByteWriter, values: readonly number[], u16: boolean): void {
+  writer.u32(values.length);
+  for (const value of values) u16 ? writer.u16(value) : writer.u32(value);
+}
+
+/** GetDeviceInfo's dataset. */
+export interface DeviceInfo {
+  /** PTP version times 100 (100 = 1.00). */
+  standardVersion: number;
+  /** Vendor extension (0x0000000B is Canon's). */
+  vendorExtensionId: number;
+  /** Vendor extension version times 100. */
+  vendorExtensionVersion: number;
+  /** Vendor extension description, as sent. */
+  vendorExtensionDesc: string;
+  /** 0 standard; vendor-defined otherwise. */
+  functionalMode: number;
+  /** Operation codes the camera answers. */
+  operationsSupported: number[];
+  /** Event codes the camera may send. */
+  eventsSupported: number[];
+  /** Device property codes. */
+  devicePropertiesSupported: number[];
+  /** Object formats a capture can make. */
+  captureFormats: number[];
+  /** Object formats the camera stores. */
+  imageFormats: number[];
+  /** Manufacturer, as sent ("" when left out). */
+  manufacturer: string;
+  /** Model name, as sent ("" when left out). */
+  model: string;
+  /** Firmware version, as sent ("" when left out). */
+  deviceVersion: string;
+  /** Serial number, as sent ("" when left out). */
+  serialNumber: string;
+}
+
+/** Decodes a DeviceInfo dataset; the four trailing strings may be missing (then ""). */
+export function decodeDeviceInfo(bytes: Uint8Array): Result<DeviceInfo> {
+  return decodeWith("DeviceInfo", bytes, (r) => ({
+    standardVersion: r.u16("StandardVersion"),
+    vendorExtensionId: r.u32("VendorExtensionID"),
+    vendorExtensionVersion: r.u16("VendorExtensionVersion"),
+    vendorExtensionDesc: r.string("VendorExtensionDesc"),
+    functionalMode: r.u16("FunctionalMode"),
+    operationsSupported: r.u16Array("OperationsSupported"),
+    eventsSupported: r.u16Array("EventsSupported"),
+    devicePropertiesSupported: r.u16Array("DevicePropertiesSupported"),
+    captureFormats: r.u16Array("CaptureFormats"),
+    imageFormats: r.u16Array("ImageFormats"),
+    manufacturer: r.optionalString("Manufacturer"),
+    model: r.optionalString("Model"),
+    deviceVersion: r.optionalString("DeviceVersion"),
+    serialNumber: r.optionalString("SerialNumber"),
+  }));
+}
+
+/** The bytes of a DeviceInfo dataset (for the fake camera and tests). */
+export function encodeDeviceInfo(info: DeviceInfo): Uint8Array {
+  const w = new ByteWriter();
+  w.u16(info.standardVersion).u32(info.vendorExtensionId).u16(info.vendorExtensionVersion);
+  writePtpString(w, info.vendorExtensionDesc);
+  w.u16(info.functionalMode);
+  writeArray(w, info.operationsSupported, true);
+  writeArray(w, info.eventsSupported, true);
+  writeArray(w, info.devicePropertiesSupported, true);
+  writeArray(w, info.captureFormats, true);
+  writeArray(w, info.imageFormats, true);
+  writePtpString(w, info.manufacturer);
+  writePtpString(w, info.model);
+  writePtpString(w, info.deviceVersion);
+  writePtpString(w, info.serialNumber);
+  return w.finish();
+}
+
+/** GetStorageInfo's dataset. */
+export interface StorageInfo {
+  /** 1 fixed ROM, 2 removable ROM, 3 fixed RAM, 4 removable RAM (a card). */
+  storageType: number;
+  /** 2 flat, 3 hierarchical (DCF). */
+  filesystemType: number;
+  /** 0 read-write, 1 read-only, 2 read-only with deletion. */
+  accessCapability: number;
+  /** Capacity in bytes. */
+  maxCapacity: bigint;
+  /** Free bytes (0xFFFFFFFFFFFFFFFF: not known). */
+  freeSpaceInBytes: bigint;
+  /** Free space in pictures (0xFFFFFFFF: not known). */
+  freeSpaceInImages: number;
+  /** Storage description, as sent. */
+  description: string;
+  /** Volume label, as sent. */
+  volumeLabel: string;
+}
+
+/** Decodes a StorageInfo dataset (both strings required, as libgphoto2 does). */
+export function decodeStorageInfo(bytes: Uint8Array): Result<StorageInfo> {
+  return decodeWith("StorageInfo", bytes, (r) => ({
+    storageType: r.u16("StorageType"),
+    filesystemType: r.u16("FilesystemType"),
+    accessCapability: r.u16("AccessCapability"),
+    maxCapacity: r.u64("MaxCapacity"),
+    freeSpaceInBytes: r.u64("FreeSpaceInBytes"),
+    freeSpaceInImages: r.u32("FreeSpaceInImages"),
+    description: r.string("StorageDescription"),
+    volumeLabel: r.string("VolumeLabel"),
+  }));
+}
+
+/** The bytes of a StorageInfo dataset. */
+export function encodeStorageInfo(info: StorageInfo): Uint8Array {
+  const w = new ByteWriter();
+  w.u16(info.storageType).u16(info.filesystemType).u16(info.accessCapability);
+  w.u64(info.maxCapacity).u64(info.freeSpaceInBytes).u32(info.freeSpaceInImages);
+  writePtpString(w, info.description);
+  writePtpString(w, info.volumeLabel);
+  return w.finish();
+}
+
+/** GetObjectInfo's dataset. Dates are PTP date strings as sent; see {@linkcode parsePtpDate}. */
+export interface ObjectInfo {
+  /** The storage it is on. */
+  storageId: number;
+  /** Object format code (see `FORMAT`). */
+  format: number;
+  /** 0 none, 1 read-only. */
+  protectionStatus: number;
+  /** u32 on the wire: a file of 4 GiB or more reads 0xFFFFFFFF. */
+  compressedSize: number;
+  /** The thumbnail's format. */
+  thumbFormat: number;
+  /** The thumbnail's size in bytes. */
+  thumbCompressedSize: number;
+  /** The thumbnail's width in pixels. */
+  thumbWidth: number;
+  /** The thumbnail's height in pixels. */
+  thumbHeight: number;
+  /** Width in pixels. */
+  imageWidth: number;
+  /** Height in pixels. */
+  imageHeight: number;
+  /** Bits per pixel. */
+  imageBitDepth: number;
+  /** The folder's handle (0: the root). */
+  parent: number;
+  /** For a folder, 1 (generic folder). */
+  associationType: number;
+  /** Association detail (unused for generic folders). */
+  associationDesc: number;
+  /** Place in a sequence of captures. */
+  sequenceNumber: number;
+  /** File name, as sent: sanitise before using it as a path. */
+  filename: string;
+  /** Capture date, a PTP date string. */
+  captureDate: string;
+  /** Modification date, a PTP date string. */
+  modificationDate: string;
+  /** Keywords, as sent. */
+  keywords: string;
+}
+
+/** Decodes an ObjectInfo dataset: the 52 fixed bytes are required, missing strings read "". */
+export function decodeObjectInfo(bytes: Uint8Array): Result<ObjectInfo> {
+  return decodeWith("ObjectInfo", bytes, (r) => ({
+    storageId: r.u32("StorageID"),
+    format: r.u16("ObjectFormat"),
+    protectionStatus: r.u16("ProtectionStatus"),
+    compressedSize: r.u32("ObjectCompressedSize"),
+    thumbFormat: r.u16("ThumbFormat"),
+    thumbCompressedSize: r.u32("ThumbCompressedSize"),
+    thumbWidth: r.u32("ThumbPixWidth"),
+    thumbHeight: r.u32("ThumbPixHeight"),
+    imageWidth: r.u32("ImagePixWidth"),
+    imageHeight: r.u32("ImagePixHeight"),
+    imageBitDepth: r.u32("ImageBitDepth"),
+    parent: r.u32("ParentObject"),
+    associationType: r.u16("AssociationType"),
+    associationDesc: r.u32("AssociationDesc"),
+    sequenceNumber: r.u32("SequenceNumber"),
+    filename: r.optionalString("Filename"),
+    captureDate: r.optionalString("CaptureDate"),
+    modificationDate: r.optionalString("ModificationDate"),
+    keywords: r.optionalString("Keywords"),
+  }));
+}
+
+/** The bytes of an ObjectInfo dataset. */
+export function encodeObjectInfo(info: ObjectInfo): Uint8Array {
+  const w = new ByteWriter();
+  w.u32(info.storageId).u16(info.format).u16(info.protectionStatus).u32(info.compressedSize);
+  w.u16(info.thumbFormat).u32(info.thumbCompressedSize).u32(info.thumbWidth).u32(info.thumbHeight);
+  w.u32(info.imageWidth).u32(info.imageHeight).u32(info.imageBitDepth).u32(info.parent);
+  w.u16(info.associationType).u32(info.associationDesc).u32(info.sequenceNumber);
+  writePtpString(w, info.filename);
+  writePtpString(w, info.captureDate);
+  writePtpString(w, info.modificationDate);
+  writePtpString(w, info.keywords);
+  return w.finish();
+}
+
+/**
+ * A u32 array dataset (GetStorageIDs, GetObjectHandles): its count is checked against the bytes
+ * present and {@linkcode MAX_ARRAY_COUNT} before anything is allocated.
+ */
+export function decodeUint32Array(bytes: Uint8Array): Result<number[]> {
+  return decodeWith("array", bytes, (r) => r.u32Array());
+}
+
+/** The bytes of a u32 array dataset. */
+export function encodeUint32Array(values: readonly number[]): Uint8Array {
+  const w = new ByteWriter();
+  writeArray(w, values, false);
+  return w.finish();
+}
+
+/** A PTP date's fields; `offsetMinutes` only when the string named a zone (Z is 0). */
+export interface PtpDate {
+  /** Four-digit year. */
+  year: number;
+  /** 1–12. */
+  month: number;
+  /** 1–31, valid for the month. */
+  day: number;
+  /** 0–23. */
+  hour: number;
+  /** 0–59. */
+  minute: number;
+  /** 0–60 (a leap second). */
+  second: number;
+  /** East of UTC, in minutes. */
+  offsetMinutes?: number;
+}
+
+const PTP_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?$/;
+
+function daysIn(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
+ * A PTP date string, "YYYYMMDDThhmmss[.s][Z|±hhmm]", as fields; undefined for anything else or a
+ * field out of range. Surrounding spaces and NULs are ignored (some cameras pad).
+ */
+export function parsePtpDate(text: string): PtpDate | undefined {
+  // deno-lint-ignore no-control-regex
+  const match = PTP_DATE.exec(text.replace(/^[\s\u0000]+|[\s\u0000]+$/g, ""));
+  if (!match) return undefined;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 60) return undefined;
+  const date: PtpDate = { year, month, day, hour, minute, second };
+  const zone = match[7];
+  if (zone === "Z") date.offsetMinutes = 0;
+  else if (zone !== undefined) {
+    const digits = zone.replace(":", "");
+    const hours = Number(digits.slice(1, 3));
+    const minutes = Number(digits.slice(3, 5));
+    if (hours > 23 || minutes > 59) return undefined;
+    date.offsetMinutes = (zone[0] === "-" ? -1 : 1) * (hours * 60 + minutes);
+  }
+  return date;
+}

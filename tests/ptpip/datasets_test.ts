@@ -1,0 +1,213 @@
+// PTP datasets: every encoder's bytes decode to the same value, and hostile bytes (cut short,
+// lying counts, odd or broken UTF-16, random noise) give an err or a lenient value, never a throw.
+
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
+import {
+  DatasetReader,
+  decodeDeviceInfo,
+  decodeObjectInfo,
+  decodeStorageInfo,
+  decodeUint32Array,
+  type DeviceInfo,
+  encodeDeviceInfo,
+  encodeObjectInfo,
+  encodeStorageInfo,
+  encodeUint32Array,
+  MAX_ARRAY_COUNT,
+  type ObjectInfo,
+  parsePtpDate,
+  type StorageInfo,
+  writePtpString,
+} from "../../lib/ptpip/datasets.ts";
+import { ByteWriter, decodeUtf16 } from "../../lib/ptpip/bytes.ts";
+
+const deviceInfo: DeviceInfo = {
+  standardVersion: 100,
+  vendorExtensionId: 0x0000000b,
+  vendorExtensionVersion: 100,
+  vendorExtensionDesc: "Canon PTP/IP",
+  functionalMode: 0,
+  operationsSupported: [0x1001, 0x1002, 0x1003, 0x1004, 0x1007, 0x1009, 0x101b, 0x9116],
+  eventsSupported: [0x4002, 0x4003],
+  devicePropertiesSupported: [0x5001],
+  captureFormats: [],
+  imageFormats: [0x3801, 0xb103],
+  manufacturer: "Canon Inc.",
+  model: "Canon PowerShot G7 X Mark II",
+  deviceVersion: "1-1.0.0.0",
+  serialNumber: "0123456789abcdef",
+};
+
+const storageInfo: StorageInfo = {
+  storageType: 4,
+  filesystemType: 3,
+  accessCapability: 0,
+  maxCapacity: 63_864_569_856n,
+  freeSpaceInBytes: 0xFFFF_FFFF_FFFF_FFFFn,
+  freeSpaceInImages: 9000,
+  description: "SD",
+  volumeLabel: "",
+};
+
+const objectInfo: ObjectInfo = {
+  storageId: 0x00020001,
+  format: 0x3801,
+  protectionStatus: 0,
+  compressedSize: 6_123_456,
+  thumbFormat: 0x3808,
+  thumbCompressedSize: 9000,
+  thumbWidth: 160,
+  thumbHeight: 120,
+  imageWidth: 5472,
+  imageHeight: 3648,
+  imageBitDepth: 24,
+  parent: 0x90000000,
+  associationType: 0,
+  associationDesc: 0,
+  sequenceNumber: 0,
+  filename: "IMG_0001.JPG",
+  captureDate: "20261205T101530",
+  modificationDate: "20261205T101530.0+0100",
+  keywords: "",
+};
+
+Deno.test("every dataset round-trips through its encoder and decoder", () => {
+  assertEquals(decodeDeviceInfo(encodeDeviceInfo(deviceInfo)), { ok: true, value: deviceInfo });
+  assertEquals(decodeStorageInfo(encodeStorageInfo(storageInfo)), { ok: true, value: storageInfo });
+  assertEquals(decodeObjectInfo(encodeObjectInfo(objectInfo)), { ok: true, value: objectInfo });
+  const handles = [1, 0x90000000, 0xFFFFFFFF];
+  assertEquals(decodeUint32Array(encodeUint32Array(handles)), { ok: true, value: handles });
+  assertEquals(decodeUint32Array(encodeUint32Array([])), { ok: true, value: [] });
+});
+
+Deno.test("non-ASCII names and surrogate pairs round-trip", () => {
+  const info = { ...objectInfo, filename: "Ä📷_é.JPG", keywords: "日本" };
+  assertEquals(decodeObjectInfo(encodeObjectInfo(info)), { ok: true, value: info });
+});
+
+Deno.test("a string past 254 units is cut, never between a surrogate pair", () => {
+  const long = "a".repeat(253) + "📷" + "tail";
+  const w = new ByteWriter();
+  writePtpString(w, long);
+  const bytes = w.finish();
+  assertEquals(bytes[0], 254); // 253 units and the NUL: the pair would not fit
+  assertEquals(new DatasetReader(bytes).string(), "a".repeat(253));
+  const w2 = new ByteWriter();
+  writePtpString(w2, "b".repeat(400));
+  assertEquals(new DatasetReader(w2.finish()).string(), "b".repeat(254));
+});
+
+Deno.test("every prefix of every dataset decodes or fails as a value, never throws", () => {
+  const cases: [Uint8Array, (b: Uint8Array) => { ok: boolean }][] = [
+    [encodeDeviceInfo(deviceInfo), decodeDeviceInfo],
+    [encodeStorageInfo(storageInfo), decodeStorageInfo],
+    [encodeObjectInfo(objectInfo), decodeObjectInfo],
+    [encodeUint32Array([1, 2, 3]), decodeUint32Array],
+  ];
+  for (const [bytes, decode] of cases) {
+    for (let n = 0; n < bytes.length; n++) decode(bytes.subarray(0, n));
+  }
+  // The fixed parts are required.
+  assert(!decodeObjectInfo(encodeObjectInfo(objectInfo).subarray(0, 51)).ok);
+  assert(!decodeStorageInfo(encodeStorageInfo(storageInfo).subarray(0, 25)).ok);
+  const storageCut = decodeStorageInfo(encodeStorageInfo(storageInfo).subarray(0, 27));
+  assert(!storageCut.ok);
+  assertMatch(storageCut.error, /^StorageInfo: StorageDescription/);
+});
+
+Deno.test("strings cut short read empty where libgphoto2 is lenient (ObjectInfo, DeviceInfo's tail)", () => {
+  const bytes = encodeObjectInfo(objectInfo);
+  const cut = decodeObjectInfo(bytes.subarray(0, 52 + 5)); // filename's count and 2 of its units
+  assert(cut.ok);
+  assertEquals(cut.value.filename, "");
+  assertEquals(cut.value.parent, objectInfo.parent);
+  const di = encodeDeviceInfo(deviceInfo);
+  const noStrings = {
+    ...deviceInfo,
+    manufacturer: "",
+    model: "",
+    deviceVersion: "",
+    serialNumber: "",
+  };
+  const manufacturerAt = encodeDeviceInfo(noStrings).length - 4;
+  const tail = decodeDeviceInfo(di.subarray(0, manufacturerAt + 3));
+  assert(tail.ok);
+  assertEquals(tail.value.imageFormats, deviceInfo.imageFormats);
+  assertEquals(tail.value.manufacturer, "");
+  assertEquals(tail.value.serialNumber, "");
+});
+
+Deno.test("array counts past the end or past the bound are refused before allocation", () => {
+  const huge = new ByteWriter().u32(0xFFFFFFFF).u32(1).finish();
+  const r = decodeUint32Array(huge);
+  assert(!r.ok);
+  assertMatch(r.error, /4294967295 elements/);
+  const past = decodeUint32Array(new ByteWriter().u32(3).u32(1).u32(2).finish());
+  assert(!past.ok);
+  assertMatch(past.error, /3 elements, only 8 bytes left/);
+  const w = new ByteWriter().u32(MAX_ARRAY_COUNT + 1);
+  assert(!decodeUint32Array(w.finish()).ok);
+  // A DeviceInfo whose operations array claims 0xFFFFFFFF entries.
+  const di = new ByteWriter().u16(100).u32(11).u16(100).u8(0).u16(0).u32(0xFFFFFFFF).finish();
+  const d = decodeDeviceInfo(di);
+  assert(!d.ok);
+  assertMatch(d.error, /OperationsSupported/);
+});
+
+Deno.test("a string count past the end is refused in a required place", () => {
+  const si = new ByteWriter().u16(4).u16(3).u16(0).u64(1n).u64(1n).u32(0).u8(200).u16(0x41)
+    .finish();
+  const r = decodeStorageInfo(si);
+  assert(!r.ok);
+  assertMatch(r.error, /StorageDescription at byte 27 needs 400 bytes, 2 left/);
+});
+
+Deno.test("odd UTF-16 and lone surrogates decode without throwing", () => {
+  assertEquals(decodeUtf16(new Uint8Array([0x41, 0, 0x42])), "A");
+  assertEquals(decodeUtf16(new Uint8Array([0x00, 0xd8, 0x41, 0])), "\ufffdA");
+  assertEquals(decodeUtf16(new Uint8Array([0x41, 0, 0, 0, 0x42, 0])), "A");
+  // A string whose NUL is missing, and one whose count covers a lone low surrogate.
+  const r = new DatasetReader(new Uint8Array([2, 0x41, 0, 0x00, 0xdc]));
+  assertEquals(r.string(), "A\ufffd");
+});
+
+Deno.test("random bytes never make a decoder throw", () => {
+  let seed = 12345;
+  const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  for (let i = 0; i < 3000; i++) {
+    const bytes = new Uint8Array(Math.floor(random() * 120));
+    for (let j = 0; j < bytes.length; j++) bytes[j] = random() < 0.3 ? 0xff : random() * 256;
+    decodeDeviceInfo(bytes);
+    decodeStorageInfo(bytes);
+    decodeObjectInfo(bytes);
+    decodeUint32Array(bytes);
+  }
+});
+
+Deno.test("parsePtpDate reads the PTP forms and refuses impossible dates", () => {
+  assertEquals(parsePtpDate("20261205T101530"), {
+    year: 2026,
+    month: 12,
+    day: 5,
+    hour: 10,
+    minute: 15,
+    second: 30,
+  });
+  assertEquals(parsePtpDate("20240229T000000.5Z")?.offsetMinutes, 0);
+  assertEquals(parsePtpDate("20240229T235959-0130")?.offsetMinutes, -90);
+  assertEquals(parsePtpDate(" 20240101T000000\u0000")?.year, 2024);
+  for (
+    const bad of [
+      "",
+      "2024",
+      "20230229T000000",
+      "20241301T000000",
+      "20240100T000000",
+      "20240101T240000",
+      "20240101T006000",
+      "20240101 000000",
+      "20240101T000000+2500",
+      "20240101T000000junk",
+    ]
+  ) assertEquals(parsePtpDate(bad), undefined, bad);
+});
