@@ -100,6 +100,23 @@ const HANDLERS: Handlers = {
     const { runDoctor } = await import("./lib/commands/diagnostics.ts");
     await runDoctor(config, uuidOptions(config), interfaces);
   },
+  import: async (command) => {
+    // A progress bar between JSON lines would break them; in a file or a pipe it would be noise.
+    const status = command.config.logFormat === "text" && Deno.stderr.isTerminal()
+      ? statusLine = new StatusLine(writeStderr, terminalColumns)
+      : undefined;
+    startLogging(command.config, status);
+    const { runImportCommand } = await import("./lib/commands/import.ts");
+    await runImportCommand(command, {
+      uuid: uuidOptions(command.config),
+      hostname: () => Deno.hostname(),
+      os: Deno.build.os,
+      env: (name) => Deno.env.get(name),
+      interfaces,
+      now: () => performance.now(),
+      status: status ? (text) => status.show(text) : undefined,
+    });
+  },
   serve: async ({ config }) => {
     // A status line between JSON lines would break them; in a file or a pipe it would be noise.
     const status = config.logFormat === "text" && Deno.stderr.isTerminal()

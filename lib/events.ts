@@ -83,7 +83,21 @@ export type ServeEvent =
   | { event: "hook-output"; ip: string; stream: "stdout" | "stderr"; line: string }
   | { event: "hook-exit"; ip: string; code: number; signal: Deno.Signal | null }
   | { event: "hook-error"; ip: string; error: string }
-  | { event: "hook-busy"; ip: string };
+  | { event: "hook-busy"; ip: string }
+  /** `import` connected: which camera, and where its photos go. */
+  | { event: "import-start"; camera: string; model: string; to: string }
+  /** `import` copied one photo whole; `size` is `bytes` as the user reads it. */
+  | { event: "photo-imported"; path: string; bytes: number; ms: number; size: string }
+  /** `import` is done: what it copied, and how many were already there. */
+  | {
+    event: "import-summary";
+    camera: string;
+    imported: number;
+    bytes: number;
+    size: string;
+    seconds: string;
+    skipped: number;
+  };
 
 /** Reports an event; {@linkcode "./terminal/log.ts".logEvent} in production, a recorder in tests. */
 export type Emit = (event: ServeEvent) => void;

@@ -13,7 +13,8 @@ export const UNSTABLE_FLAGS = ["--unstable-net"] as const;
  * - net: the SSDP socket and the description server;
  * - sys: the host name (default friendly name), the interface list (LAN address checks) and the
  *   user id (whose legacy UUID file may be trusted);
- * - env: where the per-user UUID file lives (the helper writes no colour, so NO_COLOR needs no read);
+ * - env: where the per-user UUID file lives, and the Pictures folder `import` copies into (the
+ *   helper writes no colour, so NO_COLOR needs no read);
  * - read/write: the UUID file, whose path the user may choose with `--uuid-file`;
  * - run: the user's `--on-camera` program (any program, so the flag cannot be narrowed), and `ss`
  *   (Linux) or `socketfilterfw` (macOS) for `doctor`.
@@ -21,7 +22,7 @@ export const UNSTABLE_FLAGS = ["--unstable-net"] as const;
 export const PERMISSION_FLAGS = [
   "--allow-net",
   "--allow-sys=hostname,networkInterfaces,uid",
-  "--allow-env=HOME,XDG_CONFIG_HOME,APPDATA,USERPROFILE",
+  "--allow-env=HOME,XDG_CONFIG_HOME,XDG_PICTURES_DIR,APPDATA,USERPROFILE",
   "--allow-read",
   "--allow-write",
   "--allow-run",

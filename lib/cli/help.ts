@@ -38,6 +38,11 @@ Usage:
       print the ptp2_ip=guid= line that gives gphoto2 a PTP/IP GUID derived
       from the device UUID, so an EOS body paired once reconnects; --write
       puts it into ~/.gphoto/settings
+  ptpip-canon-helper import [CAMERA_IP] [--to DIR]
+      copy the photos off a paired camera over PTP/IP, nothing else needed:
+      only new ones (a second run copies nothing), resuming a cut-short file.
+      Without CAMERA_IP the camera is looked for on the network. Default DIR:
+      Pictures/Canon in your home folder
 
 LAN_IP   this computer's IPv4 address on the camera's network. Leave it out to
          serve every LAN interface (Wi-Fi, Ethernet; not loopback, Docker, VPN
@@ -68,8 +73,8 @@ Abuse limits (answers go only to the served subnets; flooders are throttled):
 ${optionLines("limits")}
 
 Exit codes: 0 after Ctrl+C, SIGTERM or SIGHUP; 1 when the helper cannot run (a
-port in use, a broken UUID file) or doctor/probe found a problem; 2 for a bad
-command line.
+port in use, a broken UUID file), doctor/probe found a problem or an import
+failed; 2 for a bad command line, or several cameras found by import.
 NO_COLOR is respected: the helper writes no colour anywhere.
 `;
 }

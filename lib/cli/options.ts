@@ -11,7 +11,15 @@ import { DEFAULT_RATE_LIMITS } from "../ssdp/rate_limit.ts";
 import { DEFAULTS } from "../ssdp/wire.ts";
 
 /** The commands, `serve` (the default) first. */
-export const COMMANDS = ["serve", "interfaces", "uuid", "doctor", "probe", "gphoto2-guid"] as const;
+export const COMMANDS = [
+  "serve",
+  "interfaces",
+  "uuid",
+  "doctor",
+  "probe",
+  "gphoto2-guid",
+  "import",
+] as const;
 
 /** One of {@linkcode COMMANDS}. */
 export type CommandName = typeof COMMANDS[number];
@@ -62,9 +70,9 @@ export const OPTION_TABLE = {
     short: "i",
     kind: "list",
     value: "NAME",
-    commands: ["serve", "interfaces", "doctor", "probe"],
+    commands: ["serve", "interfaces", "doctor", "probe", "import"],
     help: "serve only this interface (repeatable); also selects Docker, VPN or bridge " +
-      "interfaces that are skipped by default",
+      "interfaces that are skipped by default (import: search for the camera there)",
   },
   "bind-all": {
     short: "a",
@@ -78,7 +86,7 @@ export const OPTION_TABLE = {
     min: 1,
     max: 65535,
     value: "PORT",
-    commands: ["serve", "doctor", "probe"],
+    commands: ["serve", "doctor", "probe", "import"],
     help: `SSDP port (default: ${DEFAULTS.ssdpPort}; other values are for tests)`,
   },
   "desc-port": {
@@ -94,7 +102,7 @@ export const OPTION_TABLE = {
     short: "f",
     kind: "path",
     value: "PATH",
-    commands: ["serve"],
+    commands: ["serve", "doctor"],
     help: `description URL path (default: ${DEFAULTS.descPath})`,
   },
   "max-age": {
@@ -108,14 +116,14 @@ export const OPTION_TABLE = {
   uuid: {
     kind: "text",
     value: "UUID",
-    commands: ["serve", "uuid", "doctor", "gphoto2-guid"],
+    commands: ["serve", "uuid", "doctor", "gphoto2-guid", "import"],
     help: "use this UUID (e.g. the one Windows or another helper used; Windows' braced " +
       "form {…} is accepted)",
   },
   "uuid-file": {
     kind: "path",
     value: "PATH",
-    commands: ["serve", "uuid", "doctor", "gphoto2-guid"],
+    commands: ["serve", "uuid", "doctor", "gphoto2-guid", "import"],
     help: 'keep the UUID in this file (default: the per-user file, see "ptpip-canon-helper uuid")',
   },
   announce: {
@@ -218,6 +226,16 @@ export const OPTION_TABLE = {
     help: "gphoto2-guid: the settings file to write (default: the one libgphoto2 reads, " +
       "~/.gphoto/settings unless a newer gphoto/settings exists in the config folder)",
     example: "ptpip-canon-helper gphoto2-guid --write --settings-file ./settings",
+  },
+  to: {
+    kind: "path",
+    value: "DIR",
+    commands: ["import"],
+    help: "import: the folder photos are copied into, made if missing (default: the " +
+      "Canon folder in your Pictures: ~/Pictures/Canon, on Linux $XDG_PICTURES_DIR/Canon " +
+      "when that is set, on Windows %USERPROFILE%\\Pictures\\Canon). Photos already " +
+      "imported there are not copied again, and an import cut short resumes where it stopped",
+    example: "ptpip-canon-helper import 192.168.1.23 --to ~/Photos/Canon",
   },
   "list-interfaces": {
     kind: "flag",

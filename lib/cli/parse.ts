@@ -8,7 +8,7 @@
 
 import { nameProblem } from "../description/document.ts";
 import { UsageError } from "../errors.ts";
-import { isLoopback, parseIpv4 } from "../network/ipv4.ts";
+import { isLoopback, notHostReason, parseIpv4 } from "../network/ipv4.ts";
 import { withoutTaskSeparator } from "./task_args.ts";
 import {
   type CommandName,
@@ -92,10 +92,15 @@ export type UuidConfig = LogSettings & Pick<ServeConfig, "uuid" | "uuidFile">;
 export type DoctorConfig =
   & InterfacesConfig
   & UuidConfig
-  & Pick<ServeConfig, "ssdpPort" | "descPort" | "bindAll">;
+  & Pick<ServeConfig, "ssdpPort" | "descPort" | "descPath" | "bindAll">;
 
 /** What `probe` reads. */
 export type ProbeConfig = LogSettings & Pick<ServeConfig, "ssdpPort" | "interfaceNames">;
+
+/** What `import` reads: the UUID (the PTP/IP GUID derives from it) and where to search. */
+export type ImportConfig =
+  & UuidConfig
+  & Pick<ServeConfig, "ssdpPort" | "interfaceNames">;
 
 /** What the user asked for: one command and the settings it reads. */
 export type Command =
@@ -105,6 +110,14 @@ export type Command =
   | { kind: "doctor"; config: DoctorConfig }
   | { kind: "probe"; config: ProbeConfig; target?: ProbeTarget; timeoutSeconds: number }
   | { kind: "gphoto2-guid"; config: UuidConfig; write: boolean; settingsPath?: string }
+  | {
+    kind: "import";
+    config: ImportConfig;
+    /** CAMERA_IP: the camera to import from; searched for when absent. */
+    camera?: string;
+    /** `--to DIR`: where the photos go; the Pictures folder's Canon folder when absent. */
+    to?: string;
+  }
   | { kind: "help" }
   | { kind: "version" };
 
@@ -269,7 +282,7 @@ export function parseCommandLine(given: readonly string[]): Command {
   }
   if (rest.length > 1) {
     throw new UsageError(
-      `expected at most one ${kind === "probe" ? "HOST" : "LAN_IP"}, got ${
+      `expected at most one ${POSITIONAL[kind] ?? "LAN_IP"}, got ${
         rest.map((r) => `"${r}"`).join(" ")
       }. See --help.`,
     );
@@ -286,6 +299,7 @@ export function parseCommandLine(given: readonly string[]): Command {
     throw new UsageError("-v/--verbose and -q/--quiet contradict each other; choose one.");
   }
 
+  if (kind === "import") return importCommand(values, rest[0]);
   if (kind === "probe") {
     const config = pick(serveConfig(values, undefined), [
       ...LOG_KEYS,
@@ -340,6 +354,7 @@ export function parseCommandLine(given: readonly string[]): Command {
           "uuidFile",
           "ssdpPort",
           "descPort",
+          "descPath",
           "bindAll",
         ]),
       };
@@ -347,6 +362,45 @@ export function parseCommandLine(given: readonly string[]): Command {
 }
 
 type Values = OptionValues;
+
+/** The positional a command takes, named as `--help` names it. */
+const POSITIONAL: Partial<Record<CommandName, string>> = { probe: "HOST", import: "CAMERA_IP" };
+
+/** `import [CAMERA_IP] [--to DIR]`, validated. */
+function importCommand(values: Values, camera: string | undefined): Command {
+  if (camera !== undefined) {
+    const problem = cameraAddressProblem(camera);
+    if (problem) throw new UsageError(problem);
+  }
+  const to = values.to;
+  if (to !== undefined && to.trim() === "") {
+    throw new UsageError(
+      "--to needs a folder, such as --to ~/Pictures/Canon; leave it out to use that default.",
+    );
+  }
+  const config = pick(serveConfig(values, undefined), [
+    ...LOG_KEYS,
+    "uuid",
+    "uuidFile",
+    "ssdpPort",
+    "interfaceNames",
+  ]);
+  return { kind: "import", config, camera, to };
+}
+
+/** Why `text` cannot be the camera's address, or `undefined` when it can. Pure. */
+function cameraAddressProblem(text: string): string | undefined {
+  const value = parseIpv4(text);
+  const leaveOut = "Leave it out to find the camera on the network.";
+  if (value === undefined) {
+    return `CAMERA_IP "${text}" is not an IPv4 address such as 192.168.1.23 (the camera's ` +
+      `address, shown in its Wi-Fi settings or in the helper's "camera … is ready" line). ${leaveOut}`;
+  }
+  const reason = notHostReason(value, value, 0xffffffff);
+  return reason === undefined
+    ? undefined
+    : `CAMERA_IP ${text} is ${reason}, not one camera's address. ${leaveOut}`;
+}
 
 /** A number option's value within its row's bounds, or `fallback` when it is not given. */
 function number(values: Values, name: OptionName, fallback: number): number {

@@ -9,7 +9,7 @@
 import type { ProbeTarget } from "../cli/parse.ts";
 import { errorMessage, HelperError } from "../errors.ts";
 import { fetchRaw, parseResponseHead } from "../description/fetch.ts";
-import { type InterfaceAddress, selectInterfaces } from "../network/interfaces.ts";
+import type { InterfaceAddress } from "../network/interfaces.ts";
 import {
   type FetchOutcome,
   formatProbeReport,
@@ -21,7 +21,7 @@ import {
 } from "./probe.ts";
 import { CAMERA_SEARCH } from "../ssdp/search_request.ts";
 import { receiveAnswers } from "../ssdp/answers.ts";
-import { SSDP_MULTICAST_ADDRESS } from "../ssdp/wire.ts";
+import { openSearchSockets, type SearchSockets } from "../ssdp/search_sockets.ts";
 import { escapeControls } from "../terminal/log.ts";
 import { sleep } from "../util/timers.ts";
 
@@ -46,34 +46,20 @@ const decoder = new TextDecoder();
 function openSockets(
   options: ProbeOptions,
   interfaces: () => InterfaceAddress[],
-): { sockets: Deno.DatagramConn[]; to: Deno.NetAddr; from: string; looped: boolean } {
-  if (options.target) {
-    return {
-      sockets: [Deno.listenDatagram({ transport: "udp", hostname: "0.0.0.0", port: 0 })],
-      to: { transport: "udp", ...options.target },
-      from: "this computer",
-      looped: false,
-    };
-  }
-  const served = selectInterfaces(interfaces(), { interfaceNames: options.interfaceNames })
-    .filter((c) => c.served);
-  if (served.length === 0) {
+): SearchSockets {
+  const opened = openSearchSockets(
+    options.target,
+    options.ssdpPort,
+    options.interfaceNames,
+    interfaces,
+  );
+  if (opened === undefined) {
     throw new HelperError(
       "no interface to search from: connect to the camera's network, or name one with -i NAME " +
         "(`ptpip-canon-helper interfaces` lists them), or give a HOST to search.",
     );
   }
-  // On Linux a socket bound to an interface's address sends multicast out of that interface;
-  // elsewhere the default route decides (Deno cannot set IP_MULTICAST_IF). Deno turns multicast
-  // loopback off unless asked: without it a helper on this computer would never hear the search.
-  return {
-    sockets: served.map((c) =>
-      Deno.listenDatagram({ transport: "udp", hostname: c.address, port: 0, loopback: true })
-    ),
-    to: { transport: "udp", hostname: SSDP_MULTICAST_ADDRESS, port: options.ssdpPort },
-    from: served.map((c) => `${c.name} ${c.address}`).join(", "),
-    looped: true,
-  };
+  return opened;
 }
 
 async function fetchDescription(location: string): Promise<FetchOutcome> {

@@ -150,6 +150,13 @@ const LINES: LineOf = {
     "info",
     "--on-camera program for camera {ip} is still running: not started again",
   ],
+  "import-start": () => ["info", "importing from {model} at {camera} into {to}"],
+  "photo-imported": () => ["info", "imported {path} ({size} in {ms} ms)"],
+  "import-summary": (e) => [
+    "info",
+    `imported {imported} new ${e.imported === 1 ? "photo" : "photos"}, {size} in {seconds} s` +
+    (e.skipped > 0 ? "; {skipped} already imported" : ""),
+  ],
 };
 
 /** Turns an event into its log line: the one place that picks wording and level. */
@@ -175,7 +182,7 @@ const LOWEST_LEVEL: Record<Verbosity, LogLevel> = {
 };
 
 /** The lines a user runs the helper for: shown with `-q` too, whatever their level. */
-export const ALWAYS_SHOWN: ReadonlySet<string> = new Set(["camera-ready"]);
+export const ALWAYS_SHOWN: ReadonlySet<string> = new Set(["camera-ready", "import-summary"]);
 
 /** Whether a record passes `-q`: a warning or worse, or one of {@linkcode ALWAYS_SHOWN}. Pure. */
 export function passesQuiet(record: Pick<LogRecord, "level" | "properties">): boolean {

@@ -1,0 +1,89 @@
+/**
+ * The words and numbers of an import as the user reads them: sizes, durations, the live progress
+ * line on a terminal, and file names from the camera made safe to show. Pure.
+ *
+ * @module
+ */
+
+/** A byte count in decimal units, as file managers show them: `512 B`, `3.4 kB`, `84.1 MB`, `2.30 GB`. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return "? B";
+  if (bytes < 1000) return `${Math.round(bytes)} B`;
+  const units = ["kB", "MB", "GB", "TB"];
+  let value = bytes / 1000;
+  let unit = 0;
+  // Rounding first: 999 960 bytes reads 1.0 MB, not 1000.0 kB.
+  while (Number(value.toFixed(1)) >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(unit >= 2 ? 2 : 1)} ${units[unit]}`;
+}
+
+/** Seconds with one decimal below a minute (`9.3`), whole above (`125`). */
+export function formatSeconds(ms: number): string {
+  const seconds = Math.max(0, ms) / 1000;
+  return seconds < 60 ? seconds.toFixed(1) : String(Math.round(seconds));
+}
+
+/** A transfer rate: `4.2 MB/s`; nothing measurable yet is `…`. */
+export function formatRate(bytes: number, ms: number): string {
+  return ms < 50 || bytes <= 0 ? "…" : `${formatBytes((bytes * 1000) / ms)}/s`;
+}
+
+// C0 and C1 controls, DEL, zero-width and direction marks, line separators, bidirectional
+// overrides and isolates, the byte-order mark: each could move the cursor, hide or reorder text.
+// deno-lint-ignore no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
+
+/** The most of a file name the progress line shows. */
+export const NAME_COLUMNS = 40;
+
+/**
+ * A name from the camera as it may appear on a terminal: every character that could steer it
+ * replaced by `?`, and cut to `max` characters (the end kept: `…0001.JPG` tells more than `IMG_…`).
+ */
+export function safeName(name: string, max = NAME_COLUMNS): string {
+  const clean = name.replace(UNSAFE, "?");
+  const chars = [...clean];
+  return chars.length <= max ? clean : `…${chars.slice(chars.length - (max - 1)).join("")}`;
+}
+
+/** Where an import is, for its progress line. */
+export interface ImportProgress {
+  /** The file being copied, as the camera names it. */
+  name: string;
+  /** Its place among the files to copy, from 1. */
+  index: number;
+  /** How many files are to be copied. */
+  total: number;
+  /** Bytes of this file on disk so far (a resumed file starts above 0). */
+  fileBytes: number;
+  /** The file's size. */
+  fileSize: number;
+  /** Bytes copied in this run, over every file. */
+  copiedBytes: number;
+  /** Milliseconds since the copying began. */
+  elapsedMs: number;
+}
+
+/** Cells of the bar. */
+const BAR_CELLS = 20;
+
+/** `[#########-----------]` for a fraction from 0 to 1. */
+export function progressBar(fraction: number, cells = BAR_CELLS): string {
+  const clamped = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
+  const full = Math.floor(clamped * cells);
+  return `[${"#".repeat(full)}${"-".repeat(cells - full)}]`;
+}
+
+/**
+ * The live line: `3/12 [#######-------------] IMG_0003.JPG 2.1 MB of 5.3 MB, 4.2 MB/s`. The bar
+ * shows the file; the count and rate the whole run.
+ */
+export function progressText(p: ImportProgress): string {
+  const fraction = p.fileSize > 0 ? p.fileBytes / p.fileSize : 1;
+  return `${p.index}/${p.total} ${progressBar(fraction)} ${safeName(p.name)} ` +
+    `${formatBytes(p.fileBytes)} of ${formatBytes(p.fileSize)}, ` +
+    formatRate(p.copiedBytes, p.elapsedMs);
+}
