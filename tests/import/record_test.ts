@@ -1,0 +1,129 @@
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
+import { denoFs } from "../../lib/import/fs.ts";
+import {
+  formatRecord,
+  ImportRecord,
+  loadRecord,
+  MAX_RECORD_BYTES,
+  objectKey,
+  parseRecord,
+  RECORD_DIR,
+  recordFileName,
+} from "../../lib/import/record.ts";
+
+const CAMERA = "Canon EOS M50 0123456789";
+
+async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "ptpip-record-test-" });
+  try {
+    await body(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const entry = (name: string, size = 100) => ({
+  name,
+  captureDate: "20240305T120000",
+  size,
+  path: `2024/2024-03-05/${name}`,
+});
+
+Deno.test("recordFileName: a safe name per camera, ids that sanitise alike kept apart", () => {
+  assertMatch(recordFileName(CAMERA), /^imported-Canon_EOS_M50_0123456789-[0-9a-f]{8}\.json$/);
+  assertMatch(recordFileName("../../x\u0000"), /^imported-_x_-[0-9a-f]{8}\.json$/);
+  assert(recordFileName("a b") !== recordFileName("a/b"));
+});
+
+Deno.test("objectKey: a hostile name cannot pose as another date or size", () => {
+  assert(objectKey('a","b', "", 1) !== objectKey("a", 'b","', 1));
+  assert(
+    objectKey("IMG_0001.JPG", "20240305T120000", 100) !==
+      objectKey("IMG_0001.JPG", "20250101T000000", 100),
+  );
+  assert(objectKey("IMG_0001.JPG", "x", 100) !== objectKey("IMG_0001.JPG", "x", 101));
+});
+
+Deno.test("formatRecord and parseRecord round-trip, hostile names included", () => {
+  const entries = [entry("IMG_0001.JPG"), entry("../\u0000\ud800\u202e.JPG", 0)];
+  assertEquals(parseRecord(formatRecord(CAMERA, entries), CAMERA), { ok: true, value: entries });
+  assertEquals(parseRecord(formatRecord("other", entries), CAMERA).ok, false);
+  assertEquals(parseRecord("{", CAMERA).ok, false);
+  assertEquals(parseRecord("[]", CAMERA).ok, false);
+  const badSize = formatRecord(CAMERA, [entry("a", 1)]).replace(",1,", ",-1,");
+  assertMatch(String((parseRecord(badSize, CAMERA) as { error: string }).error), /entry 1/);
+});
+
+Deno.test("loadRecord: none yet is empty; saved, it reads back", async () => {
+  await withTempDir(async (dest) => {
+    const empty = await loadRecord(denoFs, dest, CAMERA, 1);
+    assert(empty.ok);
+    assertEquals(empty.value.size, 0);
+    // Nothing is created by reading.
+    assertEquals([...Deno.readDirSync(dest)], []);
+    empty.value.add(entry("IMG_0001.JPG"));
+    assertEquals((await empty.value.save(denoFs)).ok, true);
+    const again = await loadRecord(denoFs, dest, CAMERA, 2);
+    assert(again.ok);
+    assert(again.value.has(objectKey("IMG_0001.JPG", "20240305T120000", 100)));
+    assert(!again.value.has(objectKey("IMG_0001.JPG", "20240305T120000", 101)));
+    // No temporary file is left beside it.
+    assertEquals([...Deno.readDirSync(`${dest}/${RECORD_DIR}`)].map((e) => e.name), [
+      recordFileName(CAMERA),
+    ]);
+  });
+});
+
+Deno.test("loadRecord: a corrupt record is kept aside, reported, never overwritten", async () => {
+  await withTempDir(async (dest) => {
+    await Deno.mkdir(`${dest}/${RECORD_DIR}`);
+    const path = `${dest}/${RECORD_DIR}/${recordFileName(CAMERA)}`;
+    await Deno.writeTextFile(
+      path,
+      '{"format": "ptpip-canon-helper import record", "version": 1, "cam',
+    );
+    const loaded = await loadRecord(denoFs, dest, CAMERA, 1234);
+    assert(!loaded.ok);
+    assertEquals(loaded.error.kind, "corrupt");
+    assert(loaded.error.kind === "corrupt");
+    assertEquals(loaded.error.keptAs, `${path}.corrupt-1234`);
+    assertMatch(loaded.error.detail, /unreadable: it is not JSON/);
+    assertMatch(await Deno.readTextFile(`${path}.corrupt-1234`), /"cam$/);
+    // A second corrupt record at the same instant does not replace the first copy.
+    await Deno.writeFile(path, new Uint8Array([0xff, 0xfe]));
+    const second = await loadRecord(denoFs, dest, CAMERA, 1234);
+    assert(!second.ok && second.error.kind === "corrupt");
+    assertEquals(second.error.keptAs, `${path}.corrupt-1234-1`);
+    assertMatch(await Deno.readTextFile(`${path}.corrupt-1234`), /"cam$/);
+  });
+});
+
+Deno.test("loadRecord: a record over the bound is refused and left alone", async () => {
+  await withTempDir(async (dest) => {
+    await Deno.mkdir(`${dest}/${RECORD_DIR}`);
+    const path = `${dest}/${RECORD_DIR}/${recordFileName(CAMERA)}`;
+    const file = await Deno.open(path, { write: true, create: true });
+    await file.truncate(MAX_RECORD_BYTES + 1); // sparse: no real 256 MB written
+    file.close();
+    const loaded = await loadRecord(denoFs, dest, CAMERA, 1);
+    assert(!loaded.ok);
+    assertEquals(loaded.error.kind, "too-large");
+    assertEquals((await Deno.stat(path)).size, MAX_RECORD_BYTES + 1);
+  });
+});
+
+Deno.test("loadRecord: a symlinked record folder is not trusted", async () => {
+  await withTempDir(async (dest) => {
+    await Deno.mkdir(`${dest}/elsewhere`);
+    await Deno.symlink(`${dest}/elsewhere`, `${dest}/${RECORD_DIR}`);
+    const loaded = await loadRecord(denoFs, dest, CAMERA, 1);
+    assert(!loaded.ok);
+    assertEquals(loaded.error.kind, "unsafe");
+    const record = new ImportRecord(`${dest}/${RECORD_DIR}/x.json`, CAMERA, []);
+    record.add(entry("a"));
+    const saved = await record.save(denoFs);
+    assert(!saved.ok);
+    assertMatch(saved.error, /symbolic link/);
+    assertEquals([...Deno.readDirSync(`${dest}/elsewhere`)], []);
+  });
+});
