@@ -26,6 +26,7 @@ export async function runDoctor(
       networkInterfaces,
       locateUuid: () => locateUuid(uuidOptions),
       execPath: Deno.execPath(),
+      userUuidFile: uuidOptions.userFile,
     }),
   );
   console.log(formatChecks(checks));

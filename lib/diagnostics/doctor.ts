@@ -8,8 +8,9 @@
 
 import type { FirewallAdvice } from "./firewall.ts";
 import type { Candidate } from "../network/interfaces.ts";
-import { formatOwners, type PortHolders } from "./port_holders.ts";
-import { describeUuidSource, type UuidLocation } from "../uuid/store.ts";
+import { formatOwners, type PortHolders, type SocketOwner } from "./port_holders.ts";
+import { describeUuidSource, isUuid, type UuidLocation } from "../uuid/store.ts";
+import type { FolderAccess } from "./folder_access.ts";
 import { SSDP_MULTICAST_ADDRESS } from "../ssdp/wire.ts";
 import { escapeControls } from "../terminal/log.ts";
 
@@ -37,6 +38,31 @@ export interface AddressOutcome {
 /** Who holds a port, or why that could not be seen. */
 export type Holders = PortHolders | { unknown: string };
 
+/**
+ * What answered a GET of the description path where the description port was in use: a description
+ * and its UDN (as sent, at most {@linkcode MAX_UDN_LENGTH} characters), or what came instead.
+ */
+export type DescriptionAnswer =
+  | { udn: string }
+  | {
+    /** What came instead of a description, or why nothing came. */
+    other: string;
+    /** A 404 with the helper's (Windows') `Server` header: maybe a helper serving another path. */
+    elsewhere?: boolean;
+  };
+
+/** The longest UDN kept from an answer: a `uuid:` and a UUID fit with room to spare. */
+export const MAX_UDN_LENGTH = 100;
+
+/** The longest account of a foreign answer shown: a parser's error may quote what it read. */
+const MAX_ANSWER_SHOWN = 160;
+
+/** Listening on the description port on one address, and what answered there when it was in use. */
+export interface DescListen extends AddressOutcome {
+  /** Asked only when the port was in use. */
+  answer?: DescriptionAnswer;
+}
+
 /** Everything `doctor` found, gathered without changing anything. */
 export interface DoctorFacts {
   /** Every IPv4 interface and whether it would be served. */
@@ -51,12 +77,16 @@ export interface DoctorFacts {
   memberships: AddressOutcome[];
   /** Other sockets on the SSDP port, seen before ours was opened. */
   ssdpHolders: Holders;
+  /** The description's URL path, without its leading slash. */
+  descPath: string;
   /** Listening on the description port on each address the helper would. */
-  descListens: AddressOutcome[];
+  descListens: DescListen[];
   /** Other listeners on the description port. */
   descHolders: Holders;
   /** Where the UUID is, or why it cannot be read. */
   uuid: UuidLocation | { error: string };
+  /** Where the first start will write the UUID file, when it will, and whether it can. */
+  uuidWrite?: FolderAccess & { file: string };
   /** What the firewall would do to the camera's traffic. */
   firewall: FirewallAdvice[];
 }
@@ -112,9 +142,46 @@ function interfaceCheck(candidates: readonly Candidate[]): Check {
   };
 }
 
+/** The UUID a description's UDN names (`uuid:` and a UUID), lower-cased; `undefined` if it names none. */
+function udnUuid(udn: string): string | undefined {
+  const match = /^uuid:(.*)$/i.exec(udn.trim());
+  return match && isUuid(match[1]) ? match[1].toLowerCase() : undefined;
+}
+
+/** This computer's UUID as doctor found it, lower-cased; `undefined` when there is none (yet). */
+function ourUuid(uuid: DoctorFacts["uuid"]): string | undefined {
+  return "error" in uuid ? undefined : uuid.uuid?.toLowerCase();
+}
+
+/**
+ * The processes of the helper serving the description port: its holders, once some address answered
+ * with a description naming a UUID (only the helper, or Windows, does that on this port).
+ */
+function helperOwners(facts: DoctorFacts): SocketOwner[] {
+  const recognised = facts.descListens.some((l) =>
+    l.answer !== undefined && "udn" in l.answer && udnUuid(l.answer.udn) !== undefined
+  );
+  return recognised && !("unknown" in facts.descHolders) ? facts.descHolders.owners : [];
+}
+
+/** ` (deno, pid 4242)`, or nothing when the owner could not be seen. */
+function ownersInParens(owners: readonly SocketOwner[]): string {
+  return owners.length === 0 ? "" : ` (${owners.map((o) => `${o.name}, pid ${o.pid}`).join("; ")})`;
+}
+
+/** The SSDP port's holders without the running helper's processes: sharing with it is no problem. */
+function withoutHelper(holders: Holders, helper: readonly SocketOwner[]): Holders {
+  if ("unknown" in holders || helper.length === 0) return holders;
+  const owners = holders.owners.filter((o) => !helper.some((h) => h.pid === o.pid));
+  const sockets = owners.length === 0 && holders.hidden === 0 ? 0 : holders.sockets;
+  return { sockets, owners, hidden: holders.hidden };
+}
+
 function ssdpChecks(facts: DoctorFacts): Check[] {
   const port = facts.ssdpPort;
-  const holders = holderText(facts.ssdpHolders);
+  const helper = helperOwners(facts);
+  const others = withoutHelper(facts.ssdpHolders, helper);
+  const holders = holderText(others);
   if (facts.ssdpSocket.error !== undefined) {
     return [{
       grade: "fail",
@@ -154,13 +221,64 @@ function ssdpChecks(facts: DoctorFacts): Check[] {
       fix: [
         "the port is shared, but a unicast datagram to it reaches only one of the programs:",
         "if the camera does not list this computer, stop that program while pairing",
-        ...staleHelperFix(facts.ssdpHolders),
+        ...staleHelperFix(others),
       ],
+    });
+  } else if (
+    others !== facts.ssdpHolders && !("unknown" in facts.ssdpHolders) &&
+    facts.ssdpHolders.sockets > 0
+  ) {
+    checks.push({
+      grade: "pass",
+      title: `no other program than the running helper listens on UDP ${port}`,
     });
   } else {
     checks.push({ grade: "pass", title: `no other program listens on UDP ${port}` });
   }
   return checks;
+}
+
+/**
+ * The description port on one address held by a helper, graded by its UUID: a camera only reconnects
+ * to the UUID it paired with, so a helper with another one is running but useless to it.
+ */
+function runningCheck(facts: DoctorFacts, address: string, theirs: string): Check {
+  const owners = helperOwners(facts);
+  const where = `${address}:${facts.descPort}`;
+  const ours = ourUuid(facts.uuid);
+  if (ours === theirs) {
+    return {
+      grade: "pass",
+      title: `the helper is running here${
+        ownersInParens(owners)
+      }, serving ${where} with this computer's UUID`,
+    };
+  }
+  const kill = owners.length > 0 ? ` (kill ${owners.map((o) => o.pid).join(" ")})` : "";
+  if (ours === undefined) {
+    return {
+      grade: "warn",
+      title: `a helper is running here${
+        ownersInParens(owners)
+      }, serving ${where} with UUID ${theirs}`,
+      fix: [
+        "doctor found no UUID to compare it with: that helper was started with --uuid or " +
+        "--uuid-file, or by another user; run doctor the same way to compare",
+      ],
+    };
+  }
+  return {
+    grade: "warn",
+    title: `another helper is running here${
+      ownersInParens(owners)
+    }, serving ${where} with UUID ${theirs}, not this computer's UUID ${ours}`,
+    fix: [
+      "a camera only reconnects to the UUID it paired with: if it paired with " +
+      `${ours}, stop that helper${kill} and start this one`,
+      `if it paired with ${theirs}, keep that helper, or start this one with --uuid ${theirs}`,
+      "(doctor reads this user's UUID: run as another user, with sudo say, it reads that user's)",
+    ],
+  };
 }
 
 function descChecks(facts: DoctorFacts): Check[] {
@@ -177,6 +295,24 @@ function descChecks(facts: DoctorFacts): Check[] {
         fix: ["choose another port with -P/--desc-port"],
       };
     }
+    const answer = l.answer;
+    const theirs = answer && "udn" in answer ? udnUuid(answer.udn) : undefined;
+    if (theirs !== undefined) return runningCheck(facts, l.address, theirs);
+    // What answered is not ours: cut short, and escaped when printed.
+    const gave = answer === undefined
+      ? undefined
+      : "other" in answer
+      ? answer.other
+      : `a description whose UDN is ${JSON.stringify(answer.udn)}, not uuid: and a UUID`;
+    const asked = gave === undefined
+      ? []
+      : [`asked for its description, it gave ${gave.slice(0, MAX_ANSWER_SHOWN)}`];
+    const otherPath = answer && "other" in answer && answer.elsewhere
+      ? [
+        `it answers as the helper does, but has no description at /${facts.descPath}: ` +
+        "if it is a helper started with -f/--file-path, run doctor with the same -f",
+      ]
+      : [];
     return {
       grade: "fail",
       title: `TCP ${port} (description) on ${l.address} is in use${
@@ -184,24 +320,45 @@ function descChecks(facts: DoctorFacts): Check[] {
       }`,
       fix: [
         "stop that program, or choose another port with -P/--desc-port",
+        ...asked,
+        ...otherPath,
         ...staleHelperFix(facts.descHolders),
       ],
     };
   });
 }
 
-function uuidCheck(uuid: DoctorFacts["uuid"]): Check {
+/** The failed check when the first start cannot write the UUID file, naming the folder and the ways out. */
+function unwritableUuid(title: string, write: NonNullable<DoctorFacts["uuidWrite"]>): Check {
+  return {
+    grade: "fail",
+    title:
+      `${title}, but ${write.file} cannot be created: the folder ${write.folder} ${write.problem}`,
+    fix: [
+      "keep the UUID in a writable place with --uuid-file PATH (give serve the same option), " +
+      "or give it with --uuid UUID",
+      `or make ${write.folder} writable for this user`,
+    ],
+  };
+}
+
+function uuidCheck(uuid: DoctorFacts["uuid"], write: DoctorFacts["uuidWrite"]): Check {
   if ("error" in uuid) return { grade: "fail", title: `UUID: ${uuid.error}` };
+  const unwritable = write?.problem !== undefined ? write : undefined;
   if (uuid.uuid === undefined) {
+    if (unwritable) return unwritableUuid("UUID: none yet", unwritable);
     return {
       grade: uuid.warning ? "warn" : "pass",
       title: `UUID: none yet; one will be created at ${uuid.createIn} on the first start`,
       fix: uuid.warning ? [uuid.warning] : undefined,
     };
   }
+  const title = `UUID ${uuid.uuid} (${describeUuidSource({ ...uuid, warning: undefined })})`;
+  // The Python helpers' UUID is copied to the per-user file on the first start.
+  if (unwritable) return unwritableUuid(`${title}, to be copied on the first start`, unwritable);
   return {
     grade: uuid.warning ? "warn" : "pass",
-    title: `UUID ${uuid.uuid} (${describeUuidSource({ ...uuid, warning: undefined })})`,
+    title,
     fix: uuid.warning ? [uuid.warning] : undefined,
   };
 }
@@ -212,7 +369,7 @@ export function gradeDoctor(facts: DoctorFacts): Check[] {
     interfaceCheck(facts.candidates),
     ...ssdpChecks(facts),
     ...descChecks(facts),
-    uuidCheck(facts.uuid),
+    uuidCheck(facts.uuid, facts.uuidWrite),
     ...facts.firewall.map((f): Check => ({
       grade: f.grade,
       title: `firewall: ${f.summary}`,

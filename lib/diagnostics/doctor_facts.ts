@@ -1,12 +1,26 @@
 /**
  * What `doctor` looks at on this machine, without changing anything: sockets are opened and closed at
- * once (nothing is sent), the UUID is located but never created, and the firewall is only read.
+ * once (nothing is sent to other hosts), the UUID is located but never created, and the firewall is
+ * only read. Where the description port is taken, what holds it is asked for the description on this
+ * computer's own address, so a running helper is recognised by its UUID; where the UUID file will be
+ * created, an empty file is created and removed at once to learn whether it can be
+ * (`folder_access.ts`).
  *
  * @module
  */
 
 import type { DoctorConfig } from "../cli/parse.ts";
-import type { AddressOutcome, DoctorFacts, Holders } from "./doctor.ts";
+import {
+  type AddressOutcome,
+  type DescListen,
+  type DescriptionAnswer,
+  type DoctorFacts,
+  type Holders,
+  MAX_UDN_LENGTH,
+} from "./doctor.ts";
+import { fetchRaw, parseResponseHead } from "../description/fetch.ts";
+import { HTTP_SERVER } from "../ssdp/wire.ts";
+import { type FolderAccess, folderAccess } from "./folder_access.ts";
 import { errorMessage, HelperError } from "../errors.ts";
 import { firewallAdvice, firewallFacts } from "./firewall.ts";
 import { type InterfaceAddress, selectInterfaces } from "../network/interfaces.ts";
@@ -24,7 +38,14 @@ export interface DoctorEnvironment {
   locateUuid: () => Promise<UuidLocation>;
   /** This program, for per-application firewalls. */
   execPath: string;
+  /** The per-user UUID file, which the first start writes when the UUID comes from elsewhere. */
+  userUuidFile?: string;
+  /** Whether a file could be created at a path ({@linkcode folderAccess} in production). */
+  folderAccess?: (file: string) => Promise<FolderAccess>;
 }
+
+/** Enough for a description on this computer's own address; a camera waits longer on Wi-Fi. */
+const ASK_TIMEOUT_MS = 1500;
 
 async function holders(os: string, port: number, protocol: "udp" | "tcp"): Promise<Holders> {
   if (os !== "linux") return { unknown: "only possible on Linux" };
@@ -63,6 +84,41 @@ async function trySsdp(
   return { ssdpSocket: {}, memberships: outcomes };
 }
 
+/**
+ * Asks what holds the description port on `address` for the description at `/path`, as a camera
+ * would, and reads its UDN. Never throws: what came instead, or why nothing came, is the answer.
+ * Whatever answers may be anything: the body is bounded by `fetchRaw`, the UDN kept is cut short,
+ * and only a UUID in it is ever compared.
+ */
+export async function askDescription(
+  address: string,
+  port: number,
+  path: string,
+  timeoutMs = ASK_TIMEOUT_MS,
+): Promise<DescriptionAnswer> {
+  let response;
+  try {
+    response = await fetchRaw(`http://${address}:${port}/${path}`, "GET", timeoutMs);
+  } catch (error) {
+    return { other: `no HTTP answer: ${errorMessage(error)}` };
+  }
+  const head = parseResponseHead(response.head);
+  if (head.status !== 200) {
+    const elsewhere = head.status === 404 && head.headers.get("server") === HTTP_SERVER;
+    return { other: `HTTP status ${head.status ?? "missing"}`, elsewhere };
+  }
+  try {
+    const { readDescription } = await import("../description/reader.ts");
+    const udn = readDescription(new TextDecoder().decode(response.body)).fields.get(
+      "root/device/UDN",
+    );
+    if (udn === undefined) return { other: "a document without a UDN" };
+    return { udn: udn.slice(0, MAX_UDN_LENGTH) };
+  } catch (error) {
+    return { other: `no description (${errorMessage(error)})` };
+  }
+}
+
 function tryListen(port: number, addresses: readonly string[]): AddressOutcome[] {
   return addresses.map((address) => {
     try {
@@ -86,6 +142,21 @@ async function locate(env: DoctorEnvironment): Promise<DoctorFacts["uuid"]> {
   }
 }
 
+/** The file the first start will write (the new UUID, or the Python helpers' copied), and whether it can. */
+async function uuidWrite(
+  uuid: DoctorFacts["uuid"],
+  env: DoctorEnvironment,
+): Promise<DoctorFacts["uuidWrite"]> {
+  if ("error" in uuid) return undefined;
+  const file = uuid.uuid === undefined
+    ? uuid.createIn
+    : uuid.source.kind === "legacy"
+    ? env.userUuidFile
+    : undefined;
+  if (file === undefined) return undefined;
+  return { file, ...await (env.folderAccess ?? folderAccess)(file) };
+}
+
 /** Gathers every fact the report is graded from. */
 export async function gatherDoctorFacts(
   config: DoctorConfig,
@@ -101,15 +172,26 @@ export async function gatherDoctorFacts(
   const descHolders = await holders(env.os, config.descPort, "tcp");
   const ssdp = await trySsdp(config.ssdpPort, served);
   const descAddresses = config.bindAll ? ["0.0.0.0"] : served;
+  const descListens = await Promise.all(
+    tryListen(config.descPort, descAddresses).map(async (l): Promise<DescListen> => {
+      if (!l.error?.inUse) return l;
+      // A listener on all addresses is asked on one of them, as a camera would.
+      const host = l.address === "0.0.0.0" ? served[0] ?? "127.0.0.1" : l.address;
+      return { ...l, answer: await askDescription(host, config.descPort, config.descPath) };
+    }),
+  );
+  const uuid = await locate(env);
   return {
     candidates,
     ssdpPort: config.ssdpPort,
     descPort: config.descPort,
     ...ssdp,
     ssdpHolders,
-    descListens: tryListen(config.descPort, descAddresses),
+    descPath: config.descPath,
+    descListens,
     descHolders,
-    uuid: await locate(env),
+    uuid,
+    uuidWrite: await uuidWrite(uuid, env),
     firewall: firewallAdvice(
       await firewallFacts(env.os),
       { ssdp: config.ssdpPort, desc: config.descPort },

@@ -130,9 +130,11 @@ function facts(over: Partial<DoctorFacts> = {}): DoctorFacts {
     ssdpSocket: {},
     memberships: [{ address: "10.0.0.1" }],
     ssdpHolders: { sockets: 0, owners: [], hidden: 0 },
+    descPath: "ptpip-canon-desc-helper.xml",
     descListens: [{ address: "10.0.0.1" }],
     descHolders: { sockets: 0, owners: [], hidden: 0 },
     uuid: { createIn: "/home/u/.config/ptpip-canon-helper/uuid" },
+    uuidWrite: { file: "/home/u/.config/ptpip-canon-helper/uuid", folder: "/home/u" },
     firewall: [{
       grade: "pass",
       summary: "no ufw, firewalld, nftables or iptables rules found",
@@ -268,5 +270,178 @@ Deno.test("each kind of problem is graded with its fix", async (t) => {
     assertEquals(warned?.fix, [
       "/w/ptpip-canon-helper.uuid (the Python helpers' file) holds another",
     ]);
+  });
+});
+
+const OURS = "2f402f80-da50-11e1-9b23-001788102201";
+const THEIRS = "0d8e2a31-5f6b-4c1e-9a0f-3b7c6d5e4f21";
+
+/** The facts beside a running helper: it holds both ports, and its description names `udn`. */
+function besideHelper(udn: string, over: Partial<DoctorFacts> = {}): DoctorFacts {
+  const helper = { sockets: 1, owners: [{ pid: 4242, name: "deno" }], hidden: 0 };
+  return facts({
+    ssdpHolders: helper,
+    descListens: [{
+      address: "10.0.0.1",
+      error: { message: "Address already in use (os error 98)", inUse: true },
+      answer: { udn },
+    }],
+    descHolders: helper,
+    uuid: { uuid: OURS, source: { kind: "file", path: "/u/uuid", created: false } },
+    uuidWrite: undefined,
+    ...over,
+  });
+}
+
+Deno.test("doctor beside a running helper", async (t) => {
+  await t.step("with this computer's UUID: running and healthy, nothing to fix or kill", () => {
+    const checks = gradeDoctor(besideHelper(`uuid:${OURS.toUpperCase()}`));
+    assert(!hasFailures(checks));
+    const text = formatChecks(checks);
+    assertEquals(
+      text,
+      [
+        "✓ interfaces: serving eth0 10.0.0.1",
+        "✓ UDP 1900 can be opened (shared)",
+        "✓ joined the SSDP group 239.255.255.250 on 10.0.0.1",
+        "✓ no other program than the running helper listens on UDP 1900",
+        "✓ the helper is running here (deno, pid 4242), serving 10.0.0.1:8043 with this computer's UUID",
+        `✓ UUID ${OURS} (from /u/uuid)`,
+        "✓ firewall: no ufw, firewalld, nftables or iptables rules found",
+        "",
+        "doctor: nothing to fix.",
+      ].join("\n"),
+    );
+  });
+
+  await t.step("other programs on UDP 1900 are still named, the helper is not", () => {
+    const text = formatChecks(gradeDoctor(besideHelper(`uuid:${OURS}`, {
+      ssdpHolders: {
+        sockets: 3,
+        owners: [{ pid: 4242, name: "deno" }, { pid: 812, name: "minidlnad" }],
+        hidden: 0,
+      },
+    })));
+    assertMatch(text, /^! UDP 1900 is also used by minidlnad \(pid 812\)$/m);
+    assert(!text.includes("kill"), text);
+  });
+
+  await t.step("with another UUID: a warning naming both, and how to choose", () => {
+    const checks = gradeDoctor(besideHelper(`uuid:${THEIRS}`));
+    assert(!hasFailures(checks));
+    const text = formatChecks(checks);
+    assertMatch(
+      text,
+      new RegExp(
+        `^! another helper is running here \\(deno, pid 4242\\), serving 10\\.0\\.0\\.1:8043 ` +
+          `with UUID ${THEIRS}, not this computer's UUID ${OURS}$`,
+        "m",
+      ),
+    );
+    assert(
+      text.includes(
+        `fix: a camera only reconnects to the UUID it paired with: if it paired with ${OURS}, ` +
+          "stop that helper (kill 4242) and start this one",
+      ),
+      text,
+    );
+    assert(text.includes(`start this one with --uuid ${THEIRS}`), text);
+    assertMatch(text, /^doctor: nothing to fix, 1 warning\.$/m);
+  });
+
+  await t.step("no UUID here to compare with: a warning saying why", () => {
+    const check = gradeDoctor(besideHelper(`uuid:${THEIRS}`, {
+      uuid: { createIn: "/home/u/.config/ptpip-canon-helper/uuid" },
+    })).find((c) => c.title.startsWith("a helper"));
+    assertEquals(check?.grade, "warn");
+    assertEquals(
+      check?.title,
+      `a helper is running here (deno, pid 4242), serving 10.0.0.1:8043 with UUID ${THEIRS}`,
+    );
+    assertMatch(check?.fix?.[0] ?? "", /started with --uuid or --uuid-file, or by another user/);
+  });
+
+  await t.step("its owner unseen: no pid is made up", () => {
+    const hidden = { sockets: 1, owners: [], hidden: 1 };
+    const check = gradeDoctor(besideHelper(`uuid:${OURS}`, { descHolders: hidden }))
+      .find((c) => c.title.startsWith("the helper"));
+    assertEquals(
+      check?.title,
+      "the helper is running here, serving 10.0.0.1:8043 with this computer's UUID",
+    );
+  });
+
+  await t.step("a description without a UUID is not a helper: the port is taken", () => {
+    for (const udn of ["uuid:not-a-uuid", `${OURS}`, "uuid:\x1b[2J"]) {
+      const checks = gradeDoctor(besideHelper(udn));
+      assert(hasFailures(checks), udn);
+      const text = formatChecks(checks);
+      assertMatch(text, /^✗ TCP 8043 \(description\) on 10\.0\.0\.1 is in use by deno/m);
+      assert(text.includes("asked for its description, it gave a description whose UDN is"), text);
+      // deno-lint-ignore no-control-regex
+      assert(!/[\x00-\x09\x0b-\x1f\x7f]/.test(text), text);
+    }
+  });
+
+  await t.step("the helper's Server header on another path: a hint about -f", () => {
+    const text = formatChecks(gradeDoctor(besideHelper("", {
+      descListens: [{
+        address: "10.0.0.1",
+        error: { message: "in use", inUse: true },
+        answer: { other: "HTTP status 404", elsewhere: true },
+      }],
+    })));
+    assertMatch(text, /^ {9}asked for its description, it gave HTTP status 404$/m);
+    assert(
+      text.includes(
+        "it answers as the helper does, but has no description at /ptpip-canon-desc-helper.xml: " +
+          "if it is a helper started with -f/--file-path, run doctor with the same -f",
+      ),
+      text,
+    );
+    assertMatch(text, /^doctor: 1 problem to fix/m);
+  });
+});
+
+Deno.test("a UUID file that cannot be created fails, naming the folder and the ways out", async (t) => {
+  await t.step("none yet, in a read-only HOME", () => {
+    const checks = gradeDoctor(facts({
+      uuidWrite: {
+        file: "/home/u/.config/ptpip-canon-helper/uuid",
+        folder: "/home/u",
+        problem: "is not writable: Permission denied (os error 13)",
+      },
+    }));
+    assert(hasFailures(checks));
+    const text = formatChecks(checks);
+    assert(
+      text.includes(
+        "✗ UUID: none yet, but /home/u/.config/ptpip-canon-helper/uuid cannot be created: " +
+          "the folder /home/u is not writable: Permission denied (os error 13)\n" +
+          "    fix: keep the UUID in a writable place with --uuid-file PATH (give serve the same " +
+          "option), or give it with --uuid UUID\n" +
+          "         or make /home/u writable for this user",
+      ),
+      text,
+    );
+    assertMatch(text, /^doctor: 1 problem to fix\.$/m);
+  });
+
+  await t.step("the Python helpers' UUID, which the first start copies", () => {
+    const check = gradeDoctor(facts({
+      uuid: { uuid: OURS, source: { kind: "legacy", path: "/w/ptpip-canon-helper.uuid" } },
+      uuidWrite: {
+        file: "/h/.config/ptpip-canon-helper/uuid",
+        folder: "/h",
+        problem: "is not a folder",
+      },
+    })).find((c) => c.title.startsWith("UUID"));
+    assertEquals(check?.grade, "fail");
+    assertEquals(
+      check?.title,
+      `UUID ${OURS} (from /w/ptpip-canon-helper.uuid (the Python helpers' file)), to be copied ` +
+        "on the first start, but /h/.config/ptpip-canon-helper/uuid cannot be created: " +
+        "the folder /h is not a folder",
+    );
   });
 });

@@ -1,9 +1,10 @@
 // `doctor` on a host of a private LAN: all clear on a good one, and a failed check with its fix when
-// another program holds the description port. Needs network namespaces; skipped visibly elsewhere.
+// another program holds the description port; beside a running helper it says so and passes; with a
+// read-only HOME it fails naming the folder. Needs network namespaces; skipped visibly elsewhere.
 
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { helperArgv } from "../../lab/helper_process.ts";
-import { namespaceTest, type Netns, NetnsLab } from "../../lab/netns.ts";
+import { helperArgv, startHelper } from "../../lab/helper_process.ts";
+import { denoCacheDir, namespaceTest, type Netns, NetnsLab } from "../../lab/netns.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
 
 /** Runs doctor with its per-user files in `config` (HOME is kept, so is the Deno cache). */
@@ -81,5 +82,108 @@ await namespaceTest("doctor passes a good host and names the holder of a taken p
     const { code, stdout } = await doctor(pc, home, ["--uuid-file", bad]);
     assertEquals(code, 1, stdout);
     assertMatch(stdout, new RegExp(`^✗ UUID: the UUID file ${bad} does not hold a UUID`, "m"));
+  });
+});
+
+await namespaceTest("doctor beside a running helper says it is running and passes", async (t) => {
+  await using lab = await NetnsLab.create();
+  const { pc } = await lab.pcAndCamera("10.234.2");
+  const config = await tempDir("pch-config-");
+
+  await t.step("with this computer's UUID: running and healthy, exit code 0", async () => {
+    await using helper = await startHelper([], { netns: pc, env: { XDG_CONFIG_HOME: config } });
+    await helper.waitForLine(/ready: waiting for a camera/);
+    const { code, stdout, stderr } = await doctor(pc, config);
+    assertEquals(code, 0, stdout + stderr);
+    assertMatch(
+      stdout,
+      /^✓ the helper is running here \(deno, pid \d+\), serving 10\.234\.2\.1:8043 with this computer's UUID$/m,
+    );
+    assertMatch(stdout, /^✓ no other program than the running helper listens on UDP 1900$/m);
+    assertMatch(stdout, /^✓ joined the SSDP group 239\.255\.255\.250 on 10\.234\.2\.1$/m);
+    assert(!stdout.includes("kill"), stdout);
+    assertMatch(stdout, /^doctor: nothing to fix/m);
+  });
+
+  await t.step("a helper with another UUID: a warning naming both, still exit code 0", async () => {
+    const other = "0d8e2a31-5f6b-4c1e-9a0f-3b7c6d5e4f21";
+    await using helper = await startHelper(["--uuid", other], { netns: pc });
+    await helper.waitForLine(/ready: waiting for a camera/);
+    const { code, stdout, stderr } = await doctor(pc, config);
+    assertEquals(code, 0, stdout + stderr);
+    const ours = (await Deno.readTextFile(`${config}/ptpip-canon-helper/uuid`)).trim();
+    assert(
+      stdout.includes(
+        `serving 10.234.2.1:8043 with UUID ${other}, not this computer's UUID ${ours}`,
+      ),
+      stdout,
+    );
+    assertMatch(stdout, /^doctor: nothing to fix, 1 warning/m);
+  });
+});
+
+const NOBODY = 65534;
+
+/**
+ * Why doctor cannot be run here as an unprivileged user, if it cannot: root writes to read-only
+ * folders, so only another user shows the real refusal.
+ */
+async function unprivilegedProblem(): Promise<string | undefined> {
+  if (Deno.uid() !== 0) return "not root: cannot switch to an unprivileged user";
+  if (denoCacheDir() === undefined) return "no Deno cache to lend the unprivileged user";
+  const main = helperArgv([]).at(-1)!;
+  const out = await new Deno.Command("setpriv", {
+    args: [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", "test", "-r", main],
+    stdout: "null",
+    stderr: "null",
+  }).output().catch(() => undefined);
+  if (out === undefined) return "setpriv is not installed";
+  return out.success ? undefined : `user ${NOBODY} cannot read ${main}`;
+}
+
+await namespaceTest("doctor with a read-only HOME fails, naming the folder", async (t) => {
+  const problem = await unprivilegedProblem();
+  if (problem !== undefined) {
+    // The grading of an unwritable folder is covered with injected facts in tests/diagnostics.
+    console.warn(`SKIPPED the read-only HOME process check: ${problem}`);
+    return;
+  }
+  await using lab = await NetnsLab.create();
+  const { pc } = await lab.pcAndCamera("10.234.3");
+  // The unprivileged user gets its own copy of the Deno cache: root's is not readable to it, and
+  // nothing may be downloaded in the namespace.
+  const denoDir = await tempDir("pch-deno-dir-");
+  const copy = await new Deno.Command("cp", { args: ["-a", `${denoCacheDir()}/.`, denoDir] })
+    .output();
+  assert(copy.success, new TextDecoder().decode(copy.stderr));
+  await new Deno.Command("chown", { args: ["-R", `${NOBODY}:${NOBODY}`, denoDir] }).output();
+  const home = await tempDir("pch-ro-home-");
+  await Deno.chown(home, NOBODY, NOBODY);
+  await Deno.chmod(home, 0o555);
+
+  await t.step("the UUID check fails, names the folder and the ways out", async () => {
+    const out = await pc.output(
+      [
+        "setpriv",
+        `--reuid=${NOBODY}`,
+        `--regid=${NOBODY}`,
+        "--clear-groups",
+        ...helperArgv(["doctor"]),
+      ],
+      { env: { HOME: home, XDG_CONFIG_HOME: "", DENO_DIR: denoDir, NO_COLOR: "1" }, cwd: home },
+    );
+    const stdout = new TextDecoder().decode(out.stdout);
+    const stderr = new TextDecoder().decode(out.stderr);
+    assertEquals(out.code, 1, stdout + stderr);
+    assert(
+      stdout.includes(
+        `✗ UUID: none yet, but ${home}/.config/ptpip-canon-helper/uuid cannot be created: ` +
+          `the folder ${home} is not writable: Permission denied (os error 13)`,
+      ),
+      stdout + stderr,
+    );
+    assert(stdout.includes("--uuid-file PATH"), stdout);
+    assertMatch(stdout, /^doctor: 1 problem to fix/m);
+    assertEquals([...Deno.readDirSync(home)], [], "doctor left nothing behind");
   });
 });

@@ -1,0 +1,95 @@
+// What doctor asks of a program holding the description port, on 127.0.0.1: the helper's own server
+// answers with its UDN; a server on another path, a program that is not HTTP and one that never
+// answers are told apart, each within the deadline.
+
+import { askDescription } from "../../lib/diagnostics/doctor_facts.ts";
+import { DescriptionServer } from "../../lib/description/server.ts";
+import { renderDescription } from "../../lib/description/document.ts";
+import { DEFAULTS, DEVICE_TYPE } from "../../lib/ssdp/wire.ts";
+import { assertEquals, assertMatch } from "../support/assert.ts";
+
+const UUID = "2f402f80-da50-11e1-9b23-001788102201";
+
+function freePort(): number {
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  return port;
+}
+
+function helperServer(path: string): { server: DescriptionServer; port: number } {
+  const port = freePort();
+  const body = renderDescription({ uuid: UUID, name: "pc", deviceType: DEVICE_TYPE, version: "0" });
+  const server = new DescriptionServer({
+    port,
+    path,
+    body: new TextEncoder().encode(body),
+    headerTimeoutMs: 2000,
+    maxConnections: 8,
+    onRequest: () => {},
+  });
+  server.listen("127.0.0.1");
+  return { server, port };
+}
+
+Deno.test("askDescription reads the UDN of the helper's description", async () => {
+  const { server, port } = helperServer(DEFAULTS.descPath);
+  try {
+    assertEquals(await askDescription("127.0.0.1", port, DEFAULTS.descPath), {
+      udn: `uuid:${UUID}`,
+    });
+  } finally {
+    server.close();
+  }
+});
+
+Deno.test("askDescription on a helper serving another path: 404 with the helper's header", async () => {
+  const { server, port } = helperServer("elsewhere.xml");
+  try {
+    assertEquals(await askDescription("127.0.0.1", port, DEFAULTS.descPath), {
+      other: "HTTP status 404",
+      elsewhere: true,
+    });
+  } finally {
+    server.close();
+  }
+});
+
+Deno.test("askDescription on programs that are not the helper", async (t) => {
+  await t.step("an HTTP server with some other document", async () => {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as Deno.NetAddr).port;
+    const served = (async () => {
+      const conn = await listener.accept();
+      await conn.read(new Uint8Array(1024));
+      await conn.write(
+        new TextEncoder().encode("HTTP/1.1 200 OK\r\nServer: other\r\n\r\n<html><p>hi</p></html>"),
+      );
+      conn.close();
+    })();
+    try {
+      assertEquals(await askDescription("127.0.0.1", port, DEFAULTS.descPath), {
+        other: "a document without a UDN",
+      });
+    } finally {
+      await served;
+      listener.close();
+    }
+  });
+
+  await t.step("a program that accepts and never answers: cut off at the deadline", async () => {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as Deno.NetAddr).port;
+    const accepted = listener.accept();
+    try {
+      const started = performance.now();
+      const answer = await askDescription("127.0.0.1", port, DEFAULTS.descPath, 300);
+      assertMatch("other" in answer ? answer.other : "", /^no HTTP answer: /);
+      const took = performance.now() - started;
+      assertEquals(took < 2000, true, `took ${took} ms`);
+    } finally {
+      (await accepted).close();
+      listener.close();
+    }
+  });
+});
