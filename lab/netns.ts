@@ -234,14 +234,20 @@ export class NetnsLab implements AsyncDisposable {
 }
 
 /**
- * Registers a test that needs namespaces; where they cannot be made, the test is reported as ignored
- * and the reason printed, so a skip is never silent.
+ * Registers a test that needs namespaces, and whatever else `needs` checks (e.g. a registry to
+ * download from); where one is missing, the test is reported as ignored and the first reason
+ * printed, so a skip is never silent. `needs` is asked only once namespaces can be made.
  */
 export async function namespaceTest(
   name: string,
   fn: (t: Deno.TestContext) => Promise<void>,
+  needs: readonly (() => Promise<NamespaceSupport>)[] = [],
 ): Promise<void> {
-  const support = await namespaceSupport();
+  let support = await namespaceSupport();
+  for (const need of needs) {
+    if (!support.available) break;
+    support = await need();
+  }
   if (!support.available) console.warn(`SKIPPED "${name}": ${support.reason}`);
   Deno.test({ name, ignore: !support.available, fn });
 }
