@@ -1,0 +1,690 @@
+/**
+ * A fake PTP/IP camera (a Canon PowerShot after pairing) that real clients accept: gphoto2 lists and
+ * downloads its files (tests/lab/ptpip_camera_gphoto2_test.ts proves it), so it is a camera and not a
+ * mirror of our own client. It speaks CIPA DC-005 over TCP with the codec of `lib/ptpip/`: the
+ * command connection (InitCommandRequest → Ack), the event connection (InitEventRequest → Ack, with
+ * ObjectAdded events and Ping), and the standard operations a PowerShot answers: GetDeviceInfo,
+ * Open/CloseSession, GetStorageIDs, GetStorageInfo, GetNumObjects, GetObjectHandles, GetObjectInfo,
+ * GetObject, GetPartialObject; anything else is OperationNotSupported.
+ *
+ * Object data is streamed (StartData, Data chunks, EndData), computed chunk by chunk, never whole in
+ * memory. Faults for the importer's tests: a connection dropped after so many data bytes, InitFail,
+ * one client at a time, the Data packet size, and (per file) an ObjectInfo size that lies.
+ *
+ * Binds only the address it is given (127.0.0.1 in component tests; a namespace's address in the lab).
+ *
+ * @module
+ */
+
+import {
+  type CameraFile,
+  Card,
+  type CardObject,
+  contentBytes,
+  contentSize,
+  objectInfoOf,
+  STORAGE_ID,
+  storageInfoOf,
+} from "./ptpip_camera_objects.ts";
+import { EVENT, FORMAT, INIT_FAIL, OPERATION, RESPONSE } from "../lib/ptpip/codes.ts";
+import {
+  encodeDataHeader,
+  encodePacket,
+  type Packet,
+  PacketReader,
+  PTPIP_VERSION,
+} from "../lib/ptpip/packets.ts";
+import {
+  type DeviceInfo,
+  encodeDeviceInfo,
+  encodeObjectInfo,
+  encodeStorageInfo,
+  encodeUint32Array,
+} from "../lib/ptpip/datasets.ts";
+import { withTimeout } from "../lib/util/timeout.ts";
+
+export type { CameraFile, FileContent } from "./ptpip_camera_objects.ts";
+export { ALL, contentBytes, contentSize, STORAGE_ID } from "./ptpip_camera_objects.ts";
+
+/** The operations the fake answers, as its DeviceInfo advertises them. */
+export const SUPPORTED_OPERATIONS: readonly number[] = [
+  OPERATION.GetDeviceInfo,
+  OPERATION.OpenSession,
+  OPERATION.CloseSession,
+  OPERATION.GetStorageIDs,
+  OPERATION.GetStorageInfo,
+  OPERATION.GetNumObjects,
+  OPERATION.GetObjectHandles,
+  OPERATION.GetObjectInfo,
+  OPERATION.GetObject,
+  OPERATION.GetPartialObject,
+];
+
+/** Names for the operations a client may send, for the request log (others read as hex). */
+const OPERATION_NAMES: Record<number, string> = {
+  ...Object.fromEntries(Object.entries(OPERATION).map(([name, code]) => [code, name])),
+  0x1014: "GetDevicePropDesc",
+  0x1015: "GetDevicePropValue",
+  0x100A: "GetThumb",
+  0x100B: "DeleteObject",
+  0x100C: "SendObjectInfo",
+  0x100D: "SendObject",
+};
+
+/** An operation's name, or its code in hex. */
+export function operationName(code: number): string {
+  return OPERATION_NAMES[code] ?? `0x${code.toString(16).padStart(4, "0")}`;
+}
+
+/** When the camera cuts its connections in the middle of sending object data. */
+export interface DropRule {
+  /** Object bytes sent before the cut (the Data packet in flight is cut short at exactly this). */
+  afterBytes: number;
+  /**
+   * What is counted: "total" — object bytes sent on any connection since the camera started (or
+   * since the last cut); "object" — bytes of one object sent on one command connection.
+   */
+  counting?: "total" | "object";
+  /** How many cuts before the camera serves normally (default 1). */
+  times?: number;
+}
+
+/** What the fake camera is and how it misbehaves. */
+export interface PtpipCameraOptions {
+  /** The address to bind (default 127.0.0.1). */
+  hostname?: string;
+  /** The port (default 0: any; 15740 in a namespace). */
+  port?: number;
+  /** The card's files at start. */
+  files?: CameraFile[];
+  /** DeviceInfo's model (default "Canon PowerShot SX740 HS"). */
+  model?: string;
+  /** DeviceInfo's serial number. */
+  serialNumber?: string;
+  /** InitCommandAck's camera name (default the model). */
+  name?: string;
+  /** Answer every InitCommandRequest with InitFail and this reason (`INIT_FAIL`). */
+  initFail?: number;
+  /** A second client gets InitFail Busy while one command connection is open. */
+  oneConnection?: boolean;
+  /** Payload bytes per Data packet (default 64 KiB). */
+  dataChunkBytes?: number;
+  /** Cut the connections mid-transfer. */
+  drop?: DropRule;
+  /** A command connection idle this long is closed, as a camera's does (default 5 minutes). */
+  idleTimeoutMs?: number;
+  /** Told of everything that happens, as it happens (the program prints these as JSON lines). */
+  onEvent?: (event: CameraEvent) => void;
+}
+
+/** One operation the camera answered (or was cut in). */
+export interface SeenOperation {
+  /** The TCP connection it came on (1, 2, … in order of acceptance). */
+  connection: number;
+  /** Operation code. */
+  code: number;
+  /** Its name (`operationName`). */
+  name: string;
+  /** Its parameters. */
+  params: number[];
+  /** Its transaction ID. */
+  transactionId: number;
+  /** The response code sent; undefined when the connection was cut before it. */
+  response?: number;
+  /** Object (not dataset) bytes sent in its data phase. */
+  objectBytes: number;
+}
+
+/** Something that happened to the camera. */
+export type CameraEvent =
+  | { event: "connection"; connection: number }
+  | { event: "session"; connection: number; connectionNumber: number; hostName: string }
+  | { event: "event-connection"; connection: number; connectionNumber: number }
+  | { event: "init-fail"; connection: number; reason: number }
+  | ({ event: "request" } & SeenOperation)
+  | { event: "dropped"; connection: number; objectBytes: number }
+  | { event: "added"; handles: number[] }
+  | { event: "pong"; connection: number }
+  | { event: "closed"; connection: number };
+
+/** One TCP connection the camera accepted. */
+export interface SeenConnection {
+  /** Its number in the log (1, 2, …). */
+  connection: number;
+  /** What it turned out to be. */
+  role: "unknown" | "command" | "event" | "refused";
+  /** Whether it is still open. */
+  open: boolean;
+}
+
+/** A running fake camera; `await using` closes it. */
+export interface PtpipCamera extends AsyncDisposable {
+  /** The address it listens on. */
+  readonly hostname: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /** Every connection so far. */
+  readonly connections: readonly SeenConnection[];
+  /** Every operation so far, in order. */
+  readonly requests: readonly SeenOperation[];
+  /** Everything so far, in order. */
+  readonly events: readonly CameraEvent[];
+  /** Every object on the card (folders and files). */
+  readonly objects: readonly CardObject[];
+  /**
+   * Puts a file on the card (and any folders its path needs) and announces each new object with
+   * ObjectAdded on every open session's event connection. Returns the file's handle.
+   */
+  addFile(file: CameraFile): Promise<number>;
+  /** Changes the faults while running: `initFail` (undefined to stop), `drop`, `oneConnection`. */
+  configure(change: Pick<PtpipCameraOptions, "initFail" | "drop" | "oneConnection">): void;
+  /** Sends Ping on every event connection; returns how many were pinged (Pongs come as events). */
+  ping(): Promise<number>;
+  /** Resolves once `condition` holds (checked on every event), or rejects after `timeoutMs`. */
+  until(condition: () => boolean, timeoutMs: number, what: string): Promise<void>;
+  /** Stops listening and closes every connection. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_MODEL = "Canon PowerShot SX740 HS";
+const CAMERA_GUID = new Uint8Array([
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x01,
+  0xA0,
+  0xB1,
+  0xC2,
+  0xD3,
+  0xE4,
+  0xF5,
+]);
+/** How long the first packet of a connection may take. */
+const INIT_TIMEOUT_MS = 10_000;
+/** How long a data phase sent to the camera may pause. */
+const DATA_TIMEOUT_MS = 10_000;
+
+/** Writes all of `bytes`; false once the connection is gone. */
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<boolean> {
+  try {
+    for (let done = 0; done < bytes.length;) done += await conn.write(bytes.subarray(done));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function closeQuietly(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch {
+    // already closed
+  }
+}
+
+/** An open command connection and what belongs to it. */
+interface Session {
+  connection: number;
+  connectionNumber: number;
+  conn: Deno.Conn;
+  open: boolean;
+  events?: { connection: number; conn: Deno.Conn; queue: Promise<unknown> };
+  /** Object bytes sent per handle on this connection (for `drop.counting: "object"`). */
+  sentOf: Map<number, number>;
+}
+
+/** Starts a fake PTP/IP camera; it listens once this resolves. */
+export function startPtpipCamera(options: PtpipCameraOptions = {}): Promise<PtpipCamera> {
+  return Promise.resolve(new FakePtpipCamera(options));
+}
+
+class FakePtpipCamera implements PtpipCamera {
+  readonly hostname: string;
+  readonly connections: SeenConnection[] = [];
+  readonly requests: SeenOperation[] = [];
+  readonly events: CameraEvent[] = [];
+  readonly #card = new Card();
+  readonly #listener: Deno.Listener;
+  readonly #sessions = new Set<Session>();
+  readonly #conns = new Set<Deno.Conn>();
+  readonly #tasks = new Set<Promise<void>>();
+  readonly #waiters = new Set<() => void>();
+  readonly #accepting: Promise<void>;
+  #options: PtpipCameraOptions;
+  #nextConnectionNumber = 1;
+  /** Object bytes sent toward a "total" drop, and the cuts made so far. */
+  #sentTotal = 0;
+  #drops = 0;
+  #closed = false;
+
+  constructor(options: PtpipCameraOptions) {
+    this.#options = { ...options };
+    this.hostname = options.hostname ?? "127.0.0.1";
+    for (const file of options.files ?? []) this.#card.add(file);
+    this.#listener = Deno.listen({ hostname: this.hostname, port: options.port ?? 0 });
+    this.#accepting = this.#accept();
+  }
+
+  get port(): number {
+    return (this.#listener.addr as Deno.NetAddr).port;
+  }
+
+  get objects(): CardObject[] {
+    return this.#card.objects;
+  }
+
+  #emit(event: CameraEvent): void {
+    this.events.push(event);
+    this.#options.onEvent?.(event);
+    for (const wake of [...this.#waiters]) wake();
+  }
+
+  until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    let wake = () => {};
+    const met = new Promise<void>((resolve) => {
+      wake = () => {
+        if (condition()) resolve();
+      };
+      this.#waiters.add(wake);
+      wake();
+    });
+    return withTimeout(met, timeoutMs, what).finally(() => this.#waiters.delete(wake));
+  }
+
+  configure(change: Pick<PtpipCameraOptions, "initFail" | "drop" | "oneConnection">): void {
+    this.#options = { ...this.#options, ...change };
+    if ("drop" in change) {
+      this.#sentTotal = 0;
+      this.#drops = 0;
+    }
+  }
+
+  async addFile(file: CameraFile): Promise<number> {
+    const made = this.#card.add(file);
+    const handles = made.map((o) => o.handle);
+    this.#emit({ event: "added", handles });
+    for (const session of this.#sessions) {
+      if (!session.open || !session.events) continue;
+      for (const handle of handles) {
+        await this.#sendEvent(session, {
+          type: "Event",
+          code: EVENT.ObjectAdded,
+          transactionId: 0,
+          params: [handle],
+        });
+      }
+    }
+    return handles[handles.length - 1];
+  }
+
+  async ping(): Promise<number> {
+    let pinged = 0;
+    for (const session of this.#sessions) {
+      if (session.events && await this.#sendEvent(session, { type: "Ping" })) pinged++;
+    }
+    return pinged;
+  }
+
+  /** Writes on an event connection, one packet at a time (events and Pongs may overlap). */
+  #sendEvent(session: Session, packet: Packet): Promise<boolean> {
+    const events = session.events!;
+    const sent = events.queue.then(() => writeAll(events.conn, encodePacket(packet)));
+    events.queue = sent;
+    return sent;
+  }
+
+  #track(task: Promise<void>): void {
+    this.#tasks.add(task);
+    task.finally(() => this.#tasks.delete(task));
+  }
+
+  async #accept(): Promise<void> {
+    try {
+      for await (const conn of this.#listener) {
+        const seen: SeenConnection = {
+          connection: this.connections.length + 1,
+          role: "unknown",
+          open: true,
+        };
+        this.connections.push(seen);
+        this.#conns.add(conn);
+        this.#emit({ event: "connection", connection: seen.connection });
+        this.#track(
+          this.#serve(conn, seen).finally(() => {
+            closeQuietly(conn);
+            this.#conns.delete(conn);
+            seen.open = false;
+            this.#emit({ event: "closed", connection: seen.connection });
+          }),
+        );
+      }
+    } catch {
+      // the listener was closed
+    }
+  }
+
+  async #serve(conn: Deno.Conn, seen: SeenConnection): Promise<void> {
+    const reader = new PacketReader(conn);
+    const first = await reader.next(INIT_TIMEOUT_MS);
+    if (!first.ok) return;
+    const packet = first.value;
+    if (packet.type === "InitCommandRequest") {
+      const refusal = this.#options.initFail ??
+        (this.#options.oneConnection && [...this.#sessions].length > 0
+          ? INIT_FAIL.Busy
+          : undefined);
+      if (refusal !== undefined) {
+        seen.role = "refused";
+        this.#emit({ event: "init-fail", connection: seen.connection, reason: refusal });
+        await writeAll(conn, encodePacket({ type: "InitFail", reason: refusal }));
+        return;
+      }
+      seen.role = "command";
+      const session: Session = {
+        connection: seen.connection,
+        connectionNumber: this.#nextConnectionNumber++,
+        conn,
+        open: false,
+        sentOf: new Map(),
+      };
+      this.#sessions.add(session);
+      try {
+        const model = this.#options.model ?? DEFAULT_MODEL;
+        const ack = encodePacket({
+          type: "InitCommandAck",
+          connectionNumber: session.connectionNumber,
+          guid: CAMERA_GUID,
+          name: this.#options.name ?? model,
+          version: PTPIP_VERSION,
+        });
+        if (!await writeAll(conn, ack)) return;
+        this.#emit({
+          event: "session",
+          connection: seen.connection,
+          connectionNumber: session.connectionNumber,
+          hostName: packet.hostName.replace(/[^\x20-\x7e]/g, "?").slice(0, 64),
+        });
+        await this.#commands(session, reader);
+      } finally {
+        this.#sessions.delete(session);
+        // A camera's event connection dies with its command connection.
+        if (session.events) closeQuietly(session.events.conn);
+      }
+    } else if (packet.type === "InitEventRequest") {
+      const session = [...this.#sessions].find((s) =>
+        s.connectionNumber === packet.connectionNumber
+      );
+      if (!session || session.events) {
+        seen.role = "refused";
+        this.#emit({
+          event: "init-fail",
+          connection: seen.connection,
+          reason: INIT_FAIL.Unspecified,
+        });
+        await writeAll(conn, encodePacket({ type: "InitFail", reason: INIT_FAIL.Unspecified }));
+        return;
+      }
+      seen.role = "event";
+      session.events = { connection: seen.connection, conn, queue: Promise.resolve() };
+      if (!await this.#sendEvent(session, { type: "InitEventAck" })) return;
+      this.#emit({
+        event: "event-connection",
+        connection: seen.connection,
+        connectionNumber: session.connectionNumber,
+      });
+      await this.#eventLoop(session, reader, seen.connection);
+    }
+  }
+
+  /** The event connection: answers Ping, notes Pong, until it closes. */
+  async #eventLoop(session: Session, reader: PacketReader, connection: number): Promise<void> {
+    while (!this.#closed) {
+      const next = await reader.next(60_000);
+      if (!next.ok) {
+        if (next.error.kind === "timeout") continue;
+        return;
+      }
+      if (next.value.type === "Ping") await this.#sendEvent(session, { type: "Pong" });
+      else if (next.value.type === "Pong") this.#emit({ event: "pong", connection });
+    }
+  }
+
+  async #commands(session: Session, reader: PacketReader): Promise<void> {
+    const idle = this.#options.idleTimeoutMs ?? 5 * 60_000;
+    while (!this.#closed) {
+      const next = await reader.next(idle);
+      if (!next.ok) return;
+      const request = next.value;
+      if (request.type !== "OperationRequest") continue;
+      if (request.dataPhase === 2 && !await this.#drainDataPhase(reader)) return;
+      const seen: SeenOperation = {
+        connection: session.connection,
+        code: request.code,
+        name: operationName(request.code),
+        params: request.params,
+        transactionId: request.transactionId,
+        objectBytes: 0,
+      };
+      const outcome = await this.#operate(
+        session,
+        request.code,
+        request.params,
+        request.transactionId,
+        seen,
+      );
+      if (outcome === "gone") {
+        this.requests.push(seen);
+        this.#emit({ event: "request", ...seen });
+        return;
+      }
+      const response = encodePacket({
+        type: "OperationResponse",
+        code: outcome.code,
+        transactionId: request.transactionId,
+        params: outcome.params ?? [],
+      });
+      const written = await writeAll(session.conn, response);
+      if (written) seen.response = outcome.code;
+      this.requests.push(seen);
+      this.#emit({ event: "request", ...seen });
+      if (!written) return;
+    }
+  }
+
+  /** Reads and discards a data phase sent to the camera (nothing the fake supports takes one). */
+  async #drainDataPhase(reader: PacketReader): Promise<boolean> {
+    for (;;) {
+      const next = await reader.next(DATA_TIMEOUT_MS);
+      if (!next.ok) return false;
+      if (next.value.type === "EndData" || next.value.type === "Cancel") return true;
+    }
+  }
+
+  async #operate(
+    session: Session,
+    code: number,
+    params: number[],
+    transactionId: number,
+    seen: SeenOperation,
+  ): Promise<{ code: number; params?: number[] } | "gone"> {
+    const p = (i: number) => params[i] ?? 0;
+    const answer = (code: number, ...params: number[]) => ({ code, params });
+    const sendDataset = async (bytes: Uint8Array) =>
+      await this.#sendData(
+          session,
+          transactionId,
+          bytes.length,
+          (at, n) => bytes.subarray(at, at + n),
+        )
+        ? answer(RESPONSE.OK)
+        : "gone" as const;
+
+    if (code === OPERATION.GetDeviceInfo) return sendDataset(encodeDeviceInfo(this.#deviceInfo()));
+    if (code === OPERATION.OpenSession) {
+      if (session.open) return answer(RESPONSE.SessionAlreadyOpen, 1);
+      if (p(0) === 0) return answer(RESPONSE.InvalidParameter);
+      session.open = true;
+      return answer(RESPONSE.OK);
+    }
+    if (!SUPPORTED_OPERATIONS.includes(code)) return answer(RESPONSE.OperationNotSupported);
+    if (!session.open) return answer(RESPONSE.SessionNotOpen);
+    switch (code) {
+      case OPERATION.CloseSession:
+        session.open = false;
+        return answer(RESPONSE.OK);
+      case OPERATION.GetStorageIDs:
+        return sendDataset(encodeUint32Array([STORAGE_ID]));
+      case OPERATION.GetStorageInfo:
+        if (p(0) !== STORAGE_ID) return answer(RESPONSE.InvalidStorageID);
+        return sendDataset(encodeStorageInfo(storageInfoOf(this.#card)));
+      case OPERATION.GetNumObjects:
+      case OPERATION.GetObjectHandles: {
+        const handles = this.#card.handles(p(0), p(1), p(2));
+        if (typeof handles === "string") return answer(RESPONSE[handles]);
+        if (code === OPERATION.GetNumObjects) return answer(RESPONSE.OK, handles.length);
+        return sendDataset(encodeUint32Array(handles));
+      }
+      case OPERATION.GetObjectInfo: {
+        const object = this.#card.get(p(0));
+        if (!object) return answer(RESPONSE.InvalidObjectHandle);
+        return sendDataset(encodeObjectInfo(objectInfoOf(object)));
+      }
+      case OPERATION.GetObject:
+      case OPERATION.GetPartialObject: {
+        const object = this.#card.get(p(0));
+        if (!object?.content || object.format === FORMAT.Association) {
+          return answer(RESPONSE.InvalidObjectHandle);
+        }
+        const size = contentSize(object.content);
+        const partial = code === OPERATION.GetPartialObject;
+        const offset = partial ? p(1) : 0;
+        if (offset > size) return answer(RESPONSE.InvalidParameter);
+        const length = partial ? Math.min(p(2), size - offset) : size;
+        const content = object.content;
+        const sent = await this.#sendData(
+          session,
+          transactionId,
+          length,
+          (at, n) => contentBytes(content, offset + at, n),
+          { handle: object.handle, seen },
+        );
+        if (!sent) return "gone";
+        // GetPartialObject answers the bytes it sent.
+        return partial ? answer(RESPONSE.OK, length) : answer(RESPONSE.OK);
+      }
+    }
+    return answer(RESPONSE.OperationNotSupported);
+  }
+
+  #deviceInfo(): DeviceInfo {
+    return {
+      standardVersion: 100,
+      vendorExtensionId: 0x0000000B,
+      vendorExtensionVersion: 100,
+      vendorExtensionDesc: "",
+      functionalMode: 0,
+      operationsSupported: [...SUPPORTED_OPERATIONS],
+      eventsSupported: [EVENT.ObjectAdded],
+      devicePropertiesSupported: [],
+      captureFormats: [],
+      imageFormats: [
+        FORMAT.Association,
+        FORMAT.Jpeg,
+        FORMAT.CanonCr2,
+        FORMAT.CanonCr3,
+        FORMAT.CanonMov,
+        FORMAT.Mp4,
+      ],
+      manufacturer: "Canon Inc.",
+      model: this.#options.model ?? DEFAULT_MODEL,
+      deviceVersion: "1-1.0.0",
+      serialNumber: this.#options.serialNumber ?? "0123456789AB",
+    };
+  }
+
+  /** Object bytes that may still be sent before the drop rule cuts, for this transfer. */
+  #dropBudget(session: Session, handle: number): number | undefined {
+    const rule = this.#options.drop;
+    if (!rule || this.#drops >= (rule.times ?? 1)) return undefined;
+    const sent = rule.counting === "object" ? session.sentOf.get(handle) ?? 0 : this.#sentTotal;
+    return Math.max(0, rule.afterBytes - sent);
+  }
+
+  /**
+   * Sends a data phase: StartData, then `total` bytes in Data packets of at most `dataChunkBytes`,
+   * the last one an EndData, each chunk made by `chunk` just before it is sent. For object data the
+   * drop rule may cut the connections mid-packet. False when the connection is gone.
+   */
+  async #sendData(
+    session: Session,
+    transactionId: number,
+    total: number,
+    chunk: (offset: number, length: number) => Uint8Array,
+    object?: { handle: number; seen: SeenOperation },
+  ): Promise<boolean> {
+    const conn = session.conn;
+    if (
+      !await writeAll(conn, encodePacket({ type: "StartData", transactionId, totalLength: total }))
+    ) {
+      return false;
+    }
+    const chunkBytes = Math.max(1, this.#options.dataChunkBytes ?? 64 * 1024);
+    const budget = object ? this.#dropBudget(session, object.handle) : undefined;
+    for (let offset = 0;;) {
+      const length = Math.min(chunkBytes, total - offset);
+      const last = offset + length >= total;
+      const header = encodeDataHeader(last ? "EndData" : "Data", transactionId, length);
+      let payload = chunk(offset, length);
+      const cut = budget !== undefined && offset + length > budget;
+      if (cut) payload = payload.subarray(0, budget - offset);
+      const written = await writeAll(conn, header) && await writeAll(conn, payload);
+      if (object && written) {
+        object.seen.objectBytes += payload.length;
+        this.#sentTotal += payload.length;
+        session.sentOf.set(
+          object.handle,
+          (session.sentOf.get(object.handle) ?? 0) + payload.length,
+        );
+      }
+      if (cut) {
+        this.#drops++;
+        this.#sentTotal = 0;
+        session.sentOf.clear();
+        this.#emit({
+          event: "dropped",
+          connection: session.connection,
+          objectBytes: object!.seen.objectBytes,
+        });
+        closeQuietly(conn);
+        if (session.events) closeQuietly(session.events.conn);
+        return false;
+      }
+      if (!written) return false;
+      offset += length;
+      if (last) return true;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#listener.close();
+    } catch {
+      // already closed
+    }
+    for (const conn of this.#conns) closeQuietly(conn);
+    await this.#accepting;
+    await Promise.allSettled([...this.#tasks]);
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

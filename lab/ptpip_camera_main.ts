@@ -1,0 +1,74 @@
+/**
+ * The fake PTP/IP camera of `ptpip_camera.ts` as a program, to run inside a network namespace (with
+ * `DeviceProcess`), where a real client such as gphoto2 can reach it:
+ *
+ *   deno run --unstable-net --allow-net lab/ptpip_camera_main.ts [--host IP] [--port 15740]
+ *       [--options JSON]
+ *
+ * `--options` is `PtpipCameraOptions` as JSON, files with seeded content only:
+ * `{"files":[{"path":"DCIM/100CANON/IMG_0001.JPG","content":{"seed":1,"size":5000}}],"oneConnection":true}`.
+ * It prints `{"event":"listening","port":N}`, then every `CameraEvent` as one JSON line (`connection`,
+ * `session`, `event-connection`, `request`, `dropped`, `added`, `pong`, `closed`, `init-fail`). It takes
+ * commands on stdin, one per line, each answered by `{"event":"done","command":…}`:
+ *
+ * - `add PATH SIZE SEED [CAPTURE_DATE]`: a file with seeded content, announced with ObjectAdded
+ * - `init-fail REASON` / `init-fail off`: answer InitFail from now on, or stop
+ * - `ping`: Ping on every event connection
+ *
+ * Runs until stdin ends or it is killed.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { type PtpipCameraOptions, startPtpipCamera } from "./ptpip_camera.ts";
+
+function report(event: string, details: Record<string, unknown> = {}): void {
+  console.log(JSON.stringify({ event, ...details }));
+}
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { host: { type: "string" }, port: { type: "string" }, options: { type: "string" } },
+});
+const given = JSON.parse(values.options ?? "{}") as PtpipCameraOptions;
+
+await using camera = await startPtpipCamera({
+  ...given,
+  hostname: values.host ?? "127.0.0.1",
+  port: Number(values.port ?? 15740),
+  onEvent: (event) => console.log(JSON.stringify(event)),
+});
+report("listening", { port: camera.port });
+
+let pending = "";
+for await (const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream())) {
+  pending += chunk;
+  let newline;
+  while ((newline = pending.indexOf("\n")) >= 0) {
+    const line = pending.slice(0, newline).trim();
+    pending = pending.slice(newline + 1);
+    const [command, ...args] = line.split(" ");
+    try {
+      if (command === "add") {
+        const [path, size, seed, captureDate] = args;
+        const handle = await camera.addFile({
+          path,
+          content: { seed: Number(seed), size: Number(size) },
+          captureDate,
+        });
+        report("file", { path, handle });
+      } else if (command === "init-fail") {
+        camera.configure({ initFail: args[0] === "off" ? undefined : Number(args[0]) });
+      } else if (command === "ping") {
+        report("pinged", { count: await camera.ping() });
+      } else {
+        console.error(`unknown command: ${line}`);
+        continue;
+      }
+    } catch (error) {
+      report("error", { command, message: (error as Error).message });
+    }
+    report("done", { command });
+  }
+}
