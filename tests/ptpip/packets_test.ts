@@ -2,6 +2,7 @@
 // bytes come one at a time or in one block, keeps bytes across a timeout, streams a 50 MB payload
 // in bounded chunks, and refuses lying lengths before allocating anything.
 
+import { concatBytes } from "../support/bytes.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import {
   type ByteSource,
@@ -157,18 +158,8 @@ async function readAll(reader: PacketReader): Promise<{ seen: Seen[]; end: strin
   }
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 Deno.test("byte by byte and in one block, the reader yields the same packets", async () => {
-  const stream = concat([
+  const stream = concatBytes([
     ...samples.map(encodePacket),
     encodeDataHeader("EndData", 77, 12),
     new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]),

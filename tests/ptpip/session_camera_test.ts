@@ -2,6 +2,7 @@
 // gphoto2 also accepts), on 127.0.0.1: list the card, fetch files byte for byte, whole and in
 // parts, hear ObjectAdded and answer Ping, and fail as values on InitFail and a cut mid-transfer.
 
+import { concatBytes } from "../support/bytes.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { openPtpipSession, type PtpEvent } from "../../lib/ptpip/session.ts";
 import { contentBytes, startPtpipCamera } from "../../lab/ptpip_camera.ts";
@@ -12,19 +13,20 @@ const GUID = Uint8Array.from({ length: 16 }, (_, i) => 0x10 + i);
 const TIMEOUTS = { connectMs: 2000, initMs: 2000, readMs: 2000 };
 const BIG = { seed: 7, size: 700_001 };
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+/** A session with the fake camera listening on `port` of 127.0.0.1. */
+function openOn(port: number) {
+  return openPtpipSession({
+    host: "127.0.0.1",
+    port,
+    guid: GUID,
+    hostName: "session-test",
+    timeouts: TIMEOUTS,
+  });
 }
 
 function collect(): { sink: (c: Uint8Array) => Promise<void>; bytes: () => Uint8Array } {
   const parts: Uint8Array[] = [];
-  return { sink: (c) => Promise.resolve(void parts.push(c)), bytes: () => concat(parts) };
+  return { sink: (c) => Promise.resolve(void parts.push(c)), bytes: () => concatBytes(parts) };
 }
 
 Deno.test("lists the fake camera's card and fetches a file byte-identical, whole and in parts", async () => {
@@ -35,13 +37,7 @@ Deno.test("lists the fake camera's card and fetches a file byte-identical, whole
     ],
     dataChunkBytes: 50_000,
   });
-  const opened = await openPtpipSession({
-    host: "127.0.0.1",
-    port: camera.port,
-    guid: GUID,
-    hostName: "session-test",
-    timeouts: TIMEOUTS,
-  });
+  const opened = await openOn(camera.port);
   assert(opened.ok, JSON.stringify(!opened.ok && opened.error));
   await using session = opened.value;
 
@@ -76,7 +72,7 @@ Deno.test("lists the fake camera's card and fetches a file byte-identical, whole
     assert(got.ok);
     parts.push(part.bytes());
   }
-  assertEquals(concat(parts), contentBytes(BIG, 0, BIG.size));
+  assertEquals(concatBytes(parts), contentBytes(BIG, 0, BIG.size));
 
   const ids = camera.requests.map((r) => r.transactionId);
   assertEquals(ids, ids.map((_, i) => i), "OpenSession 0, then 1, 2, …");
@@ -90,13 +86,7 @@ Deno.test("lists the fake camera's card and fetches a file byte-identical, whole
 
 Deno.test("hears ObjectAdded and answers the camera's Ping", async () => {
   await using camera = await startPtpipCamera({ files: [] });
-  const opened = await openPtpipSession({
-    host: "127.0.0.1",
-    port: camera.port,
-    guid: GUID,
-    hostName: "session-test",
-    timeouts: TIMEOUTS,
-  });
+  const opened = await openOn(camera.port);
   assert(opened.ok);
   await using session = opened.value;
   const events: PtpEvent[] = [];
@@ -123,13 +113,7 @@ Deno.test("hears ObjectAdded and answers the camera's Ping", async () => {
 
 Deno.test("InitFail and a cut mid-transfer come back as values", async () => {
   await using refusing = await startPtpipCamera({ initFail: INIT_FAIL.Busy });
-  const refused = await openPtpipSession({
-    host: "127.0.0.1",
-    port: refusing.port,
-    guid: GUID,
-    hostName: "session-test",
-    timeouts: TIMEOUTS,
-  });
+  const refused = await openOn(refusing.port);
   assert(!refused.ok);
   assertEquals(refused.error.kind, "init-fail");
   assertEquals(refused.error.code, INIT_FAIL.Busy);
@@ -138,13 +122,7 @@ Deno.test("InitFail and a cut mid-transfer come back as values", async () => {
     files: [{ path: "DCIM/100CANON/IMG_0001.JPG", content: BIG }],
     drop: { afterBytes: 100_000 },
   });
-  const opened = await openPtpipSession({
-    host: "127.0.0.1",
-    port: camera.port,
-    guid: GUID,
-    hostName: "session-test",
-    timeouts: TIMEOUTS,
-  });
+  const opened = await openOn(camera.port);
   assert(opened.ok);
   await using session = opened.value;
   const handles = await session.objectHandles();

@@ -3,6 +3,7 @@
 // connections, events, and each failure as a value (InitFail, silence, refusal, a drop mid-data,
 // a response that is not OK, a sink that gives up).
 
+import { concatBytes } from "../support/bytes.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { openPtpipSession, type PtpEvent, type PtpipSession } from "../../lib/ptpip/session.ts";
 import {
@@ -250,7 +251,7 @@ Deno.test("opens in libgphoto2's order, then transactions 1, 2, 3… with their 
     ok: true,
     value: 3000,
   });
-  assertEquals(concat(chunks), content);
+  assertEquals(concatBytes(chunks), content);
   const part: Uint8Array[] = [];
   assertEquals(
     await session.getPartialObject(7, 1000, 500, (c) => Promise.resolve(void part.push(c))),
@@ -259,7 +260,7 @@ Deno.test("opens in libgphoto2's order, then transactions 1, 2, 3… with their 
       value: 500,
     },
   );
-  assertEquals(concat(part), content.subarray(1000, 1500));
+  assertEquals(concatBytes(part), content.subarray(1000, 1500));
   assertEquals(await camera, [1, 2, 3, 4, 5, 6]);
 
   const closing = session.close();
@@ -273,16 +274,6 @@ Deno.test("opens in libgphoto2's order, then transactions 1, 2, 3… with their 
   assert(!after.ok && after.error.kind === "dropped");
   peer.close();
 });
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 Deno.test("transactions run one at a time, in the order asked", async () => {
   const peer = new Peer();
@@ -614,7 +605,7 @@ Deno.test("the event connection closing mid-transfer lets the transfer finish, t
   const result = await session.getObject(1, (c) => Promise.resolve(void got.push(c)));
   await camera;
   assertEquals(result, { ok: true, value: 5000 });
-  assertEquals(concat(got), content);
+  assertEquals(concatBytes(got), content);
   const ended = await session.closed;
   assertEquals(ended?.kind, "dropped");
   assertMatch(ended!.detail, /waiting for events/);
