@@ -84,6 +84,8 @@ export type ServeEvent =
   | { event: "hook-exit"; ip: string; code: number; signal: Deno.Signal | null }
   | { event: "hook-error"; ip: string; error: string }
   | { event: "hook-busy"; ip: string }
+  /** A hook cap was reached: the camera's run waits its turn, about `seconds` from now. */
+  | { event: "hook-deferred"; ip: string; reason: string; seconds: number }
   /** `import` connected: which camera, and where its photos go. */
   | { event: "import-start"; camera: string; model: string; to: string }
   /** `import` copied one photo whole; `size` is `bytes` as the user reads it. */

@@ -150,6 +150,10 @@ const LINES: LineOf = {
     "info",
     "--on-camera program for camera {ip} is still running: not started again",
   ],
+  "hook-deferred": () => [
+    "warn",
+    "--on-camera program for camera {ip} waits its turn (about {seconds} s): {reason}",
+  ],
   "import-start": () => ["info", "importing from {model} at {camera} into {to}"],
   "photo-imported": () => ["info", "imported {path} ({size} in {ms} ms)"],
   "import-summary": (e) => [
