@@ -70,8 +70,20 @@ export type ServeEvent =
   | { event: "eos-fetch-failed"; ip: string; location: string; fetch: number; error: string }
   /** No more fetches for this announcement: the plan's bound, failures, or a byebye. */
   | { event: "eos-fetches-done"; ip: string; reason: string; fetches: number }
-  /** An announcement of the EOS type that cannot be acted on (bad LOCATION, foreign source). */
-  | { event: "eos-ignored"; ip: string; reason: string }
+  /**
+   * An announcement of the EOS type that cannot be acted on (bad LOCATION, foreign source), or not
+   * now: `busy` when every fetch slot is taken (it waits its turn, or the queue is full too).
+   */
+  | { event: "eos-ignored"; ip: string; reason: string; busy?: boolean }
+  /** EOS lines past the log's budget (forged announcements), summed up instead of a line each. */
+  | {
+    event: "eos-summed";
+    count: number;
+    sources: number;
+    seconds: number;
+    /** `warnings` sums lines said at WARN, `notices` lines said at DEBUG. */
+    lines: "warnings" | "notices";
+  }
   /** The start-up search for EOS bodies that announced before the helper started. */
   | { event: "eos-search"; address: string; error?: string }
   /** The camera side's module could not be loaded (a broken install): cameras are not followed. */

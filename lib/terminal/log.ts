@@ -115,7 +115,15 @@ const LINES: LineOf = {
     () => ["warn", "fetch {fetch} of EOS camera {ip} ({location}) failed: {error}"],
   "eos-fetches-done":
     () => ["debug", "no more fetches of EOS camera {ip}: {reason} after {fetches}"],
-  "eos-ignored": () => ["debug", "EOS announcement from {ip} ignored: {reason}"],
+  "eos-ignored": (e) =>
+    e.busy
+      ? ["warn", "EOS camera {ip} is not fetched now: {reason}"]
+      : ["debug", "EOS announcement from {ip} ignored: {reason}"],
+  "eos-summed": (e) => [
+    e.lines === "warnings" ? "warn" : "debug",
+    "{count} more EOS lines ({lines}) in {seconds} s from {sources} sources: forged announcements? " +
+    "(a flood: summed up, not a line each)",
+  ],
   "eos-search": (e) =>
     e.error === undefined
       ? ["debug", "asked for EOS cameras from {address}"]
