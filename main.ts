@@ -18,6 +18,7 @@ import {
   bufferedStderr,
   flushLogs,
   log,
+  logEvent,
   type LogFormat,
   setupLogging,
 } from "./lib/terminal/log.ts";
@@ -114,7 +115,13 @@ const HANDLERS: Handlers = {
       env: (name) => Deno.env.get(name),
       interfaces,
       now: () => performance.now(),
+      emit: logEvent,
       status: status ? (text) => status.show(text) : undefined,
+      stopSignal: () => {
+        const stop = new AbortController();
+        stopSignal().then(() => stop.abort());
+        return stop.signal;
+      },
     });
   },
   serve: async ({ config }) => {

@@ -100,6 +100,10 @@ export type ServeEvent =
   | { event: "hook-deferred"; ip: string; reason: string; seconds: number }
   /** `import` connected: which camera, and where its photos go. */
   | { event: "import-start"; camera: string; model: string; to: string }
+  /** `import` listed the camera: how many objects, how many of them are new. */
+  | { event: "import-listed"; objects: number; toImport: number }
+  /** One photo could not be imported; the others go on. */
+  | { event: "photo-failed"; name: string; reason: string }
   /** `import` copied one photo whole; `size` is `bytes` as the user reads it. */
   | { event: "photo-imported"; path: string; bytes: number; ms: number; size: string }
   /** `import` is done: what it copied, and how many were already there. */

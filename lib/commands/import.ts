@@ -7,11 +7,20 @@
  */
 
 import type { Command } from "../cli/parse.ts";
-import { EXIT, HelperError } from "../errors.ts";
+import { errorMessage, EXIT, HelperError } from "../errors.ts";
+import type { Emit } from "../events.ts";
+import { PTPIP_PORT } from "../cameras/text.ts";
+import { guidFromDeviceUuid } from "../gphoto2/guid.ts";
+import { type ImportFailure, importNew } from "../import/importer.ts";
+import { ptpipSource } from "../import/ptpip_source.ts";
+import { INIT_FAIL } from "../ptpip/codes.ts";
+import { cleanText } from "../ptpip/connection.ts";
+import { openPtpipSession, type SessionFailure, type SessionTimeouts } from "../ptpip/session.ts";
+import { formatBytes, formatSeconds, ImportReporter } from "../terminal/import_progress.ts";
 import { findCanonCameras, type FoundCamera } from "../cameras/find.ts";
 import { defaultImportFolder } from "../import/default_folder.ts";
 import type { InterfaceAddress } from "../network/interfaces.ts";
-import type { UuidOptions } from "../uuid/store.ts";
+import { resolveUuid, type UuidOptions } from "../uuid/store.ts";
 
 /** What `import` reads from the command line. */
 export type ImportCommand = Extract<Command, { kind: "import" }>;
@@ -30,6 +39,8 @@ export interface ImportDeps {
   interfaces: () => InterfaceAddress[];
   /** Monotonic milliseconds. */
   now: () => number;
+  /** Reports each step; `logEvent` in production. */
+  emit: Emit;
   /** Shows the live progress line (a terminal with text logs only). */
   status?: (text: string) => void;
   /** How long the search collects answers; 3 s by default. */
@@ -47,9 +58,10 @@ export function importFolder(command: ImportCommand, deps: Pick<ImportDeps, "os"
 /** The camera to import from: CAMERA_IP, or the one Canon camera that answers a search. */
 export async function chooseCamera(
   command: ImportCommand,
-  deps: Pick<ImportDeps, "interfaces" | "findWindowMs">,
+  deps: Pick<ImportDeps, "interfaces" | "findWindowMs" | "status">,
 ): Promise<string> {
   if (command.camera !== undefined) return command.camera;
+  deps.status?.("looking for Canon cameras on the network…");
   const found = await findCanonCameras({
     ssdpPort: command.config.ssdpPort,
     interfaceNames: command.config.interfaceNames,
@@ -83,11 +95,132 @@ export function onlyCamera(found: readonly FoundCamera[]): string {
   );
 }
 
+/** The words for a session that would not open, or broke before the import began. Pure. */
+export function sessionFailureMessage(
+  failure: SessionFailure,
+  camera: string,
+  port: number = PTPIP_PORT,
+): string {
+  const where = `camera ${camera} (PTP/IP port ${port})`;
+  const check = 'Check that the camera is on, in "connect to computer" mode (Wi-Fi > computer) ' +
+    "showing it is connected, on this computer's network, and paired with this helper.";
+  switch (failure.kind) {
+    case "refused":
+      return `${where} refused the connection: it is not waiting for a computer, or another ` +
+        "program (gphoto2, an --on-camera hook) holds its one connection. " + check;
+    case "unreachable":
+    case "timeout":
+      return `${where} did not answer (${failure.detail}). ${check}`;
+    case "init-fail":
+      return failure.code === INIT_FAIL.Busy
+        ? `${where} is busy: another program holds its connection (gphoto2, an --on-camera ` +
+          "hook, EOS Utility) or it is still listing computers. Close the other program and " +
+          "run import again."
+        : `${where} does not accept this computer: ${failure.detail}. Pair it with the helper ` +
+          "first: run ptpip-canon-helper, on the camera choose Wi-Fi > computer and pick this " +
+          "computer, then run import again (with the same --uuid or --uuid-file, if any).";
+    case "busy":
+      return `${where} is busy (${failure.detail}): another program may be using it (gphoto2, ` +
+        "an --on-camera hook). Close it and run import again.";
+    default:
+      return `${where} broke off the session (${failure.detail}). Nothing was imported; run ` +
+        "import again, and if it keeps happening restart the camera's Wi-Fi connection.";
+  }
+}
+
+/** The words for an import that stopped part-way. Pure. */
+export function importFailureMessage(failure: ImportFailure, camera: string): string {
+  switch (failure.kind) {
+    case "source":
+      return `the connection to camera ${camera} was lost: ${failure.detail}. Run import ` +
+        "again to resume where it stopped.";
+    case "disk-full":
+      return `the destination is full: ${failure.detail}. Make room and run import again.`;
+    case "aborted":
+      return `${failure.detail}. Run import again to resume.`;
+    default:
+      return failure.detail + ".";
+  }
+}
+
+/** The session's and the importer's settings a test may change. */
+export interface ImportTuning {
+  /** The camera's PTP/IP port; 15740. */
+  ptpipPort?: number;
+  /** Session deadlines. */
+  timeouts?: Partial<SessionTimeouts>;
+  /**
+   * Called as the copying begins: the signal that stops it between two chunks (Ctrl+C), keeping
+   * the partial file. Until then a stop signal ends the process at once: there is nothing to undo.
+   */
+  stopSignal?: () => AbortSignal;
+}
+
 /** Runs `import`: copies the new photos, logs the summary; throws a {@linkcode HelperError}. */
-export async function runImportCommand(command: ImportCommand, deps: ImportDeps): Promise<void> {
+export async function runImportCommand(
+  command: ImportCommand,
+  deps: ImportDeps & ImportTuning,
+): Promise<void> {
   const folder = importFolder(command, deps);
   const camera = await chooseCamera(command, deps);
-  throw new HelperError(
-    `the PTP/IP session is not built yet: cannot import from ${camera} into ${folder}.`,
-  );
+  const resolved = await resolveUuid(deps.uuid);
+  const guid = guidFromDeviceUuid(resolved.uuid);
+  if (!guid.ok) throw new HelperError(`the device UUID gives no PTP/IP GUID: ${guid.error}`);
+  const port = deps.ptpipPort ?? PTPIP_PORT;
+  deps.status?.(`connecting to camera ${camera}…`);
+  const opened = await openPtpipSession({
+    host: camera,
+    port,
+    guid: guid.value,
+    hostName: deps.hostname(),
+    timeouts: deps.timeouts,
+  });
+  if (!opened.ok) throw new HelperError(sessionFailureMessage(opened.error, camera, port));
+  await using session = opened.value;
+  const info = await session.deviceInfo();
+  if (!info.ok) throw new HelperError(sessionFailureMessage(info.error, camera, port));
+  const source = ptpipSource(session, info.value);
+  if (command.to === undefined) await mkdirParents(folder);
+  deps.emit({
+    event: "import-start",
+    camera,
+    model: cleanText(info.value.model, 80) || "a camera",
+    to: folder,
+  });
+  const reporter = new ImportReporter({ emit: deps.emit, status: deps.status, now: deps.now });
+  const result = await importNew(source, {
+    dest: folder,
+    clock: () => Date.now(),
+    onProgress: (event) => reporter.handle(event),
+    signal: deps.stopSignal?.(),
+  });
+  await session.close();
+  const summary = result.ok ? result.value : result.error.summary;
+  deps.emit({
+    event: "import-summary",
+    camera,
+    imported: summary.imported,
+    bytes: summary.bytes,
+    size: formatBytes(summary.bytes),
+    seconds: formatSeconds(summary.ms),
+    skipped: summary.alreadyImported,
+  });
+  if (!result.ok) throw new HelperError(importFailureMessage(result.error, camera));
+  if (summary.failed.length > 0) {
+    throw new HelperError(
+      `${summary.failed.length} of the camera's photos could not be imported (see the lines ` +
+        "above); the others are complete. Run import again to retry them.",
+    );
+  }
+}
+
+/** Makes the default folder and its parents: a fresh home may have no Pictures folder yet. */
+async function mkdirParents(folder: string): Promise<void> {
+  try {
+    await Deno.mkdir(folder, { recursive: true });
+  } catch (error) {
+    throw new HelperError(
+      `cannot make ${folder}: ${errorMessage(error)}. Choose a folder with --to DIR.`,
+    );
+  }
 }

@@ -1,9 +1,13 @@
 /**
  * The words and numbers of an import as the user reads them: sizes, durations, the live progress
- * line on a terminal, and file names from the camera made safe to show. Pure.
+ * line on a terminal, and file names from the camera made safe to show. The formatting is pure;
+ * {@linkcode ImportReporter} keeps the state of one run and reports through what it is handed.
  *
  * @module
  */
+
+import type { Emit } from "../events.ts";
+import type { ImportEvent } from "../import/importer.ts";
 
 /** A byte count in decimal units, as file managers show them: `512 B`, `3.4 kB`, `84.1 MB`, `2.30 GB`. */
 export function formatBytes(bytes: number): string {
@@ -86,4 +90,106 @@ export function progressText(p: ImportProgress): string {
   return `${p.index}/${p.total} ${progressBar(fraction)} ${safeName(p.name)} ` +
     `${formatBytes(p.fileBytes)} of ${formatBytes(p.fileSize)}, ` +
     formatRate(p.copiedBytes, p.elapsedMs);
+}
+
+/** The least time between two redraws of the progress line: a chunk can arrive every millisecond. */
+export const REDRAW_MS = 100;
+
+/** Where an {@linkcode ImportReporter} reports. */
+export interface ReporterOutputs {
+  /** Log events (the JSON log contract). */
+  emit: Emit;
+  /** The live line, on a terminal with text logs; then no line per photo is logged. */
+  status?: (text: string) => void;
+  /** Monotonic milliseconds. */
+  now: () => number;
+}
+
+/**
+ * Turns the importer's events into what the user sees: on a terminal one progress line, redrawn at
+ * most every {@linkcode REDRAW_MS}; elsewhere a `photo-imported` line per photo. A photo that
+ * failed is logged either way.
+ */
+export class ImportReporter {
+  readonly #out: ReporterOutputs;
+  readonly #started: number;
+  #file?: ImportProgress & { offset: number; since: number };
+  #copiedBefore = 0;
+  #lastDraw = -Infinity;
+
+  /** @param out the log, the live line and the clock */
+  constructor(out: ReporterOutputs) {
+    this.#out = out;
+    this.#started = out.now();
+  }
+
+  /** Bytes copied so far in this run. */
+  get copiedBytes(): number {
+    return this.#copiedBefore + (this.#file ? this.#file.fileBytes - this.#file.offset : 0);
+  }
+
+  /** Reports one event of the importer; never throws. */
+  handle(event: ImportEvent): void {
+    const { emit, status, now } = this.#out;
+    switch (event.kind) {
+      case "listing":
+        status?.("listing the photos on the camera…");
+        return;
+      case "listed":
+        emit({ event: "import-listed", objects: event.objects, toImport: event.toImport });
+        return;
+      case "file-start":
+        this.#file = {
+          name: event.name,
+          index: event.index,
+          total: event.total,
+          fileBytes: event.offset,
+          fileSize: event.size,
+          copiedBytes: this.#copiedBefore,
+          elapsedMs: 0,
+          offset: event.offset,
+          since: now(),
+        };
+        this.#draw(true);
+        return;
+      case "bytes":
+        if (!this.#file) return;
+        this.#file.fileBytes = event.done;
+        this.#draw(false);
+        return;
+      case "file-done": {
+        const file = this.#file;
+        this.#copiedBefore = this.copiedBytes;
+        this.#file = undefined;
+        if (status) return;
+        emit({
+          event: "photo-imported",
+          path: event.path,
+          bytes: event.size,
+          ms: Math.round(file ? now() - file.since : 0),
+          size: formatBytes(event.size),
+        });
+        return;
+      }
+      case "file-failed":
+        this.#copiedBefore = this.copiedBytes;
+        this.#file = undefined;
+        emit({ event: "photo-failed", name: event.name, reason: event.reason });
+        return;
+      case "skipped":
+        return;
+    }
+  }
+
+  #draw(force: boolean): void {
+    const { status, now } = this.#out;
+    const file = this.#file;
+    if (!status || !file) return;
+    const time = now();
+    if (!force && time - this.#lastDraw < REDRAW_MS) return;
+    this.#lastDraw = time;
+    status(
+      progressText({ ...file, copiedBytes: this.copiedBytes, elapsedMs: time - this.#started }),
+    );
+  }
 }

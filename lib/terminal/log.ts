@@ -163,6 +163,8 @@ const LINES: LineOf = {
     "--on-camera program for camera {ip} waits its turn (about {seconds} s): {reason}",
   ],
   "import-start": () => ["info", "importing from {model} at {camera} into {to}"],
+  "import-listed": () => ["info", "the camera lists {objects} objects; {toImport} new to import"],
+  "photo-failed": () => ["warn", "{name} was not imported: {reason}"],
   "photo-imported": () => ["info", "imported {path} ({size} in {ms} ms)"],
   "import-summary": (e) => [
     "info",

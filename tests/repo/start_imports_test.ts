@@ -47,6 +47,11 @@ Deno.test("serve starts on its own modules: no node: module, no npm package, no 
     "lib/description/reader.ts",
     "lib/description/fetch.ts",
     "lib/cli/help.ts",
+    // `import` and what it alone uses: the PTP/IP client, the importer, the camera search.
+    "lib/commands/import.ts",
+    "lib/import/",
+    "lib/ptpip/",
+    "lib/cameras/find.ts",
     // The camera side loads once a camera may be about (lib/cameras/lazy_side.ts).
     "lib/cameras/camera_side.ts",
     "lib/cameras/watch.ts",

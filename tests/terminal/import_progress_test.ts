@@ -5,11 +5,13 @@ import {
   formatBytes,
   formatRate,
   formatSeconds,
+  ImportReporter,
   progressBar,
   progressText,
   safeName,
 } from "../../lib/terminal/import_progress.ts";
 import { logEvent, setupLogging } from "../../lib/terminal/log.ts";
+import type { ServeEvent } from "../../lib/events.ts";
 
 Deno.test("import progress formatting", async (t) => {
   await t.step("sizes in decimal units, rounded without reading 1000.0", () => {
@@ -129,5 +131,72 @@ Deno.test("import events as log lines", async (t) => {
       "imported 12 new photos, 84.1 MB in 9.3 s; 230 already imported",
     );
     assertEquals(records[0].message, "importing from Canon EOS M50 at 10.0.0.2 into /p");
+  });
+});
+
+Deno.test("ImportReporter", async (t) => {
+  const run = (terminal: boolean) => {
+    const events: ServeEvent[] = [];
+    const shown: string[] = [];
+    let clock = 1000;
+    const reporter = new ImportReporter({
+      emit: (e) => events.push(e),
+      status: terminal ? (text) => shown.push(text) : undefined,
+      now: () => clock,
+    });
+    const tick = (ms: number) => clock += ms;
+    return { events, shown, reporter, tick };
+  };
+
+  await t.step("off a terminal: a line per photo with its size and time, none per chunk", () => {
+    const { events, reporter, tick } = run(false);
+    reporter.handle({ kind: "listing" });
+    reporter.handle({ kind: "listed", objects: 5, toImport: 2 });
+    reporter.handle({
+      kind: "file-start",
+      name: "IMG_0001.JPG",
+      path: "/p/IMG_0001.JPG",
+      size: 2000,
+      offset: 0,
+      index: 1,
+      total: 2,
+    });
+    tick(40);
+    reporter.handle({ kind: "bytes", name: "IMG_0001.JPG", done: 2000, size: 2000 });
+    reporter.handle({ kind: "file-done", name: "IMG_0001.JPG", path: "/p/a.jpg", size: 2000 });
+    reporter.handle({ kind: "file-failed", name: "IMG_0002.JPG", reason: "deleted" });
+    assertEquals(events, [
+      { event: "import-listed", objects: 5, toImport: 2 },
+      { event: "photo-imported", path: "/p/a.jpg", bytes: 2000, ms: 40, size: "2.0 kB" },
+      { event: "photo-failed", name: "IMG_0002.JPG", reason: "deleted" },
+    ]);
+    assertEquals(reporter.copiedBytes, 2000);
+  });
+
+  await t.step("on a terminal: one line redrawn at most every 100 ms, no line per photo", () => {
+    const { events, shown, reporter, tick } = run(true);
+    reporter.handle({ kind: "listing" });
+    assertEquals(shown, ["listing the photos on the camera…"]);
+    // A resumed file: the bar starts where the partial file ends, the rate counts only new bytes.
+    reporter.handle({
+      kind: "file-start",
+      name: "IMG_0003.JPG",
+      path: "/p/IMG_0003.JPG",
+      size: 4_000_000,
+      offset: 1_000_000,
+      index: 3,
+      total: 12,
+    });
+    assertEquals(shown.length, 2);
+    assertMatch(shown[1], /^3\/12 \[#####-+\] IMG_0003\.JPG 1\.0 MB of 4\.0 MB, …$/);
+    tick(50);
+    reporter.handle({ kind: "bytes", name: "IMG_0003.JPG", done: 2_000_000, size: 4_000_000 });
+    assertEquals(shown.length, 2, "no redraw within 100 ms");
+    tick(950);
+    reporter.handle({ kind: "bytes", name: "IMG_0003.JPG", done: 3_000_000, size: 4_000_000 });
+    assertEquals(shown[2], "3/12 [###############-----] IMG_0003.JPG 3.0 MB of 4.0 MB, 2.0 MB/s");
+    reporter.handle({ kind: "file-done", name: "IMG_0003.JPG", path: "/p/c.jpg", size: 4_000_000 });
+    assertEquals(events, []);
+    assertEquals(reporter.copiedBytes, 2_000_000);
   });
 });

@@ -1,0 +1,141 @@
+/**
+ * A PTP/IP session as the importer's {@linkcode ImportSource}: the listing is every storage's
+ * object handles and each one's ObjectInfo, a file is fetched with GetPartialObject from where a
+ * partial copy ends (GetObject from the start, or when the camera lacks GetPartialObject, with the
+ * bytes already on disk skipped). Session failures are sorted into "this object" (a response the
+ * camera gave about it) and "the connection" (anything that ends the session).
+ *
+ * @module
+ */
+
+import type { DeviceInfo } from "../ptpip/datasets.ts";
+import { OPERATION } from "../ptpip/codes.ts";
+import type { PtpipSession, SessionFailure } from "../ptpip/session.ts";
+import { cleanText } from "../ptpip/connection.ts";
+import { err, ok, type Result } from "../util/result.ts";
+import {
+  type CameraObject,
+  type ChunkSink,
+  type ImportSource,
+  MAX_OBJECTS,
+  type SourceFailure,
+} from "./source.ts";
+
+/** The operations of a session the source uses. */
+export type SourceSession = Pick<
+  PtpipSession,
+  "storageIds" | "objectHandles" | "objectInfo" | "getObject" | "getPartialObject"
+>;
+
+/** The storage ID part that numbers the medium: 0 means the slot is empty (PTP 1.1, 5.2.1). */
+const PHYSICAL_STORAGE_MASK = 0xffff;
+
+/** Failures that leave the session open: the camera answered, about this one request. */
+function isObjectFailure(failure: SessionFailure): boolean {
+  return failure.kind === "response" || failure.kind === "busy" || failure.kind === "cancelled";
+}
+
+function asSourceFailure(failure: SessionFailure): SourceFailure {
+  return { kind: isObjectFailure(failure) ? "object" : "connection", detail: failure.detail };
+}
+
+/**
+ * Who the camera is across sessions: its model and serial number, cleaned and bounded (the
+ * manufacturer first when the model does not name it).
+ */
+export function cameraIdOf(
+  info: Pick<DeviceInfo, "manufacturer" | "model" | "serialNumber">,
+): string {
+  const model = cleanText(info.model, 80).trim();
+  const maker = cleanText(info.manufacturer, 40).trim();
+  const named = maker !== "" && !model.toLowerCase().startsWith(maker.toLowerCase().split(" ")[0])
+    ? `${maker} ${model}`
+    : model;
+  return [named, cleanText(info.serialNumber, 64).trim()].filter((p) => p !== "").join(" ") ||
+    "unknown camera";
+}
+
+/**
+ * Lists every object on the camera's storages: the handles of each storage that holds a medium,
+ * then the ObjectInfo of each. An object the camera will not describe (deleted meanwhile) is left
+ * out; a failure of the connection ends the listing. At most `MAX_OBJECTS + 1` are returned, so
+ * the importer sees and refuses a card that lists more.
+ */
+export async function listObjects(
+  session: SourceSession,
+): Promise<Result<CameraObject[], SourceFailure>> {
+  const storages = await session.storageIds();
+  if (!storages.ok) return err(asSourceFailure(storages.error));
+  const handles: number[] = [];
+  for (const storageId of storages.value) {
+    if ((storageId & PHYSICAL_STORAGE_MASK) === 0) continue;
+    const listed = await session.objectHandles(storageId);
+    if (!listed.ok) {
+      // A storage that cannot be listed (a card being removed) leaves the others to import.
+      if (isObjectFailure(listed.error)) continue;
+      return err(asSourceFailure(listed.error));
+    }
+    for (const handle of listed.value) {
+      if (handles.length > MAX_OBJECTS) break;
+      handles.push(handle);
+    }
+  }
+  const objects: CameraObject[] = [];
+  const seen = new Set<number>();
+  for (const handle of handles) {
+    if (seen.has(handle)) continue;
+    seen.add(handle);
+    const info = await session.objectInfo(handle);
+    if (!info.ok) {
+      if (isObjectFailure(info.error)) continue;
+      return err(asSourceFailure(info.error));
+    }
+    objects.push({
+      handle,
+      storageId: info.value.storageId,
+      format: info.value.format,
+      name: info.value.filename,
+      size: info.value.compressedSize,
+      captureDate: info.value.captureDate,
+    });
+  }
+  return ok(objects);
+}
+
+/** Passes on only the bytes from `skip` on: for a GetObject that resumes a partial file. */
+function skipping(skip: number, sink: ChunkSink): ChunkSink {
+  let toSkip = skip;
+  return async (chunk) => {
+    if (toSkip >= chunk.length) {
+      toSkip -= chunk.length;
+      return;
+    }
+    const rest = toSkip > 0 ? chunk.subarray(toSkip) : chunk;
+    toSkip = 0;
+    await sink(rest);
+  };
+}
+
+/**
+ * The source over an open session. The listing starts at once: a PowerShot closes a connection on
+ * which no GetObjectHandles comes soon, and the importer reads its record before it lists.
+ */
+export function ptpipSource(session: SourceSession, info: DeviceInfo): ImportSource {
+  const listing = listObjects(session);
+  const partial = info.operationsSupported.includes(OPERATION.GetPartialObject);
+  return {
+    cameraId: cameraIdOf(info),
+    list: () => listing,
+    async fetch(object, offset, sink) {
+      const fetched = offset > 0 && partial
+        ? await session.getPartialObject(
+          object.handle,
+          offset,
+          Math.max(0, object.size - offset),
+          sink,
+        )
+        : await session.getObject(object.handle, offset > 0 ? skipping(offset, sink) : sink);
+      return fetched.ok ? ok(undefined) : err(asSourceFailure(fetched.error));
+    },
+  };
+}
