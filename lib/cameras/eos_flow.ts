@@ -16,10 +16,21 @@ import { SSDP_MULTICAST_ADDRESS, SSDP_PORT } from "../ssdp/wire.ts";
 import type { RawResponse } from "../description/fetch.ts";
 import { parseResponseHead } from "../description/fetch.ts";
 import { cleanName, parseMaxAge } from "./tracker.ts";
+import { notCanonCamera } from "./recognise.ts";
 import { err, ok, type Result } from "../util/result.ts";
 
 /** The User-Agent whose GET makes a 6D arm its PTP/IP listener (Open-RAZStudio, medium confidence). */
 export const EOS_FETCH_USER_AGENT = "Microsoft-Windows/10.0 UPnP/1.0";
+
+/** The port an EOS body serves its description on (every body reported: 6D, 70D, M50). */
+export const EOS_UPNP_PORT = 49152;
+
+/**
+ * The shape of the description path EOS bodies announce (`/upnp/CameraDevDesc.xml`): one `.xml`
+ * file under `/upnp/`, no query. Any other path is not a description, so a forged announcement
+ * cannot make the helper request it (an admin page, a CGI) with the Windows User-Agent.
+ */
+const EOS_DESCRIPTION_PATH = /^\/upnp\/[A-Za-z0-9_-]{1,64}\.xml$/;
 
 /** Longer LOCATIONs are refused: the camera's is about 50 characters. */
 export const MAX_LOCATION_CHARS = 256;
@@ -108,8 +119,27 @@ export function readEosMessage(message: SsdpMessage, senderIp: string): EosMessa
   if (location === undefined) return { kind: "invalid", ip: senderIp, reason: "no LOCATION" };
   const checked = validateEosLocation(location, senderIp);
   if (!checked.ok) return { kind: "invalid", ip: senderIp, reason: checked.error };
+  const served = eosTargetProblem(checked.value);
+  if (served !== undefined) return { kind: "invalid", ip: senderIp, reason: served };
   const maxAgeSeconds = parseMaxAge(h.get("cache-control"));
   return { kind: "alive", announcement: { ...checked.value, usn, maxAgeSeconds } };
+}
+
+/**
+ * Why a valid LOCATION is still not what an EOS body serves (its UPnP port, a description path), or
+ * `undefined` when it is. The sender's address can be forged, so this bounds what any LAN host can
+ * make the helper request of another: a Windows-looking GET of a description on port 49152. Pure.
+ */
+export function eosTargetProblem(
+  target: Pick<EosAnnouncement, "port" | "path">,
+): string | undefined {
+  if (target.port !== EOS_UPNP_PORT) {
+    return `LOCATION is on port ${target.port}, not ${EOS_UPNP_PORT} (where EOS bodies serve it)`;
+  }
+  if (!EOS_DESCRIPTION_PATH.test(target.path)) {
+    return "LOCATION is not a description path like /upnp/CameraDevDesc.xml";
+  }
+  return undefined;
 }
 
 /**
@@ -153,11 +183,13 @@ function boundedName(value: string | undefined): string | undefined {
   return cleanName(value)?.slice(0, MAX_EOS_NAME_CHARS);
 }
 
-/**
- * Reads the names from a description body; a body that is too big or not XML is an error. The XML
- * parser is loaded on the first call, not at start: most helpers never meet an EOS camera.
- */
-export async function readEosNames(body: Uint8Array): Promise<Result<EosNames>> {
+/** What a description says of the device: its names, and what tells a Canon camera. */
+interface EosDevice extends EosNames {
+  manufacturer?: string;
+  deviceType?: string;
+}
+
+async function readEosDevice(body: Uint8Array): Promise<Result<EosDevice>> {
   if (body.byteLength > MAX_EOS_DESCRIPTION_BYTES) {
     return err(`description of ${body.byteLength} bytes exceeds ${MAX_EOS_DESCRIPTION_BYTES}`);
   }
@@ -167,10 +199,23 @@ export async function readEosNames(body: Uint8Array): Promise<Result<EosNames>> 
     return ok({
       friendlyName: boundedName(fields.get("root/device/friendlyName")),
       modelName: boundedName(fields.get("root/device/modelName")),
+      manufacturer: boundedName(fields.get("root/device/manufacturer")),
+      deviceType: boundedName(fields.get("root/device/deviceType")),
     });
   } catch (error) {
     return err(`description is not well-formed XML (${(error as Error).message.slice(0, 100)})`);
   }
+}
+
+/**
+ * Reads the names from a description body; a body that is too big or not XML is an error. The XML
+ * parser is loaded on the first call, not at start: most helpers never meet an EOS camera.
+ */
+export async function readEosNames(body: Uint8Array): Promise<Result<EosNames>> {
+  const read = await readEosDevice(body);
+  if (!read.ok) return read;
+  const { friendlyName, modelName } = read.value;
+  return ok({ friendlyName, modelName });
 }
 
 /** How often and how long the description is fetched again while the camera waits. */
@@ -245,22 +290,53 @@ export type RawExchange = (
 export const EOS_FETCH_TIMEOUT_MS = 3000;
 
 /**
- * Performs one Windows-looking fetch of the camera's description and reads its names. Expected
- * failures (refused, timed out, not 200, not XML) are values; never throws.
+ * What one fetch found: a Canon camera's description (with its names), a host that answered with
+ * something else (no camera: not worth asking again), or a failure (refused, timed out, not 200,
+ * not XML), which a camera that is still waking up may recover from.
+ */
+export type EosFetchOutcome =
+  | { kind: "camera"; names: EosNames }
+  | { kind: "not-camera"; reason: string }
+  | { kind: "failed"; error: string };
+
+/**
+ * Performs one Windows-looking fetch of the camera's description, reads its names and confirms it
+ * is a Canon camera's ({@linkcode notCanonCamera}). Never throws.
+ */
+export async function fetchEosCamera(
+  announcement: Pick<EosAnnouncement, "ip" | "port" | "path">,
+  exchange: RawExchange,
+  timeoutMs = EOS_FETCH_TIMEOUT_MS,
+): Promise<EosFetchOutcome> {
+  let response: RawResponse;
+  try {
+    const request = new TextEncoder().encode(eosFetchRequest(announcement));
+    response = await exchange(announcement.ip, announcement.port, request, timeoutMs);
+  } catch (error) {
+    return { kind: "failed", error: `fetch failed: ${(error as Error).message.slice(0, 200)}` };
+  }
+  const head = parseResponseHead(response.head);
+  if (head.status !== 200) {
+    return { kind: "failed", error: `answered ${cleanName(head.statusLine) ?? "nothing"}` };
+  }
+  const read = await readEosDevice(response.body);
+  if (!read.ok) return { kind: "failed", error: read.error };
+  const { friendlyName, modelName, ...device } = read.value;
+  const notCamera = notCanonCamera({ ...device, modelName });
+  if (notCamera !== undefined) return { kind: "not-camera", reason: notCamera };
+  return { kind: "camera", names: { friendlyName, modelName } };
+}
+
+/**
+ * Performs one Windows-looking fetch of the camera's description and reads its names; a description
+ * that is not a Canon camera's is an error too. Expected failures are values; never throws.
  */
 export async function fetchEosDescription(
   announcement: EosAnnouncement,
   exchange: RawExchange,
   timeoutMs = EOS_FETCH_TIMEOUT_MS,
 ): Promise<Result<EosNames>> {
-  let response: RawResponse;
-  try {
-    const request = new TextEncoder().encode(eosFetchRequest(announcement));
-    response = await exchange(announcement.ip, announcement.port, request, timeoutMs);
-  } catch (error) {
-    return err(`fetch failed: ${(error as Error).message.slice(0, 200)}`);
-  }
-  const head = parseResponseHead(response.head);
-  if (head.status !== 200) return err(`answered ${cleanName(head.statusLine) ?? "nothing"}`);
-  return readEosNames(response.body);
+  const outcome = await fetchEosCamera(announcement, exchange, timeoutMs);
+  if (outcome.kind === "camera") return ok(outcome.names);
+  return err(outcome.kind === "failed" ? outcome.error : `not a Canon camera: ${outcome.reason}`);
 }

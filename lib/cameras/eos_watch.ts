@@ -5,8 +5,12 @@
  * while the camera waits. Off by default (`--eos`): a camera heard while it is off gets one log line
  * saying how to turn it on.
  *
- * Announcements come off the LAN, so only a sender this helper serves (a host on a served subnet)
- * is fetched, only from its own address, one schedule per camera and a few cameras at a time.
+ * Announcements come off the LAN and their source can be forged, so only a sender this helper serves
+ * (a host on a served subnet) is fetched, only from its own address, only what an EOS body serves
+ * (port 49152, a description path), and it is called a camera only when the description is a Canon
+ * camera's. One schedule per camera and a few at a time; a full table queues the rest (bounded),
+ * and an address that failed is not fetched again for a while. Every line a sender can cause goes
+ * through a budget, past which the lines are summed up once a second.
  *
  * @module
  */
@@ -20,13 +24,14 @@ import {
   type EosFetchPlan,
   type EosNames,
   type EosSchedule,
-  fetchEosDescription,
+  fetchEosCamera,
   type RawExchange,
   readEosMessage,
   startEosSchedule,
 } from "./eos_flow.ts";
 import { mentionsEosType } from "./eos_type.ts";
-import type { Emit } from "../events.ts";
+import type { Emit, ServeEvent } from "../events.ts";
+import { FloodLog, type LineBudget } from "../terminal/flood_log.ts";
 import type { SsdpMessage } from "../ssdp/message.ts";
 import type { PresenceHandler } from "../ssdp/responder.ts";
 import { receiveAnswers } from "../ssdp/answers.ts";
@@ -36,8 +41,24 @@ import { SSDP_MULTICAST_ADDRESS } from "../ssdp/wire.ts";
 import { isLoopback, parseIpv4 } from "../network/ipv4.ts";
 import { after, type Timer } from "../util/timers.ts";
 
-/** EOS cameras fetched at once; more announcing at the same time wait for a later announcement. */
+/** EOS cameras fetched at once; more announcing at the same time wait their turn. */
 export const MAX_EOS_CAMERAS = 8;
+/**
+ * Announcements kept while every fetch slot is taken, first come first fetched: a 6D announces
+ * once, so one dropped while silent forged senders held the slots would never be fetched.
+ */
+export const MAX_EOS_WAITING = 32;
+/** How long an address whose fetches failed (or that is no camera) is not fetched again. */
+export const EOS_FAILED_COOLDOWN_MS = 60_000;
+/** Failed addresses remembered for their cooldown. */
+const FAILED_CAPACITY = 256;
+/**
+ * Lines the EOS flow may write for what senders do, a budget for its warnings and one for its
+ * notices: a real camera needs a few, a flood of forged announcements gets a summary a second.
+ */
+export const EOS_LINE_BUDGET: LineBudget = { perSecond: 1, burst: 20 };
+/** How long after the budget is spent its summary goes out. */
+const EOS_SUMMARY_MS = 1000;
 /** Cameras remembered as told about (the flow is off) or as refused, so each is said once. */
 const TOLD_CAPACITY = 64;
 /** How long the start-up search listens: its MX (2 s) and a second for the answer to arrive. */
@@ -75,6 +96,10 @@ export interface EosWatchOptions {
   fetchTimeoutMs?: number;
   /** How long the start-up search listens. */
   searchWindowMs?: number;
+  /** The budget of each kind of line senders can cause; {@linkcode EOS_LINE_BUDGET} by default. */
+  lineBudget?: LineBudget;
+  /** How long an address that failed is not fetched again; {@linkcode EOS_FAILED_COOLDOWN_MS}. */
+  failedCooldownMs?: number;
 }
 
 interface Fetching {
@@ -98,6 +123,12 @@ export class EosWatch implements PresenceHandler {
   readonly #options: EosWatchOptions;
   readonly #fetching = new Map<string, Fetching>();
   readonly #told = new RecentMap<string, true>(TOLD_CAPACITY);
+  /** Announcements waiting for a fetch slot, by address, in the order they came. */
+  readonly #waiting = new Map<string, EosAnnouncement>();
+  /** Until when an address and path that failed is not fetched again. */
+  readonly #failed = new RecentMap<string, number>(FAILED_CAPACITY);
+  readonly #warnings: FloodLog;
+  readonly #notices: FloodLog;
   readonly #searched = new Set<string>();
   readonly #pending = new Set<Promise<void>>();
   readonly #searchSockets = new Set<SearchSocket>();
@@ -109,6 +140,15 @@ export class EosWatch implements PresenceHandler {
    */
   constructor(options: EosWatchOptions) {
     this.#options = options;
+    const budget = (lines: "warnings" | "notices") =>
+      new FloodLog({
+        budget: options.lineBudget ?? EOS_LINE_BUDGET,
+        now: options.now,
+        summaryMs: EOS_SUMMARY_MS,
+        summarise: (flood) => options.emit({ event: "eos-summed", ...flood, lines }),
+      });
+    this.#warnings = budget("warnings");
+    this.#notices = budget("notices");
   }
 
   /** Whether a datagram is about the EOS flow at all: a byte scan, nothing decoded. */
@@ -121,7 +161,10 @@ export class EosWatch implements PresenceHandler {
     if (this.#stopped) return;
     const read = readEosMessage(message, ip);
     if (read === undefined) return;
-    if (read.kind === "byebye") return this.#end(ip, "byebye");
+    if (read.kind === "byebye") {
+      this.#waiting.delete(ip);
+      return this.#end(ip, "byebye");
+    }
     if (!this.#options.serves(ip)) {
       return this.#tellOnce(ip, { event: "eos-ignored", ip, reason: "not a served host" });
     }
@@ -129,21 +172,49 @@ export class EosWatch implements PresenceHandler {
       return this.#tellOnce(ip, { event: "eos-ignored", ip, reason: read.reason });
     }
     if (!this.#options.enabled) return this.#tellOnce(ip, { event: "eos-off", ip });
-    if (this.#fetching.has(ip) || this.#options.coolingDown(ip)) return;
-    if (this.#fetching.size >= MAX_EOS_CAMERAS) {
-      return this.#tellOnce(ip, {
-        event: "eos-ignored",
-        ip,
-        reason: `${MAX_EOS_CAMERAS} EOS cameras are being fetched already`,
-      });
+    const { announcement } = read;
+    if (this.#fetching.has(ip) || this.#mayNotFetch(announcement)) return;
+    if (this.#fetching.size < MAX_EOS_CAMERAS) return this.#start(announcement);
+    if (this.#waiting.has(ip)) {
+      this.#waiting.set(ip, announcement);
+      return;
     }
+    const full = this.#waiting.size >= MAX_EOS_WAITING;
+    if (!full) this.#waiting.set(ip, announcement);
+    const busy = `${MAX_EOS_CAMERAS} EOS cameras are being fetched already`;
+    this.#tellOnce(ip, {
+      event: "eos-ignored",
+      ip,
+      reason: full
+        ? `${busy} and ${MAX_EOS_WAITING} more wait: dropped (announcements from many hosts at once: forged?)`
+        : `${busy}: it is fetched when one is done (${this.#waiting.size} waiting)`,
+      busy: true,
+    });
+  }
+
+  #mayNotFetch(announcement: EosAnnouncement): boolean {
+    if (this.#options.coolingDown(announcement.ip)) return true;
+    const until = this.#failed.peek(failedKey(announcement));
+    return until !== undefined && this.#options.now() < until;
+  }
+
+  #start(announcement: EosAnnouncement): void {
     const entry: Fetching = {
-      announcement: read.announcement,
+      announcement,
       schedule: startEosSchedule(this.#options.now()),
       ready: false,
     };
-    this.#fetching.set(ip, entry);
+    this.#fetching.set(announcement.ip, entry);
     this.#fetchNow(entry);
+  }
+
+  /** Fills the free fetch slots from the announcements waiting, first come first. */
+  #startWaiting(): void {
+    for (const [ip, announcement] of this.#waiting) {
+      if (this.#stopped || this.#fetching.size >= MAX_EOS_CAMERAS) return;
+      this.#waiting.delete(ip);
+      if (!this.#fetching.has(ip) && !this.#mayNotFetch(announcement)) this.#start(announcement);
+    }
   }
 
   /**
@@ -201,9 +272,13 @@ export class EosWatch implements PresenceHandler {
     this.#stopped = true;
     for (const entry of this.#fetching.values()) entry.timer?.cancel();
     this.#fetching.clear();
+    this.#waiting.clear();
     for (const socket of this.#searchSockets) socket.close();
     this.#searchSockets.clear();
     while (this.#pending.size > 0) await Promise.all(this.#pending);
+    // Counts still pending go out before the stop line.
+    this.#warnings.close();
+    this.#notices.close();
   }
 
   #track(work: Promise<void>): void {
@@ -211,10 +286,17 @@ export class EosWatch implements PresenceHandler {
     work.finally(() => this.#pending.delete(work));
   }
 
-  #tellOnce(ip: string, event: Parameters<Emit>[0]): void {
+  #tellOnce(ip: string, event: ServeEvent): void {
     if (this.#told.peek(ip)) return;
     this.#told.use(ip, () => true);
-    this.#options.emit(event);
+    this.#say(ip, event);
+  }
+
+  /** Emits a line a sender caused, within its kind's budget (the level `logEvent` gives it). */
+  #say(ip: string, event: ServeEvent): void {
+    const warns = event.event === "eos-off" || event.event === "eos-fetch-failed" ||
+      (event.event === "eos-ignored" && event.busy === true);
+    (warns ? this.#warnings : this.#notices).report(ip, () => this.#options.emit(event));
   }
 
   #fetchNow(entry: Fetching): void {
@@ -225,7 +307,7 @@ export class EosWatch implements PresenceHandler {
     const { announcement } = entry;
     const { ip, location } = announcement;
     const options = this.#options;
-    const result = await fetchEosDescription(
+    const outcome = await fetchEosCamera(
       announcement,
       options.exchange,
       options.fetchTimeoutMs ?? EOS_FETCH_TIMEOUT_MS,
@@ -233,35 +315,58 @@ export class EosWatch implements PresenceHandler {
     // A byebye or a stop while the fetch was out: its schedule is over.
     if (this.#fetching.get(ip) !== entry) return;
     const fetch = entry.schedule.fetches + 1;
+    const succeeded = outcome.kind === "camera";
     entry.schedule = afterEosFetch(
       entry.schedule,
-      result.ok,
+      succeeded,
       options.now(),
       options.plan ?? DEFAULT_EOS_FETCH_PLAN,
     );
-    if (result.ok) {
-      options.emit({ event: "eos-fetch", ip, location, fetch });
+    if (outcome.kind === "camera") {
+      this.#say(ip, { event: "eos-fetch", ip, location, fetch });
       if (!entry.ready) {
-        entry.ready = options.fetched(announcement, result.value);
+        entry.ready = options.fetched(announcement, outcome.names);
         if (!entry.ready) return this.#end(ip, "left moments ago");
       }
     } else {
-      options.emit({ event: "eos-fetch-failed", ip, location, fetch, error: result.error });
+      const error = outcome.kind === "failed"
+        ? outcome.error
+        : `not a Canon camera's description: ${outcome.reason}`;
+      this.#say(ip, { event: "eos-fetch-failed", ip, location, fetch, error });
+      // A host that answers with something else is no camera: asking again changes nothing.
+      if (outcome.kind === "not-camera") return this.#end(ip, "not a Canon camera", true);
     }
     const schedule = entry.schedule;
-    if (schedule.phase === "done") return this.#end(ip, schedule.reason);
+    if (schedule.phase === "done") {
+      return this.#end(ip, schedule.reason, schedule.reason === "failures" && !entry.ready);
+    }
     entry.timer = after(
       Math.max(0, schedule.nextAt - options.now()),
       () => this.#fetchNow(entry),
     );
   }
 
-  #end(ip: string, reason: string): void {
+  /** Ends the schedule of `ip`; `failed`: the address is not fetched again for a while. */
+  #end(ip: string, reason: string, failed = false): void {
     const entry = this.#fetching.get(ip);
     if (entry === undefined) return;
     entry.timer?.cancel();
     this.#fetching.delete(ip);
+    if (failed) {
+      const until = this.#options.now() +
+        (this.#options.failedCooldownMs ?? EOS_FAILED_COOLDOWN_MS);
+      this.#failed.use(failedKey(entry.announcement), () => until);
+    }
     const fetches = entry.schedule.fetches;
-    this.#options.emit({ event: "eos-fetches-done", ip, reason, fetches });
+    this.#say(ip, { event: "eos-fetches-done", ip, reason, fetches });
+    this.#startWaiting();
   }
+}
+
+/**
+ * The cooldown's key: the address and the path, so that a forged announcement naming a real
+ * camera's address with a path it does not serve cannot cool that camera's own announcement down.
+ */
+function failedKey(announcement: EosAnnouncement): string {
+  return `${announcement.ip} ${announcement.path}`;
 }

@@ -35,3 +35,39 @@ export function canonTrait(sender: SelfDescription): string | undefined {
   }
   return undefined;
 }
+
+/** What a UPnP description says of its device, as far as recognition needs it. */
+export interface DescribedDevice {
+  /** `root/device/manufacturer`. */
+  manufacturer?: string;
+  /** `root/device/modelName`, e.g. "Canon EOS 6D". */
+  modelName?: string;
+  /** `root/device/deviceType`. */
+  deviceType?: string;
+}
+
+const CANON_MAKER = /^canon\b/i;
+// Canon makes printers and scanners too, and their descriptions name Canon as the maker; these
+// standard types (and a LAN's routers and media boxes) are never a camera's.
+const NOT_A_CAMERA =
+  /^urn:schemas-upnp-org:device:(Printer|Scanner|MediaServer|MediaRenderer|InternetGatewayDevice|WANDevice|WANConnectionDevice|WLANAccessPointDevice|LANDevice)(:|$)/i;
+
+/**
+ * Why a fetched description is not a Canon camera's, or `undefined` when it is: Canon as the
+ * manufacturer (or, when it names none, a modelName starting with "Canon", as "Canon EOS 6D"), and
+ * no device type that only other devices have. A LAN host that answers a forged announcement's
+ * LOCATION with some XML is not called a camera. Pure; never throws.
+ */
+export function notCanonCamera(device: DescribedDevice): string | undefined {
+  const { manufacturer, modelName, deviceType } = device;
+  if (manufacturer !== undefined && !CANON_MAKER.test(manufacturer)) {
+    return `its manufacturer is ${manufacturer}, not Canon`;
+  }
+  if (manufacturer === undefined && (modelName === undefined || !CANON_MAKER.test(modelName))) {
+    return "it names neither Canon as its manufacturer nor a Canon model";
+  }
+  if (deviceType !== undefined && NOT_A_CAMERA.test(deviceType)) {
+    return `its device type is ${deviceType}`;
+  }
+  return undefined;
+}

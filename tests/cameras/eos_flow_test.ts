@@ -5,6 +5,7 @@ import {
   EOS_SEARCH,
   eosFetchDue,
   eosFetchRequest,
+  fetchEosCamera,
   fetchEosDescription,
   readEosMessage,
   readEosNames,
@@ -247,4 +248,60 @@ Deno.test("fetchEosDescription against a local fake camera", async (t) => {
     assert(!result.ok);
     assertMatch(result.error, /^fetch failed/);
   });
+});
+
+Deno.test("readEosMessage: only what an EOS body serves is fetched (issue 22, item 4)", async (t) => {
+  await t.step("a LOCATION off the camera's UPnP port or path is invalid, with the reason", () => {
+    const aimed: [string, RegExp][] = [
+      [`http://${CAM}:8080/cgi-bin/admin.cgi?action=factory_reset`, /port 8080, not 49152/],
+      [`http://${CAM}/upnp/CameraDevDesc.xml`, /port 80, not 49152/],
+      [`http://${CAM}:49152/cgi-bin/admin.cgi?action=factory_reset`, /not a description path/],
+      [`http://${CAM}:49152/upnp/CameraDevDesc.xml?action=reset`, /not a description path/],
+      [`http://${CAM}:49152/upnp/../admin.xml`, /not a description path/],
+      [`http://${CAM}:49152/upnp/a/b.xml`, /not a description path/],
+      [`http://${CAM}:49152/upnp/CameraDevDesc.cgi`, /not a description path/],
+    ];
+    for (const [location, reason] of aimed) {
+      const read = readEosMessage(notify("ssdp:alive", location), CAM);
+      assertEquals(read?.kind, "invalid", location);
+      assertMatch(read?.kind === "invalid" ? read.reason : "", reason);
+    }
+  });
+  await t.step("the LOCATIONs EOS bodies send are announcements", () => {
+    for (const path of ["/upnp/CameraDevDesc.xml", "/upnp/camera_desc-2.xml"]) {
+      const read = readEosMessage(notify("ssdp:alive", `http://${CAM}:49152${path}`), CAM);
+      assertEquals(read?.kind === "alive" && read.announcement.path, path);
+    }
+  });
+});
+
+Deno.test("fetchEosCamera calls a host a camera only for a Canon camera's description", async () => {
+  const announcement = {
+    ip: CAM,
+    port: 49152,
+    path: "/upnp/CameraDevDesc.xml",
+    location: LOCATION,
+  };
+  const answering = (xml: string) => () =>
+    Promise.resolve({ head: "HTTP/1.1 200 OK", body: encoder.encode(xml) });
+  const router = `<?xml version="1.0"?><root xmlns="urn:schemas-upnp-org:device-1-0"><device>
+<deviceType>urn:schemas-upnp-org:device:InternetGatewayDevice:1</deviceType>
+<friendlyName>Router</friendlyName><manufacturer>NETGEAR</manufacturer><modelName>R7000</modelName>
+</device></root>`;
+  const printer = SIX_D.replace(
+    "urn:schemas-upnp-org:device:Basic:1",
+    "urn:schemas-upnp-org:device:Printer:1",
+  );
+  const anyXml = "<config><admin>reset</admin></config>";
+  const noMaker = SIX_D.replace("<manufacturer>CANON INC.</manufacturer>", "");
+  const outcome = async (xml: string) => await fetchEosCamera(announcement, answering(xml), 1000);
+  assertEquals((await outcome(SIX_D)).kind, "camera");
+  // A description that names no maker is read by its model.
+  assertEquals((await outcome(noMaker)).kind, "camera");
+  for (const xml of [router, printer, anyXml, noMaker.replace("Canon EOS 6D", "R7000")]) {
+    const result = await outcome(xml);
+    assertEquals(result.kind, "not-camera", xml);
+  }
+  const refused = await fetchEosCamera(announcement, () => Promise.reject(new Error("refused")));
+  assertEquals(refused.kind, "failed");
 });

@@ -3,13 +3,19 @@
 // camera at a time, and stops cleanly. No network.
 
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { EosWatch, type EosWatchOptions, MAX_EOS_CAMERAS } from "../../lib/cameras/eos_watch.ts";
+import {
+  EosWatch,
+  type EosWatchOptions,
+  MAX_EOS_CAMERAS,
+  MAX_EOS_WAITING,
+} from "../../lib/cameras/eos_watch.ts";
 import { EOS_SEARCH, eosFetchRequest, type RawExchange } from "../../lib/cameras/eos_flow.ts";
 import { EOS_SERVICE_TYPE } from "../../lib/cameras/eos_type.ts";
 import type { RawResponse } from "../../lib/description/fetch.ts";
 import type { ServeEvent } from "../../lib/events.ts";
 import { isRejection, parseSsdpMessage, type SsdpMessage } from "../../lib/ssdp/message.ts";
 import { withTimeout } from "../../lib/util/timeout.ts";
+import { logEvent, setupLogging } from "../../lib/terminal/log.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -69,7 +75,11 @@ interface Call {
   request: string;
 }
 
-function harness(overrides: Partial<EosWatchOptions> = {}, respond: () => RawResponse = () => OK) {
+function harness(
+  overrides: Partial<EosWatchOptions> = {},
+  respond: () => RawResponse = () => OK,
+  tee: (event: ServeEvent) => void = () => {},
+) {
   const log = recorder();
   const calls: Call[] = [];
   const ready: string[] = [];
@@ -79,7 +89,10 @@ function harness(overrides: Partial<EosWatchOptions> = {}, respond: () => RawRes
   };
   const watch = new EosWatch({
     enabled: true,
-    emit: log.emit,
+    emit: (event) => {
+      log.emit(event);
+      tee(event);
+    },
     now: () => performance.now(),
     serves: (ip) => ip.startsWith("10.0.0."),
     fetched: (announcement, names) => {
@@ -281,4 +294,157 @@ Deno.test("the start-up search asks each served address once, and its answers ar
   await watch.stop();
   assertEquals(ready, ["10.0.0.9 Canon EOS 6D"]);
   assert(socket.closed, "the search socket is closed by the stop");
+});
+
+Deno.test("issue 22, item 4: a forged NOTIFY cannot aim the fetch, nor make a web server a camera", async (t) => {
+  const plan = { intervalMs: 1, maxFetches: 10, maxFailures: 2 };
+  const webXml: RawResponse = {
+    head: "HTTP/1.1 200 OK\r\nContent-Type: text/xml",
+    body: encoder.encode("<config><admin>done</admin></config>"),
+  };
+
+  await t.step("a LOCATION at another port and an admin path gets no GET at all", async () => {
+    const { watch, log, calls, ready } = harness({ plan }, () => webXml);
+    const admin = "http://10.0.0.20:8080/cgi-bin/admin.cgi?action=factory_reset";
+    watch.heard(alive("10.0.0.20", admin), "10.0.0.20");
+    // Whatever happens is over once it is refused, or once its schedule ended.
+    await log.next(
+      "its refusal or its schedule's end",
+      (e) => done("10.0.0.20")(e) || (e.event === "eos-ignored" && e.ip === "10.0.0.20"),
+    );
+    await watch.stop();
+    assertEquals(calls.length, 0, "GETs of the admin URL");
+    assertEquals(ready, []);
+  });
+
+  await t.step(
+    "a host answering XML that is no Canon camera's: never ready, fetched once",
+    async () => {
+      const { watch, log, calls, ready } = harness({ plan }, () => webXml);
+      watch.heard(alive("10.0.0.21"), "10.0.0.21");
+      await log.next("the schedule's end", done("10.0.0.21"));
+      await watch.stop();
+      assertEquals(ready, [], "called a camera");
+      assertEquals(calls.length, 1, "GETs of a host that is no camera");
+    },
+  );
+});
+
+Deno.test("issue 22, item 5: 8 silent forged announcers do not keep a real 6D from being fetched", async () => {
+  const SIX_D = "10.0.0.60";
+  // The forged senders are silent hosts: their fetches hang (a connect timeout) until the test
+  // lets them fail, so all 8 slots are held when the 6D announces its one time.
+  let release!: () => void;
+  const held = new Promise<void>((r) => release = r);
+  const quiet: string[] = [];
+  setupLogging("quiet", "text", (line) => quiet.push(line));
+  const calls: Call[] = [];
+  const { watch, log, ready } = harness(
+    {
+      plan: { intervalMs: 1, maxFetches: 3, maxFailures: 2 },
+      exchange: async (hostname, port, request) => {
+        calls.push({ hostname, port, request: decoder.decode(request) });
+        if (hostname === SIX_D) return OK;
+        await held;
+        throw new Error("connection timed out");
+      },
+    },
+    undefined,
+    logEvent,
+  );
+  for (let i = 1; i <= 8; i++) watch.heard(alive(`10.0.0.${i}`), `10.0.0.${i}`);
+  watch.heard(alive(SIX_D), SIX_D);
+  release();
+  for (let i = 1; i <= 8; i++) await log.next("a forged one's end", done(`10.0.0.${i}`));
+  const sixD = () => calls.filter((c) => c.hostname === SIX_D).length;
+  try {
+    await log.next("the 6D's fetches", done(SIX_D));
+  } finally {
+    // The figures, whatever happened: how often the 6D was asked, and what -q showed of the full table.
+    console.log(
+      `requests to the 6D: ${sixD()}; -q lines about the full table: ${
+        quiet.filter((l) => l.includes(SIX_D)).length
+      }`,
+    );
+  }
+  assertEquals(ready, [`${SIX_D} Canon EOS 6D`]);
+  assert(quiet.some((l) => l.includes(SIX_D)), "the full table is said under -q");
+  // A forged address that failed is cooled down: announcing again brings no fetch.
+  const before = calls.length;
+  for (let i = 1; i <= 8; i++) watch.heard(alive(`10.0.0.${i}`), `10.0.0.${i}`);
+  await watch.stop();
+  assertEquals(calls.length - before, 0, "GETs of failed addresses announcing again");
+});
+
+Deno.test("issue 22, item 6: 20,000 forged NOTIFYs from rotating sources make a bounded number of lines", async () => {
+  const lines: string[] = [];
+  setupLogging("quiet", "text", (line) => lines.push(line));
+  let now = 0;
+  const { watch, calls } = harness(
+    {
+      enabled: false,
+      serves: () => true,
+      now: () => now,
+    },
+    undefined,
+    logEvent,
+  );
+  // 2000 a second for 10 seconds, each from another address.
+  for (let i = 0; i < 20_000; i++) {
+    if (i % 2000 === 0 && i > 0) now += 1000;
+    const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+    watch.heard(alive(ip), ip);
+  }
+  await watch.stop();
+  console.log(`20,000 forged NOTIFYs with -q: ${lines.length} lines`);
+  assertEquals(calls.length, 0);
+  // The budget's burst, a line a second after it, and the summaries: far from one a datagram.
+  assert(lines.length <= 50, `${lines.length} lines`);
+  assertMatch(lines.at(-1)!, /more EOS lines \(warnings\) in .* from \d+ sources/);
+  assertMatch(lines[0], /an EOS camera at 10\.0\.0\.0 announces itself/);
+});
+
+Deno.test("a forged path that failed at a camera's address does not cool the camera's own announcement down", async () => {
+  const calls: Call[] = [];
+  const { watch, log, ready } = harness({
+    exchange: (hostname, port, request) => {
+      const text = decoder.decode(request);
+      calls.push({ hostname, port, request: text });
+      return Promise.resolve(
+        text.startsWith("GET /upnp/CameraDevDesc.xml ")
+          ? OK
+          : { head: "HTTP/1.1 404 Not Found", body: new Uint8Array() },
+      );
+    },
+  });
+  watch.heard(alive("10.0.0.9", "http://10.0.0.9:49152/upnp/Nope.xml"), "10.0.0.9");
+  await log.next("the forged schedule's end", done("10.0.0.9"));
+  watch.heard(alive("10.0.0.9"), "10.0.0.9");
+  await log.next("the camera's schedule", (e) => e.event === "eos-fetch");
+  await watch.stop();
+  assertEquals(ready, ["10.0.0.9 Canon EOS 6D"]);
+});
+
+Deno.test(`past ${MAX_EOS_WAITING} waiting, an announcement is dropped with a warning`, async () => {
+  let release!: () => void;
+  const held = new Promise<void>((r) => release = r);
+  const calls: Call[] = [];
+  const { watch, log } = harness({
+    serves: () => true,
+    // Room for every line: this test counts them, another one tests the budget.
+    lineBudget: { perSecond: 1, burst: 100 },
+    exchange: async (hostname, port, request) => {
+      calls.push({ hostname, port, request: decoder.decode(request) });
+      await held;
+      return OK;
+    },
+  });
+  const total = MAX_EOS_CAMERAS + MAX_EOS_WAITING + 1;
+  for (let i = 1; i <= total; i++) watch.heard(alive(`10.0.1.${i}`), `10.0.1.${i}`);
+  const busy = log.events.filter((e) => e.event === "eos-ignored" && e.busy === true);
+  assertEquals(busy.length, MAX_EOS_WAITING + 1);
+  assertMatch((busy.at(-1) as { reason: string }).reason, /dropped/);
+  release();
+  await watch.stop();
+  assertEquals(calls.length, MAX_EOS_CAMERAS);
 });

@@ -1,7 +1,7 @@
 // Recognising a Canon camera from what it sends about itself, against look-alikes.
 
-import { assertEquals } from "../support/assert.ts";
-import { CANON_SERVER, canonTrait } from "../../lib/cameras/recognise.ts";
+import { assertEquals, assertMatch } from "../support/assert.ts";
+import { CANON_SERVER, canonTrait, notCanonCamera } from "../../lib/cameras/recognise.ts";
 
 Deno.test("canonTrait", async (t) => {
   await t.step("what Canon cameras are known to send", () => {
@@ -37,4 +37,25 @@ Deno.test("canonTrait", async (t) => {
       ]
     ) assertEquals(canonTrait(sender), undefined, JSON.stringify(sender));
   });
+});
+
+Deno.test("notCanonCamera: a Canon camera's description, and what is not one", () => {
+  const sixD = {
+    manufacturer: "CANON INC.",
+    modelName: "Canon EOS 6D",
+    deviceType: "urn:schemas-upnp-org:device:Basic:1",
+  };
+  assertEquals(notCanonCamera(sixD), undefined);
+  assertEquals(notCanonCamera({ modelName: "Canon EOS 6D" }), undefined);
+  assertEquals(notCanonCamera({ manufacturer: "Canon" }), undefined);
+  const refused: [Parameters<typeof notCanonCamera>[0], RegExp][] = [
+    [{ ...sixD, manufacturer: "NETGEAR" }, /manufacturer is NETGEAR, not Canon/],
+    [{ manufacturer: "Canonical Ltd." }, /not Canon/],
+    [{ modelName: "R7000" }, /neither Canon/],
+    [{}, /neither Canon/],
+    [{ ...sixD, deviceType: "urn:schemas-upnp-org:device:Printer:1" }, /device type/],
+  ];
+  for (const [device, reason] of refused) {
+    assertMatch(notCanonCamera(device) ?? "", reason, JSON.stringify(device));
+  }
 });
