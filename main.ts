@@ -202,6 +202,8 @@ export async function main(args: readonly string[]): Promise<number> {
     if (logFormat === "json") {
       log.fatal("{error}", { event: "error", error: failure.message, exitCode: failure.exitCode });
     } else {
+      // The lines logged before the failure (an import's summary) come before it, as they happened.
+      await flushLogs(1000);
       console.error(`ptpip-canon-helper: ${failure.message}`);
     }
     // The last line must reach stderr before the exit, but a stalled stderr cannot hold the exit.

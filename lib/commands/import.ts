@@ -132,8 +132,8 @@ export function sessionFailureMessage(
 export function importFailureMessage(failure: ImportFailure, camera: string): string {
   switch (failure.kind) {
     case "source":
-      return `the connection to camera ${camera} was lost: ${failure.detail}. Run import ` +
-        "again to resume where it stopped.";
+      return `the import from camera ${camera} stopped, its connection lost (${failure.detail}). ` +
+        "Run import again to resume where it stopped.";
     case "disk-full":
       return `the destination is full: ${failure.detail}. Make room and run import again.`;
     case "aborted":

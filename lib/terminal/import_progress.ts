@@ -112,7 +112,8 @@ export interface ReporterOutputs {
  */
 export class ImportReporter {
   readonly #out: ReporterOutputs;
-  readonly #started: number;
+  /** When the first file began: the rate is the copying's, not the listing's. */
+  #started?: number;
   #file?: ImportProgress & { offset: number; since: number };
   #copiedBefore = 0;
   #lastDraw = -Infinity;
@@ -120,7 +121,6 @@ export class ImportReporter {
   /** @param out the log, the live line and the clock */
   constructor(out: ReporterOutputs) {
     this.#out = out;
-    this.#started = out.now();
   }
 
   /** Bytes copied so far in this run. */
@@ -139,6 +139,7 @@ export class ImportReporter {
         emit({ event: "import-listed", objects: event.objects, toImport: event.toImport });
         return;
       case "file-start":
+        this.#started ??= now();
         this.#file = {
           name: event.name,
           index: event.index,
@@ -189,7 +190,11 @@ export class ImportReporter {
     if (!force && time - this.#lastDraw < REDRAW_MS) return;
     this.#lastDraw = time;
     status(
-      progressText({ ...file, copiedBytes: this.copiedBytes, elapsedMs: time - this.#started }),
+      progressText({
+        ...file,
+        copiedBytes: this.copiedBytes,
+        elapsedMs: time - (this.#started ?? time),
+      }),
     );
   }
 }

@@ -147,7 +147,7 @@ Deno.test("import from the fake camera", async (t) => {
       const message = expectFailure(first.error);
       assertMatch(
         message,
-        /^the connection to camera 127\.0\.0\.1 was lost: .*Run import again to resume/,
+        /^the import from camera 127\.0\.0\.1 stopped, its connection lost \(.*\)\. Run import again to resume/,
       );
       assertEquals(first.summary?.event === "import-summary" && first.summary.imported, 0);
 
