@@ -250,7 +250,7 @@ class FakePtpipCamera implements PtpipCamera {
   readonly requests: SeenOperation[] = [];
   readonly events: CameraEvent[] = [];
   readonly #card = new Card();
-  readonly #listener: Deno.Listener;
+  readonly #listener: Deno.TcpListener;
   readonly #sessions = new Set<Session>();
   readonly #conns = new Set<Deno.Conn>();
   readonly #tasks = new Set<Promise<void>>();
@@ -267,7 +267,11 @@ class FakePtpipCamera implements PtpipCamera {
     this.#options = { ...options };
     this.hostname = options.hostname ?? "127.0.0.1";
     for (const file of options.files ?? []) this.#card.add(file);
-    this.#listener = Deno.listen({ hostname: this.hostname, port: options.port ?? 0 });
+    this.#listener = Deno.listen({
+      hostname: this.hostname,
+      port: options.port ?? 0,
+      transport: "tcp",
+    });
     this.#accepting = this.#accept();
   }
 
@@ -347,6 +351,10 @@ class FakePtpipCamera implements PtpipCamera {
   async #accept(): Promise<void> {
     try {
       for await (const conn of this.#listener) {
+        // A packet goes out in more than one write (header, then payload chunks): with Nagle's
+        // algorithm each answer would wait for the client's delayed ACK, ~40 ms an operation on
+        // loopback, which no camera's own stack shows and which would swamp every measurement.
+        conn.setNoDelay(true);
         const seen: SeenConnection = {
           connection: this.connections.length + 1,
           role: "unknown",
