@@ -6,8 +6,11 @@
  * network (a camera's Server header), so it never enters an argument: a hook such as
  * `sh -c 'echo "{name}"'` would otherwise run whatever a LAN host put in its header. Its output is read
  * line by line, bounded, and handed to the log, so it never garbles the status line or the JSON log
- * and never costs unbounded memory. One run at a time per camera and a global cap on runs per minute;
- * a program that fails or is missing is reported and the helper goes on.
+ * and never costs unbounded memory. One run at a time per camera and a global cap on runs per minute,
+ * of which one address gets a share only, so a host that keeps making itself ready cannot spend the
+ * cap of the cameras after it. A run over either cap waits for its turn (one per address, a bounded
+ * queue) instead of being dropped; a program that fails or is missing is reported and the helper goes
+ * on.
  *
  * Where the `setsid` program exists (Linux), each run is its own process group, so stopping it stops
  * whatever it started too; elsewhere only the program itself is signalled (Deno cannot make a process
@@ -19,6 +22,7 @@
 import { type CameraFlow, cleanName } from "./tracker.ts";
 import { parseIpv4 } from "../network/ipv4.ts";
 import { settlesWithin } from "../util/timeout.ts";
+import { after, type Timer } from "../util/timers.ts";
 
 /** The camera a hook runs for. */
 export interface HookCamera {
@@ -52,6 +56,8 @@ export interface HookEvents {
   failed(camera: HookCamera, error: unknown): void;
   /** The camera's previous run is still going, so no second one was started. */
   busy(camera: HookCamera): void;
+  /** A cap was reached: the run waits, and starts in about `inMs` unless more are waiting. */
+  deferred(camera: HookCamera, reason: string, inMs: number): void;
 }
 
 /** Starts a program; `Deno.Command` (through `setsid` where present) in production. */
@@ -59,6 +65,17 @@ export type Spawn = (argv: readonly string[], env: Record<string, string>) => De
 
 /** Most runs started over all cameras in any minute: fake cameras cannot make it run without end. */
 export const HOOK_RUNS_PER_MINUTE = 30;
+
+/**
+ * Most runs started for one address in any minute: a tenth of {@linkcode HOOK_RUNS_PER_MINUTE}. A
+ * real camera is ready at most once per re-arm cooldown (30 s), so this never delays one.
+ */
+export const HOOK_RUNS_PER_ADDRESS = 3;
+
+/** Most runs waiting for their turn, one per address. */
+export const HOOK_QUEUE_LENGTH = 16;
+
+const MINUTE_MS = 60_000;
 
 /** Longest output line logged; the rest of a longer line is dropped. */
 export const HOOK_LINE_CHARS = 1000;
@@ -82,8 +99,12 @@ export class HookRateError extends Error {
    * Keeps its settings; starts nothing.
    * @param limit the cap that was reached
    */
-  constructor(limit: number) {
-    super(`${limit} runs already started in the last minute; this one is skipped`);
+  constructor(limit: number, waiting?: number) {
+    super(
+      waiting === undefined
+        ? `${limit} runs already started in the last minute; this one is skipped`
+        : `${limit} runs already started in the last minute and ${waiting} more waiting; this one is skipped`,
+    );
     this.name = "HookRateError";
   }
 }
@@ -150,6 +171,10 @@ export interface HookRunnerOptions {
   now?: () => number;
   /** How long `stop` waits after SIGTERM before SIGKILL. */
   graceMs?: number;
+  /** Schedules the start of a waiting run; `lib/util/timers.ts`'s `after` by default. */
+  after?: (ms: number, run: () => void) => Timer;
+  /** Whether a waiting run should still start when its turn comes (its camera is still ready). */
+  wanted?: (camera: HookCamera) => boolean;
 }
 
 interface Run {
@@ -166,9 +191,14 @@ export class HookRunner {
   readonly #spawn: Spawn;
   readonly #now: () => number;
   readonly #graceMs: number;
+  readonly #after: (ms: number, run: () => void) => Timer;
+  readonly #wanted: (camera: HookCamera) => boolean;
   readonly #running = new Map<string, Run>();
-  /** When the runs of the last minute started, oldest first (at most the cap). */
-  readonly #starts: number[] = [];
+  /** When and for whom the runs of the last minute started, oldest first (at most the cap). */
+  readonly #starts: { at: number; ip: string }[] = [];
+  /** Runs waiting for their turn, by address, in the order they came. */
+  readonly #waiting = new Map<string, HookCamera>();
+  #wake?: Timer;
 
   /**
    * Keeps its settings; starts nothing.
@@ -182,6 +212,8 @@ export class HookRunner {
     this.#spawn = options.spawn ?? spawnCommand;
     this.#now = options.now ?? Date.now;
     this.#graceMs = options.graceMs ?? STOP_GRACE_MS;
+    this.#after = options.after ?? after;
+    this.#wanted = options.wanted ?? (() => true);
   }
 
   /** Whether a run for `ip` is going on. */
@@ -189,25 +221,124 @@ export class HookRunner {
     return this.#running.has(ip);
   }
 
-  /** Starts the program for `camera` unless its previous run is still going. Never throws. */
+  /**
+   * Starts the program for `camera` unless its previous run is still going; over a cap, queues it
+   * to start later. Never throws.
+   */
   run(camera: HookCamera): void {
+    // Runs already waiting keep their turn.
+    this.#drain();
     if (this.#running.has(camera.ip)) return this.#events.busy(camera);
+    if (parseIpv4(camera.ip) === undefined) {
+      return this.#events.failed(camera, new Error(`${camera.ip} is not an IPv4 address`));
+    }
+    if (this.#waiting.has(camera.ip)) {
+      // Ready again while it waits: one run, with what is known now, in the place it had.
+      this.#waiting.set(camera.ip, camera);
+      return;
+    }
+    const wait = this.#waitFor(camera.ip);
+    if (wait === undefined) return this.#start(camera);
+    this.#queue(camera, wait);
+  }
+
+  /** Milliseconds until a run for `ip` is within both caps, or `undefined` if it is now. */
+  #waitFor(ip: string): { ms: number; reason: string } | undefined {
+    const now = this.#now();
+    while (this.#starts.length > 0 && now - this.#starts[0].at >= MINUTE_MS) this.#starts.shift();
+    let wait: { ms: number; reason: string } | undefined;
+    if (this.#starts.length >= HOOK_RUNS_PER_MINUTE) {
+      wait = {
+        ms: this.#starts[0].at + MINUTE_MS - now,
+        reason: `${HOOK_RUNS_PER_MINUTE} runs already started in the last minute`,
+      };
+    }
+    const own = this.#starts.filter((s) => s.ip === ip);
+    if (own.length >= HOOK_RUNS_PER_ADDRESS) {
+      const ms = own[own.length - HOOK_RUNS_PER_ADDRESS].at + MINUTE_MS - now;
+      if (wait === undefined || ms > wait.ms) {
+        wait = { ms, reason: `${HOOK_RUNS_PER_ADDRESS} runs for this camera in the last minute` };
+      }
+    }
+    return wait;
+  }
+
+  /** Runs started for `ip` in the last minute. */
+  #spent(ip: string): number {
+    return this.#starts.reduce((n, s) => n + (s.ip === ip ? 1 : 0), 0);
+  }
+
+  #queue(camera: HookCamera, wait: { ms: number; reason: string }): void {
+    if (this.#waiting.size >= HOOK_QUEUE_LENGTH) {
+      // The address that spent most of the minute gives way to one that spent less; on a tie the
+      // runs already waiting keep their places.
+      let busiest: HookCamera | undefined;
+      for (const waiting of this.#waiting.values()) {
+        if (busiest === undefined || this.#spent(waiting.ip) > this.#spent(busiest.ip)) {
+          busiest = waiting;
+        }
+      }
+      const refused = busiest !== undefined && this.#spent(busiest.ip) > this.#spent(camera.ip)
+        ? busiest
+        : camera;
+      this.#events.failed(refused, new HookRateError(HOOK_RUNS_PER_MINUTE, this.#waiting.size));
+      if (refused === camera) return;
+      this.#waiting.delete(refused.ip);
+    }
+    this.#waiting.set(camera.ip, camera);
+    this.#events.deferred(camera, wait.reason, wait.ms);
+    this.#schedule();
+  }
+
+  /** Starts the waiting runs whose turn came, those whose address spent least first. */
+  #drain(): void {
+    while (this.#waiting.size > 0) {
+      let next: HookCamera | undefined;
+      for (const waiting of this.#waiting.values()) {
+        if (this.#running.has(waiting.ip) || this.#waitFor(waiting.ip) !== undefined) continue;
+        if (next === undefined || this.#spent(waiting.ip) < this.#spent(next.ip)) next = waiting;
+      }
+      if (next === undefined) break;
+      this.#waiting.delete(next.ip);
+      if (!this.#wanted(next)) {
+        this.#events.failed(next, new Error("it left before its turn came"));
+        continue;
+      }
+      this.#start(next);
+    }
+    this.#schedule();
+  }
+
+  /** Wakes when the first waiting run may start; one whose camera still runs waits for its exit. */
+  #schedule(): void {
+    this.#wake?.cancel();
+    this.#wake = undefined;
+    let soonest: number | undefined;
+    for (const ip of this.#waiting.keys()) {
+      if (this.#running.has(ip)) continue;
+      const ms = this.#waitFor(ip)?.ms ?? 0;
+      if (soonest === undefined || ms < soonest) soonest = ms;
+    }
+    if (soonest === undefined) return;
+    this.#wake = this.#after(Math.max(1, soonest), () => {
+      this.#wake = undefined;
+      this.#drain();
+    });
+  }
+
+  #start(camera: HookCamera): void {
     const argv = hookArgv(this.#command, camera);
     if (argv === undefined) {
       return this.#events.failed(camera, new Error(`${camera.ip} is not an IPv4 address`));
     }
     const now = this.#now();
-    while (this.#starts.length > 0 && now - this.#starts[0] >= 60_000) this.#starts.shift();
-    if (this.#starts.length >= HOOK_RUNS_PER_MINUTE) {
-      return this.#events.failed(camera, new HookRateError(HOOK_RUNS_PER_MINUTE));
-    }
     let child: Deno.ChildProcess;
     try {
       child = this.#spawn(argv, hookEnv(camera));
     } catch (error) {
       return this.#events.failed(camera, error);
     }
-    this.#starts.push(now);
+    this.#starts.push({ at: now, ip: camera.ip });
     this.#events.started(camera, argv, child.pid);
     const run: Run = { child, done: Promise.resolve(), budget: HOOK_OUTPUT_BYTES };
     run.done = this.#follow(camera, run);
@@ -219,6 +350,9 @@ export class HookRunner {
    * is left after the grace (SIGKILL), and waits a little for them.
    */
   async stop(): Promise<void> {
+    this.#wake?.cancel();
+    this.#wake = undefined;
+    this.#waiting.clear();
     const runs = [...this.#running.values()];
     runs.forEach((r) => signalRun(r.child, "SIGTERM"));
     const all = Promise.all(runs.map((r) => r.done));
@@ -237,6 +371,8 @@ export class HookRunner {
     // Free before it is reported: whoever reads "exited" may start the next run at once.
     this.#running.delete(camera.ip);
     this.#events.exited(camera, { code, signal });
+    // A run of this camera waiting for this one to end may start now.
+    if (this.#waiting.has(camera.ip)) this.#drain();
   }
 
   async #lines(

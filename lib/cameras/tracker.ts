@@ -9,6 +9,7 @@
  */
 
 import { RecentMap } from "../util/recent_map.ts";
+import { Cooldowns } from "./cooldowns.ts";
 import type { SsdpMessage } from "../ssdp/message.ts";
 import { CANON_SERVER, canonTrait } from "./recognise.ts";
 
@@ -107,7 +108,11 @@ export interface TrackerOptions {
   now: () => number;
   /** Where each transition is reported. */
   events: TrackerEvents;
-  /** Cameras remembered; the least recently seen is forgotten first. */
+  /**
+   * Cameras remembered, in each of two tables: addresses that only searched (the least recently seen
+   * forgotten first), and cameras that fetched the description, which searches never push out (one
+   * that left is forgotten first, then the least recently seen).
+   */
   capacity?: number;
   /** How long a pairing camera may stay silent before it stops counting as pairing. */
   pairingTimeoutMs?: number;
@@ -123,6 +128,11 @@ const DEFAULT_MAX_AGE_SECONDS = 1800;
 const DEFAULT_CAPACITY = 64;
 /** How long a camera that left stays unable to become ready again: forged byebye/alive pairs cannot run the hook in a loop. */
 export const REARM_COOLDOWN_MS = 30_000;
+/**
+ * Addresses whose cooldown is kept apart from their entry. Each needs a camera that fetched and was
+ * ready within the last {@linkcode REARM_COOLDOWN_MS}; past that many, the one ending first goes.
+ */
+export const COOLDOWN_CAPACITY = 1024;
 /** Time for a user to pick the computer on the camera and for the camera to come up. */
 const DEFAULT_PAIRING_TIMEOUT_MS = 5 * 60_000;
 /** Longest name shown or passed to a hook; real Server headers are well under it. */
@@ -179,10 +189,19 @@ export function presenceOf(message: SsdpMessage): Presence | undefined {
   };
 }
 
-/** Follows cameras by IP. */
+/**
+ * Follows cameras by IP. A search costs nothing to forge (UDP, any source address on the LAN), so
+ * addresses that only searched live in their own table and cannot push out a camera that fetched the
+ * description (which takes a TCP connection from that address); cooldowns live in a third table that
+ * neither can empty.
+ */
 export class CameraTracker {
   readonly #options: TrackerOptions;
+  /** Addresses that searched and fetched nothing yet, in state `searching`. */
+  readonly #searching: RecentMap<string, Camera>;
+  /** Cameras that fetched the description (or were fetched, the EOS flow), in any later state. */
   readonly #cameras: RecentMap<string, Camera>;
+  readonly #cooldowns: Cooldowns;
   readonly #ownUsn: string;
 
   /**
@@ -192,7 +211,10 @@ export class CameraTracker {
   constructor(options: TrackerOptions) {
     this.#options = options;
     this.#ownUsn = `uuid:${options.ownUuid}`.toLowerCase();
-    this.#cameras = new RecentMap(options.capacity ?? DEFAULT_CAPACITY);
+    const capacity = options.capacity ?? DEFAULT_CAPACITY;
+    this.#searching = new RecentMap(capacity);
+    this.#cameras = new RecentMap(capacity);
+    this.#cooldowns = new Cooldowns(COOLDOWN_CAPACITY, REARM_COOLDOWN_MS, options.now);
   }
 
   /** The cameras that fetched the description and are pairing or up, oldest first. */
@@ -202,12 +224,14 @@ export class CameraTracker {
 
   /** The camera at `ip`, if remembered. */
   get(ip: string): Camera | undefined {
-    return this.#cameras.peek(ip);
+    return this.#cameras.peek(ip) ?? this.#searching.peek(ip);
   }
 
   /** An answered M-SEARCH from `ip`. */
   searched(ip: string, userAgent: string | undefined): void {
-    const camera = this.#touch(ip);
+    const camera = this.#cameras.peek(ip) === undefined
+      ? this.#searching.use(ip, () => this.#newCamera(ip)).value
+      : this.#touch(ip);
     const name = cleanName(userAgent);
     if (name !== undefined) camera.userAgent = name;
   }
@@ -288,15 +312,14 @@ export class CameraTracker {
 
   /** Whether the camera at `ip` left too recently to become ready again. */
   coolingDown(ip: string): boolean {
-    const rearmAt = this.#cameras.peek(ip)?.rearmAt;
-    return rearmAt !== undefined && this.#options.now() < rearmAt;
+    return this.#cooldowns.active(ip);
   }
 
   #becomeReady(camera: Camera, via: ReadyVia): void {
     if (camera.state === "ready") return;
     // Ready at most once per pairing: after a byebye (which anyone on the LAN can forge) a camera
     // must fetch the description again, and not before the cooldown is over.
-    if (camera.rearmAt !== undefined && this.#options.now() < camera.rearmAt) return;
+    if (this.#cooldowns.active(camera.ip)) return;
     this.#enter(camera, "ready");
     this.#options.events.ready(camera, via);
     this.#options.events.changed();
@@ -322,7 +345,7 @@ export class CameraTracker {
     this.#enter(camera, "gone");
     camera.fetched = false;
     camera.probed = false;
-    camera.rearmAt = this.#options.now() + REARM_COOLDOWN_MS;
+    camera.rearmAt = this.#cooldowns.start(camera.ip);
     this.#options.events.gone(camera, reason);
     this.#options.events.changed();
   }
@@ -332,15 +355,38 @@ export class CameraTracker {
     camera.since = this.#options.now();
   }
 
-  /** The camera at `ip`, made most recently seen, created if new (forgetting the stalest if full). */
+  /**
+   * The camera at `ip` in the table of cameras that fetched, made most recently seen; moved there
+   * from the searchers' table, or created, if new. A full table forgets the least recently seen
+   * camera that left, else the least recently seen of all.
+   */
   #touch(ip: string): Camera {
-    return this.#cameras.use(ip, () => ({
+    if (this.#cameras.peek(ip) === undefined && this.#cameras.size >= this.#cameras.capacity) {
+      let victim: Camera | undefined;
+      for (const camera of this.#cameras.values()) {
+        victim ??= camera;
+        if (camera.state === "gone" || camera.state === "searching") {
+          victim = camera;
+          break;
+        }
+      }
+      if (victim !== undefined) this.#cameras.delete(victim.ip);
+    }
+    return this.#cameras.use(ip, () => {
+      const searcher = this.#searching.peek(ip);
+      this.#searching.delete(ip);
+      return searcher ?? this.#newCamera(ip);
+    }).value;
+  }
+
+  #newCamera(ip: string): Camera {
+    return {
       ip,
       state: "searching",
       fetched: false,
       probed: false,
       since: this.#options.now(),
       flow: "search",
-    })).value;
+    };
   }
 }

@@ -39,6 +39,8 @@ export interface CameraWatchOptions {
   emit: Emit;
   /** Starts the `--on-camera` program; `Deno.Command` by default. */
   spawn?: Spawn;
+  /** Schedules a hook run that waits its turn; `lib/util/timers.ts`'s `after` by default. */
+  hookAfter?: (ms: number, run: () => void) => Timer;
   /** Shows the live status (a terminal only). */
   status?: (text: string) => void;
   /** How long after a first fetch presence is asked for; {@linkcode PRESENCE_SEARCH_DELAY_MS} by default. */
@@ -84,7 +86,13 @@ export class CameraWatch implements PresenceHandler {
   constructor(options: CameraWatchOptions) {
     this.#options = options;
     this.#hooks = options.onCamera
-      ? new HookRunner(options.onCamera, hookEvents(options.emit), { spawn: options.spawn })
+      ? new HookRunner(options.onCamera, hookEvents(options.emit), {
+        spawn: options.spawn,
+        now: options.now,
+        after: options.hookAfter,
+        // A run that waited its turn is for a camera still up, not one that left meanwhile.
+        wanted: (camera) => this.#tracker.get(camera.ip)?.state === "ready",
+      })
       : undefined;
     const emit = options.emit;
     this.#tracker = new CameraTracker({
@@ -233,5 +241,7 @@ function hookEvents(emit: Emit): HookEvents {
     failed: (camera, error) =>
       emit({ event: "hook-error", ip: camera.ip, error: describeError(error) }),
     busy: (camera) => emit({ event: "hook-busy", ip: camera.ip }),
+    deferred: (camera, reason, inMs) =>
+      emit({ event: "hook-deferred", ip: camera.ip, reason, seconds: Math.ceil(inMs / 1000) }),
   };
 }

@@ -45,6 +45,11 @@ export class RecentMap<K, V> {
     return { value, created: true };
   }
 
+  /** Forgets `key`; whether it was kept. */
+  delete(key: K): boolean {
+    return this.#entries.delete(key);
+  }
+
   /** Every entry's value, stalest first. */
   values(): IterableIterator<V> {
     return this.#entries.values();

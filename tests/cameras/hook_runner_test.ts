@@ -5,6 +5,8 @@
 import {
   HOOK_LINE_CHARS,
   HOOK_OUTPUT_BYTES,
+  HOOK_QUEUE_LENGTH,
+  HOOK_RUNS_PER_ADDRESS,
   HOOK_RUNS_PER_MINUTE,
   hookArgv,
   type HookCamera,
@@ -33,8 +35,18 @@ class Recorder implements HookEvents {
   }
 
   next(prefix: string): Promise<void> {
-    if (this.log.some((l) => l.startsWith(prefix))) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push([(l) => l.startsWith(prefix), resolve]));
+    return this.nth(prefix, 1);
+  }
+
+  /** Resolves once `count` lines start with `prefix`. */
+  nth(prefix: string, count: number): Promise<void> {
+    const seen = () => this.log.filter((l) => l.startsWith(prefix)).length;
+    if (seen() >= count) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push([() => seen() >= count, resolve]));
+  }
+
+  count(prefix: string): number {
+    return this.log.filter((l) => l.startsWith(prefix)).length;
   }
 
   started(camera: HookCamera, argv: readonly string[]) {
@@ -52,6 +64,49 @@ class Recorder implements HookEvents {
   busy(camera: HookCamera) {
     this.#push(`busy ${camera.ip}`);
   }
+  deferred(camera: HookCamera, _reason: string, inMs: number) {
+    this.#push(`deferred ${camera.ip} ${inMs}`);
+  }
+}
+
+let fakePids = 0x3fff0000;
+
+/**
+ * A program that prints nothing and exits 0 at once, without a process: the rate tests start
+ * dozens. Its pid is out of any real range, and every run has exited before `stop`.
+ */
+const fakeSpawn = () =>
+  ({
+    pid: fakePids++,
+    stdout: new ReadableStream({ start: (c) => c.close() }),
+    stderr: new ReadableStream({ start: (c) => c.close() }),
+    status: Promise.resolve({ success: true, code: 0, signal: null }),
+    kill: () => {},
+  }) as unknown as Deno.ChildProcess;
+
+/** A clock and a timer queue the test moves by hand. */
+function manualTime() {
+  let now = 0;
+  const timers: { at: number; run: () => void; cancelled: boolean }[] = [];
+  return {
+    now: () => now,
+    after: (ms: number, run: () => void) => {
+      const timer = { at: now + ms, run, cancelled: false };
+      timers.push(timer);
+      return { cancel: () => void (timer.cancelled = true) };
+    },
+    /** Moves the clock on and runs what fell due, in order. */
+    advance(ms: number) {
+      now += ms;
+      for (;;) {
+        const due = timers.filter((t) => !t.cancelled && t.at <= now).sort((a, b) => a.at - b.at);
+        if (due.length === 0) return;
+        due[0].cancelled = true;
+        due[0].run();
+      }
+    },
+    pending: () => timers.filter((t) => !t.cancelled).length,
+  };
 }
 
 Deno.test("hookArgv replaces {ip} inside arguments, never splitting them, and nothing else", () => {
@@ -209,14 +264,93 @@ Deno.test({
     const runner = new HookRunner(["/bin/true"], events, { now: () => now });
     for (let i = 1; i <= HOOK_RUNS_PER_MINUTE + 1; i++) runner.run({ ip: `10.0.1.${i}`, name: "" });
     assertEquals(events.log.filter((l) => l.startsWith("started")).length, HOOK_RUNS_PER_MINUTE);
-    assertEquals(events.log.filter((l) => l.startsWith("failed")), [
-      `failed 10.0.1.${HOOK_RUNS_PER_MINUTE + 1} HookRateError`,
+    // Over the cap a run waits for its turn instead of being dropped (issue 22, item 2).
+    assertEquals(events.log.filter((l) => l.startsWith("failed") || l.startsWith("deferred")), [
+      `deferred 10.0.1.${HOOK_RUNS_PER_MINUTE + 1} 60000`,
     ]);
     now += 60_000;
     runner.run({ ip: "10.0.2.1", name: "" });
     await events.next("started 10.0.2.1");
     await runner.stop();
   },
+});
+
+Deno.test("one address gets its fair share of the runs per minute, not the whole cap", async () => {
+  const events = new Recorder();
+  const time = manualTime();
+  const runner = new HookRunner(["/bin/true"], events, {
+    now: time.now,
+    after: time.after,
+    spawn: fakeSpawn,
+  });
+  // One address made ready again and again, each time after its run ended (22 s, as in the issue).
+  for (let i = 1; i <= 40; i++) {
+    runner.run({ ip: "10.0.0.66", name: "" });
+    const started = events.count("started 10.0.0.66");
+    if (events.count("exited") < started) await events.nth("exited", started);
+    time.advance(550);
+  }
+  const spent = events.count("started 10.0.0.66");
+  // A real camera pairing next starts at once.
+  runner.run({ ip: "10.0.0.2", name: "" });
+  const real = events.count("started 10.0.0.2");
+  assertEquals([spent, real], [HOOK_RUNS_PER_ADDRESS, 1]);
+  await events.nth("exited", spent + 1);
+  await runner.stop();
+  assertEquals(time.pending(), 0, "stop drops what waits");
+});
+
+Deno.test("a run refused by the cap starts later, once the minute allows, never lost", async () => {
+  const events = new Recorder();
+  const time = manualTime();
+  const runner = new HookRunner(["/bin/true"], events, {
+    now: time.now,
+    after: time.after,
+    spawn: fakeSpawn,
+  });
+  for (let i = 1; i <= HOOK_RUNS_PER_MINUTE; i++) {
+    runner.run({ ip: `10.0.1.${i}`, name: "" });
+    time.advance(1000);
+  }
+  await events.nth("exited", HOOK_RUNS_PER_MINUTE);
+  runner.run({ ip: "10.0.0.2", name: "Canon EOS R6" });
+  assertEquals(events.count("started 10.0.0.2"), 0, "not within the cap");
+  assertEquals(events.count("failed"), 0, "waiting is no failure");
+  // The first of the 30 runs leaves the minute 30 s from now.
+  time.advance(29_999);
+  assertEquals(events.count("started 10.0.0.2"), 0);
+  time.advance(1);
+  assertEquals(events.count("started 10.0.0.2"), 1);
+  await events.nth("exited", HOOK_RUNS_PER_MINUTE + 1);
+  await runner.stop();
+});
+
+Deno.test("waiting runs are bounded, one per address; the busiest address waits, a camera that left is skipped", async () => {
+  const events = new Recorder();
+  const time = manualTime();
+  let gone = "";
+  const runner = new HookRunner(["/bin/true"], events, {
+    now: time.now,
+    after: time.after,
+    spawn: fakeSpawn,
+    wanted: (camera) => camera.ip !== gone,
+  });
+  for (let i = 1; i <= HOOK_RUNS_PER_MINUTE; i++) runner.run({ ip: `10.0.1.${i}`, name: "" });
+  await events.nth("exited", HOOK_RUNS_PER_MINUTE);
+  // The same address again and again: one waiting run.
+  for (let i = 0; i < 5; i++) runner.run({ ip: "10.0.1.1", name: "" });
+  // More addresses than the queue holds: the newest beyond it is refused, said once each.
+  for (let i = 1; i <= HOOK_QUEUE_LENGTH; i++) runner.run({ ip: `10.0.3.${i}`, name: "" });
+  assertEquals(events.count("failed"), 1);
+  // An address that spent none of the minute takes the place of the busiest one waiting.
+  assertEquals(events.log.filter((l) => l.startsWith("failed")), ["failed 10.0.1.1 HookRateError"]);
+  gone = "10.0.3.2";
+  time.advance(60_000);
+  const started = events.log.filter((l) => l.startsWith("started 10.0.3.")).length;
+  assertEquals(started, HOOK_QUEUE_LENGTH - 1, "all waiting ones but the camera that left");
+  assertEquals(events.count("started 10.0.3.2"), 0);
+  await events.nth("exited", HOOK_RUNS_PER_MINUTE + started);
+  await runner.stop();
 });
 
 Deno.test({

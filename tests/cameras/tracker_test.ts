@@ -46,14 +46,14 @@ const answer = message([
   "Server: Canon EOS M50",
 ]);
 
-function harness(options: { anyDevice?: boolean } = {}) {
+function harness(options: { anyDevice?: boolean; capacity?: number } = {}) {
   let now = 0;
   const events: string[] = [];
   const tracker = new CameraTracker({
+    capacity: 3,
     ...options,
     ownUuid: OWN_UUID,
     now: () => now,
-    capacity: 3,
     pairingTimeoutMs: 60_000,
     events: {
       probe: (c) => events.push(`probe ${c.ip}`),
@@ -169,12 +169,83 @@ Deno.test("the tracker forgets the least recently seen camera when full", () => 
   const { tracker, events } = harness();
   for (const ip of ["10.0.0.1", "10.0.0.2", "10.0.0.3"]) tracker.fetched(ip);
   tracker.searched("10.0.0.1", undefined);
+  // Searches alone never push out a camera that fetched the description (issue 22, item 1) ...
   tracker.searched("10.0.0.4", undefined);
+  assert(tracker.get("10.0.0.2")?.fetched);
+  assert(tracker.get("10.0.0.4"), "a searcher is remembered too, apart");
+  // ... another camera's fetch does: the least recently seen one goes.
+  tracker.fetched("10.0.0.5");
   assertEquals(tracker.get("10.0.0.2"), undefined);
-  assert(tracker.get("10.0.0.1") && tracker.get("10.0.0.3") && tracker.get("10.0.0.4"));
+  assert(tracker.get("10.0.0.1") && tracker.get("10.0.0.3") && tracker.get("10.0.0.5"));
   events.length = 0;
   tracker.heard(alive(), "10.0.0.2");
   assertEquals(events, [], "a forgotten camera must fetch again to be followed");
+});
+
+/** `count` searches from distinct on-LAN addresses, spread over `ms` of the harness's clock. */
+function forgedSearches(
+  tracker: CameraTracker,
+  advance: (ms: number) => number,
+  count: number,
+  ms: number,
+  subnet = "10.0.1",
+): void {
+  for (let i = 0; i < count; i++) {
+    tracker.searched(`${subnet}.${(i % 250) + 1}`, "forged");
+    advance(ms / count);
+  }
+}
+
+Deno.test("100 forged searches in 0.5 s do not push out a camera that fetched the description", () => {
+  const { tracker, events, advance } = harness({ capacity: 64 });
+  tracker.searched("10.0.0.2", "Camera UA/1.0");
+  tracker.fetched("10.0.0.2");
+  forgedSearches(tracker, advance, 100, 500);
+  events.length = 0;
+  tracker.heard(alive(), "10.0.0.2");
+  assertEquals(events, ["ready 10.0.0.2 alive Canon Camera/1.0 UPnP/1.0", "changed"]);
+  assertEquals(
+    tracker.get("10.0.0.2")?.userAgent,
+    "Camera UA/1.0",
+    "what it searched with is kept",
+  );
+});
+
+Deno.test("the re-arm cooldown outlives the entry: search/GET/alive/byebye loops are ready once per cooldown", () => {
+  const { tracker, events, advance } = harness({ capacity: 64 });
+  // One address cycles as fast as it likes while forged searches from others try to push it out.
+  for (let cycle = 0; cycle < 32; cycle++) {
+    tracker.searched("10.0.0.66", undefined);
+    tracker.fetched("10.0.0.66");
+    tracker.heard(alive(), "10.0.0.66");
+    tracker.heard(byebye, "10.0.0.66");
+    forgedSearches(tracker, advance, 100, 700);
+  }
+  const readies = events.filter((e) => e.startsWith("ready 10.0.0.66")).length;
+  // 32 cycles of 0.7 s = 22.4 s: one ready, the cooldown of 30 s covers the rest.
+  assertEquals(readies, 1);
+});
+
+Deno.test("cameras that fetched are bounded apart: one that left goes first, its cooldown stays", () => {
+  const { tracker, events, advance } = harness();
+  for (const ip of ["10.0.0.1", "10.0.0.2", "10.0.0.3"]) tracker.fetched(ip);
+  tracker.heard(alive(), "10.0.0.2");
+  tracker.heard(byebye, "10.0.0.2");
+  // A fourth camera's fetch forgets the one that left, though it was seen last.
+  tracker.fetched("10.0.0.4");
+  assertEquals(tracker.get("10.0.0.2"), undefined);
+  assert(tracker.follows("10.0.0.1") && tracker.follows("10.0.0.3"));
+  // Back as a new entry, it is still within its cooldown.
+  events.length = 0;
+  tracker.fetched("10.0.0.2");
+  tracker.heard(alive(), "10.0.0.2");
+  assert(tracker.coolingDown("10.0.0.2"));
+  assertEquals(events.filter((e) => e.startsWith("ready")), []);
+  advance(REARM_COOLDOWN_MS);
+  tracker.heard(alive(), "10.0.0.2");
+  assertEquals(events.filter((e) => e.startsWith("ready")), [
+    "ready 10.0.0.2 alive Canon Camera/1.0 UPnP/1.0",
+  ]);
 });
 
 Deno.test("only a Canon camera is a camera", async (t) => {
