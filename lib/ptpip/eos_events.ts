@@ -1,0 +1,210 @@
+/**
+ * Canon EOS GetEvent (0x9116) data, both ways, pure. The data phase is a run of records, each
+ * `u32 size` (of the whole record, header included), `u32 type`, then `size - 8` bytes, ended by a
+ * record of size 8 and type 0 (libgphoto2 ptp-pack.c `ptp_unpack_EOS_events`).
+ *
+ * New objects come as ObjectAddedEx 0xC181 (a file written to the card) or RequestObjectTransfer
+ * 0xC186 (the camera asks the computer to take a file), and their 64-bit-era twins 0xC1A7 and
+ * 0xC1A9; these become `object-added`, everything else (property values, camera status: most of
+ * what a first GetEvent holds) is kept only as its type.
+ *
+ * Everything here comes from the network: decoding never throws, never reads past a record or the
+ * buffer, and stops at {@linkcode MAX_EOS_RECORDS} records.
+ *
+ * @module
+ */
+
+import { ByteWriter } from "./bytes.ts";
+
+/** The EOS event record types this module reads or writes (libgphoto2 ptp.h `PTP_EC_CANON_EOS_*`). */
+export const EOS_EVENT = {
+  /** A new object on a storage (a photo written to the card). */
+  ObjectAddedEx: 0xC181,
+  /** The camera asks the computer to fetch an object (it may not be on a card at all). */
+  RequestObjectTransfer: 0xC186,
+  /** ObjectAddedEx of later bodies: the same fields, the parent and name 4 and 4 bytes later. */
+  ObjectAddedEx64: 0xC1A7,
+  /** RequestObjectTransfer of later bodies: decoded by libgphoto2 with the 0xC186 layout. */
+  RequestObjectTransfer64: 0xC1A9,
+  /** A property changed (the bulk of the first GetEvent). */
+  PropValueChanged: 0xC189,
+} as const;
+
+/** At most this many records are taken from one GetEvent; the rest are dropped. */
+export const MAX_EOS_RECORDS = 10_000;
+
+/** At most this many bytes of a record's file name are read (DCF names are 12). */
+export const MAX_EOS_NAME_BYTES = 255;
+
+/** A new object reported by GetEvent. */
+export interface EosObjectAdded {
+  /** What it is. */
+  kind: "object-added";
+  /** The record type it came in (`EOS_EVENT`): RequestObjectTransfer wants TransferComplete. */
+  type: number;
+  /** The object handle (valid for this session). */
+  handle: number;
+  /** Its storage; 0 in a RequestObjectTransfer, which does not carry one. */
+  storageId: number;
+  /** The PTP object format (u16). */
+  format: number;
+  /** Its size in bytes as the record says. */
+  size: number;
+  /** Its parent folder's handle; 0 in a RequestObjectTransfer. */
+  parent: number;
+  /** Its file name, raw from the camera: sanitise before use. */
+  name: string;
+}
+
+/** One record of a GetEvent answer. */
+export type EosEvent = EosObjectAdded | {
+  /** Any record this module does not read. */
+  kind: "other";
+  /** Its type. */
+  type: number;
+};
+
+/**
+ * Field offsets from the record's start (its size field), as libgphoto2 ptp-pack.c reads them
+ * (`PTP_cee_OA_*`, `PTP_cee_OA64_*`, `PTP_cee_OI_*`). A record too short to hold its name's first
+ * byte is "other", as there.
+ */
+interface Layout {
+  handle: number;
+  storageId?: number;
+  format: number;
+  size: number;
+  /** Where a high 32 bits of the size would be (a guess for the 64-bit records, see below). */
+  sizeHigh?: number;
+  parent?: number;
+  name: number;
+}
+
+const ADDED: Layout = {
+  handle: 0x08,
+  storageId: 0x0c,
+  format: 0x10,
+  size: 0x1c,
+  parent: 0x20,
+  name: 0x28,
+};
+// libgphoto2 marks the 0xC1A7 size "might be 64 bit now?" and reads 32 bits; the parent moving
+// from 0x20 to 0x24 leaves exactly 8 bytes at 0x1c, so the high half is read from 0x20 (a guess:
+// equal to libgphoto2 for every file under 4 GiB).
+const ADDED64: Layout = {
+  handle: 0x08,
+  storageId: 0x0c,
+  format: 0x10,
+  size: 0x1c,
+  sizeHigh: 0x20,
+  parent: 0x24,
+  name: 0x2c,
+};
+const TRANSFER: Layout = { handle: 0x08, format: 0x0c, size: 0x14, name: 0x1c };
+
+function layoutOf(type: number): Layout | undefined {
+  switch (type) {
+    case EOS_EVENT.ObjectAddedEx:
+      return ADDED;
+    case EOS_EVENT.ObjectAddedEx64:
+      return ADDED64;
+    case EOS_EVENT.RequestObjectTransfer:
+    case EOS_EVENT.RequestObjectTransfer64:
+      return TRANSFER;
+  }
+  return undefined;
+}
+
+const NAME_DECODER = new TextDecoder("utf-8", { fatal: false });
+
+/** A NUL-terminated name from `start` to at most `end`, bounded. */
+function cString(bytes: Uint8Array, start: number, end: number): string {
+  const limit = Math.min(end, start + MAX_EOS_NAME_BYTES);
+  let stop = start;
+  while (stop < limit && bytes[stop] !== 0) stop++;
+  return NAME_DECODER.decode(bytes.subarray(start, stop));
+}
+
+function decodeRecord(bytes: Uint8Array, view: DataView, at: number, size: number): EosEvent {
+  const type = view.getUint32(at + 4, true);
+  const layout = layoutOf(type);
+  if (!layout || size < layout.name + 1) return { kind: "other", type };
+  const u32 = (offset: number) => view.getUint32(at + offset, true);
+  const high = layout.sizeHigh === undefined ? 0 : u32(layout.sizeHigh);
+  return {
+    kind: "object-added",
+    type,
+    handle: u32(layout.handle),
+    storageId: layout.storageId === undefined ? 0 : u32(layout.storageId),
+    format: view.getUint16(at + layout.format, true),
+    size: high * 0x1_0000_0000 + u32(layout.size),
+    parent: layout.parent === undefined ? 0 : u32(layout.parent),
+    name: cString(bytes, at + layout.name, at + size),
+  };
+}
+
+/**
+ * The records of a GetEvent data phase, in order. Stops at the terminator (size 8, type 0), at a
+ * size below 8 or past the end of the data, or after {@linkcode MAX_EOS_RECORDS}; whatever was
+ * whole before that is returned. Unlike libgphoto2, a last whole record with no terminator after
+ * it is kept (libgphoto2 drops it): a camera that cut the terminator still gets its photo taken.
+ */
+export function decodeEosEvents(bytes: Uint8Array): EosEvent[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const events: EosEvent[] = [];
+  let at = 0;
+  while (at + 8 <= bytes.length && events.length < MAX_EOS_RECORDS) {
+    const size = view.getUint32(at, true);
+    const type = view.getUint32(at + 4, true);
+    if (size === 8 && type === 0) break;
+    if (size < 8 || size > bytes.length - at) break;
+    events.push(decodeRecord(bytes, view, at, size));
+    at += size;
+  }
+  return events;
+}
+
+/** A new object for {@linkcode encodeObjectAdded}: what the record carries. */
+export type ObjectAddedFields = Omit<EosObjectAdded, "kind" | "type">;
+
+/** One record of any type around `body` (for the fake camera and tests). */
+export function encodeEosRecord(type: number, body: Uint8Array = new Uint8Array(0)): Uint8Array {
+  return new ByteWriter().u32(8 + body.length).u32(type).bytes(body).finish();
+}
+
+/**
+ * A record announcing a new object in the layout of `type` (ObjectAddedEx by default), the name
+ * as bytes ending in NUL. Bytes the layout does not name are zero.
+ */
+export function encodeObjectAdded(
+  object: ObjectAddedFields,
+  type: number = EOS_EVENT.ObjectAddedEx,
+): Uint8Array {
+  const layout = layoutOf(type);
+  if (!layout) throw new RangeError(`0x${type.toString(16)} is not an object-added record type`);
+  const name = new TextEncoder().encode(object.name);
+  const size = layout.name + name.length + 1;
+  const bytes = new Uint8Array(size);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, size, true);
+  view.setUint32(4, type, true);
+  view.setUint32(layout.handle, object.handle >>> 0, true);
+  if (layout.storageId !== undefined) {
+    view.setUint32(layout.storageId, object.storageId >>> 0, true);
+  }
+  view.setUint16(layout.format, object.format & 0xffff, true);
+  view.setUint32(layout.size, object.size % 0x1_0000_0000, true);
+  if (layout.sizeHigh !== undefined) {
+    view.setUint32(layout.sizeHigh, Math.floor(object.size / 0x1_0000_0000) >>> 0, true);
+  }
+  if (layout.parent !== undefined) view.setUint32(layout.parent, object.parent >>> 0, true);
+  bytes.set(name, layout.name);
+  return bytes;
+}
+
+/** A whole GetEvent data phase: the records, then the terminator. */
+export function encodeEosEvents(records: readonly Uint8Array[]): Uint8Array {
+  const writer = new ByteWriter();
+  for (const record of records) writer.bytes(record);
+  return writer.u32(8).u32(0).finish();
+}
