@@ -7,6 +7,16 @@
  * Open/CloseSession, GetStorageIDs, GetStorageInfo, GetNumObjects, GetObjectHandles, GetObjectInfo,
  * GetObject, GetPartialObject; anything else is OperationNotSupported.
  *
+ * With `eos: true` it is a Canon EOS body instead (an EOS 6D by default), as libgphoto2 talks to one:
+ * its DeviceInfo adds Canon's operations, SetRemoteMode and SetEventMode put it into remote and
+ * event mode, a file added while connected is reported by the next GetEvent (0x9116) as an
+ * ObjectAddedEx record (and not as an ObjectAdded event), Canon's GetObject 0x9104 and
+ * GetPartialObject 0x9107 fetch, TransferComplete and KeepDeviceOn are answered, one client at a
+ * time, and after CloseSession it answers OperationNotSupported to everything, as 2016-and-later
+ * bodies do (libgphoto2 library.c). Its strictness is the fake's own, not a camera's known rule:
+ * object operations and GetEvent before SetRemoteMode answer DeviceBusy, so a client that skips
+ * the remote mode fails here.
+ *
  * Object data is streamed (StartData, Data chunks, EndData), computed chunk by chunk, never whole in
  * memory. Faults for the importer's tests: a connection dropped after so many data bytes, InitFail,
  * one client at a time, the Data packet size, and (per file) an ObjectInfo size that lies.
@@ -42,6 +52,12 @@ import {
   encodeUint32Array,
 } from "../lib/ptpip/datasets.ts";
 import { withTimeout } from "../lib/util/timeout.ts";
+import {
+  encodeEosEvents,
+  encodeEosRecord,
+  encodeObjectAdded,
+  EOS_EVENT,
+} from "../lib/ptpip/eos_events.ts";
 
 export type { CameraFile, FileContent } from "./ptpip_camera_objects.ts";
 export { ALL, contentBytes, contentSize, STORAGE_ID } from "./ptpip_camera_objects.ts";
@@ -59,6 +75,20 @@ export const SUPPORTED_OPERATIONS: readonly number[] = [
   OPERATION.GetObject,
   OPERATION.GetPartialObject,
 ];
+
+/** The Canon operations the fake answers in EOS mode, besides the standard ones. */
+export const EOS_OPERATIONS: readonly number[] = [
+  OPERATION.EosGetObject,
+  OPERATION.EosGetPartialObject,
+  OPERATION.EosSetRemoteMode,
+  OPERATION.EosSetEventMode,
+  OPERATION.EosGetEvent,
+  OPERATION.EosTransferComplete,
+  OPERATION.EosKeepDeviceOn,
+];
+
+/** Records an EOS-mode session queues for GetEvent; past this the oldest are dropped. */
+const MAX_QUEUED_RECORDS = 10_000;
 
 /** Names for the operations a client may send, for the request log (others read as hex). */
 const OPERATION_NAMES: Record<number, string> = {
@@ -111,6 +141,11 @@ export interface PtpipCameraOptions {
   dataChunkBytes?: number;
   /** Cut the connections mid-transfer. */
   drop?: DropRule;
+  /**
+   * Be a Canon EOS body (see the module doc): default model "Canon EOS 6D", `oneConnection`
+   * unless set false.
+   */
+  eos?: boolean;
   /** A command connection idle this long is closed, as a camera's does (default 5 minutes). */
   idleTimeoutMs?: number;
   /** Told of everything that happens, as it happens (the program prints these as JSON lines). */
@@ -187,6 +222,7 @@ export interface PtpipCamera extends AsyncDisposable {
 }
 
 const DEFAULT_MODEL = "Canon PowerShot SX740 HS";
+const DEFAULT_EOS_MODEL = "Canon EOS 6D";
 const CAMERA_GUID = new Uint8Array([
   0x00,
   0x00,
@@ -209,6 +245,36 @@ const CAMERA_GUID = new Uint8Array([
 const INIT_TIMEOUT_MS = 10_000;
 /** How long a data phase sent to the camera may pause. */
 const DATA_TIMEOUT_MS = 10_000;
+
+/** In EOS mode, what answers DeviceBusy before SetRemoteMode (the fake's strictness). */
+const NEEDS_REMOTE_MODE: readonly number[] = [
+  OPERATION.GetObjectHandles,
+  OPERATION.GetObjectInfo,
+  OPERATION.GetObject,
+  OPERATION.GetPartialObject,
+  OPERATION.EosGetObject,
+  OPERATION.EosGetPartialObject,
+  OPERATION.EosGetEvent,
+];
+
+/** The state records of an EOS body's first GetEvent: two property values (made up). */
+const CAMERA_STATE: readonly Uint8Array[] = [
+  encodeEosRecord(EOS_EVENT.PropValueChanged, new Uint8Array([0x01, 0xd1, 0, 0, 0x05, 0, 0, 0])),
+  encodeEosRecord(EOS_EVENT.PropValueChanged, new Uint8Array([0x02, 0xd1, 0, 0, 0x60, 0, 0, 0])),
+];
+
+/** The ObjectAddedEx record announcing a card object. */
+function objectAddedRecord(object: CardObject): Uint8Array {
+  const size = object.reportedSize ?? (object.content ? contentSize(object.content) : 0);
+  return encodeObjectAdded({
+    handle: object.handle,
+    storageId: STORAGE_ID,
+    format: object.format,
+    size: Math.min(size, 0xFFFFFFFF),
+    parent: object.parent,
+    name: object.name,
+  });
+}
 
 /** Writes all of `bytes`; false once the connection is gone. */
 async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<boolean> {
@@ -237,6 +303,15 @@ interface Session {
   events?: { connection: number; conn: Deno.Conn; queue: Promise<unknown> };
   /** Object bytes sent per handle on this connection (for `drop.counting: "object"`). */
   sentOf: Map<number, number>;
+  /** EOS mode: SetRemoteMode's and SetEventMode's last values (0 = off). */
+  remoteMode: number;
+  eventMode: number;
+  /** EOS mode: records for the next GetEvent. */
+  eosRecords: Uint8Array[];
+  /** EOS mode: the first GetEvent in event mode has sent the camera's state. */
+  eosStateSent: boolean;
+  /** EOS mode: CloseSession came; everything now answers OperationNotSupported. */
+  closedForGood: boolean;
 }
 
 /** Starts a fake PTP/IP camera; it listens once this resolves. */
@@ -313,6 +388,13 @@ class FakePtpipCamera implements PtpipCamera {
     const made = this.#card.add(file);
     const handles = made.map((o) => o.handle);
     this.#emit({ event: "added", handles });
+    if (this.#options.eos) {
+      for (const session of this.#sessions) {
+        if (!session.open) continue;
+        for (const object of made) this.#queueRecord(session, objectAddedRecord(object));
+      }
+      return handles[handles.length - 1];
+    }
     for (const session of this.#sessions) {
       if (!session.open || !session.events) continue;
       for (const handle of handles) {
@@ -325,6 +407,21 @@ class FakePtpipCamera implements PtpipCamera {
       }
     }
     return handles[handles.length - 1];
+  }
+
+  #queueRecord(session: Session, record: Uint8Array): void {
+    session.eosRecords.push(record);
+    if (session.eosRecords.length > MAX_QUEUED_RECORDS) session.eosRecords.shift();
+  }
+
+  /** The model DeviceInfo and InitCommandAck give. */
+  #model(): string {
+    return this.#options.model ?? (this.#options.eos ? DEFAULT_EOS_MODEL : DEFAULT_MODEL);
+  }
+
+  /** The operations DeviceInfo lists and the fake answers. */
+  #supported(): readonly number[] {
+    return this.#options.eos ? [...SUPPORTED_OPERATIONS, ...EOS_OPERATIONS] : SUPPORTED_OPERATIONS;
   }
 
   async ping(): Promise<number> {
@@ -383,10 +480,9 @@ class FakePtpipCamera implements PtpipCamera {
     if (!first.ok) return;
     const packet = first.value;
     if (packet.type === "InitCommandRequest") {
+      const oneConnection = this.#options.oneConnection ?? this.#options.eos;
       const refusal = this.#options.initFail ??
-        (this.#options.oneConnection && [...this.#sessions].length > 0
-          ? INIT_FAIL.Busy
-          : undefined);
+        (oneConnection && [...this.#sessions].length > 0 ? INIT_FAIL.Busy : undefined);
       if (refusal !== undefined) {
         seen.role = "refused";
         this.#emit({ event: "init-fail", connection: seen.connection, reason: refusal });
@@ -400,10 +496,15 @@ class FakePtpipCamera implements PtpipCamera {
         conn,
         open: false,
         sentOf: new Map(),
+        remoteMode: 0,
+        eventMode: 0,
+        eosRecords: [],
+        eosStateSent: false,
+        closedForGood: false,
       };
       this.#sessions.add(session);
       try {
-        const model = this.#options.model ?? DEFAULT_MODEL;
+        const model = this.#model();
         const ack = encodePacket({
           type: "InitCommandAck",
           connectionNumber: session.connectionNumber,
@@ -533,6 +634,8 @@ class FakePtpipCamera implements PtpipCamera {
         ? answer(RESPONSE.OK)
         : "gone" as const;
 
+    // A 2016-and-later EOS body after CloseSession (libgphoto2 library.c).
+    if (session.closedForGood) return answer(RESPONSE.OperationNotSupported);
     if (code === OPERATION.GetDeviceInfo) return sendDataset(encodeDeviceInfo(this.#deviceInfo()));
     if (code === OPERATION.OpenSession) {
       if (session.open) return answer(RESPONSE.SessionAlreadyOpen, 1);
@@ -540,12 +643,36 @@ class FakePtpipCamera implements PtpipCamera {
       session.open = true;
       return answer(RESPONSE.OK);
     }
-    if (!SUPPORTED_OPERATIONS.includes(code)) return answer(RESPONSE.OperationNotSupported);
+    if (!this.#supported().includes(code)) return answer(RESPONSE.OperationNotSupported);
     if (!session.open) return answer(RESPONSE.SessionNotOpen);
+    if (this.#options.eos && session.remoteMode === 0 && NEEDS_REMOTE_MODE.includes(code)) {
+      return answer(RESPONSE.DeviceBusy);
+    }
     switch (code) {
       case OPERATION.CloseSession:
         session.open = false;
+        if (this.#options.eos) session.closedForGood = true;
         return answer(RESPONSE.OK);
+      case OPERATION.EosSetRemoteMode:
+        session.remoteMode = p(0);
+        return answer(RESPONSE.OK);
+      case OPERATION.EosSetEventMode:
+        session.eventMode = p(0);
+        return answer(RESPONSE.OK);
+      case OPERATION.EosKeepDeviceOn:
+      case OPERATION.EosTransferComplete:
+        return answer(RESPONSE.OK);
+      case OPERATION.EosGetEvent: {
+        const records: Uint8Array[] = [];
+        if (session.eventMode !== 0 && !session.eosStateSent) {
+          // The first answer in event mode holds the camera's state: property records, which the
+          // client must pass over.
+          session.eosStateSent = true;
+          records.push(...CAMERA_STATE);
+        }
+        records.push(...session.eosRecords.splice(0));
+        return sendDataset(encodeEosEvents(records));
+      }
       case OPERATION.GetStorageIDs:
         return sendDataset(encodeUint32Array([STORAGE_ID]));
       case OPERATION.GetStorageInfo:
@@ -564,13 +691,17 @@ class FakePtpipCamera implements PtpipCamera {
         return sendDataset(encodeObjectInfo(objectInfoOf(object)));
       }
       case OPERATION.GetObject:
-      case OPERATION.GetPartialObject: {
+      case OPERATION.GetPartialObject:
+      case OPERATION.EosGetObject:
+      case OPERATION.EosGetPartialObject: {
         const object = this.#card.get(p(0));
         if (!object?.content || object.format === FORMAT.Association) {
           return answer(RESPONSE.InvalidObjectHandle);
         }
         const size = contentSize(object.content);
-        const partial = code === OPERATION.GetPartialObject;
+        // Canon's two take the standard ones' parameters (libgphoto2 ptp.c).
+        const partial = code === OPERATION.GetPartialObject ||
+          code === OPERATION.EosGetPartialObject;
         const offset = partial ? p(1) : 0;
         if (offset > size) return answer(RESPONSE.InvalidParameter);
         const length = partial ? Math.min(p(2), size - offset) : size;
@@ -597,7 +728,7 @@ class FakePtpipCamera implements PtpipCamera {
       vendorExtensionVersion: 100,
       vendorExtensionDesc: "",
       functionalMode: 0,
-      operationsSupported: [...SUPPORTED_OPERATIONS],
+      operationsSupported: [...this.#supported()],
       eventsSupported: [EVENT.ObjectAdded],
       devicePropertiesSupported: [],
       captureFormats: [],
@@ -610,7 +741,7 @@ class FakePtpipCamera implements PtpipCamera {
         FORMAT.Mp4,
       ],
       manufacturer: "Canon Inc.",
-      model: this.#options.model ?? DEFAULT_MODEL,
+      model: this.#model(),
       deviceVersion: "1-1.0.0",
       serialNumber: this.#options.serialNumber ?? "0123456789AB",
     };

@@ -7,11 +7,14 @@
  *
  * `--options` is `PtpipCameraOptions` as JSON, files with seeded content only:
  * `{"files":[{"path":"DCIM/100CANON/IMG_0001.JPG","content":{"seed":1,"size":5000}}],"oneConnection":true}`.
+ * `{"eos":true}` makes it a Canon EOS body (remote/event mode, GetEvent, Canon's GetObject; a file
+ * added with `add` is then reported by the next GetEvent instead of an ObjectAdded event).
  * It prints `{"event":"listening","port":N}`, then every `CameraEvent` as one JSON line (`connection`,
  * `session`, `event-connection`, `request`, `dropped`, `added`, `pong`, `closed`, `init-fail`). It takes
  * commands on stdin, one per line, each answered by `{"event":"done","command":…}`:
  *
  * - `add PATH SIZE SEED [CAPTURE_DATE]`: a file with seeded content, announced with ObjectAdded
+ *   (or, with `eos`, queued for GetEvent as ObjectAddedEx)
  * - `init-fail REASON` / `init-fail off`: answer InitFail from now on, or stop
  * - `ping`: Ping on every event connection
  *
