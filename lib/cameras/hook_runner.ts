@@ -34,6 +34,11 @@ export interface HookCamera {
   model?: string;
   /** How it paired: `search` (it found this computer) or `eos` (it announced itself). */
   flow?: CameraFlow;
+  /**
+   * `--on-photo`: the imported file, the helper's own path (its name made safe by the importer);
+   * replaces `{path}` in arguments and is `PHOTO_PATH` in the environment.
+   */
+  path?: string;
 }
 
 /** How a run ended. */
@@ -116,7 +121,11 @@ export class HookRateError extends Error {
  */
 export function hookArgv(command: readonly string[], camera: HookCamera): string[] | undefined {
   if (parseIpv4(camera.ip) === undefined) return undefined;
-  return command.map((arg) => arg.replaceAll("{ip}", camera.ip));
+  const path = camera.path;
+  return command.map((arg) => {
+    const withIp = arg.replaceAll("{ip}", camera.ip);
+    return path === undefined ? withIp : withIp.replaceAll("{path}", path);
+  });
 }
 
 /** The variables added to the program's environment (the rest is inherited), sanitised. Pure. */
@@ -126,6 +135,7 @@ export function hookEnv(camera: HookCamera): Record<string, string> {
     CAMERA_NAME: cleanName(camera.name) ?? "",
     CAMERA_MODEL: cleanName(camera.model) ?? "",
     CAMERA_FLOW: camera.flow ?? "search",
+    ...(camera.path === undefined ? {} : { PHOTO_PATH: camera.path }),
   };
 }
 
@@ -175,6 +185,12 @@ export interface HookRunnerOptions {
   after?: (ms: number, run: () => void) => Timer;
   /** Whether a waiting run should still start when its turn comes (its camera is still ready). */
   wanted?: (camera: HookCamera) => boolean;
+  /**
+   * Runs started per minute over all cameras, and per address; {@linkcode HOOK_RUNS_PER_MINUTE}
+   * and {@linkcode HOOK_RUNS_PER_ADDRESS} by default. `--on-photo` runs once per photo, so its caps
+   * are a burst's worth higher.
+   */
+  caps?: { perMinute: number; perAddress: number };
 }
 
 interface Run {
@@ -193,6 +209,8 @@ export class HookRunner {
   readonly #graceMs: number;
   readonly #after: (ms: number, run: () => void) => Timer;
   readonly #wanted: (camera: HookCamera) => boolean;
+  readonly #perMinute: number;
+  readonly #perAddress: number;
   readonly #running = new Map<string, Run>();
   /** When and for whom the runs of the last minute started, oldest first (at most the cap). */
   readonly #starts: { at: number; ip: string }[] = [];
@@ -214,6 +232,8 @@ export class HookRunner {
     this.#graceMs = options.graceMs ?? STOP_GRACE_MS;
     this.#after = options.after ?? after;
     this.#wanted = options.wanted ?? (() => true);
+    this.#perMinute = options.caps?.perMinute ?? HOOK_RUNS_PER_MINUTE;
+    this.#perAddress = options.caps?.perAddress ?? HOOK_RUNS_PER_ADDRESS;
   }
 
   /** Whether a run for `ip` is going on. */
@@ -247,17 +267,17 @@ export class HookRunner {
     const now = this.#now();
     while (this.#starts.length > 0 && now - this.#starts[0].at >= MINUTE_MS) this.#starts.shift();
     let wait: { ms: number; reason: string } | undefined;
-    if (this.#starts.length >= HOOK_RUNS_PER_MINUTE) {
+    if (this.#starts.length >= this.#perMinute) {
       wait = {
-        ms: this.#starts[0].at + MINUTE_MS - now,
-        reason: `${HOOK_RUNS_PER_MINUTE} runs already started in the last minute`,
+        ms: this.#starts[this.#starts.length - this.#perMinute].at + MINUTE_MS - now,
+        reason: `${this.#perMinute} runs already started in the last minute`,
       };
     }
     const own = this.#starts.filter((s) => s.ip === ip);
-    if (own.length >= HOOK_RUNS_PER_ADDRESS) {
-      const ms = own[own.length - HOOK_RUNS_PER_ADDRESS].at + MINUTE_MS - now;
+    if (own.length >= this.#perAddress) {
+      const ms = own[own.length - this.#perAddress].at + MINUTE_MS - now;
       if (wait === undefined || ms > wait.ms) {
-        wait = { ms, reason: `${HOOK_RUNS_PER_ADDRESS} runs for this camera in the last minute` };
+        wait = { ms, reason: `${this.#perAddress} runs for this camera in the last minute` };
       }
     }
     return wait;
@@ -281,7 +301,7 @@ export class HookRunner {
       const refused = busiest !== undefined && this.#spent(busiest.ip) > this.#spent(camera.ip)
         ? busiest
         : camera;
-      this.#events.failed(refused, new HookRateError(HOOK_RUNS_PER_MINUTE, this.#waiting.size));
+      this.#events.failed(refused, new HookRateError(this.#perMinute, this.#waiting.size));
       if (refused === camera) return;
       this.#waiting.delete(refused.ip);
     }
