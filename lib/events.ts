@@ -88,6 +88,8 @@ export type ServeEvent =
   | { event: "eos-search"; address: string; error?: string }
   /** The camera side's module could not be loaded (a broken install): cameras are not followed. */
   | { event: "cameras-unavailable"; error: string }
+  /** With --eos, the XML parser could not be loaded (no cache, no network): EOS cameras are skipped. */
+  | { event: "eos-unavailable"; error: string }
   | { event: "camera-search"; ip: string; port: number }
   | { event: "camera-search-failed"; ip: string; error: string }
   | { event: "ptpip-check"; ip: string; port: number; open: boolean; reason?: string }

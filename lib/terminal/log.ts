@@ -133,6 +133,11 @@ const LINES: LineOf = {
     "camera tracking could not be loaded ({error}): searches are still answered, but no camera " +
     "is reported ready and no --on-camera program runs; please report it",
   ],
+  "eos-unavailable": () => [
+    "error",
+    "the XML parser for EOS descriptions could not be loaded ({error}): searches are still " +
+    "answered, but no EOS camera is fetched; start the helper once with network to cache it",
+  ],
   "camera-search": () => [
     "debug",
     "asking camera {ip} for its SSDP presence (unicast M-SEARCH to port {port})",
