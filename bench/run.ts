@@ -6,6 +6,9 @@
  *
  *     deno run --allow-all bench/run.ts [--runs N] [--quick] [--only ID,ID] [--no-micro] [--strict]
  *
+ * Then the import bench (`bench/import.ts`: our `import` beside gphoto2 on the fake PTP/IP camera);
+ * `--only import` runs it alone, an `--only` list without `import` leaves it out.
+ *
  * Nothing here touches the machine's default network namespace: every process that sends or
  * receives a packet is started inside the lab's namespaces (`lab/netns.ts`).
  *
@@ -15,6 +18,8 @@
 import { join } from "node:path";
 import { RUNTIME_FLAGS } from "../scripts/permissions.ts";
 import { namespaceSupport, type Netns, NetnsLab } from "../lab/netns.ts";
+import { DEFAULT_IMPORT_CONFIG, importBench, renderImportReport } from "./import.ts";
+import { type ImportResults, importTargets } from "./import_stats.ts";
 import {
   type ClosedResult,
   evaluateTargets,
@@ -65,6 +70,8 @@ export interface Config {
   refusalRates: number[];
   micro: boolean;
   strict: boolean;
+  /** Whether the import bench (bench/import.ts) runs after the SSDP subjects. */
+  importBench: boolean;
   /** Where to write the results; unset, nothing is written (the tracked file changes only on request). */
   out?: string;
   /** Extra V8 flags for the helper only (`--ours-v8-flags=...`), to try settings before proposing them. */
@@ -98,6 +105,7 @@ export function parseArgs(argv: string[]): Config {
     refusalRates: [5000, 20000, 50000],
     micro: true,
     strict: false,
+    importBench: true,
   };
   for (let i = 0; i < args.length; i++) {
     const value = () => {
@@ -132,6 +140,9 @@ export function parseArgs(argv: string[]): Config {
         break;
       case "--only":
         config.subjects = value().split(",") as SubjectId[];
+        // The import bench is no SSDP subject: named, it runs; left out of the list, it does not.
+        config.importBench = config.subjects.includes("import" as SubjectId);
+        config.subjects = config.subjects.filter((s) => s !== ("import" as SubjectId));
         for (const s of config.subjects) {
           if (!(s in SUBJECT_LABELS)) throw new Error(`unknown subject ${s}`);
         }
@@ -824,6 +835,8 @@ interface Results {
   memory: MemoryResult[];
   micro: { name: string; avgNs: number; p99Ns: number }[];
   targets: TargetCheck[];
+  /** The import bench's results, when it ran. */
+  import?: ImportResults;
 }
 
 /** The report printed on stdout: Markdown, to be pasted into the README as it is. */
@@ -954,6 +967,7 @@ async function main(): Promise<number> {
       ? evaluateTargets(earlier.runs, earlier.memory)
       : [];
     console.log(renderReport(earlier));
+    if (earlier.import) console.log(`\n${renderImportReport(earlier.import)}`);
     return 0;
   }
   const began = performance.now();
@@ -966,8 +980,30 @@ async function main(): Promise<number> {
     progress("main.ts does not exist yet: measuring the peers only");
     config.subjects = config.subjects.filter((s) => !s.startsWith("ours"));
   }
-  const results = await measureAll(config, began);
-  console.log(renderReport(results));
+  const ssdp = config.subjects.length > 0;
+  const results: Results = ssdp ? await measureAll(config, began) : {
+    machine: await machineInfo(),
+    config,
+    seconds: 0,
+    notMeasured: {},
+    runs: [],
+    memory: [],
+    micro: [],
+    targets: [],
+  };
+  if (ssdp) console.log(renderReport(results));
+  if (config.importBench && config.runs > 0) {
+    progress("import: our import beside gphoto2 on the fake PTP/IP camera (bench/import.ts)");
+    results.import = await importBench({
+      ...DEFAULT_IMPORT_CONFIG,
+      runs: config.runs,
+      // --quick checks the bench: fewer imports again as well.
+      again: config.runs === 1 ? 2 : DEFAULT_IMPORT_CONFIG.again,
+    });
+    console.log(`${ssdp ? "\n" : ""}${renderImportReport(results.import)}`);
+    results.targets.push(...importTargets(results.import));
+  }
+  results.seconds = (performance.now() - began) / 1000;
   if (config.out !== undefined) {
     await Deno.writeTextFile(config.out, JSON.stringify(results, null, 2) + "\n");
     progress(`wrote ${config.out}`);

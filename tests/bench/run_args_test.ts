@@ -12,3 +12,12 @@ Deno.test("the bench writes results only when asked", async (t) => {
     assertEquals(parseArgs(["--out", "/tmp/x.json"]).out, "/tmp/x.json");
   });
 });
+
+Deno.test("the import bench runs by default, alone with --only import, not with other --only", () => {
+  assertEquals(parseArgs([]).importBench, true);
+  const alone = parseArgs(["--only", "import"]);
+  assertEquals([alone.importBench, alone.subjects], [true, []]);
+  const both = parseArgs(["--only", "ours,import"]);
+  assertEquals([both.importBench, both.subjects], [true, ["ours"]]);
+  assertEquals(parseArgs(["--only", "ours"]).importBench, false);
+});
