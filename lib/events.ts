@@ -106,8 +106,36 @@ export type ServeEvent =
   | { event: "import-listed"; objects: number; toImport: number }
   /** One photo could not be imported; the others go on. */
   | { event: "photo-failed"; name: string; reason: string }
-  /** `import` copied one photo whole; `size` is `bytes` as the user reads it. */
-  | { event: "photo-imported"; path: string; bytes: number; ms: number; size: string }
+  /**
+   * `import`, or the photo sink of `serve --import-to`, copied one photo whole; `size` is `bytes` as
+   * the user reads it; `camera` is the camera's address (the sink only).
+   */
+  | {
+    event: "photo-imported";
+    path: string;
+    bytes: number;
+    ms: number;
+    size: string;
+    camera?: string;
+  }
+  /** The sink (`serve --import-to`) opened a PTP/IP session with a ready camera and holds it. */
+  | { event: "sink-connected"; ip: string; model: string; to: string }
+  /** The sink's session with a camera failed or ended while it is present: it tries again. */
+  | { event: "sink-lost"; ip: string; error: string; seconds: number }
+  /** The sink stopped importing from a camera: it left, or the helper stops. */
+  | { event: "sink-ended"; ip: string; reason: string }
+  /** An import of the sink stopped for a reason of this computer's (a full disk): tried again later. */
+  | { event: "sink-import-failed"; ip: string; error: string; seconds: number }
+  /** `--on-photo` started for one imported photo. */
+  | { event: "photo-hook-start"; ip: string; path: string; command: string; pid: number }
+  /** A line of `--on-photo`'s output. */
+  | { event: "photo-hook-output"; ip: string; stream: "stdout" | "stderr"; line: string }
+  /** `--on-photo` ended. */
+  | { event: "photo-hook-exit"; ip: string; path: string; code: number; signal: Deno.Signal | null }
+  /** `--on-photo` could not be started for a photo (not found, over its caps). */
+  | { event: "photo-hook-error"; ip: string; path: string; error: string }
+  /** `--on-photo` waits its turn under the hook caps. */
+  | { event: "photo-hook-deferred"; ip: string; path: string; reason: string; seconds: number }
   /** `import` is done: what it copied, and how many were already there. */
   | {
     event: "import-summary";

@@ -18,6 +18,7 @@ import type { PresenceHandler } from "../ssdp/responder.ts";
 import type { SsdpMessage } from "../ssdp/message.ts";
 import type { EosAnnouncement, EosNames } from "./eos_flow.ts";
 import { after, every, type Timer } from "../util/timers.ts";
+import type { SinkSide } from "../sink/serve_sink.ts";
 
 /** Settings of the watch. */
 export interface CameraWatchOptions {
@@ -45,6 +46,8 @@ export interface CameraWatchOptions {
   status?: (text: string) => void;
   /** How long after a first fetch presence is asked for; {@linkcode PRESENCE_SEARCH_DELAY_MS} by default. */
   presenceSearchDelayMs?: number;
+  /** `--import-to`: the photo sink, told when a camera is ready and when it leaves. */
+  sink?: SinkSide;
 }
 
 /**
@@ -105,13 +108,15 @@ export class CameraWatch implements PresenceHandler {
         ready: (camera, via) => this.#ready(camera, via),
         notCamera: (camera) =>
           emit({ event: "device-fetched", ip: camera.ip, server: camera.server ?? null }),
-        gone: (camera, reason) =>
+        gone: (camera, reason) => {
           emit({
             event: "camera-gone",
             ip: camera.ip,
             reason,
             chdkptp: clientCommands(camera.ip).chdkptp,
-          }),
+          });
+          options.sink?.gone(camera.ip, reason);
+        },
         changed: () => this.#showStatus(),
       },
     });
@@ -166,6 +171,7 @@ export class CameraWatch implements PresenceHandler {
     for (const timer of this.#timers) timer.cancel();
     this.#timers.clear();
     await Promise.all(this.#pending);
+    await this.#options.sink?.stop();
     await this.#hooks?.stop();
   }
 
@@ -208,7 +214,10 @@ export class CameraWatch implements PresenceHandler {
       via,
       ...commands,
     });
+    const sink = this.#options.sink;
+    const link = () => sink?.ready({ ip: camera.ip, model: camera.model ?? name });
     if (!this.#options.probePtpip || camera.flow === "eos") {
+      link();
       return this.#hooks?.run(hookCamera(camera));
     }
     // The check's connection is closed before the program starts, so the program finds the camera's
@@ -224,6 +233,7 @@ export class CameraWatch implements PresenceHandler {
           reason: result.reason,
         });
       }
+      link();
       this.#hooks?.run(hookCamera(camera));
     }).finally(() => this.#pending.delete(pending));
     this.#pending.add(pending);

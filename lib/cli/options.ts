@@ -176,6 +176,38 @@ export const OPTION_TABLE = {
       "because that fetch changes the camera's state: without --eos such a camera is " +
       "only named in the log. gphoto2 must connect within those 30 s (see gphoto2-guid)",
   },
+  "import-to": {
+    kind: "path",
+    value: "DIR",
+    commands: ["serve"],
+    help: "keep each ready camera connected over PTP/IP and copy its photos into DIR as they " +
+      "are taken (the layout and record of the import command: DIR/YYYY/YYYY-MM-DD, each photo " +
+      "once). Off by default: a camera takes one PTP/IP client, so with this on, gphoto2, " +
+      "chdkptp or an --on-camera program cannot use the camera",
+    example: "ptpip-canon-helper --import-to ~/Pictures/Canon",
+  },
+  "on-photo": {
+    kind: "path",
+    value: "PROGRAM",
+    commands: ["serve"],
+    help: "with --import-to: run PROGRAM once per imported photo, with the photo's path as its " +
+      "argument (and in PHOTO_PATH; the camera's address in CAMERA_IP). No shell, as for " +
+      '--on-camera, and no "--" (that belongs to --on-camera): its arguments are given one ' +
+      "per --on-photo-arg, e.g.\n" +
+      "  --on-photo rclone --on-photo-arg copy --on-photo-arg {path} --on-photo-arg remote:photos\n" +
+      "One run at a time per camera, in the order the photos came; output and exit code logged",
+    example: "ptpip-canon-helper --import-to ~/Pictures/Canon --on-photo /usr/local/bin/upload",
+  },
+  "on-photo-arg": {
+    kind: "list",
+    value: "ARG",
+    commands: ["serve"],
+    help: "an argument of the --on-photo program (repeatable, in order; default: {path} alone). " +
+      "{path} is replaced by the photo's path, {ip} by the camera's address; nothing else. An " +
+      "argument starting with - is written --on-photo-arg=-ARG",
+    example:
+      "ptpip-canon-helper --import-to DIR --on-photo convert --on-photo-arg {path} --on-photo-arg out.png",
+  },
   "on-camera-any": {
     kind: "flag",
     commands: ["serve"],

@@ -69,6 +69,10 @@ export interface ServeConfig {
   eos: boolean;
   /** `--on-camera-any`: any device that fetched and answered counts as a camera. */
   onCameraAny: boolean;
+  /** `--import-to DIR`: the photo sink's destination; no sink when absent. */
+  importTo?: string;
+  /** `--on-photo PROGRAM` and its `--on-photo-arg`s: run once per imported photo. */
+  onPhoto?: string[];
 }
 
 /** Where `probe` sends its search: a host (unicast), or the multicast group when absent. */
@@ -488,7 +492,35 @@ function serveConfig(values: Values, lanAddress: string | undefined): ServeConfi
     probePtpip: values["probe-ptpip"] ?? false,
     eos: values.eos ?? false,
     onCameraAny: values["on-camera-any"] ?? false,
+    ...photoSink(values),
   };
+}
+
+/** `--import-to`, `--on-photo` and `--on-photo-arg`, checked together. */
+function photoSink(values: Values): Pick<ServeConfig, "importTo" | "onPhoto"> {
+  const importTo = values["import-to"];
+  if (importTo !== undefined && importTo.trim() === "") {
+    throw new UsageError("--import-to needs a folder, such as --import-to ~/Pictures/Canon.");
+  }
+  const program = values["on-photo"];
+  const args = values["on-photo-arg"];
+  if (program === undefined) {
+    if (args !== undefined) {
+      throw new UsageError(
+        "--on-photo-arg gives an argument of --on-photo PROGRAM; add --on-photo.",
+      );
+    }
+    return { importTo };
+  }
+  if (program.trim() === "") {
+    throw new UsageError("--on-photo needs a program, such as --on-photo /usr/local/bin/upload.");
+  }
+  if (importTo === undefined) {
+    throw new UsageError(
+      "--on-photo runs for each photo the helper imports, which it does only with --import-to DIR; add it.",
+    );
+  }
+  return { importTo, onPhoto: [program, ...(args && args.length > 0 ? args : ["{path}"])] };
 }
 
 /** Why `text` is not an IPv4 literal, or `undefined` when it is. */

@@ -24,6 +24,7 @@ import type { SearchSocket } from "../cameras/eos_watch.ts";
 import type { EosFetchPlan, RawExchange } from "../cameras/eos_flow.ts";
 import { Memberships, openSsdpSocket, type SsdpSocket } from "../ssdp/socket.ts";
 import type { Spawn } from "../cameras/hook_runner.ts";
+import type { ServeSinkOptions } from "../sink/serve_sink.ts";
 import { describeUuidSource, type ResolvedUuid } from "../uuid/store.ts";
 import { errorMessage, forUser } from "../errors.ts";
 import { every } from "../util/timers.ts";
@@ -57,6 +58,8 @@ export interface ServeEnvironment {
   openSearchSocket?: (address: string) => SearchSocket;
   /** The intervals a test shortens: production values by default. */
   timing?: Partial<ServeTiming>;
+  /** The photo sink's port, dial, deadlines and intervals, for tests. */
+  sink?: Pick<ServeSinkOptions, "ptpipPort" | "dial" | "timeouts" | "timing" | "watchFor">;
 }
 
 /** The intervals of `serve`, in milliseconds; the camera side's have their defaults there. */
@@ -159,7 +162,22 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
   const cameras = new LazyCameraSide({
     load: async () => {
       const { cameraSide } = await import("../cameras/camera_side.ts");
+      // --import-to: the photo sink loads with the camera side, never before the first answer.
+      const photos = config.importTo === undefined
+        ? undefined
+        : (await import("../sink/serve_sink.ts")).serveSink({
+          importTo: config.importTo,
+          onPhoto: config.onPhoto,
+          uuid: uuid.uuid,
+          hostName: name,
+          now: env.now,
+          emit,
+          status: env.status,
+          spawn: env.spawn,
+          ...env.sink,
+        });
       return cameraSide({
+        sink: photos?.sink,
         emit,
         ownUuid: uuid.uuid,
         now: env.now,
@@ -168,7 +186,7 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
         probePtpip: config.probePtpip,
         anyDevice: config.onCameraAny,
         send: (bytes, to) => conn.send(bytes, to),
-        status: env.status,
+        status: photos?.cameraStatus ?? env.status,
         spawn: env.spawn,
         presenceSearchDelayMs: timing.presenceSearchDelayMs,
         exchange: env.exchange,

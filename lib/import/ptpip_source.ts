@@ -28,14 +28,15 @@ export type SourceSession = Pick<
 >;
 
 /** The storage ID part that numbers the medium: 0 means the slot is empty (PTP 1.1, 5.2.1). */
-const PHYSICAL_STORAGE_MASK = 0xffff;
+export const PHYSICAL_STORAGE_MASK = 0xffff;
 
-/** Failures that leave the session open: the camera answered, about this one request. */
-function isObjectFailure(failure: SessionFailure): boolean {
+/** Whether a failure leaves the session open: the camera answered, about this one request. */
+export function isObjectFailure(failure: SessionFailure): boolean {
   return failure.kind === "response" || failure.kind === "busy" || failure.kind === "cancelled";
 }
 
-function asSourceFailure(failure: SessionFailure): SourceFailure {
+/** A session failure as the importer sees it: this object only, or the connection. */
+export function asSourceFailure(failure: SessionFailure): SourceFailure {
   return { kind: isObjectFailure(failure) ? "object" : "connection", detail: failure.detail };
 }
 
@@ -117,25 +118,30 @@ function skipping(skip: number, sink: ChunkSink): ChunkSink {
 }
 
 /**
+ * Fetches one object from `offset`: GetPartialObject from where a partial copy ends, or GetObject
+ * (from the start, or with the bytes already on disk skipped where the camera lacks
+ * GetPartialObject). For sources that list in their own way (the photo sink's new objects).
+ */
+export function ptpipFetch(session: SourceSession, info: DeviceInfo): ImportSource["fetch"] {
+  const partial = info.operationsSupported.includes(OPERATION.GetPartialObject);
+  return async (object, offset, sink) => {
+    const fetched = offset > 0 && partial
+      ? await session.getPartialObject(
+        object.handle,
+        offset,
+        Math.max(0, object.size - offset),
+        sink,
+      )
+      : await session.getObject(object.handle, offset > 0 ? skipping(offset, sink) : sink);
+    return fetched.ok ? ok(undefined) : err(asSourceFailure(fetched.error));
+  };
+}
+
+/**
  * The source over an open session. The listing starts at once: a PowerShot closes a connection on
  * which no GetObjectHandles comes soon, and the importer reads its record before it lists.
  */
 export function ptpipSource(session: SourceSession, info: DeviceInfo): ImportSource {
   const listing = listObjects(session);
-  const partial = info.operationsSupported.includes(OPERATION.GetPartialObject);
-  return {
-    cameraId: cameraIdOf(info),
-    list: () => listing,
-    async fetch(object, offset, sink) {
-      const fetched = offset > 0 && partial
-        ? await session.getPartialObject(
-          object.handle,
-          offset,
-          Math.max(0, object.size - offset),
-          sink,
-        )
-        : await session.getObject(object.handle, offset > 0 ? skipping(offset, sink) : sink);
-      return fetched.ok ? ok(undefined) : err(asSourceFailure(fetched.error));
-    },
-  };
+  return { cameraId: cameraIdOf(info), list: () => listing, fetch: ptpipFetch(session, info) };
 }

@@ -170,7 +170,39 @@ const LINES: LineOf = {
   "import-start": () => ["info", "importing from {model} at {camera} into {to}"],
   "import-listed": () => ["info", "the camera lists {objects} objects; {toImport} new to import"],
   "photo-failed": () => ["warn", "{name} was not imported: {reason}"],
-  "photo-imported": () => ["info", "imported {path} ({size} in {ms} ms)"],
+  "photo-imported": (e) => [
+    "info",
+    e.camera === undefined
+      ? "imported {path} ({size} in {ms} ms)"
+      : "imported {path} from camera {camera} ({size} in {ms} ms)",
+  ],
+  "sink-connected": () => [
+    "info",
+    "importing new photos from {model} at {ip} into {to}: the helper holds its PTP/IP connection",
+  ],
+  "sink-lost": () => [
+    "warn",
+    "the PTP/IP session with camera {ip} failed ({error}); trying again in {seconds} s",
+  ],
+  "sink-ended": () => ["info", "stopped importing from camera {ip}: {reason}"],
+  "sink-import-failed": () => [
+    "warn",
+    "importing from camera {ip} stopped: {error}; trying again in {seconds} s",
+  ],
+  "photo-hook-start": () => ["info", "--on-photo: started {command} for {path} (pid {pid})"],
+  "photo-hook-output": () => ["info", "on-photo {ip}: {line}"],
+  "photo-hook-exit": (e) =>
+    e.signal !== null
+      ? ["warn", "--on-photo program for {path} was ended by {signal}"]
+      : e.code !== 0
+      ? ["warn", "--on-photo program for {path} exited with code {code}"]
+      : ["info", "--on-photo program for {path} exited with code {code}"],
+  "photo-hook-error":
+    () => ["error", "--on-photo program could not be started for {path}: {error}"],
+  "photo-hook-deferred": () => [
+    "warn",
+    "--on-photo program for {path} waits its turn (about {seconds} s): {reason}",
+  ],
   "import-summary": (e) => [
     "info",
     `imported {imported} new ${e.imported === 1 ? "photo" : "photos"}, {size} in {seconds} s` +

@@ -1,0 +1,474 @@
+/**
+ * One camera's link in the photo sink: open the PTP/IP session, list at once (a PowerShot drops a
+ * connection on which no GetObjectHandles comes soon), import what is new, then wait for new photos
+ * and import each as the camera reports it, until the camera leaves or the helper stops.
+ *
+ * How new photos are noticed depends on the body ({@linkcode BodyWatch}): standard PTP bodies
+ * announce ObjectAdded on the event connection, and a bounded re-list every
+ * {@linkcode LinkTiming.relistMs} catches bodies that announce nothing; EOS bodies are polled with
+ * GetEvent and kept awake with KeepDeviceOn (`eos_body.ts`).
+ *
+ * A session that fails while the camera is present is opened again after a backoff (1 s doubling to
+ * 30 s, reset by a session that worked); a camera that left is not called again, and a camera that
+ * comes back starts a new link whose first import resumes where this one stopped (the importer's
+ * record and partial files). Everything that touches the machine is handed in, so a test drives the
+ * clock.
+ *
+ * @module
+ */
+
+import type { Emit } from "../events.ts";
+import type { PtpipSession, SessionFailure } from "../ptpip/session.ts";
+import type { DeviceInfo } from "../ptpip/datasets.ts";
+import { cleanText } from "../ptpip/connection.ts";
+import { EVENT } from "../ptpip/codes.ts";
+import type {
+  ImportEvent,
+  ImportFailure,
+  ImportOptions,
+  ImportSummary,
+} from "../import/importer.ts";
+import type { ImportFs } from "../import/fs.ts";
+import type { CameraObject, ImportSource, SourceFailure } from "../import/source.ts";
+import { cameraIdOf, ptpipFetch } from "../import/ptpip_source.ts";
+import { formatBytes, formatRate, REDRAW_MS } from "../terminal/import_progress.ts";
+import { joinPath } from "../util/path.ts";
+import { err, type Result } from "../util/result.ts";
+import type { Timer } from "../util/timers.ts";
+import { type Backoff, backoffDelay, RECONNECT_BACKOFF } from "./backoff.ts";
+import { NewObjects } from "./new_objects.ts";
+import type { LinkActivity } from "./status.ts";
+
+/** The session operations a link uses. */
+export type SinkSession = Pick<
+  PtpipSession,
+  | "closed"
+  | "deviceInfo"
+  | "storageIds"
+  | "objectHandles"
+  | "objectInfo"
+  | "getObject"
+  | "getPartialObject"
+  | "operation"
+  | "operationData"
+  | "onEvent"
+  | "close"
+>;
+
+/** Opens a session with the camera at `ip`. */
+export type OpenSession = (ip: string) => Promise<Result<SinkSession, SessionFailure>>;
+
+/** The importer (`importNew`), handed in. */
+export type Importer = (
+  source: ImportSource,
+  options: ImportOptions,
+) => Promise<Result<ImportSummary, ImportFailure>>;
+
+/** Schedules a call: `lib/util/timers.ts`'s `after`, or a test's clock. */
+export type After = (ms: number, run: () => void) => Timer;
+
+/**
+ * How a body tells of new photos, for one session. The link imports what `next` returns, in turn,
+ * and calls it again; `next` waits (through `wait`) until something is new or the session ends.
+ */
+export interface BodyWatch {
+  /** The source the importer fetches with (its `list` is not used: `next` lists). */
+  readonly fetch: ImportSource["fetch"];
+  /**
+   * The next objects to import (possibly already imported: the importer's record decides), or the
+   * failure that ends the session; `undefined` when the link is stopping.
+   */
+  next(): Promise<Result<CameraObject[], SourceFailure> | undefined>;
+  /** Ends its timers and listeners. */
+  close(): void;
+}
+
+/** What a body watch may use of its link. */
+export interface WatchContext {
+  /** The open session. */
+  session: SinkSession;
+  /** The camera's DeviceInfo. */
+  info: DeviceInfo;
+  /** Monotonic milliseconds. */
+  now: () => number;
+  /**
+   * Resolves after `ms` or as soon as {@linkcode WatchContext.wake} is called, the session ends or
+   * the link stops; whichever comes first.
+   */
+  wait(ms: number): Promise<void>;
+  /** Ends the current {@linkcode WatchContext.wait}. */
+  wake(): void;
+  /** Whether the session ended or the link stops: `next` returns at once then. */
+  over(): boolean;
+  /** The timing of the link. */
+  timing: LinkTiming;
+}
+
+/** Chooses the watch for a body: EOS bodies get `eos_body.ts`'s, others {@linkcode standardWatch}. */
+export type WatchFor = (context: WatchContext) => Promise<Result<BodyWatch, SessionFailure>>;
+
+/** The intervals of a link, in milliseconds. */
+export interface LinkTiming {
+  /** A full re-list this long after the last listing, for bodies that announce nothing. */
+  relistMs: number;
+  /** The reconnect backoff. */
+  backoff: Backoff;
+  /** An import stopped by this computer (a full disk) is tried again after this. */
+  importRetryMs: number;
+  /** Least time between two status updates during a transfer. */
+  redrawMs: number;
+}
+
+/** The production intervals. */
+export const LINK_TIMING: LinkTiming = {
+  relistMs: 30_000,
+  backoff: RECONNECT_BACKOFF,
+  importRetryMs: 60_000,
+  redrawMs: REDRAW_MS,
+};
+
+/** What a link is handed. */
+export interface LinkOptions {
+  /** The camera's address. */
+  ip: string;
+  /** The destination folder, absolute. */
+  dest: string;
+  /** Opens the session. */
+  open: OpenSession;
+  /** The importer. */
+  importNew: Importer;
+  /** Chooses how new photos are noticed; {@linkcode standardWatch} for every body by default. */
+  watchFor?: WatchFor;
+  /** Monotonic milliseconds. */
+  now: () => number;
+  /** Milliseconds since the epoch: the import day of photos without a date. */
+  wallClock: () => number;
+  /** Schedules the waits. */
+  after: After;
+  /** Reports each step. */
+  emit: Emit;
+  /** Told what the link is doing, for the status line. */
+  activity: (activity: LinkActivity) => void;
+  /** Told of each photo imported, with its absolute path. */
+  imported?: (path: string) => void;
+  /** The model, once DeviceInfo said it. */
+  model?: (model: string) => void;
+  /** The file system of the importer (tests). */
+  fs?: ImportFs;
+  /** Intervals; production values by default. */
+  timing?: Partial<LinkTiming>;
+}
+
+/** How a session ended. */
+interface Ended {
+  /** It listed at least once: the next failure starts the backoff from its beginning. */
+  worked: boolean;
+  /** Why, for the user. */
+  reason: string;
+}
+
+/** The standard PTP watch: ObjectAdded events, and a re-list every `relistMs` (and first). */
+export function standardWatch(context: WatchContext): Promise<Result<BodyWatch, SessionFailure>> {
+  const { session, info, timing } = context;
+  const objects = new NewObjects();
+  let relistAt = context.now() + timing.relistMs;
+  const off = session.onEvent((event) => {
+    if (event.code !== EVENT.ObjectAdded && event.code !== EVENT.RequestObjectTransfer) return;
+    objects.announce(event.params[0]);
+    context.wake();
+  });
+  // The first listing starts now, before the importer reads its record: GetObjectHandles early.
+  let first: Promise<Result<CameraObject[], SourceFailure>> | undefined = objects.list(session);
+  return Promise.resolve({
+    ok: true,
+    value: {
+      fetch: ptpipFetch(session, info),
+      async next() {
+        if (first) {
+          const listing = first;
+          first = undefined;
+          return await listing;
+        }
+        while (!objects.due) {
+          if (context.over()) return undefined;
+          const left = relistAt - context.now();
+          if (left <= 0) {
+            objects.relist();
+            break;
+          }
+          await context.wait(left);
+        }
+        if (context.over()) return undefined;
+        relistAt = context.now() + timing.relistMs;
+        return await objects.list(session);
+      },
+      close: off,
+    },
+  });
+}
+
+/** One camera's link: {@linkcode CameraLink.done} resolves when it gave up or was stopped. */
+export class CameraLink {
+  readonly #options: LinkOptions;
+  readonly #timing: LinkTiming;
+  readonly #abort = new AbortController();
+  #present = true;
+  #stopped = false;
+  #stopReason = "the helper stops";
+  #failures = 0;
+  #session?: SinkSession;
+  #waking?: () => void;
+  /** Resolves once the link ended. */
+  readonly done: Promise<void>;
+
+  /** Starts the link at once. */
+  constructor(options: LinkOptions) {
+    this.#options = options;
+    this.#timing = { ...LINK_TIMING, ...options.timing };
+    this.done = this.#run();
+  }
+
+  /** Whether {@linkcode CameraLink.stop} was called. */
+  get stopping(): boolean {
+    return this.#stopped;
+  }
+
+  /** The camera's address. */
+  get ip(): string {
+    return this.#options.ip;
+  }
+
+  /** The camera is ready (again): a link waiting to reconnect tries now. */
+  present(): void {
+    this.#present = true;
+    this.#failures = 0;
+    this.#wake();
+  }
+
+  /**
+   * The camera is no longer counted as present (its max-age ran out): the session it has is kept
+   * (it is proof enough of presence), but once it ends the link gives up.
+   */
+  absent(): void {
+    this.#present = false;
+    this.#wake();
+  }
+
+  /**
+   * Ends the link: the session is closed (a partial file is kept to resume).
+   * @param reason why, for the `sink-ended` line
+   */
+  async stop(reason = "the helper stops"): Promise<void> {
+    if (!this.#stopped) this.#stopReason = reason;
+    this.#stopped = true;
+    this.#abort.abort();
+    this.#wake();
+    await this.#session?.close();
+    await this.done;
+  }
+
+  #wake(): void {
+    const waking = this.#waking;
+    this.#waking = undefined;
+    waking?.();
+  }
+
+  /** Resolves after `ms`, or at the next wake. */
+  #wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = this.#options.after(Math.max(0, ms), () => done());
+      const done = () => {
+        timer.cancel();
+        if (this.#waking === done) this.#waking = undefined;
+        resolve();
+      };
+      // A wake that came before this wait is not lost: the callers check their state first.
+      this.#waking = done;
+    });
+  }
+
+  async #run(): Promise<void> {
+    const { emit, ip } = this.#options;
+    while (!this.#stopped) {
+      this.#options.activity({ kind: "connecting" });
+      const opened = await this.#options.open(ip);
+      let ended: Ended;
+      if (!opened.ok) ended = { worked: false, reason: opened.error.detail };
+      else {
+        this.#session = opened.value;
+        if (this.#stopped) await opened.value.close();
+        try {
+          ended = await this.#serve(opened.value);
+        } finally {
+          this.#session = undefined;
+          await opened.value.close();
+        }
+      }
+      if (this.#stopped) break;
+      if (ended.worked) this.#failures = 0;
+      if (!this.#present) {
+        emit({ event: "sink-ended", ip, reason: `it left (${ended.reason})` });
+        return;
+      }
+      const delay = backoffDelay(this.#failures++, this.#timing.backoff);
+      const seconds = Math.ceil(delay / 1000);
+      emit({ event: "sink-lost", ip, error: ended.reason, seconds });
+      this.#options.activity({ kind: "retrying", seconds });
+      await this.#wait(delay);
+      if (!this.#present && !this.#stopped) {
+        emit({ event: "sink-ended", ip, reason: "it left" });
+        return;
+      }
+    }
+    emit({ event: "sink-ended", ip, reason: this.#stopReason });
+  }
+
+  async #serve(session: SinkSession): Promise<Ended> {
+    const { emit, ip } = this.#options;
+    let closedBy: SessionFailure | undefined;
+    let closed = false;
+    session.closed.then((failure) => {
+      closed = true;
+      closedBy = failure;
+      this.#wake();
+    });
+    const info = await session.deviceInfo();
+    if (!info.ok) return { worked: false, reason: info.error.detail };
+    const model = cleanText(info.value.model, 80) || "a camera";
+    this.#options.model?.(model);
+    const context: WatchContext = {
+      session,
+      info: info.value,
+      now: this.#options.now,
+      wait: (ms) => this.#wait(ms),
+      wake: () => this.#wake(),
+      over: () => closed || this.#stopped,
+      timing: this.#timing,
+    };
+    const chosen = await (this.#options.watchFor ?? standardWatch)(context);
+    if (!chosen.ok) return { worked: false, reason: chosen.error.detail };
+    let watch = chosen.value;
+    emit({ event: "sink-connected", ip, model, to: this.#options.dest });
+    const source: Pick<ImportSource, "cameraId" | "fetch"> = {
+      cameraId: cameraIdOf(info.value),
+      fetch: watch.fetch,
+    };
+    let worked = false;
+    let firstListing = true;
+    try {
+      while (!this.#stopped && !closed) {
+        if (firstListing) this.#options.activity({ kind: "listing" });
+        else this.#options.activity({ kind: "waiting" });
+        const listed = await watch.next();
+        if (listed === undefined) break;
+        if (!listed.ok) {
+          if (listed.error.kind === "connection") return { worked, reason: listed.error.detail };
+          continue;
+        }
+        worked = true;
+        firstListing = false;
+        if (listed.value.length === 0) continue;
+        const failed = await this.#import(source, listed.value);
+        if (failed === undefined) continue;
+        if (failed.kind === "source") return { worked, reason: failed.detail };
+        if (failed.kind === "aborted") break;
+        // The disk, the destination or the record: this computer's trouble. The camera's session
+        // is kept (the listing goes on, which keeps a PowerShot connected) and the photos are
+        // tried again later by a full re-list.
+        const seconds = Math.ceil(this.#timing.importRetryMs / 1000);
+        emit({ event: "sink-import-failed", ip, error: failed.detail, seconds });
+        this.#options.activity({ kind: "waiting" });
+        const until = this.#options.now() + this.#timing.importRetryMs;
+        while (!this.#stopped && !closed && this.#options.now() < until) {
+          await this.#wait(until - this.#options.now());
+        }
+        watch.close();
+        const again = await (this.#options.watchFor ?? standardWatch)(context);
+        if (!again.ok) return { worked, reason: again.error.detail };
+        watch = again.value;
+        firstListing = true;
+      }
+    } finally {
+      watch.close();
+    }
+    return { worked, reason: closedBy?.detail ?? "the session ended" };
+  }
+
+  /** Imports `objects`; the failure that stopped it, if one did. */
+  async #import(
+    source: Pick<ImportSource, "cameraId" | "fetch">,
+    objects: CameraObject[],
+  ): Promise<ImportFailure | undefined> {
+    const { emit, ip, dest } = this.#options;
+    const now = this.#options.now;
+    let file:
+      | { name: string; index: number; total: number; offset: number; since: number }
+      | undefined;
+    let lastDraw = -Infinity;
+    const progress = (event: ImportEvent) => {
+      switch (event.kind) {
+        case "file-start":
+          file = { ...event, since: now() };
+          lastDraw = now();
+          this.#options.activity({
+            kind: "importing",
+            index: event.index,
+            total: event.total,
+            name: event.name,
+            rate: "…",
+          });
+          return;
+        case "bytes": {
+          if (!file) return;
+          const time = now();
+          if (time - lastDraw < this.#timing.redrawMs) return;
+          lastDraw = time;
+          this.#options.activity({
+            kind: "importing",
+            index: file.index,
+            total: file.total,
+            name: file.name,
+            rate: formatRate(event.done - file.offset, time - file.since),
+          });
+          return;
+        }
+        case "file-done":
+          emit({
+            event: "photo-imported",
+            camera: ip,
+            path: event.path,
+            bytes: event.size,
+            ms: Math.round(file ? now() - file.since : 0),
+            size: formatBytes(event.size),
+          });
+          file = undefined;
+          this.#options.imported?.(joinPath(dest, event.path));
+          return;
+        case "file-failed":
+          file = undefined;
+          emit({ event: "photo-failed", name: event.name, reason: event.reason });
+          return;
+      }
+    };
+    let result: Result<ImportSummary, ImportFailure>;
+    try {
+      result = await this.#options.importNew({
+        ...source,
+        list: () => Promise.resolve({ ok: true as const, value: objects }),
+      }, {
+        dest,
+        clock: this.#options.wallClock,
+        onProgress: progress,
+        signal: this.#abort.signal,
+        fs: this.#options.fs,
+      });
+    } catch (error) {
+      result = err({
+        kind: "source",
+        detail: String(error),
+        summary: { imported: 0, bytes: 0, ms: 0, alreadyImported: 0, failed: [], files: [] },
+      });
+    }
+    return result.ok ? undefined : result.error;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * What is new on a camera during one PTP/IP session: the handles listed so far are known, and a
+ * listing returns only the objects behind handles not seen before. A handle the camera announced
+ * (ObjectAdded) is described alone, with no GetObjectHandles; a full re-list (every storage's
+ * handles) is done first and whenever asked, and costs one GetObjectInfo per new handle only. So a
+ * card of 5,000 photos is described once per session, not once per new photo.
+ *
+ * Handles are valid for one session: a new session starts with a new {@linkcode NewObjects}. What
+ * was imported before is the importer's record's business, not this.
+ *
+ * @module
+ */
+
+import { err, ok, type Result } from "../util/result.ts";
+import {
+  asSourceFailure,
+  isObjectFailure,
+  PHYSICAL_STORAGE_MASK,
+  type SourceSession,
+} from "../import/ptpip_source.ts";
+import { type CameraObject, MAX_OBJECTS, type SourceFailure } from "../import/source.ts";
+
+/**
+ * Announced handles kept before the next listing; past this, a full re-list is done instead (a
+ * camera announcing more handles than this between two listings is flooding, not shooting).
+ */
+export const MAX_ANNOUNCED = 10_000;
+
+/** The handles of one session: listed, and announced since the last listing. */
+export class NewObjects {
+  readonly #known = new Set<number>();
+  readonly #announced = new Set<number>();
+  #relist = true;
+
+  /** Whether a listing would look at anything: a handle was announced, or a re-list is due. */
+  get due(): boolean {
+    return this.#relist || this.#announced.size > 0;
+  }
+
+  /** Handles listed in this session. */
+  get known(): number {
+    return this.#known.size;
+  }
+
+  /** The camera announced `handle` (ObjectAdded): the next listing describes it. */
+  announce(handle: number): void {
+    if (!Number.isInteger(handle) || handle < 0 || handle > 0xffffffff) return;
+    if (this.#known.has(handle)) return;
+    if (this.#announced.size >= MAX_ANNOUNCED) {
+      this.#relist = true;
+      return;
+    }
+    this.#announced.add(handle);
+  }
+
+  /** The next listing asks for every storage's handles (a body that announces nothing). */
+  relist(): void {
+    this.#relist = true;
+  }
+
+  /**
+   * The objects behind handles not listed before in this session: every storage's when a re-list
+   * is due, else the announced ones. An object the camera will not describe (deleted meanwhile) is
+   * left out and not asked again; a failure of the connection ends the listing.
+   */
+  async list(session: SourceSession): Promise<Result<CameraObject[], SourceFailure>> {
+    const handles: number[] = [];
+    if (this.#relist) {
+      this.#relist = false;
+      const storages = await session.storageIds();
+      if (!storages.ok) return err(asSourceFailure(storages.error));
+      for (const storageId of storages.value) {
+        if ((storageId & PHYSICAL_STORAGE_MASK) === 0) continue;
+        const listed = await session.objectHandles(storageId);
+        if (!listed.ok) {
+          if (isObjectFailure(listed.error)) continue;
+          return err(asSourceFailure(listed.error));
+        }
+        for (const handle of listed.value) {
+          if (this.#known.has(handle)) continue;
+          if (handles.length > MAX_OBJECTS) break;
+          handles.push(handle);
+        }
+      }
+    }
+    for (const handle of this.#announced) if (!this.#known.has(handle)) handles.push(handle);
+    this.#announced.clear();
+    const objects: CameraObject[] = [];
+    for (const handle of handles) {
+      if (this.#known.has(handle)) continue;
+      const info = await session.objectInfo(handle);
+      if (!info.ok) {
+        if (isObjectFailure(info.error)) {
+          this.#known.add(handle);
+          continue;
+        }
+        // Not known yet: the next session lists it again.
+        return err(asSourceFailure(info.error));
+      }
+      this.#known.add(handle);
+      objects.push({
+        handle,
+        storageId: info.value.storageId,
+        format: info.value.format,
+        name: info.value.filename,
+        size: info.value.compressedSize,
+        captureDate: info.value.captureDate,
+      });
+    }
+    return ok(objects);
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * `--on-photo PROGRAM [--on-photo-arg ARG]…`: runs the user's program once per imported photo,
+ * through the `--on-camera` hook runner (`lib/cameras/hook_runner.ts`): no shell, `{path}` (the
+ * helper's own absolute path of the file, whose name the importer made safe) and `{ip}` the only
+ * replacements, `PHOTO_PATH` and `CAMERA_IP` in the environment, output bounded and logged, its
+ * process group ended on stop.
+ *
+ * The runner allows one run per camera at a time and would fold a second request for the same
+ * camera into the waiting one; a photo's run must never be folded away, so the photos of a camera
+ * wait here, in order (at most {@linkcode MAX_WAITING_PHOTOS}), and each is handed to the runner
+ * when the previous one ended. The runner's per-minute caps are set to
+ * {@linkcode PHOTO_HOOK_CAPS}: a burst of photos is a camera's normal work, not a flood.
+ *
+ * @module
+ */
+
+import type { Emit } from "../events.ts";
+import { errorMessage } from "../errors.ts";
+import {
+  type HookCamera,
+  HookRunner,
+  type HookRunnerOptions,
+  type Spawn,
+} from "../cameras/hook_runner.ts";
+
+/** Photos of one camera waiting for their run; past this a photo's run is skipped, and said so. */
+export const MAX_WAITING_PHOTOS = 1000;
+
+/** Runs per minute over all cameras, and per camera: two bursts of a fast body a second apart. */
+export const PHOTO_HOOK_CAPS = { perMinute: 240, perAddress: 120 } as const;
+
+interface Queue {
+  running?: HookCamera;
+  waiting: string[];
+}
+
+/** Options of {@linkcode PhotoHook}. */
+export interface PhotoHookOptions extends Pick<HookRunnerOptions, "now" | "graceMs" | "after"> {
+  /** Starts the program; the runner's default otherwise. */
+  spawn?: Spawn;
+}
+
+/** Runs `--on-photo` once per imported photo, one at a time per camera, in order. */
+export class PhotoHook {
+  readonly #runner: HookRunner;
+  readonly #emit: Emit;
+  readonly #queues = new Map<string, Queue>();
+
+  /**
+   * Keeps its settings; runs nothing yet.
+   * @param command program and arguments, `{path}` to be replaced (see {@linkcode photoHookCommand})
+   * @param emit where each run is reported
+   * @param options the spawner, clock and grace (tests)
+   */
+  constructor(command: readonly string[], emit: Emit, options: PhotoHookOptions = {}) {
+    this.#emit = emit;
+    const path = (camera: HookCamera) => camera.path ?? "";
+    this.#runner = new HookRunner(command, {
+      started: (camera, argv, pid) =>
+        emit({
+          event: "photo-hook-start",
+          ip: camera.ip,
+          path: path(camera),
+          command: argv.join(" "),
+          pid,
+        }),
+      output: (camera, stream, line) =>
+        emit({ event: "photo-hook-output", ip: camera.ip, stream, line }),
+      exited: (camera, exit) => {
+        emit({
+          event: "photo-hook-exit",
+          ip: camera.ip,
+          path: path(camera),
+          code: exit.code,
+          signal: exit.signal,
+        });
+        this.#next(camera);
+      },
+      failed: (camera, error) => {
+        emit({
+          event: "photo-hook-error",
+          ip: camera.ip,
+          path: path(camera),
+          error: error instanceof Deno.errors.NotFound
+            ? "not found (give its full path, or check PATH)"
+            : errorMessage(error),
+        });
+        this.#next(camera);
+      },
+      busy: (camera) => {
+        // Not reached: a camera's photos are handed over one at a time.
+        emit({
+          event: "photo-hook-error",
+          ip: camera.ip,
+          path: path(camera),
+          error: "the previous run for this camera is still going",
+        });
+      },
+      deferred: (camera, reason, inMs) =>
+        emit({
+          event: "photo-hook-deferred",
+          ip: camera.ip,
+          path: path(camera),
+          reason,
+          seconds: Math.ceil(inMs / 1000),
+        }),
+    }, { ...options, caps: PHOTO_HOOK_CAPS });
+  }
+
+  /** A photo of the camera at `ip` was imported to `path`: run the program for it, in turn. */
+  imported(ip: string, path: string): void {
+    let queue = this.#queues.get(ip);
+    if (!queue) {
+      queue = { waiting: [] };
+      this.#queues.set(ip, queue);
+    }
+    if (queue.running) {
+      if (queue.waiting.length >= MAX_WAITING_PHOTOS) {
+        this.#emit({
+          event: "photo-hook-error",
+          ip,
+          path,
+          error: `${MAX_WAITING_PHOTOS} photos of this camera already wait for their run; skipped`,
+        });
+        return;
+      }
+      queue.waiting.push(path);
+      return;
+    }
+    this.#run(queue, ip, path);
+  }
+
+  /** Ends the running programs (SIGTERM, then SIGKILL after the grace); forgets the waiting photos. */
+  async stop(): Promise<void> {
+    this.#queues.clear();
+    await this.#runner.stop();
+  }
+
+  #run(queue: Queue, ip: string, path: string): void {
+    const camera: HookCamera = { ip, name: "", path };
+    queue.running = camera;
+    this.#runner.run(camera);
+  }
+
+  #next(camera: HookCamera): void {
+    const queue = this.#queues.get(camera.ip);
+    if (!queue || queue.running !== camera) return;
+    queue.running = undefined;
+    const path = queue.waiting.shift();
+    if (path === undefined) this.#queues.delete(camera.ip);
+    else this.#run(queue, camera.ip, path);
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The photo sink as `serve` wires it, loaded with the camera side only when `--import-to` is given
+ * (so the answer path never loads the PTP/IP client or the importer): the session opener (the GUID
+ * `gphoto2-guid` gives, this computer's name, no CloseSession), the importer, the `--on-photo`
+ * hook, and the status line shared with the camera watch.
+ *
+ * @module
+ */
+
+import type { Emit } from "../events.ts";
+import { guidFromDeviceUuid } from "../gphoto2/guid.ts";
+import { importNew } from "../import/importer.ts";
+import { openPtpipSession, type SessionTimeouts } from "../ptpip/session.ts";
+import type { Dial } from "../ptpip/connection.ts";
+import type { Spawn } from "../cameras/hook_runner.ts";
+import { PTPIP_PORT } from "../cameras/text.ts";
+import { HelperError } from "../errors.ts";
+import { after } from "../util/timers.ts";
+import { joinPath } from "../util/path.ts";
+import type { LinkTiming, WatchFor } from "./link.ts";
+import { type LeaveReason, PhotoSink, type SinkCamera } from "./photo_sink.ts";
+import { PhotoHook } from "./photo_hook.ts";
+import { statusMux } from "./status.ts";
+
+/** What the camera watch tells the sink. */
+export interface SinkSide {
+  /** A camera is ready. */
+  ready(camera: SinkCamera): void;
+  /** A camera left or is no longer heard. */
+  gone(ip: string, reason: LeaveReason): void;
+  /** Ends every link and `--on-photo` run. */
+  stop(): Promise<void>;
+}
+
+/** What `serve` hands the sink. */
+export interface ServeSinkOptions {
+  /** `--import-to`, as given. */
+  importTo: string;
+  /** `--on-photo`'s program and arguments, if given. */
+  onPhoto?: readonly string[];
+  /** The device UUID: the PTP/IP GUID derives from it. */
+  uuid: string;
+  /** This computer's name, sent to the camera. */
+  hostName: string;
+  /** Monotonic milliseconds. */
+  now: () => number;
+  /** Reports each step. */
+  emit: Emit;
+  /** The live status line (a terminal only). */
+  status?: (text: string) => void;
+  /** Starts `--on-photo`; `Deno.Command` by default. */
+  spawn?: Spawn;
+  /** Tests: the camera's port, the dial, deadlines, intervals. */
+  ptpipPort?: number;
+  /** Tests: how connections are made. */
+  dial?: Dial;
+  /** Tests: session deadlines. */
+  timeouts?: Partial<SessionTimeouts>;
+  /** Tests: link intervals. */
+  timing?: Partial<LinkTiming>;
+  /** How new photos are noticed per body (the EOS watch, once it is wired). */
+  watchFor?: WatchFor;
+}
+
+/** The sink and the camera watch's half of the status line. */
+export interface ServeSink {
+  /** For the camera watch. */
+  sink: SinkSide;
+  /** The status writer the camera watch uses instead of the line itself. */
+  cameraStatus?: (text: string) => void;
+}
+
+/** `--import-to DIR` made absolute against the working folder. */
+export function absoluteDest(dir: string, cwd: () => string): string {
+  return /^([A-Za-z]:)?[\\/]/.test(dir) ? dir : joinPath(cwd(), dir);
+}
+
+/** Builds the sink; starts nothing until a camera is ready. */
+export function serveSink(options: ServeSinkOptions): ServeSink {
+  const guid = guidFromDeviceUuid(options.uuid);
+  if (!guid.ok) throw new HelperError(`the device UUID gives no PTP/IP GUID: ${guid.error}`);
+  const mux = options.status ? statusMux(options.status) : undefined;
+  const hook = options.onPhoto
+    ? new PhotoHook(options.onPhoto, options.emit, { spawn: options.spawn, now: options.now })
+    : undefined;
+  const photos = new PhotoSink({
+    dest: absoluteDest(options.importTo, () => Deno.cwd()),
+    // Never CloseSession: 2016-and-later EOS bodies refuse everything after it, the body is known
+    // only once the session is open, and closing the connections ends a session on every body.
+    open: (ip) =>
+      openPtpipSession({
+        host: ip,
+        port: options.ptpipPort ?? PTPIP_PORT,
+        guid: guid.value,
+        hostName: options.hostName,
+        dial: options.dial,
+        timeouts: options.timeouts,
+        closeSession: false,
+      }),
+    importNew,
+    watchFor: options.watchFor,
+    now: options.now,
+    wallClock: Date.now,
+    after,
+    emit: options.emit,
+    status: mux?.sink,
+    imported: hook ? (ip, path) => hook.imported(ip, path) : undefined,
+    timing: options.timing,
+  });
+  return {
+    sink: {
+      ready: (camera) => photos.ready(camera),
+      gone: (ip, reason) => photos.gone(ip, reason),
+      stop: async () => {
+        await photos.stop();
+        await hook?.stop();
+      },
+    },
+    cameraStatus: mux?.cameras,
+  };
+}
