@@ -13,6 +13,8 @@ import { PTPIP_PORT } from "../cameras/text.ts";
 import { guidFromDeviceUuid } from "../gphoto2/guid.ts";
 import { type ImportFailure, importNew } from "../import/importer.ts";
 import { ptpipSource } from "../import/ptpip_source.ts";
+import { eosSource } from "../import/eos_source.ts";
+import { isEosBody, startEosMode } from "../ptpip/eos.ts";
 import { INIT_FAIL } from "../ptpip/codes.ts";
 import { cleanText } from "../ptpip/connection.ts";
 import { openPtpipSession, type SessionFailure, type SessionTimeouts } from "../ptpip/session.ts";
@@ -168,18 +170,27 @@ export async function runImportCommand(
   if (!guid.ok) throw new HelperError(`the device UUID gives no PTP/IP GUID: ${guid.error}`);
   const port = deps.ptpipPort ?? PTPIP_PORT;
   deps.status?.(`connecting to camera ${camera}…`);
+  let eos = false;
   const opened = await openPtpipSession({
     host: camera,
     port,
     guid: guid.value,
     hostName: deps.hostname(),
     timeouts: deps.timeouts,
+    // Never to an EOS body: 2016-and-later ones refuse everything after it (libgphoto2).
+    closeSession: () => !eos,
   });
   if (!opened.ok) throw new HelperError(sessionFailureMessage(opened.error, camera, port));
   await using session = opened.value;
   const info = await session.deviceInfo();
   if (!info.ok) throw new HelperError(sessionFailureMessage(info.error, camera, port));
-  const source = ptpipSource(session, info.value);
+  eos = isEosBody(info.value);
+  if (eos) {
+    // Canon's remote and event modes, as libgphoto2 enters them before touching the card.
+    const started = await startEosMode(session, info.value);
+    if (!started.ok) throw new HelperError(sessionFailureMessage(started.error, camera, port));
+  }
+  const source = eos ? eosSource(session, info.value) : ptpipSource(session, info.value);
   if (command.to === undefined) await mkdirParents(folder);
   deps.emit({
     event: "import-start",

@@ -118,7 +118,9 @@ export async function startEosMode(
 }
 
 /** KeepDeviceOn (0x911D, no parameters): keeps the body from powering off while idle. */
-export async function eosKeepAlive(session: EosSession): Promise<Result<void, SessionFailure>> {
+export async function eosKeepAlive(
+  session: Pick<EosSession, "operation">,
+): Promise<Result<void, SessionFailure>> {
   const kept = await session.operation(OPERATION.EosKeepDeviceOn);
   return kept.ok ? ok(undefined) : kept;
 }
@@ -128,7 +130,7 @@ export async function eosKeepAlive(session: EosSession): Promise<Result<void, Se
  * taken. libgphoto2 sends it after fetching a RequestObjectTransfer object.
  */
 export async function eosTransferComplete(
-  session: EosSession,
+  session: Pick<EosSession, "operation">,
   handle: number,
 ): Promise<Result<void, SessionFailure>> {
   const done = await session.operation(OPERATION.EosTransferComplete, [handle]);

@@ -123,9 +123,11 @@ export interface SessionOptions {
   timeouts?: Partial<SessionTimeouts>;
   /**
    * Whether `close()` sends CloseSession (default true). 2016-and-later EOS bodies answer
-   * OperationNotSupported to everything after it, so libgphoto2 skips it for them.
+   * OperationNotSupported to everything after it, so libgphoto2 skips it for them. A function is
+   * asked at close time: whether the camera is an EOS body is known only after GetDeviceInfo, and
+   * `await using` closes on every path.
    */
-  closeSession?: boolean;
+  closeSession?: boolean | (() => boolean);
   /** The session ID for OpenSession (default 1). */
   sessionId?: number;
 }
@@ -286,7 +288,7 @@ class Session implements PtpipSession {
   #event: Deno.Conn;
   #eventReader: PacketReader;
   #timeouts: SessionTimeouts;
-  #closeSession: boolean;
+  #closeSession: boolean | (() => boolean);
   #nextTransaction = 0;
   #queue: Promise<unknown> = Promise.resolve();
   #busy = 0;
@@ -305,7 +307,7 @@ class Session implements PtpipSession {
     event: Deno.Conn,
     eventReader: PacketReader,
     timeouts: SessionTimeouts,
-    closeSession: boolean,
+    closeSession: boolean | (() => boolean),
   ) {
     this.camera = camera;
     this.#command = command;
@@ -664,7 +666,10 @@ class Session implements PtpipSession {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       // CloseSession only when nothing is under way: it would wait behind a long transfer.
-      if (this.#closeSession && !this.#ending && this.#busy === 0) {
+      const send = typeof this.#closeSession === "function"
+        ? this.#closeSession()
+        : this.#closeSession;
+      if (send && !this.#ending && this.#busy === 0) {
         await this.transact(
           OPERATION.CloseSession,
           [],

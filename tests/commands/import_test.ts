@@ -106,6 +106,8 @@ Deno.test("import from the fake camera", async (t) => {
       });
       const photos = first.events.filter((e) => e.event === "photo-imported");
       assertEquals(photos.length, 3);
+      // A standard body's session is closed with CloseSession (an EOS body's is not, below).
+      assertEquals(camera.requests.at(-1)?.name, "CloseSession");
       assertEquals(first.summary && { ...first.summary, seconds: "" }, {
         event: "import-summary",
         camera: "127.0.0.1",
@@ -200,6 +202,47 @@ Deno.test("import from the fake camera", async (t) => {
       /^camera 127\.0\.0\.1 \(PTP\/IP port \d+\) refused the connection: .*"connect to computer" mode/,
     );
   });
+});
+
+Deno.test("import from the fake camera in EOS mode: remote and event mode, Canon's GetPartialObject, no CloseSession", async () => {
+  const card = CARD.slice(0, 2);
+  await using camera = await startPtpipCamera({ eos: true, files: card });
+  const to = await tempDir("pch-import-eos-");
+  const { error, summary, events } = await run(camera, to);
+  assertEquals(error, undefined);
+  await assertSameBytes(`${to}/2024/2024-03-05/IMG_0001.JPG`, card[0]);
+  await assertSameBytes(`${to}/2024/2024-03-05/IMG_0002.JPG`, card[1]);
+  assertEquals(summary?.event === "import-summary" && summary.imported, 2);
+  assertEquals(events[0], {
+    event: "import-start",
+    camera: "127.0.0.1",
+    model: "Canon EOS 6D",
+    to,
+  });
+  const names = camera.requests.map((r) => r.name);
+  assertEquals(names.slice(0, 6), [
+    "OpenSession",
+    "GetDeviceInfo",
+    "EosSetRemoteMode",
+    "EosSetEventMode",
+    "EosGetEvent",
+    "EosGetEvent",
+  ]);
+  assertEquals(names.filter((n) => n === "EosGetPartialObject").length, 2);
+  assertEquals(names.filter((n) => n === "EosTransferComplete").length, 2);
+  assert(!names.includes("GetObject") && !names.includes("GetPartialObject"));
+  // The session ended without CloseSession, and the camera saw the connection go.
+  assert(!names.includes("CloseSession"), names.join(" "));
+  await camera.until(
+    () => camera.connections.every((c) => !c.open),
+    2000,
+    "the connections to close",
+  );
+  // One client at a time: a second run gets in once the first is gone, and fetches nothing.
+  const second = await run(camera, to);
+  assertEquals(second.error, undefined);
+  assertEquals(second.summary?.event === "import-summary" && second.summary.skipped, 2);
+  assert(!camera.requests.some((r) => r.name === "CloseSession"));
 });
 
 Deno.test("onlyCamera: one found is used; none or several are explained", () => {
