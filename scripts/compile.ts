@@ -9,7 +9,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { RUNTIME_FLAGS } from "./permissions.ts";
+import { LOCK_FLAGS, RUNTIME_FLAGS } from "./permissions.ts";
 import { withoutTaskSeparator } from "../lib/cli/task_args.ts";
 
 /** The program's name: the stem of every binary, archive and package. */
@@ -50,11 +50,13 @@ export function outputPath(target: Target): string {
 
 /**
  * The full `deno compile` argument list for one target. Permissions come only from
- * {@linkcode RUNTIME_FLAGS}, so the binary can do exactly what `deno task start` can and no more.
+ * {@linkcode RUNTIME_FLAGS}, so the binary can do exactly what `deno task start` can and no more;
+ * {@linkcode LOCK_FLAGS} pins the bundled XML parser to deno.lock.
  */
 export function compileArgs(target: Target): string[] {
   return [
     "compile",
+    ...LOCK_FLAGS,
     ...RUNTIME_FLAGS,
     "--target",
     target,

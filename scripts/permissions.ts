@@ -35,5 +35,14 @@ export const PERMISSION_FLAGS = [
  */
 export const V8_FLAGS = ["--v8-flags=--optimize-for-size"] as const;
 
+/**
+ * What a checkout's `deno run`, `deno install` and `deno compile` add before those: the lockfile,
+ * which pins the XML parser's version and checksum. deno.json turns the lockfile off because
+ * `deno task` downloads every npm package a lockfile lists before it runs any task, so `deno task
+ * start` failed with no internet even for `--help`; the program itself fetches its one package only
+ * when `probe` or `--eos` first reads a description (deno.json's `lazy-dynamic-imports`).
+ */
+export const LOCK_FLAGS = ["--lock=deno.lock"] as const;
+
 /** Everything `deno run` or `deno compile` needs before the entry point. */
 export const RUNTIME_FLAGS = [...UNSTABLE_FLAGS, ...V8_FLAGS, ...PERMISSION_FLAGS] as const;

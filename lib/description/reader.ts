@@ -6,7 +6,8 @@
  * @module
  */
 
-import { SaxesParser } from "saxes";
+// Named here, not in deno.json: an import map entry would have `deno task` fetch it before any start.
+import { SaxesParser } from "npm:saxes@^6.0.0";
 
 /** What a description says, by element path. */
 export interface DescriptionFields {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fc } from "../support/dev_deps.ts";
-import { SaxesParser } from "saxes";
+import { SaxesParser } from "npm:saxes@^6.0.0";
 import {
   type DescriptionFields,
   escapeXml,

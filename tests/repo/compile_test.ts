@@ -13,7 +13,12 @@ import {
   type Target,
   TARGETS,
 } from "../../scripts/compile.ts";
-import { PERMISSION_FLAGS, RUNTIME_FLAGS, UNSTABLE_FLAGS } from "../../scripts/permissions.ts";
+import {
+  LOCK_FLAGS,
+  PERMISSION_FLAGS,
+  RUNTIME_FLAGS,
+  UNSTABLE_FLAGS,
+} from "../../scripts/permissions.ts";
 
 const EXPECTED_OUTPUT: Record<Target, string> = {
   "x86_64-unknown-linux-gnu": "dist/ptpip-canon-helper-x86_64-unknown-linux-gnu",
@@ -60,7 +65,11 @@ Deno.test("compile argv", async (t) => {
       assert.deepEqual(ENTRY_POINT, "main.ts");
 
       const flagsBeforeEntry = argv.slice(1, argv.indexOf("--target"));
-      assert.deepEqual(flagsBeforeEntry, [...RUNTIME_FLAGS], "RUNTIME_FLAGS, in order, unchanged");
+      assert.deepEqual(
+        flagsBeforeEntry,
+        [...LOCK_FLAGS, ...RUNTIME_FLAGS],
+        "deno.lock, then RUNTIME_FLAGS, in order, unchanged",
+      );
     });
   }
 

@@ -1,7 +1,7 @@
 // `deno task start` runs with exactly the flags the binaries are compiled with, including --allow-run
 // for --on-camera; the integration tests use the same list, so a missing permission fails a test.
 
-import { PERMISSION_FLAGS, RUNTIME_FLAGS } from "../../scripts/permissions.ts";
+import { LOCK_FLAGS, PERMISSION_FLAGS, RUNTIME_FLAGS } from "../../scripts/permissions.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
 Deno.test("deno task start has exactly the release runtime flags", async () => {
@@ -9,7 +9,7 @@ Deno.test("deno task start has exactly the release runtime flags", async () => {
   const argv = (config.tasks.start as string).split(/\s+/);
   assertEquals(argv.slice(0, 2), ["deno", "run"]);
   assertEquals(argv.at(-1), "main.ts");
-  assertEquals(argv.slice(2, -1), [...RUNTIME_FLAGS]);
+  assertEquals(argv.slice(2, -1), [...LOCK_FLAGS, ...RUNTIME_FLAGS]);
 });
 
 Deno.test("running the --on-camera program is permitted, reading the environment stays narrow", () => {
@@ -22,7 +22,7 @@ Deno.test("running the --on-camera program is permitted, reading the environment
 
 Deno.test("the README's deno run command is the release flag list", async () => {
   const readme = await Deno.readTextFile(new URL("../../README.md", import.meta.url));
-  const command = ["deno run", ...RUNTIME_FLAGS, "main.ts"].join(" ");
+  const command = ["deno run", ...LOCK_FLAGS, ...RUNTIME_FLAGS, "main.ts"].join(" ");
   assert(readme.includes(command), `README shows: ${command}`);
 });
 

@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { SaxesParser } from "saxes";
+import { SaxesParser } from "npm:saxes@^6.0.0";
 
 const UNIT_PATH = new URL("../../packaging/systemd/ptpip-canon-helper.service", import.meta.url);
 const PLIST_PATH = new URL(
