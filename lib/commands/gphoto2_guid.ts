@@ -6,16 +6,17 @@
  * @module
  */
 
-import { errorMessage, HelperError } from "../errors.ts";
+import { HelperError } from "../errors.ts";
 import {
   gphotoSettingsPath,
   guidAsUuid,
   guidFromDeviceUuid,
   guidSettingsLine,
-  mergeGuidSetting,
+  mergeGuidSettingBytes,
+  type SettingsBytesMerge,
   type SettingsEnvironment,
 } from "../gphoto2/guid.ts";
-import { replaceFileChecked } from "../util/checked_write.ts";
+import { updateFile } from "../util/update_file.ts";
 import { resolveUuid, type UuidOptions } from "../uuid/store.ts";
 
 /** What the command line asks for. */
@@ -29,24 +30,6 @@ export interface Gphoto2GuidConfig {
 /** Larger settings files are not read: libgphoto2's own holds a few dozen short lines. */
 const MAX_SETTINGS_BYTES = 1 << 20;
 
-/** The settings file's content, `""` when it does not exist, and its permission bits. */
-async function readSettings(path: string): Promise<{ text: string; mode: number }> {
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.stat(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return { text: "", mode: 0o644 };
-    throw new HelperError(`cannot read ${path}: ${errorMessage(error)}`);
-  }
-  if (!info.isFile) throw new HelperError(`${path} is not a regular file; nothing was written.`);
-  if (info.size > MAX_SETTINGS_BYTES) {
-    throw new HelperError(
-      `${path} is ${info.size} bytes, too big for gphoto2's settings; nothing was written.`,
-    );
-  }
-  return { text: await Deno.readTextFile(path), mode: (info.mode ?? 0o644) & 0o777 };
-}
-
 /** Where the command writes: the settings line (stdout) and the explanation (stderr). */
 export interface CommandOutput {
   /** One line for stdout. */
@@ -57,12 +40,23 @@ export interface CommandOutput {
 
 const CONSOLE: CommandOutput = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
-/** Prints the line (stdout) or writes it; explanations go to stderr. */
+/** Seams for tests. */
+export interface Gphoto2GuidSeams {
+  /** Runs between reading the settings file and replacing it (to write it meanwhile). */
+  beforeReplace?: () => Promise<void>;
+}
+
+/**
+ * Prints the line (stdout) or writes it; explanations go to stderr. The file is written as the user
+ * left it: through a symbolic link, every other byte, its owner and mode kept, and a change another
+ * program makes meanwhile merged rather than lost (see `util/update_file.ts`).
+ */
 export async function runGphoto2GuidCommand(
   config: Gphoto2GuidConfig,
   uuidOptions: UuidOptions,
   env: SettingsEnvironment,
   output: CommandOutput = CONSOLE,
+  seams: Gphoto2GuidSeams = {},
 ): Promise<void> {
   const { uuid } = await resolveUuid(uuidOptions);
   const guid = guidFromDeviceUuid(uuid);
@@ -77,22 +71,23 @@ export async function runGphoto2GuidCommand(
     );
     return;
   }
-  const { text, mode } = await readSettings(path);
-  const merged = mergeGuidSetting(text, guid.value);
-  if (!merged.changed) {
-    output.out(line);
-    output.err(`${path} already holds this GUID; nothing changed.`);
+  const empty = new Uint8Array(0);
+  let merged: SettingsBytesMerge | undefined;
+  const updated = await updateFile(path, (current) => {
+    merged = mergeGuidSettingBytes(current ?? empty, guid.value);
+    return merged.changed ? merged.bytes : undefined;
+  }, { maxBytes: MAX_SETTINGS_BYTES, beforeReplace: seams.beforeReplace });
+  if (!updated.ok) throw new HelperError(updated.error);
+  const { target, changed } = updated.value;
+  const shown = target === path ? path : `${target} (linked from ${path})`;
+  output.out(line);
+  if (!changed) {
+    output.err(`${shown} already holds this GUID; nothing changed.`);
     return;
   }
-  try {
-    await replaceFileChecked(path, merged.text, mode);
-  } catch (error) {
-    throw new HelperError(`cannot write ${path}: ${errorMessage(error)}. It is unchanged.`);
-  }
-  output.out(line);
   output.err(
-    `wrote the GUID into ${path}` +
-      (merged.previous === undefined
+    `wrote the GUID into ${shown}` +
+      (merged?.previous === undefined
         ? "."
         : ` (it replaced ${merged.previous}; an EOS body paired with that one must pair again).`),
   );

@@ -77,31 +77,80 @@ export interface SettingsMerge {
   changed: boolean;
 }
 
+/** What merging our line into a settings file's bytes did. */
+export interface SettingsBytesMerge {
+  /** The new file content. */
+  bytes: Uint8Array;
+  /** The GUID value that was there before, if any, decoded for messages (the first one). */
+  previous?: string;
+  /** Whether `bytes` differ from the input. */
+  changed: boolean;
+}
+
+const NEWLINE = 0x0a;
+const CR = 0x0d;
+const encoder = new TextEncoder();
+const PREFIX_BYTES = encoder.encode(PREFIX);
+
+function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  if (bytes.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && startsWith(a, b);
+}
+
 /**
- * Puts our GUID line into a settings file's text: the first `ptp2_ip=guid=` line is replaced in
+ * Puts our GUID line into a settings file's bytes: the first `ptp2_ip=guid=` line is replaced in
  * place, later ones (which libgphoto2 would never read) are dropped, and every other line is kept
- * byte for byte; with none, the line is appended (after a newline if the file lacked its last one).
+ * byte for byte, whatever its encoding (libgphoto2 reads bytes, and a user's file may hold Latin-1);
+ * with none, the line is appended (after a newline if the file lacked its last one).
  */
-export function mergeGuidSetting(existing: string, bytes: Uint8Array): SettingsMerge {
-  const line = guidSettingsLine(bytes);
-  const lines = existing === "" ? [] : existing.split("\n");
-  // A final newline leaves an empty last element; it is put back by the join below.
-  const endsWithNewline = existing.endsWith("\n");
-  if (endsWithNewline) lines.pop();
+export function mergeGuidSettingBytes(existing: Uint8Array, guid: Uint8Array): SettingsBytesMerge {
+  const line = encoder.encode(guidSettingsLine(guid));
+  const lines: Uint8Array[] = [];
+  for (let start = 0; start < existing.length;) {
+    const end = existing.indexOf(NEWLINE, start);
+    const stop = end < 0 ? existing.length : end;
+    lines.push(existing.subarray(start, stop));
+    start = stop + 1;
+  }
   let previous: string | undefined;
-  const kept: string[] = [];
+  const kept: Uint8Array[] = [];
   for (const current of lines) {
-    if (!current.replace(/\r$/, "").startsWith(PREFIX)) {
+    if (!startsWith(current, PREFIX_BYTES)) {
       kept.push(current);
       continue;
     }
     if (previous !== undefined) continue;
-    previous = current.replace(/\r$/, "").slice(PREFIX.length);
+    const value = current.subarray(
+      PREFIX_BYTES.length,
+      current.at(-1) === CR ? current.length - 1 : current.length,
+    );
+    previous = new TextDecoder().decode(value);
     kept.push(line);
   }
   if (previous === undefined) kept.push(line);
-  const text = kept.join("\n") + "\n";
-  return { text, previous, changed: text !== existing };
+  const bytes = new Uint8Array(kept.reduce((n, l) => n + l.length + 1, 0));
+  let offset = 0;
+  for (const l of kept) {
+    bytes.set(l, offset);
+    bytes[offset + l.length] = NEWLINE;
+    offset += l.length + 1;
+  }
+  return { bytes, previous, changed: !sameBytes(bytes, existing) };
+}
+
+/**
+ * {@linkcode mergeGuidSettingBytes} for text: the first `ptp2_ip=guid=` line is replaced in place,
+ * later ones dropped, every other line kept; with none, the line is appended.
+ */
+export function mergeGuidSetting(existing: string, bytes: Uint8Array): SettingsMerge {
+  const merged = mergeGuidSettingBytes(encoder.encode(existing), bytes);
+  const text = new TextDecoder().decode(merged.bytes);
+  return { text, previous: merged.previous, changed: merged.changed };
 }
 
 /** Where a program finds things, for {@linkcode gphotoSettingsPath}. */

@@ -10,8 +10,8 @@ import { parentDir } from "./path.ts";
 const encoder = new TextEncoder();
 
 /** Writes all of `text`: a write may take fewer bytes than given (a full disk, a file-size limit). */
-export async function writeWhole(file: Deno.FsFile, text: string): Promise<void> {
-  const bytes = encoder.encode(text);
+export async function writeWhole(file: Deno.FsFile, text: string | Uint8Array): Promise<void> {
+  const bytes = typeof text === "string" ? encoder.encode(text) : text;
   for (let done = 0; done < bytes.length;) {
     const n = await file.write(bytes.subarray(done));
     if (n <= 0) throw new Error(`only ${done} of ${bytes.length} bytes could be written`);
@@ -20,8 +20,15 @@ export async function writeWhole(file: Deno.FsFile, text: string): Promise<void>
   await file.sync();
 }
 
-/** Reads `path` back: it must hold exactly `text`. */
-export async function verify(path: string, text: string): Promise<void> {
+/** Reads `path` back: it must hold exactly `text` (or exactly these bytes). */
+export async function verify(path: string, text: string | Uint8Array): Promise<void> {
+  if (typeof text !== "string") {
+    const back = await Deno.readFile(path);
+    if (back.length !== text.length || back.some((b, i) => b !== text[i])) {
+      throw new Error(`it read back as ${back.length} bytes, not the ${text.length} written`);
+    }
+    return;
+  }
   const back = await Deno.readTextFile(path);
   if (back !== text) {
     throw new Error(
@@ -49,7 +56,11 @@ export async function syncDirectory(path: string): Promise<void> {
  * Writes `text` to a new temporary file beside `path` (created with `mode`), synced and read back;
  * returns its name.
  */
-export async function writeVerifiedTemp(path: string, text: string, mode = 0o644): Promise<string> {
+export async function writeVerifiedTemp(
+  path: string,
+  text: string | Uint8Array,
+  mode = 0o644,
+): Promise<string> {
   await Deno.mkdir(parentDir(path), { recursive: true });
   const temp = `${path}.${crypto.randomUUID()}.tmp`;
   const file = await Deno.open(temp, { write: true, createNew: true, mode });
