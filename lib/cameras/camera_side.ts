@@ -10,7 +10,18 @@ import { CameraWatch, type CameraWatchOptions } from "./watch.ts";
 import { EosWatch, type EosWatchOptions } from "./eos_watch.ts";
 import { exchangeRaw } from "../description/fetch.ts";
 import { everyPresence, type PresenceHandler } from "../ssdp/responder.ts";
-import type { RawExchange } from "./eos_flow.ts";
+import { loadXmlParser, ParserGate, type XmlParserLoader } from "./parser_gate.ts";
+import { MAX_EOS_DESCRIPTION_BYTES, type RawExchange } from "./eos_flow.ts";
+
+/**
+ * The most of an EOS camera's answer that is read: a description at its bound, 8 KiB of head, and one
+ * byte more, so that a longer description is refused as too big rather than read cut short.
+ */
+export const EOS_RESPONSE_MAX_BYTES: number = MAX_EOS_DESCRIPTION_BYTES + 8 * 1024 + 1;
+
+/** The EOS watch's exchange: the raw one, stopped at what a description needs. */
+const eosExchange: RawExchange = (hostname, port, request, timeoutMs) =>
+  exchangeRaw(hostname, port, request, timeoutMs, EOS_RESPONSE_MAX_BYTES);
 
 /** What `serve` asks of the camera side. */
 export interface CameraSide extends PresenceHandler {
@@ -30,13 +41,23 @@ export interface CameraSide extends PresenceHandler {
 export interface CameraSideOptions extends CameraWatchOptions {
   /** The EOS watch's own settings. */
   eos: Omit<EosWatchOptions, "emit" | "now" | "ssdpPort" | "fetched" | "coolingDown" | "exchange">;
-  /** Sends a request to an EOS camera and reads its answer; `exchangeRaw` by default. */
+  /** Sends a request to an EOS camera and reads its answer; `exchangeRaw`, capped, by default. */
   exchange?: RawExchange;
+  /** Loads the XML parser EOS descriptions are read with; {@linkcode loadXmlParser} by default. */
+  loadXmlParser?: XmlParserLoader;
 }
 
-/** Builds both watches; starts nothing. */
+/**
+ * Builds both watches; starts nothing. With the EOS flow on, the XML parser is loaded at start (the
+ * first of `searchFrom` and `start`); a failed load is one `eos-unavailable` line, and EOS cameras are
+ * then skipped while the rest goes on.
+ */
 export function cameraSide(options: CameraSideOptions): CameraSide {
   const cameras = new CameraWatch(options);
+  const parser = new ParserGate(
+    options.loadXmlParser ?? loadXmlParser,
+    (error) => options.emit({ event: "eos-unavailable", error }),
+  );
   const eos = new EosWatch({
     ...options.eos,
     emit: options.emit,
@@ -44,16 +65,26 @@ export function cameraSide(options: CameraSideOptions): CameraSide {
     ssdpPort: options.ssdpPort,
     fetched: (announcement, names) => cameras.eosFetched(announcement, names),
     coolingDown: (ip) => cameras.coolingDown(ip),
-    exchange: options.exchange ?? exchangeRaw,
+    exchange: parser.guardExchange(options.exchange ?? eosExchange),
   });
-  const presence = everyPresence([cameras, eos]);
+  // Without --eos the EOS watch only says how to turn it on: no description is read.
+  const presence = everyPresence([cameras, options.eos.enabled ? parser.guard(eos) : eos]);
+  const loadParser = () => {
+    if (options.eos.enabled) parser.load();
+  };
   return {
     wants: presence.wants,
     heard: presence.heard,
     searched: (ip, userAgent) => cameras.searched(ip, userAgent),
     fetched: (ip) => cameras.fetched(ip),
-    searchFrom: (addresses) => eos.searchFrom(addresses),
-    start: () => cameras.start(),
+    searchFrom: (addresses) => {
+      loadParser();
+      eos.searchFrom(addresses);
+    },
+    start: () => {
+      loadParser();
+      cameras.start();
+    },
     stop: async () => {
       // No EOS fetch may end after the cameras stopped: it would make one ready, and run its hook.
       await eos.stop();

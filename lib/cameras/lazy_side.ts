@@ -23,7 +23,7 @@ export const MAX_WAITING_CALLS = 256;
 export interface LazySideOptions {
   /** Imports and builds the camera side. */
   load: () => Promise<CameraSide>;
-  /** It could not be loaded: answers go on, but no camera is followed. */
+  /** It could not be loaded (answers go on, but no camera is followed), or threw when first used. */
   onLoadError: (error: unknown) => void;
   /** Shows the live status (a terminal only): "waiting" until the camera side shows its own. */
   status?: (text: string) => void;
@@ -55,8 +55,17 @@ export class LazyCameraSide implements CameraSide {
       (side) => {
         if (this.#stopped) return;
         this.#side = side;
-        for (const call of this.#waiting.splice(0)) call(side);
-        if (this.#started) side.start();
+        // Nothing awaits this promise (calls start the load and go on): a throw here would be an
+        // unhandled rejection, which ends the process. It is reported instead, and the side stays.
+        const calls = this.#waiting.splice(0);
+        if (this.#started) calls.push((side) => side.start());
+        for (const call of calls) {
+          try {
+            call(side);
+          } catch (error) {
+            this.#options.onLoadError(error);
+          }
+        }
       },
       (error) => {
         this.#failed = true;

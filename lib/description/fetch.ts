@@ -13,7 +13,7 @@ import { withTimeout } from "../util/timeout.ts";
 export interface RawResponse {
   /** The response head, as text. */
   head: string;
-  /** The body, at most 1 MiB. */
+  /** The body: what came after the head, within the caller's bound (1 MiB by default). */
   body: Uint8Array;
 }
 
@@ -47,45 +47,61 @@ export async function fetchRaw(
   return await exchangeRaw(hostname, Number(port || 80), encoder.encode(request), timeoutMs);
 }
 
+/** The first buffer's size: a description and its head fit, so most reads never grow it. */
+const FIRST_BUFFER_BYTES = 16 * 1024;
+
+/**
+ * Reads from `conn` until it closes or `maxBytes` have come, into one buffer that doubles as needed
+ * and never exceeds `maxBytes`: a server that trickles a byte per segment costs that buffer, not an
+ * object per read. Returns the bytes read.
+ */
+async function readBounded(conn: Deno.Conn, maxBytes: number): Promise<Uint8Array> {
+  let buffer = new Uint8Array(Math.min(FIRST_BUFFER_BYTES, maxBytes));
+  let total = 0;
+  while (total < maxBytes) {
+    if (total === buffer.length) {
+      const grown = new Uint8Array(Math.min(buffer.length * 2, maxBytes));
+      grown.set(buffer);
+      buffer = grown;
+    }
+    const n = await conn.read(buffer.subarray(total));
+    if (n === null) break;
+    total += n;
+  }
+  return buffer.subarray(0, total);
+}
+
 /**
  * Sends `request` as it is to `hostname:port` over one TCP connection and reads the response until
- * the server closes it (or `timeoutMs` passes, for the connect and the read alike): for callers whose
- * request bytes matter (the EOS flow's Windows-looking GET). Throws with a readable message.
+ * the server closes it, `maxBytes` have come (the rest is not read: the caller needs no more; 1 MiB
+ * by default), or `timeoutMs` passes (for the connect and the read alike): for callers whose request
+ * bytes matter (the EOS flow's Windows-looking GET). Throws with a readable message.
  */
 export async function exchangeRaw(
   hostname: string,
   port: number,
   request: Uint8Array,
   timeoutMs = 3000,
+  maxBytes = MAX_RESPONSE_BYTES,
 ): Promise<RawResponse> {
   const conn = await Deno.connect({ hostname, port, signal: AbortSignal.timeout(timeoutMs) });
   try {
     await conn.write(request);
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    const readAll = async () => {
-      const buffer = new Uint8Array(4096);
-      while (total < MAX_RESPONSE_BYTES) {
-        const n = await conn.read(buffer);
-        if (n === null) return;
-        chunks.push(buffer.slice(0, n));
-        total += n;
-      }
-    };
-    await withTimeout(readAll(), timeoutMs, "close of the HTTP connection");
-    const all = new Uint8Array(total);
-    let offset = 0;
-    for (const c of chunks) {
-      all.set(c, offset);
-      offset += c.length;
-    }
+    const all = await withTimeout(
+      readBounded(conn, maxBytes),
+      timeoutMs,
+      "close of the HTTP connection",
+    );
     const end = indexOfBytes(all, HEAD_END);
     if (end < 0) {
       throw new Error(
         `no complete HTTP head in ${JSON.stringify(decoder.decode(all.slice(0, 200)))}`,
       );
     }
-    return { head: decoder.decode(all.subarray(0, end)), body: all.slice(end + HEAD_END.length) };
+    return {
+      head: decoder.decode(all.subarray(0, end)),
+      body: all.subarray(end + HEAD_END.length),
+    };
   } finally {
     try {
       conn.close();

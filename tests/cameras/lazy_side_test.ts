@@ -133,3 +133,27 @@ Deno.test("LazyCameraSide: a failed load is reported once, and later calls do no
   await t.lazy.stop();
   assertEquals(t.calls, []);
 });
+
+Deno.test("LazyCameraSide: a loaded side that throws while calls are replayed leaves no rejection unhandled", async () => {
+  const errors: unknown[] = [];
+  const side: CameraSide = {
+    wants: () => false,
+    heard: () => {},
+    searched: () => {
+      throw new Error("replayed call failed");
+    },
+    fetched: () => {},
+    searchFrom: () => {},
+    start: () => {},
+    stop: () => Promise.resolve(),
+  };
+  const lazy = new LazyCameraSide({
+    load: () => Promise.resolve(side),
+    onLoadError: (error) => errors.push(error),
+  });
+  // Nothing awaits the load these calls start: a rejection of it would be unhandled, and end serve.
+  lazy.searched("10.0.0.5", "Canon");
+  await lazy.load();
+  await lazy.stop();
+  assertEquals(errors.map((e) => (e as Error).message), ["replayed call failed"]);
+});

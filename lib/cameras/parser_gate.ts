@@ -1,0 +1,117 @@
+/**
+ * The XML parser the EOS flow reads descriptions with is an npm package, loaded on first need. On an
+ * empty cache without network (a fresh install, on the camera's own access point) that load fails,
+ * and a failure there must not end the helper: it is one value, said once, and every EOS camera is
+ * then skipped before anything is fetched. Until the load settles, announcements wait for it (a few,
+ * bounded), so the first one heard at start is not lost.
+ *
+ * @module
+ */
+
+import type { SsdpMessage } from "../ssdp/message.ts";
+import type { PresenceHandler } from "../ssdp/responder.ts";
+import type { RawExchange } from "./eos_flow.ts";
+import { errorMessage } from "../errors.ts";
+
+/** Loads the XML parser's module; rejects when it cannot be had. */
+export type XmlParserLoader = () => Promise<unknown>;
+
+/** The parser as the EOS flow loads it: the description reader and, with it, `saxes`. */
+export function loadXmlParser(): Promise<unknown> {
+  return import("../description/reader.ts");
+}
+
+/** Announcements kept while the parser loads; more in that time are a flood, not cameras. */
+export const MAX_WAITING_ANNOUNCEMENTS = 64;
+
+// deno-lint-ignore no-control-regex
+const COLOUR = /\x1b\[[0-9;]*m/g;
+
+/**
+ * A failed load in one line: Deno's module errors are coloured and go on with the import's source
+ * (raw text in a JSON log); their first line says what failed. Pure.
+ */
+export function loadFailure(error: unknown): string {
+  return errorMessage(error).replace(COLOUR, "").split("\n", 1)[0].trim().slice(0, 300);
+}
+
+/** Where the parser's load stands. */
+export type ParserState = "idle" | "loading" | "loaded" | "failed";
+
+/** Loads the parser once and lets EOS work through only once it is loaded. */
+export class ParserGate {
+  readonly #load: XmlParserLoader;
+  readonly #onFailure: (message: string) => void;
+  #state: ParserState = "idle";
+  #loading: Promise<boolean> | undefined;
+  #waiting = 0;
+
+  /**
+   * Keeps how to load; loads nothing yet.
+   * @param load imports the parser
+   * @param onFailure told once, when the load failed, what failed (see {@linkcode loadFailure})
+   */
+  constructor(load: XmlParserLoader, onFailure: (message: string) => void) {
+    this.#load = load;
+    this.#onFailure = onFailure;
+  }
+
+  /** Where the load stands. */
+  get state(): ParserState {
+    return this.#state;
+  }
+
+  /** Loads the parser unless it is loading or loaded; resolves to whether it is. Never rejects. */
+  load(): Promise<boolean> {
+    if (this.#loading) return this.#loading;
+    this.#state = "loading";
+    let loading: Promise<unknown>;
+    try {
+      loading = this.#load();
+    } catch (error) {
+      loading = Promise.reject(error);
+    }
+    this.#loading = loading.then(
+      () => {
+        this.#state = "loaded";
+        return true;
+      },
+      (error) => {
+        this.#state = "failed";
+        this.#onFailure(loadFailure(error));
+        return false;
+      },
+    );
+    return this.#loading;
+  }
+
+  /**
+   * `handler` with its `heard` let through only once the parser is loaded: at once when it is, after
+   * the load when it is under way (in order, a bounded number), never when it failed.
+   */
+  guard(handler: PresenceHandler): PresenceHandler {
+    return {
+      wants: (ip, datagram) => handler.wants(ip, datagram),
+      heard: (message: SsdpMessage, ip: string) => {
+        if (this.#state === "loaded") return handler.heard(message, ip);
+        if (this.#state === "failed" || this.#waiting >= MAX_WAITING_ANNOUNCEMENTS) return;
+        this.#waiting++;
+        this.load().then((loaded) => {
+          this.#waiting--;
+          if (loaded) handler.heard(message, ip);
+        });
+      },
+    };
+  }
+
+  /**
+   * `exchange`, sent only once the parser is loaded: what is fetched can then be read. A fetch the
+   * watch starts on its own (an answer to the start-up search) is refused, not sent, when it failed.
+   */
+  guardExchange(exchange: RawExchange): RawExchange {
+    return async (hostname, port, request, timeoutMs) => {
+      if (!(await this.load())) throw new Error("the XML parser could not be loaded");
+      return exchange(hostname, port, request, timeoutMs);
+    };
+  }
+}
