@@ -9,10 +9,13 @@
  * can tell whether the helper touched it.
  *
  *   deno run --unstable-net --allow-net lab/fake_camera.ts
- *       [--port 1900] [--server "…"] [--uuid UUID] [--notify after-get|never]
+ *       [--port 1900] [--server "…"] [--uuid UUID] [--notify after-get|never] [--ptpip on|off]
  *
- * Each step is printed as a JSON line on stdout (`{"event":"fetched"}`, `{"event":"searched-by"}`, …),
- * so a test can wait for it. Runs until killed.
+ * `--ptpip off` leaves port 15740 to a real fake PTP/IP camera (`ptpip_camera_main.ts`) in the same
+ * namespace. Each step is printed as a JSON line on stdout (`{"event":"fetched"}`,
+ * `{"event":"searched-by"}`, …), so a test can wait for it. On stdin it takes `byebye` (a NOTIFY
+ * `ssdp:byebye` to the group, as a camera leaving sends), answered by `{"event":"done"}`. Runs until
+ * killed.
  *
  * @module
  */
@@ -63,6 +66,7 @@ if (import.meta.main) {
       server: { type: "string", default: FAKE_CAMERA_SERVER },
       uuid: { type: "string", default: FAKE_CAMERA_UUID },
       notify: { type: "string", default: "after-get" },
+      ptpip: { type: "string", default: "on" },
     },
   });
   const port = Number(values.port);
@@ -92,11 +96,36 @@ if (import.meta.main) {
     }
   })();
 
-  const ptpip = Deno.listen({ hostname: "0.0.0.0", port: 15740 });
+  if (values.ptpip !== "off") {
+    const ptpip = Deno.listen({ hostname: "0.0.0.0", port: 15740 });
+    (async () => {
+      for await (const conn of ptpip) {
+        report("ptpip-connection", { from: (conn.remoteAddr as Deno.NetAddr).hostname });
+        conn.close();
+      }
+    })();
+  }
+
+  // Commands: `byebye` says the camera leaves.
   (async () => {
-    for await (const conn of ptpip) {
-      report("ptpip-connection", { from: (conn.remoteAddr as Deno.NetAddr).hostname });
-      conn.close();
+    let pending = "";
+    for await (const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream())) {
+      pending += chunk;
+      let newline;
+      while ((newline = pending.indexOf("\n")) >= 0) {
+        const command = pending.slice(0, newline).trim();
+        pending = pending.slice(newline + 1);
+        if (command === "byebye") {
+          const byebye = deviceLines(values.server, values.uuid, port, [
+            "NOTIFY * HTTP/1.1",
+            `HOST: ${GROUP}:1900`,
+            `NT: ${FAKE_CAMERA_TYPE}`,
+            "NTS: ssdp:byebye",
+          ]);
+          await device.send(encoder.encode(byebye), { transport: "udp", hostname: GROUP, port });
+        }
+        report("done", { command });
+      }
     }
   })();
 
