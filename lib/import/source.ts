@@ -48,7 +48,12 @@ export interface SourceFailure {
   detail: string;
 }
 
-/** Receives the bytes of an object in order; a rejection means "stop sending". */
+/**
+ * Receives the bytes of an object in order; a rejection means "stop sending". The chunk is valid
+ * only until the returned promise settles (a PTP/IP source reuses one read buffer, see `DataSink`
+ * in `lib/ptpip/session.ts`): a sink that keeps bytes copies them, one that writes them awaits the
+ * write before it resolves.
+ */
 export type ChunkSink = (chunk: Uint8Array) => Promise<void>;
 
 /** A camera the importer can copy from. */

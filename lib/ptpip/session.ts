@@ -73,7 +73,12 @@ export interface SessionFailure {
   bytes?: number;
 }
 
-/** Receives a data phase's bytes in order; each call is awaited (that is the back-pressure). */
+/**
+ * Receives a data phase's bytes in order; each call is awaited (that is the back-pressure). The
+ * chunk is lent, not given: it is a view of the connection's read buffer, valid only until the
+ * returned promise settles, after which the next bytes are read into the same memory. A sink that
+ * keeps bytes past that copies them (`chunk.slice()`); one that writes them out awaits the write.
+ */
 export type DataSink = (chunk: Uint8Array) => Promise<void>;
 
 /** A PTP event, from the event connection (or, rarely, the command connection). */

@@ -43,7 +43,8 @@ async function eosSession(port: number) {
 function collect() {
   const parts: Uint8Array[] = [];
   return {
-    sink: (c: Uint8Array) => Promise.resolve(void parts.push(c)),
+    // The chunk is lent until the promise settles (DataSink): kept as a copy.
+    sink: (c: Uint8Array) => Promise.resolve(void parts.push(c.slice())),
     bytes: () => concatBytes(parts),
   };
 }

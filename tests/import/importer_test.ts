@@ -253,6 +253,65 @@ Deno.test("importNew: a second run over 1,000 recorded objects copies nothing an
   });
 });
 
+Deno.test("importNew: the record is saved after the first file, then at most once a second, each photo's folder synced before it", async () => {
+  await withTempDir(async (_root, dest) => {
+    const camera = new FakeCamera();
+    for (let i = 1; i <= 12; i++) camera.add(`IMG_${String(i).padStart(4, "0")}.JPG`, 100);
+    const { fs, calls } = countingFs();
+    // Each reading of the clock moves it 40 ms: the 12 files take well over a second.
+    let now = NOW;
+    const { result } = await run(camera, dest, { fs, clock: () => (now += 40) });
+    assert(result.ok);
+    assertEquals(result.value.imported, 12);
+    const saves = calls.filter((c) => c.startsWith("replaceFile"));
+    assert(saves.length >= 2 && saves.length <= 4, `saved ${saves.length} times:\n${saves}`);
+    // Every photo's bytes synced before its name; its folder synced before the record names it.
+    const writes = calls.filter((c) => /^(link|syncDirectory|replaceFile) /.test(c));
+    let linked = 0;
+    for (const call of writes) {
+      if (call.startsWith("link ")) linked++;
+      else if (call.startsWith("syncDirectory ")) linked = 0;
+      else {assertEquals(
+          linked,
+          0,
+          `the record was saved before a new name's folder sync:\n${writes.join("\n")}`,
+        );}
+    }
+    assertEquals(linked, 0);
+    assertEquals(photos(await filesUnder(dest)).length, 12);
+    const again = await run(camera, dest);
+    assert(again.result.ok);
+    assertEquals(again.result.value.alreadyImported, 12, "every photo is in the record");
+  });
+});
+
+Deno.test("importNew: photos placed after the last save and lost from the record are recognised by their bytes", async () => {
+  await withTempDir(async (_root, dest) => {
+    const camera = new FakeCamera();
+    for (let i = 1; i <= 5; i++) camera.add(`IMG_${String(i).padStart(4, "0")}.JPG`, 500);
+    // A crash after the first save: only the first photo is recorded, all five are in place.
+    let saves = 0;
+    const crashing: ImportFs = {
+      ...denoFs,
+      replaceFile: (path, text) =>
+        ++saves === 1 ? denoFs.replaceFile(path, text) : Promise.reject(new Error("crash")),
+    };
+    const first = await run(camera, dest, { fs: crashing });
+    assert(!first.result.ok);
+    assertEquals(photos(await filesUnder(dest)).length, 5);
+    const again = await run(camera, dest);
+    assert(again.result.ok);
+    assertEquals(again.result.value.imported, 0);
+    assertEquals(again.result.value.alreadyImported, 5);
+    assertEquals(
+      again.events.filter((e) => e.kind === "skipped" && e.reason === "already-in-destination")
+        .length,
+      4,
+    );
+    assertEquals(photos(await filesUnder(dest)).length, 5, "no second copy under another name");
+  });
+});
+
 Deno.test("importNew: a photo the user deleted or moved is not fetched again", async () => {
   await withTempDir(async (_root, dest) => {
     const camera = new FakeCamera();

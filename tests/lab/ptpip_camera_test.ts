@@ -84,7 +84,8 @@ class Client implements AsyncDisposable {
           const chunk = await this.reader.readPayload(1 << 20, MS);
           if (!chunk.ok) throw new Error(`${chunk.error.kind}: ${chunk.error.detail}`);
           if (chunk.value.length === 0) break;
-          parts.push(chunk.value);
+          // A view of the reader's buffer, valid until its next read: kept as a copy.
+          parts.push(chunk.value.slice());
           this.received += chunk.value.length;
         }
       }

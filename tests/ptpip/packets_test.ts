@@ -318,9 +318,12 @@ Deno.test("a 50 MB payload is read in bounded chunks, never held whole", async (
   let total = 0;
   let largest = 0;
   let checksOk = true;
+  // Each chunk is a view of the reader's one buffer: no allocation per chunk.
+  const buffers = new Set<ArrayBufferLike>();
   while (reader.payloadRemaining > 0) {
     const chunk = await reader.readPayload(256 * 1024, 1000);
     assert(chunk.ok);
+    buffers.add(chunk.value.buffer);
     if (chunk.value[0] !== (total & 0xff)) checksOk = false;
     total += chunk.value.length;
     largest = Math.max(largest, chunk.value.length);
@@ -329,6 +332,7 @@ Deno.test("a 50 MB payload is read in bounded chunks, never held whole", async (
   assert(checksOk, "the bytes arrive in order");
   assert(largest <= READ_CHUNK, `chunks at most the read buffer (${largest})`);
   assert(source.largestRead <= READ_CHUNK, `the buffer stayed ${READ_CHUNK} bytes`);
+  assertEquals(buffers.size, 1, "every chunk is lent from one buffer");
   assertEquals(await reader.readPayload(10, 10), { ok: true, value: new Uint8Array(0) });
   const end = await reader.next(1000);
   assert(!end.ok && end.error.kind === "closed");

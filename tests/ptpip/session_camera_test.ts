@@ -26,7 +26,11 @@ function openOn(port: number) {
 
 function collect(): { sink: (c: Uint8Array) => Promise<void>; bytes: () => Uint8Array } {
   const parts: Uint8Array[] = [];
-  return { sink: (c) => Promise.resolve(void parts.push(c)), bytes: () => concatBytes(parts) };
+  // The chunk is lent until the promise settles (DataSink): kept as a copy.
+  return {
+    sink: (c) => Promise.resolve(void parts.push(c.slice())),
+    bytes: () => concatBytes(parts),
+  };
 }
 
 Deno.test("lists the fake camera's card and fetches a file byte-identical, whole and in parts", async () => {

@@ -247,14 +247,14 @@ Deno.test("opens in libgphoto2's order, then transactions 1, 2, 3… with their 
   assertEquals(await session.objectHandles(), { ok: true, value: [7] });
   assertEquals(await session.objectInfo(7), { ok: true, value: objectInfo });
   const chunks: Uint8Array[] = [];
-  assertEquals(await session.getObject(7, (c) => Promise.resolve(void chunks.push(c))), {
+  assertEquals(await session.getObject(7, (c) => Promise.resolve(void chunks.push(c.slice()))), {
     ok: true,
     value: 3000,
   });
   assertEquals(concatBytes(chunks), content);
   const part: Uint8Array[] = [];
   assertEquals(
-    await session.getPartialObject(7, 1000, 500, (c) => Promise.resolve(void part.push(c))),
+    await session.getPartialObject(7, 1000, 500, (c) => Promise.resolve(void part.push(c.slice()))),
     {
       ok: true,
       value: 500,
@@ -602,7 +602,7 @@ Deno.test("the event connection closing mid-transfer lets the transfer finish, t
     await cmd.respond(get.transactionId);
   })();
   const got: Uint8Array[] = [];
-  const result = await session.getObject(1, (c) => Promise.resolve(void got.push(c)));
+  const result = await session.getObject(1, (c) => Promise.resolve(void got.push(c.slice())));
   await camera;
   assertEquals(result, { ok: true, value: 5000 });
   assertEquals(concatBytes(got), content);
