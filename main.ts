@@ -52,9 +52,11 @@ type Handlers = {
 // Only `serve` is imported up front: every other command's modules are loaded when it runs, so a
 // camera's first answer never waits for code the helper does not serve with.
 const HANDLERS: Handlers = {
-  help: async () => {
-    const { helpText } = await import("./lib/cli/help.ts");
-    console.log(helpText(denoJson.version));
+  help: async ({ topic }) => {
+    const { commandHelpText, helpText } = await import("./lib/cli/help.ts");
+    console.log(
+      topic ? commandHelpText(topic, denoJson.version) : helpText(denoJson.version),
+    );
   },
   version: () => Promise.resolve(console.log(`ptpip-canon-helper ${denoJson.version}`)),
   interfaces: async ({ config }) => {

@@ -122,7 +122,11 @@ export type Command =
     /** `--to DIR`: where the photos go; the Pictures folder's Canon folder when absent. */
     to?: string;
   }
-  | { kind: "help" }
+  | {
+    kind: "help";
+    /** `help COMMAND`, `COMMAND --help`: that command's page; the overview when absent. */
+    topic?: CommandName;
+  }
   | { kind: "version" };
 
 /** Only the named settings of `config`: a command's config holds nothing it does not read. Pure. */
@@ -151,25 +155,37 @@ export function parseWholeNumber(
   return Number(text);
 }
 
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+/**
+ * Edits from `a` to `b`, a swap of two neighbouring letters counting as one (optimal string
+ * alignment): the commonest typo ("--nmae") is then as near as one wrong letter. Pure.
+ */
+function editDistance(a: string, b: string): number {
+  // Three rows: a swap looks two rows back.
+  let before: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
+    const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
+      row[j] = Math.min(
+        previous[j] + 1,
+        row[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        row[j] = Math.min(row[j], before[j - 2] + 1);
+      }
     }
+    before = previous;
+    previous = row;
   }
-  return row[b.length];
+  return previous[b.length];
 }
 
 /** The word of `known` closest to `given`, if any is close enough to be a typo. Pure. */
 function closest(given: string, known: readonly string[], slack = 0): string | undefined {
   let best: { name: string; distance: number } | undefined;
   for (const name of known) {
-    const distance = levenshtein(given, name);
+    const distance = editDistance(given, name);
     if (!best || distance < best.distance) best = { name, distance };
   }
   const allowed = Math.max(1, Math.floor(given.length / 3)) + slack;
@@ -182,23 +198,76 @@ export function suggestFlag(unknown: string): string | undefined {
   return name === undefined ? undefined : `--${name}`;
 }
 
+/** The words that act like commands without being one: they print and end. */
+const META_COMMANDS = ["help", "version"] as const;
+
+/** A command, or a word that acts like one. */
+export type CommandWord = CommandName | typeof META_COMMANDS[number];
+
 /**
- * The command closest to a word that is none, if it looks like a typo of one. A swap of two letters
- * ("sever") costs two edits, so commands of four letters or more allow one more.
+ * Words users type for the default command, from `deno task start` and other programs. Not typos,
+ * so no edit distance finds them.
  */
-export function suggestCommand(word: string): CommandName | undefined {
+const SERVE_WORDS: readonly string[] = ["start", "run"];
+
+/**
+ * The command closest to a word that is none, if it looks like a typo of one. Commands of four
+ * letters or more allow one edit more: "sever" is two from "serve".
+ */
+export function suggestCommand(word: string): CommandWord | undefined {
   if (!/^[a-z0-9-]+$/i.test(word)) return undefined;
-  return closest(word.toLowerCase(), COMMANDS, word.length >= 4 ? 1 : 0) as CommandName | undefined;
+  const lower = word.toLowerCase();
+  if (SERVE_WORDS.includes(lower)) return "serve";
+  return closest(lower, [...COMMANDS, ...META_COMMANDS], word.length >= 4 ? 1 : 0) as
+    | CommandWord
+    | undefined;
 }
 
-/** The user's wording for a command line that does not split. Pure. */
-function syntaxError(problem: ArgsProblem): UsageError {
+/** The error for a word where a command goes that is none, with the likely one. Pure. */
+function unknownCommand(word: string): UsageError {
+  const command = suggestCommand(word);
+  const hint = command === undefined ? "" : ` Did you mean ${command}?`;
+  const serveWord = SERVE_WORDS.includes(word.toLowerCase())
+    ? ' The helper serves when no command is given: leave "' + word + '" out.'
+    : "";
+  return new UsageError(`unknown command "${word}".${hint}${serveWord} See --help.`);
+}
+
+function isCommand(word: string | undefined): word is CommandName {
+  return (COMMANDS as readonly (string | undefined)[]).includes(word);
+}
+
+/**
+ * `help [COMMAND]`, `COMMAND --help`, `version` and `--version`: they win over everything else on the
+ * line, as the help is what someone whose line does not parse needs. `undefined` for anything else.
+ */
+function metaCommand(words: readonly string[], values: Values): Command | undefined {
+  if (words[0] === "help") {
+    const topic = words[1];
+    if (isCommand(topic)) return { kind: "help", topic };
+    if (topic === undefined || (META_COMMANDS as readonly string[]).includes(topic)) {
+      return { kind: "help" };
+    }
+    throw unknownCommand(topic);
+  }
+  if (values.help) {
+    return isCommand(words[0]) ? { kind: "help", topic: words[0] } : { kind: "help" };
+  }
+  if (values.version || words[0] === "version") return { kind: "version" };
+  return undefined;
+}
+
+/**
+ * The user's wording for a command line that does not split; `command` is the one the line names,
+ * whose page lists every option. Pure.
+ */
+function syntaxError(problem: ArgsProblem, command: CommandName): UsageError {
   if (problem.kind === "unknown") {
     const hint = suggestFlag(problem.flag);
     return new UsageError(
       `unknown option ${problem.flag}.${
         hint ? ` Did you mean ${hint}?` : ""
-      } See --help for every option.`,
+      } See "help ${command}" for every option.`,
     );
   }
   const label = flagLabel(problem.name);
@@ -266,23 +335,20 @@ export function parseCommandLine(given: readonly string[]): Command {
         `--on-camera needs the program to run after "--", as in: ${HOOK_EXAMPLE}`,
       );
     }
-    throw syntaxError(split.error);
+    throw syntaxError(split.error, args.find(isCommand) ?? "serve");
   }
   const { values, positionals, beforeTerminator } = split.value;
-  if (values.help) return { kind: "help" };
-  if (values.version) return { kind: "version" };
-
   const hook = (values["on-camera"] ?? false) || (values.exec ?? false);
+  const meta = metaCommand(hook ? positionals.slice(0, beforeTerminator) : positionals, values);
+  if (meta) return meta;
+
   const { rest, onCamera } = splitHookCommand([...positionals], beforeTerminator, hook);
   const named = (COMMANDS as readonly string[]).includes(rest[0])
     ? rest.shift() as CommandName
     : "serve";
   const kind = values["list-interfaces"] ? "interfaces" : named;
   if (named === "serve" && rest[0] !== undefined && parseIpv4(rest[0]) === undefined) {
-    const command = suggestCommand(rest[0]);
-    if (command) {
-      throw new UsageError(`unknown command "${rest[0]}". Did you mean ${command}? See --help.`);
-    }
+    if (suggestCommand(rest[0])) throw unknownCommand(rest[0]);
   }
   if (rest.length > 1) {
     throw new UsageError(

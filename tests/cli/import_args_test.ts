@@ -3,7 +3,7 @@
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { type Command, parseCommandLine } from "../../lib/cli/parse.ts";
 import { EXIT, UsageError } from "../../lib/errors.ts";
-import { helpText } from "../../lib/cli/help.ts";
+import { commandHelpText, helpText } from "../../lib/cli/help.ts";
 
 type ImportCommand = Extract<Command, { kind: "import" }>;
 
@@ -97,9 +97,10 @@ Deno.test("import: the command line", async (t) => {
     assertMatch(usageError(["improt"]), /Did you mean import\?/);
   });
 
-  await t.step("--help shows the command and --to", () => {
-    const help = helpText("0.0.0");
-    assertMatch(help, /ptpip-canon-helper import \[CAMERA_IP\] \[--to DIR\]/);
-    assertMatch(help, /--to DIR/);
+  await t.step("--help shows the command, help import its --to", () => {
+    assertMatch(helpText("0.0.0"), /import \[CAMERA_IP\] \[--to DIR\]/);
+    const page = commandHelpText("import", "0.0.0");
+    assertMatch(page, /ptpip-canon-helper import \[CAMERA_IP\] \[--to DIR\]/);
+    assertMatch(page, /--to DIR/);
   });
 });

@@ -146,6 +146,37 @@ Deno.test("parseCommandLine: other commands", async (t) => {
     assert.deepEqual(parseCommandLine(["-v", "-q", "--help"]), { kind: "help" });
   });
 
+  await t.step(
+    "help and version are commands too; help COMMAND and COMMAND --help are its page",
+    () => {
+      assert.deepEqual(parseCommandLine(["help"]), { kind: "help" });
+      assert.deepEqual(parseCommandLine(["version"]), { kind: "version" });
+      assert.deepEqual(parseCommandLine(["--", "version"]), { kind: "version" });
+      for (const topic of ["serve", "import", "doctor", "interfaces", "probe", "uuid"] as const) {
+        assert.deepEqual(parseCommandLine(["help", topic]), { kind: "help", topic });
+        assert.deepEqual(parseCommandLine([topic, "--help"]), { kind: "help", topic });
+      }
+      assert.deepEqual(parseCommandLine(["gphoto2-guid", "-h"]), {
+        kind: "help",
+        topic: "gphoto2-guid",
+      });
+      // The help is what someone needs whose line is wrong otherwise.
+      assert.deepEqual(parseCommandLine(["probe", "--announce", "--help"]), {
+        kind: "help",
+        topic: "probe",
+      });
+      assert.deepEqual(parseCommandLine(["help", "help"]), { kind: "help" });
+    },
+  );
+
+  await t.step("help of a command that does not exist says so, with the likely one", () => {
+    assert.equal(
+      usageError(["help", "improt"]),
+      'unknown command "improt". Did you mean import? See --help.',
+    );
+    assert.match(usageError(["help", "nosuch"]), /^unknown command "nosuch"\. See --help\.$/);
+  });
+
   await t.step("interfaces, and --list-interfaces as its alias", () => {
     const command = parseCommandLine(["interfaces"]);
     assert.equal(command.kind, "interfaces");
@@ -224,8 +255,11 @@ Deno.test("parseCommandLine: errors", async (t) => {
   await t.step("an unknown flag is an error, with a hint for a likely typo", () => {
     assert.equal(
       usageError(["--desc-prot", "9000"]),
-      "unknown option --desc-prot. Did you mean --desc-port? See --help for every option.",
+      'unknown option --desc-prot. Did you mean --desc-port? See "help serve" for every option.',
     );
+    assert.match(usageError(["--nmae", "Studio"]), /Did you mean --name\?/);
+    assert.match(usageError(["--verbos"]), /Did you mean --verbose\?/);
+    assert.match(usageError(["probe", "--timout", "5"]), /--timeout\? See "help probe"/);
     assert.match(usageError(["--verbsoe"]), /Did you mean --verbose\?/);
     const unrelated = usageError(["--frobnicate"]);
     assert.match(unrelated, /^unknown option --frobnicate\./);
@@ -322,6 +356,11 @@ Deno.test("suggestFlag", async (t) => {
     assert.equal(suggestFlag("--max-ag"), "--max-age");
     assert.equal(suggestFlag("--iface=eth0".replace("iface", "ifac")), "--iface");
     assert.equal(suggestFlag("--uuid-flie"), "--uuid-file");
+    // Two letters swapped is one typo, even in a short name.
+    assert.equal(suggestFlag("--nmae"), "--name");
+    assert.equal(suggestFlag("--nmae=Studio"), "--name");
+    assert.equal(suggestFlag("--eso"), "--eos");
+    assert.equal(suggestFlag("--verbos"), "--verbose");
   });
 
   await t.step("suggests nothing when no flag is close", () => {
@@ -411,6 +450,19 @@ Deno.test("parseCommandLine: what users type by habit", async (t) => {
     assert.match(usageError(["docter"]), /Did you mean doctor\?/);
     assert.match(usageError(["prob", "1.2.3.4"]), /Did you mean probe\?/);
     assert.match(usageError(["eth0"]), /LAN_IP "eth0" is not an IPv4 address/);
+    assert.match(usageError(["improt"]), /Did you mean import\?/);
+    assert.match(usageError(["hlep"]), /Did you mean help\?/);
+    assert.match(usageError(["verison"]), /Did you mean version\?/);
+  });
+
+  await t.step('"start", the word of deno task start, points to serving without a command', () => {
+    assert.equal(
+      usageError(["start"]),
+      'unknown command "start". Did you mean serve? The helper serves when no command is given: ' +
+        'leave "start" out. See --help.',
+    );
+    assert.match(usageError(["--", "start", "-v"]), /Did you mean serve\?/);
+    assert.match(usageError(["run"]), /Did you mean serve\?/);
   });
 
   await t.step("an option given to a command it does not apply to is refused", () => {

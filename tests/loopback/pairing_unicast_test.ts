@@ -2,7 +2,7 @@
 // (no multicast is sent, and nothing listens on 1900).
 
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { OPTION_NAMES } from "../../lib/cli/options.ts";
+import { COMMANDS, OPTION_NAMES } from "../../lib/cli/options.ts";
 import { userUuidPath } from "../../lib/uuid/store.ts";
 import { CAMERA_SEARCH, fetchRaw, pairOnce, searchOnce } from "../../lab/camera_sim.ts";
 import { freePorts, homeEnv, startHelper } from "../../lab/helper_process.ts";
@@ -198,15 +198,21 @@ Deno.test("start-up failures are one clear line and exit code 1 or 2", async (t)
   });
 });
 
-Deno.test("--help teaches every flag and --version prints the version", async () => {
+Deno.test("--help is one screen, the command pages teach every flag, version prints it", async () => {
   const help = await (await startHelper(["--help"])).exit();
   assertEquals(help.code, 0);
+  assert(help.stdout.trimEnd().split("\n").length <= 40, help.stdout);
+  const pages = await Promise.all(
+    COMMANDS.map(async (command) => (await (await startHelper(["help", command])).exit()).stdout),
+  );
   for (const flag of OPTION_NAMES.map((name) => `--${name}`)) {
-    assert(help.stdout.includes(flag), `--help mentions ${flag}`);
+    assert(pages.some((page) => page.includes(flag)), `a command's help mentions ${flag}`);
   }
   const denoJson = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url)));
-  const version = await (await startHelper(["-V"])).exit();
-  assertEquals(version.stdout.trim(), `ptpip-canon-helper ${denoJson.version}`);
+  for (const args of [["-V"], ["version"]]) {
+    const version = await (await startHelper(args)).exit();
+    assertEquals(version.stdout.trim(), `ptpip-canon-helper ${denoJson.version}`);
+  }
 });
 
 Deno.test("with --log-format json, a command-line error is one JSON line too", async () => {
