@@ -53,6 +53,17 @@ export class NewObjects {
     this.#announced.add(handle);
   }
 
+  /** Whether `handle` was listed (or described elsewhere) in this session. */
+  has(handle: number): boolean {
+    return this.#known.has(handle);
+  }
+
+  /** `handle` was described elsewhere (an EOS GetEvent record): no listing describes it again. */
+  markKnown(handle: number): void {
+    this.#known.add(handle);
+    this.#announced.delete(handle);
+  }
+
   /** The next listing asks for every storage's handles (a body that announces nothing). */
   relist(): void {
     this.#relist = true;

@@ -21,6 +21,7 @@ import type { LinkTiming, WatchFor } from "./link.ts";
 import { type LeaveReason, PhotoSink, type SinkCamera } from "./photo_sink.ts";
 import { PhotoHook } from "./photo_hook.ts";
 import { statusMux } from "./status.ts";
+import { eosWatch } from "./eos_body.ts";
 
 /** What the camera watch tells the sink. */
 export interface SinkSide {
@@ -58,7 +59,7 @@ export interface ServeSinkOptions {
   timeouts?: Partial<SessionTimeouts>;
   /** Tests: link intervals. */
   timing?: Partial<LinkTiming>;
-  /** How new photos are noticed per body (the EOS watch, once it is wired). */
+  /** How new photos are noticed per body; {@linkcode eosWatch} (EOS bodies, else standard). */
   watchFor?: WatchFor;
 }
 
@@ -98,7 +99,7 @@ export function serveSink(options: ServeSinkOptions): ServeSink {
         closeSession: false,
       }),
     importNew,
-    watchFor: options.watchFor,
+    watchFor: options.watchFor ?? eosWatch(),
     now: options.now,
     wallClock: Date.now,
     after,

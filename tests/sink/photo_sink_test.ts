@@ -12,6 +12,9 @@ import type { CameraObject } from "../../lib/import/source.ts";
 import type { Importer, SinkSession } from "../../lib/sink/link.ts";
 import { PhotoSink } from "../../lib/sink/photo_sink.ts";
 import { backoffDelay } from "../../lib/sink/backoff.ts";
+import { eosWatch } from "../../lib/sink/eos_body.ts";
+import { encodeEosEvents } from "../../lib/ptpip/eos_events.ts";
+import { CANON_VENDOR_EXTENSION } from "../../lib/ptpip/eos.ts";
 
 /** A clock and a timer queue the test moves by hand. */
 class Clock {
@@ -75,6 +78,19 @@ const DEVICE_INFO: DeviceInfo = {
   serialNumber: "42",
 };
 
+const EOS_INFO: DeviceInfo = {
+  ...DEVICE_INFO,
+  vendorExtensionId: CANON_VENDOR_EXTENSION,
+  model: "Canon EOS 6D",
+  operationsSupported: [
+    ...DEVICE_INFO.operationsSupported,
+    OPERATION.EosSetRemoteMode,
+    OPERATION.EosSetEventMode,
+    OPERATION.EosGetEvent,
+    OPERATION.EosKeepDeviceOn,
+  ],
+};
+
 /** A session with a card of `handles`; the test adds photos, sends events and drops it. */
 class FakeSession implements SinkSession {
   readonly closed: Promise<SessionFailure | undefined>;
@@ -88,9 +104,10 @@ class FakeSession implements SinkSession {
   #gone<T>(): Result<T, SessionFailure> | undefined {
     return this.#failure ? err(this.#failure) : undefined;
   }
+  info: DeviceInfo = DEVICE_INFO;
   deviceInfo() {
     this.calls.push("GetDeviceInfo");
-    return Promise.resolve(this.#gone<DeviceInfo>() ?? ok(DEVICE_INFO));
+    return Promise.resolve(this.#gone<DeviceInfo>() ?? ok(this.info));
   }
   storageIds() {
     this.calls.push("GetStorageIDs");
@@ -123,11 +140,22 @@ class FakeSession implements SinkSession {
   getPartialObject(handle: number, _o: number, _m: number, sink: (c: Uint8Array) => Promise<void>) {
     return this.getObject(handle, sink);
   }
-  operation() {
-    return Promise.resolve(err({ kind: "response" as const, detail: "not here" }));
+  /** Vendor operations seen: code and the clock's time. */
+  readonly vendor: { code: number; at: number }[] = [];
+  clock?: Clock;
+  operation(code: number) {
+    this.vendor.push({ code, at: this.clock?.time ?? 0 });
+    return Promise.resolve(
+      this.#gone<{ code: number; params: number[]; bytes: number }>() ??
+        ok({ code: 0x2001, params: [], bytes: 0 }),
+    );
   }
-  operationData() {
-    return Promise.resolve(err({ kind: "response" as const, detail: "not here" }));
+  operationData(code: number) {
+    this.vendor.push({ code, at: this.clock?.time ?? 0 });
+    return Promise.resolve(
+      this.#gone<{ params: number[]; data: Uint8Array }>() ??
+        ok({ params: [], data: encodeEosEvents([]) }),
+    );
   }
   onEvent(listener: (event: PtpEvent) => void) {
     this.listeners.add(listener);
@@ -155,7 +183,9 @@ class FakeSession implements SinkSession {
 }
 
 /** A sink over fakes: each open makes a session from `cards` (or fails), every import recorded. */
-function rig(options: { maxLinks?: number; refuse?: (ip: string) => boolean } = {}) {
+function rig(
+  options: { maxLinks?: number; refuse?: (ip: string) => boolean; eos?: boolean } = {},
+) {
   const clock = new Clock();
   const events: ServeEvent[] = [];
   const sessions: { ip: string; session: FakeSession }[] = [];
@@ -190,6 +220,8 @@ function rig(options: { maxLinks?: number; refuse?: (ip: string) => boolean } = 
         return Promise.resolve(err({ kind: "refused", detail: "connection refused" }));
       }
       const session = new FakeSession(cards.get(ip) ?? []);
+      session.clock = clock;
+      if (options.eos) session.info = EOS_INFO;
       sessions.push({ ip, session });
       return Promise.resolve(ok(session));
     },
@@ -199,6 +231,7 @@ function rig(options: { maxLinks?: number; refuse?: (ip: string) => boolean } = 
     after: clock.after,
     emit: (e) => events.push(e),
     maxLinks: options.maxLinks,
+    watchFor: eosWatch(),
   });
   const named = (name: string) => events.filter((e) => e.event === name);
   const last = (ip: string) => sessions.filter((s) => s.ip === ip).at(-1)?.session;
@@ -379,4 +412,28 @@ Deno.test("ready again while the session drops: it reconnects now, without waiti
   r.sink.ready({ ip: "10.0.0.2" });
   await until(() => r.opens.length === 2, "reconnected at once");
   await r.sink.stop();
+});
+
+Deno.test("an EOS body: GetEvent every second, KeepDeviceOn every 60 s, through 10 minutes of silence", async () => {
+  const r = rig({ eos: true });
+  r.sink.ready({ ip: "10.0.0.6" });
+  await until(() => r.sink.entries[0]?.activity.kind === "waiting", "waiting for photos");
+  const session = r.last("10.0.0.6")!;
+  const at = (code: number) => session.vendor.filter((v) => v.code === code).map((v) => v.at);
+  assertEquals(at(OPERATION.EosSetRemoteMode), [0]);
+  assertEquals(at(OPERATION.EosSetEventMode), [0]);
+  const drained = at(OPERATION.EosGetEvent).length;
+  for (let s = 0; s < 600; s++) await r.clock.advance(1000);
+  assertEquals(
+    at(OPERATION.EosKeepDeviceOn),
+    Array.from({ length: 10 }, (_, i) => (i + 1) * 60_000),
+    "KeepDeviceOn on its schedule",
+  );
+  const polls = at(OPERATION.EosGetEvent).slice(drained);
+  assertEquals(polls.length, 600, "a GetEvent a second");
+  assertEquals(polls.slice(0, 3), [1000, 2000, 3000]);
+  assertEquals(r.named("sink-lost"), [], "the session was kept");
+  assertEquals(r.opens.length, 1);
+  await r.sink.stop();
+  assertEquals(r.clock.pending, 0);
 });

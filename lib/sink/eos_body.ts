@@ -1,0 +1,113 @@
+/**
+ * How the photo sink notices new photos on an EOS body (`lib/ptpip/eos.ts`): remote and event mode
+ * first, the card listed once, then GetEvent polled every {@linkcode EOS_POLL_MS} for ObjectAddedEx
+ * / RequestObjectTransfer records, each new object described by its ObjectInfo (so its record key
+ * is a listing's) and fetched with Canon's operations (`lib/import/eos_source.ts`, TransferComplete
+ * after each); KeepDeviceOn every {@linkcode EOS_KEEPALIVE_MS}, as the keep-alive script does, so
+ * the body does not power off while nothing is taken. Any other body gets the standard watch.
+ *
+ * @module
+ */
+
+import {
+  EOS_KEEPALIVE_MS,
+  EOS_POLL_MS,
+  eosEvents,
+  eosKeepAlive,
+  isEosBody,
+  startEosMode,
+} from "../ptpip/eos.ts";
+import type { SessionFailure } from "../ptpip/session.ts";
+import { describeEosObject, eosSource } from "../import/eos_source.ts";
+import type { CameraObject, SourceFailure } from "../import/source.ts";
+import { err, ok, type Result } from "../util/result.ts";
+import { type BodyWatch, standardWatch, type WatchContext, type WatchFor } from "./link.ts";
+import { NewObjects } from "./new_objects.ts";
+
+/** New objects described from one GetEvent at most; the rest are found by the next re-list. */
+export const MAX_EVENT_OBJECTS = 1000;
+
+/** The intervals of the EOS watch, in milliseconds. */
+export interface EosTiming {
+  /** Between two GetEvent calls. */
+  pollMs: number;
+  /** Between two KeepDeviceOn calls. */
+  keepAliveMs: number;
+}
+
+/** Whether a failure ends the session (anything but the camera's answer about this request). */
+function ends(failure: SessionFailure): boolean {
+  return failure.kind !== "response" && failure.kind !== "busy" && failure.kind !== "cancelled";
+}
+
+/** The watch for EOS bodies; other bodies get {@linkcode standardWatch}. */
+export function eosWatch(timing: Partial<EosTiming> = {}): WatchFor {
+  const pollMs = timing.pollMs ?? EOS_POLL_MS;
+  const keepAliveMs = timing.keepAliveMs ?? EOS_KEEPALIVE_MS;
+  return async (context: WatchContext): Promise<Result<BodyWatch, SessionFailure>> => {
+    const { session, info, now } = context;
+    if (!isEosBody(info)) return standardWatch(context);
+    const started = await startEosMode(session, info);
+    if (!started.ok) return started;
+    const source = eosSource(session, info);
+    const objects = new NewObjects();
+    let first: Promise<Result<CameraObject[], SourceFailure>> | undefined = objects.list(session);
+    let pollAt = now() + pollMs;
+    let keepAliveAt = now() + keepAliveMs;
+    let relistAt = now() + context.timing.relistMs;
+    const watch: BodyWatch = {
+      fetch: source.fetch,
+      async next() {
+        if (first) {
+          const listing = first;
+          first = undefined;
+          return await listing;
+        }
+        for (;;) {
+          if (context.over()) return undefined;
+          const time = now();
+          if (time >= keepAliveAt) {
+            keepAliveAt = time + keepAliveMs;
+            const kept = await eosKeepAlive(session);
+            if (!kept.ok && ends(kept.error)) {
+              return err({ kind: "connection", detail: kept.error.detail });
+            }
+            continue;
+          }
+          if (time >= relistAt) {
+            // A record lost (or past the bound) is still found: the card's handles, new ones only.
+            relistAt = time + context.timing.relistMs;
+            objects.relist();
+            const listed = await objects.list(session);
+            if (!listed.ok || listed.value.length > 0) return listed;
+            continue;
+          }
+          if (time >= pollAt) {
+            pollAt = time + pollMs;
+            const polled = await eosEvents(session);
+            if (!polled.ok) {
+              if (ends(polled.error)) {
+                return err({ kind: "connection", detail: polled.error.detail });
+              }
+              continue;
+            }
+            const found: CameraObject[] = [];
+            for (const event of polled.value) {
+              if (event.kind !== "object-added" || found.length >= MAX_EVENT_OBJECTS) continue;
+              if (objects.has(event.handle)) continue;
+              const described = await describeEosObject(session, event);
+              if (!described.ok) return described;
+              objects.markKnown(event.handle);
+              found.push(described.value);
+            }
+            if (found.length > 0) return ok(found);
+            continue;
+          }
+          await context.wait(Math.min(pollAt, keepAliveAt, relistAt) - time);
+        }
+      },
+      close: () => {},
+    };
+    return ok(watch);
+  };
+}

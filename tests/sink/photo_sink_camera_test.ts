@@ -1,0 +1,105 @@
+// The photo sink against the fake PTP/IP camera of lab/ptpip_camera.ts on 127.0.0.1, in both modes:
+// a PowerShot that announces ObjectAdded, and an EOS body polled with GetEvent and kept awake with
+// KeepDeviceOn. Real sessions, the real importer, a temporary DEST.
+
+import { assert, assertEquals } from "../support/assert.ts";
+import { contentBytes, startPtpipCamera } from "../../lab/ptpip_camera.ts";
+import { openPtpipSession } from "../../lib/ptpip/session.ts";
+import { OPERATION } from "../../lib/ptpip/codes.ts";
+import { importNew } from "../../lib/import/importer.ts";
+import { after } from "../../lib/util/timers.ts";
+import { withTimeout } from "../../lib/util/timeout.ts";
+import type { ServeEvent } from "../../lib/events.ts";
+import { PhotoSink } from "../../lib/sink/photo_sink.ts";
+import { eosWatch } from "../../lib/sink/eos_body.ts";
+
+const GUID = Uint8Array.from({ length: 16 }, (_, i) => 0x20 + i);
+const DATE = "20240501T101500";
+
+async function sinkFor(port: number, keepAliveMs: number) {
+  const dest = await Deno.makeTempDir({ prefix: "pch-sink-" });
+  const events: ServeEvent[] = [];
+  const waiters: (() => void)[] = [];
+  const sink = new PhotoSink({
+    dest,
+    open: (ip) =>
+      openPtpipSession({
+        host: ip,
+        port,
+        guid: GUID,
+        hostName: "sink-test",
+        closeSession: false,
+        timeouts: { connectMs: 2000, initMs: 2000, readMs: 2000 },
+      }),
+    importNew,
+    watchFor: eosWatch({ keepAliveMs }),
+    now: () => performance.now(),
+    wallClock: Date.now,
+    after,
+    emit: (e) => {
+      events.push(e);
+      waiters.splice(0).forEach((w) => w());
+    },
+  });
+  const imported = () => events.filter((e) => e.event === "photo-imported");
+  const until = async (count: number) => {
+    await withTimeout(
+      (async () => {
+        while (imported().length < count) await new Promise<void>((w) => waiters.push(w));
+      })(),
+      5000,
+      `${count} photos imported`,
+    );
+  };
+  return { dest, events, sink, imported, until, [Symbol.asyncDispose]: () => sink.stop() };
+}
+
+for (const eos of [false, true]) {
+  Deno.test(`${eos ? "an EOS body" : "a PowerShot"}: the card, then each photo added, byte-identical`, async () => {
+    await using camera = await startPtpipCamera({
+      eos,
+      files: [{
+        path: "DCIM/100CANON/IMG_0001.JPG",
+        content: { seed: 1, size: 3000 },
+        captureDate: DATE,
+      }],
+    });
+    await using rig = await sinkFor(camera.port, 300);
+    rig.sink.ready({ ip: "127.0.0.1" });
+    await rig.until(1);
+    const latencies: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      await camera.addFile({
+        path: `DCIM/100CANON/IMG_01${i}0.JPG`,
+        content: { seed: 10 + i, size: 300_000 + i },
+        captureDate: DATE,
+      });
+      await rig.until(2 + i);
+      latencies.push(Math.round(performance.now() - started));
+    }
+    console.log(`    add -> file: ${latencies.join(", ")} ms`);
+    // EOS: found by GetEvent, polled once a second; a PowerShot: ObjectAdded at once.
+    assert(latencies.every((ms) => ms < (eos ? 1800 : 800)), latencies.join(", "));
+    for (let i = 0; i < 3; i++) {
+      const got = await Deno.readFile(`${rig.dest}/2024/2024-05-01/IMG_01${i}0.JPG`);
+      const want = contentBytes({ seed: 10 + i, size: 300_000 + i }, 0, 300_000 + i);
+      assertEquals(got.length, want.length);
+      assert(got.every((b, j) => b === want[j]), "byte-identical");
+    }
+    const codes = camera.requests.map((r) => r.code);
+    if (eos) {
+      assert(codes.includes(OPERATION.EosSetRemoteMode) && codes.includes(OPERATION.EosGetEvent));
+      // The keep-alive came on its schedule (300 ms here), during the waits.
+      await camera.until(
+        () => camera.requests.some((r) => r.code === OPERATION.EosKeepDeviceOn),
+        2000,
+        "KeepDeviceOn",
+      );
+    } else {
+      assertEquals(codes.includes(OPERATION.EosGetEvent), false);
+    }
+    assertEquals(codes.includes(OPERATION.CloseSession), false, "no CloseSession");
+    assertEquals(rig.imported().length, 4, "each photo once");
+  });
+}
