@@ -7,7 +7,12 @@
  */
 
 import type { FirewallAdvice } from "./firewall.ts";
-import type { Candidate } from "../network/interfaces.ts";
+import type { Candidate, InterfaceAddress } from "../network/interfaces.ts";
+import {
+  interfaceList,
+  type MissingInterface,
+  missingInterfacesText,
+} from "../network/missing_interfaces.ts";
 import { formatOwners, type PortHolders, type SocketOwner } from "./port_holders.ts";
 import { describeUuidSource, isUuid, type UuidLocation } from "../uuid/store.ts";
 import type { FolderAccess } from "./folder_access.ts";
@@ -67,6 +72,10 @@ export interface DescListen extends AddressOutcome {
 export interface DoctorFacts {
   /** Every IPv4 interface and whether it would be served. */
   candidates: Candidate[];
+  /** The `-i` names that cannot be served: absent, or without IPv4. */
+  missingInterfaces?: MissingInterface[];
+  /** Every interface, to list when a `-i` name is missing. */
+  interfaces?: InterfaceAddress[];
   /** The SSDP port checked. */
   ssdpPort: number;
   /** The description port checked. */
@@ -120,8 +129,26 @@ function staleHelperFix(holders: Holders): string[] {
   );
 }
 
-function interfaceCheck(candidates: readonly Candidate[]): Check {
+function interfaceCheck(
+  candidates: readonly Candidate[],
+  missing: readonly MissingInterface[],
+  interfaces: readonly InterfaceAddress[],
+): Check {
   const served = candidates.filter((c) => c.served);
+  if (missing.length > 0) {
+    // A mistyped -i: every interface is "not named with -i", which hides the typo.
+    return {
+      grade: served.length > 0 ? "warn" : "fail",
+      title: `interfaces: ${missingInterfacesText(missing)}`,
+      fix: [
+        `this computer has: ${interfaceList(interfaces)}`,
+        "name one of those with -i NAME, or leave -i out to serve every LAN interface",
+        ...(served.length > 0
+          ? [`serving ${served.map((c) => `${c.name} ${c.address}`).join(", ")}`]
+          : []),
+      ],
+    };
+  }
   const skipped = candidates.filter((c) => !c.served).map((c) =>
     `${c.name} ${c.address} is skipped: ${c.reason}`
   );
@@ -366,7 +393,7 @@ function uuidCheck(uuid: DoctorFacts["uuid"], write: DoctorFacts["uuidWrite"]): 
 /** Grades the facts into the report's checks, in the order they are shown. */
 export function gradeDoctor(facts: DoctorFacts): Check[] {
   return [
-    interfaceCheck(facts.candidates),
+    interfaceCheck(facts.candidates, facts.missingInterfaces ?? [], facts.interfaces ?? []),
     ...ssdpChecks(facts),
     ...descChecks(facts),
     uuidCheck(facts.uuid, facts.uuidWrite),

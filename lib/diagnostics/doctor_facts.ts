@@ -24,6 +24,7 @@ import { type FolderAccess, folderAccess } from "./folder_access.ts";
 import { errorMessage, HelperError } from "../errors.ts";
 import { firewallAdvice, firewallFacts } from "./firewall.ts";
 import { type InterfaceAddress, selectInterfaces } from "../network/interfaces.ts";
+import { missingInterfaces } from "../network/missing_interfaces.ts";
 import { portHolders } from "./port_holders.ts";
 import { Memberships, openSsdpSocket } from "../ssdp/socket.ts";
 import type { UuidLocation } from "../uuid/store.ts";
@@ -162,7 +163,8 @@ export async function gatherDoctorFacts(
   config: DoctorConfig,
   env: DoctorEnvironment,
 ): Promise<DoctorFacts> {
-  const candidates = selectInterfaces(env.networkInterfaces(), {
+  const interfaces = env.networkInterfaces();
+  const candidates = selectInterfaces(interfaces, {
     lanAddress: config.lanAddress,
     interfaceNames: config.interfaceNames,
   });
@@ -183,6 +185,8 @@ export async function gatherDoctorFacts(
   const uuid = await locate(env);
   return {
     candidates,
+    missingInterfaces: missingInterfaces(interfaces, config.interfaceNames),
+    interfaces,
     ssdpPort: config.ssdpPort,
     descPort: config.descPort,
     ...ssdp,

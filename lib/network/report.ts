@@ -6,6 +6,7 @@
 
 import type { ServeConfig } from "../cli/parse.ts";
 import { type InterfaceAddress, selectInterfaces } from "./interfaces.ts";
+import { interfaceList, missingInterfaces, missingInterfacesText } from "./missing_interfaces.ts";
 
 /** Formats the verdict on each interface address as aligned text. Pure. */
 export function formatInterfaceTable(
@@ -16,7 +17,12 @@ export function formatInterfaceTable(
     lanAddress: config.lanAddress,
     interfaceNames: config.interfaceNames,
   });
-  if (candidates.length === 0) return "no IPv4 interfaces found";
+  const missing = missingInterfaces(all, config.interfaceNames);
+  // A mistyped -i leaves every row "not named with -i": the name itself is what is wrong.
+  const missingLine = missing.length === 0
+    ? []
+    : [`-i: ${missingInterfacesText(missing)}. This computer has: ${interfaceList(all)}.`];
+  if (candidates.length === 0) return ["no IPv4 interfaces found", ...missingLine].join("\n");
   const rows = candidates.map((c) => [c.served ? "serve" : "skip", c.name, c.address, c.reason]);
   const header = ["", "INTERFACE", "ADDRESS", "WHY"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -24,7 +30,9 @@ export function formatInterfaceTable(
     cells.map((cell, i) => i === cells.length - 1 ? cell : cell.padEnd(widths[i])).join("  ");
   const served = candidates.filter((c) => c.served).length;
   const summary = served === 0
-    ? "No interface would be served: connect to the camera's network, or name one with -i."
+    ? missing.length > 0
+      ? "No interface would be served."
+      : "No interface would be served: connect to the camera's network, or name one with -i."
     : `${served} address${served === 1 ? "" : "es"} would be served.`;
-  return [line(header), ...rows.map(line), "", summary].join("\n");
+  return [line(header), ...rows.map(line), "", ...missingLine, summary].join("\n");
 }

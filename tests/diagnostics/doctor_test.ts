@@ -170,6 +170,34 @@ Deno.test("each kind of problem is graded with its fix", async (t) => {
     assert(check.fix?.includes("lo 127.0.0.1 is skipped: loopback"), JSON.stringify(check));
   });
 
+  await t.step("an -i name that does not exist is said, with the interfaces there are", () => {
+    const interfaces = [
+      { name: "lo", family: "IPv4" as const, address: "127.0.0.1", netmask: "255.0.0.0" },
+      { name: "eth0", family: "IPv4" as const, address: "10.0.0.1", netmask: "255.255.255.0" },
+    ];
+    const notServed = facts().candidates.map((c) => ({ ...c, served: false }));
+    const [check] = gradeDoctor(facts({
+      candidates: notServed,
+      missingInterfaces: [{ name: "nosuch", why: "absent" }],
+      interfaces,
+    }));
+    assertEquals(check, {
+      grade: "fail",
+      title: "interfaces: there is no interface named nosuch",
+      fix: [
+        "this computer has: lo 127.0.0.1, eth0 10.0.0.1",
+        "name one of those with -i NAME, or leave -i out to serve every LAN interface",
+      ],
+    });
+    // -i eth0 -i nosuch: eth0 is served, the other name is still worth a warning.
+    const [both] = gradeDoctor(facts({
+      missingInterfaces: [{ name: "nosuch", why: "absent" }],
+      interfaces,
+    }));
+    assertEquals(both.grade, "warn");
+    assertEquals(both.fix?.at(-1), "serving eth0 10.0.0.1");
+  });
+
   await t.step("a taken SSDP port names its holder; memberships are then not claimed", () => {
     const checks = gradeDoctor(facts({
       ssdpSocket: { error: "UDP port 1900 is in use by a program that does not share it." },

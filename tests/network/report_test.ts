@@ -114,3 +114,19 @@ Deno.test("formatInterfaceTable", async (t) => {
     assert.equal(formatInterfaceTable([], { interfaceNames: [] }), "no IPv4 interfaces found");
   });
 });
+
+Deno.test("formatInterfaceTable: an -i name that does not exist is said, with the ones that do", () => {
+  const table = formatInterfaceTable(MACHINE, {
+    lanAddress: undefined,
+    interfaceNames: ["nosuch"],
+  });
+  const lines = table.split("\n");
+  assert.equal(
+    lines.at(-2),
+    "-i: there is no interface named nosuch. This computer has: lo 127.0.0.1, eth0 192.168.1.20, " +
+      "veth9f3e2d1 172.17.0.9, docker0 172.17.0.1, eth1 169.254.7.8.",
+  );
+  assert.equal(lines.at(-1), "No interface would be served.");
+  const known = formatInterfaceTable(MACHINE, { lanAddress: undefined, interfaceNames: ["eth0"] });
+  assert.doesNotMatch(known, /no interface named/);
+});
