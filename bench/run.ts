@@ -458,7 +458,7 @@ async function settledLineCount(path: string, containing: string): Promise<numbe
 }
 
 /** What the line of an answered search holds (lib/terminal/log.ts), and no other line. */
-const SEARCH_LINE = "INF M-SEARCH from ";
+const SEARCH_LINE = " is looking for a computer (";
 
 /** A subject started under the generator's start-up probe. */
 interface Instance {

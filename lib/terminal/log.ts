@@ -22,31 +22,61 @@ import { sleep } from "../util/timers.ts";
 
 export { escapeControls, log } from "./logger.ts";
 
-type Line = [level: "debug" | "info" | "warn" | "error", message: string];
+/**
+ * An event's level and message, and for a few a `detail`: the technical form of the same line (the
+ * SSDP search, the HTTP request, the port), which `-v` adds as a DEBUG line after the message. The
+ * message tells what happened in the camera's terms; JSON carries the facts in its properties.
+ */
+type Line = [level: "debug" | "info" | "warn" | "error", message: string, detail?: string];
 type EventName = ServeEvent["event"];
 type LineOf = { [K in EventName]: (event: Extract<ServeEvent, { event: K }>) => Line };
 
 const GONE: Record<Extract<ServeEvent, { event: "camera-gone" }>["reason"], string> = {
   byebye: "camera {ip} left (ssdp:byebye)",
   expired: "camera {ip} was not heard from within its max-age: presumed gone",
-  silent: "camera {ip} fetched the description but has not announced itself since; " +
-    "if it says it is connected, try {chdkptp} anyway",
+  // Never heard since its fetch: perhaps no camera at all.
+  silent: "{ip} fetched this computer's name but has not announced itself since; " +
+    "if it is a camera that says it is connected, try {chdkptp} anyway",
 };
+
+const SERVING_DETAIL = "serving {iface} {address}: SSDP on UDP {ssdpPort}, description at {url}";
 
 const serving = (e: { error?: string }): Line =>
   e.error === undefined
-    ? ["info", "serving {iface} {address}: SSDP on UDP {ssdpPort}, description at {url}"]
+    ? [
+      "info",
+      "serving {iface} {address}: cameras there can find this computer; its description is at {url}",
+      SERVING_DETAIL,
+    ]
     : [
       "warn",
-      "serving {iface} {address}: unicast SSDP only on UDP {ssdpPort} (joining the multicast group failed: {error}), description at {url}",
+      "serving {iface} {address}, but only to searches sent to this computer, not to a camera's " +
+      "search of the whole network (joining the multicast group failed: {error}); its description " +
+      "is at {url}",
+      "serving {iface} {address}: unicast SSDP only on UDP {ssdpPort}, description at {url}",
     ];
+
+/**
+ * A searcher's address without its port, for the message (JSON keeps `from` whole). Whoever searches
+ * is not yet known to be a camera: that is learnt later (lib/cameras/tracker.ts), so the line names
+ * only the address.
+ */
+const host = (from: string): string => from.replace(/:\d+$/, "");
+
+const HTTP_DETAIL = "HTTP {method} /{path} from {remote}: {status}";
+
+/** An HTTP request in words: the description fetched (what a camera does), or anything else. */
+const http = (e: { method: string; status: number }): Line =>
+  e.method === "GET" && e.status === 200
+    ? ["info", "{remote} fetched this computer's name (its description)", HTTP_DETAIL]
+    : ["info", "{remote} asked for /{path} ({method}): answered {status}", HTTP_DETAIL];
 
 /** The level and message template of every event: the one place events become log lines. */
 const LINES: LineOf = {
   "start":
     () => ["info", "ptpip-canon-helper {version}: the camera will list this computer as {name}"],
   "uuid": () => ["info", "device UUID {uuid} ({source})"],
-  "http": () => ["info", "HTTP {method} /{path} from {remote}: {status}"],
+  "http": http,
   "announce-failed": () => ["warn", "announcement from {address} failed: {error}"],
   "unknown-interface": () => [
     "warn",
@@ -57,14 +87,20 @@ const LINES: LineOf = {
     "rate limits held back {total} answers in the last {seconds} s ({source} per-source, {global} global; {tracked} sources tracked)",
   ],
   "datagram": () => ["debug", "datagram from {from}: {verdict}"],
-  "search": () => ["info", "M-SEARCH from {from} for {st}: answered with {location}"],
+  "search": (e) => [
+    "info",
+    `${host(e.from)} is looking for a computer ({st}): answered`,
+    "M-SEARCH from {from} for {st}: answered with {location}",
+  ],
   "searches-summed": () => [
     "info",
-    "{count} more M-SEARCHes answered in {seconds} s from {sources} sources (a flood: summed up, not a line each)",
+    "{count} more searches for a computer answered in {seconds} s from {sources} addresses (a " +
+    "flood: summed up, not a line each)",
   ],
   "http-summed": () => [
     "info",
-    "{count} more HTTP requests in {seconds} s from {sources} clients (a flood: summed up, not a line each)",
+    "{count} more requests for the description in {seconds} s from {sources} addresses (a flood: " +
+    "summed up, not a line each)",
   ],
   "receive-error": () => ["debug", "receive error (ignored): {error}"],
   "send-failed": () => ["warn", "answer to {to} failed: {error}"],
@@ -89,13 +125,14 @@ const LINES: LineOf = {
     "warn",
     "interface {iface} {address} was re-created: joined the SSDP group again",
   ],
+  // Said at the first fetch, before anything shows that the fetcher is a camera.
   "camera-pairing": () => [
     "info",
-    "camera {ip} fetched the description: pairing (or reconnecting)",
+    "{ip} is pairing or reconnecting: waiting for it to announce itself as a camera",
   ],
   "device-fetched": () => [
     "info",
-    "{ip} fetched the description but is no Canon camera (server {server}): not ready, no hook",
+    "{ip} fetched this computer's name but is no Canon camera (server {server}): not ready, no hook",
   ],
   "camera-gone": (e) => ["info", GONE[e.reason]],
   "camera-ready": (e) =>
@@ -140,9 +177,9 @@ const LINES: LineOf = {
   ],
   "camera-search": () => [
     "debug",
-    "asking camera {ip} for its SSDP presence (unicast M-SEARCH to port {port})",
+    "asking {ip} for its SSDP presence (unicast M-SEARCH to port {port})",
   ],
-  "camera-search-failed": () => ["debug", "search of camera {ip} failed: {error}"],
+  "camera-search-failed": () => ["debug", "search of {ip} failed: {error}"],
   "ptpip-check": (e) =>
     e.open
       ? ["info", "PTP/IP port {port} of camera {ip} accepts connections"]
@@ -210,10 +247,15 @@ const LINES: LineOf = {
   ],
 };
 
+/** Whether the technical form of a line follows it: text with `-v` (set by {@linkcode setupLogging}). */
+let detailLines = false;
+
 /** Turns an event into its log line: the one place that picks wording and level. */
 export function logEvent(event: ServeEvent): void {
-  const [level, message] = (LINES[event.event] as (e: ServeEvent) => Line)(event);
-  log[level](message, event as unknown as Record<string, unknown>);
+  const [level, message, detail] = (LINES[event.event] as (e: ServeEvent) => Line)(event);
+  const properties = event as unknown as Record<string, unknown>;
+  log[level](message, properties);
+  if (detail !== undefined && detailLines) log.debug(detail, properties);
 }
 
 /** How much is logged: warnings only, one line per event, or every datagram too. */
@@ -415,6 +457,8 @@ export function setupLogging(
   write?: (line: string) => void,
 ): void {
   const line = format === "json" ? jsonLine : textLine;
+  // JSON has the facts in its properties, once per event: the technical line would repeat them.
+  detailLines = format === "text" && verbosity === "verbose";
   const out = write ?? bufferedStderr();
   configureLogger({
     lowestLevel: LOWEST_LEVEL[verbosity],

@@ -135,12 +135,14 @@ await namespaceTest(
     const { pc, camera: other } = await lab.pcAndCamera("10.233.4");
     const hook = await recordingHook();
     await using helper = await startHelper(["--on-camera", "--", ...hook.argv], { netns: pc });
-    const served = await helper.waitForLine(/serving eth0 10\.233\.4\.1: .*description at (\S+)/);
-    const url = /description at (\S+)/.exec(served)![1];
+    const served = await helper.waitForLine(
+      /serving eth0 10\.233\.4\.1: .*description is at (\S+)/,
+    );
+    const url = /description is at (\S+)/.exec(served)![1];
     await using device = await startDevice(other, "upnp-pc", "10.233.4.2");
     await device.command(`fetch ${url}`);
     assertMatch(String(device.all("fetched")[0].status), /^HTTP\/1\.1 200 OK/);
-    await helper.waitForLine(/10\.233\.4\.2 fetched the description but is no Canon camera/);
+    await helper.waitForLine(/10\.233\.4\.2 fetched this computer's name but is no Canon camera/);
     // The device reports the search on its own stdout, which may come after the helper's line.
     const searched = await device.waitFor("searched");
     assertEquals(searched.st, "ssdp:all", "it was asked, and answered");

@@ -17,8 +17,10 @@ await namespaceTest("a camera on the LAN pairs by multicast M-SEARCH", async (t)
     const { code, report, output } = await pairFrom(camera, "--multicast", "1900");
     assertEquals(code, 0, output);
     assertEquals(report.location, "http://10.231.7.1:8043/ptpip-canon-desc-helper.xml");
-    await helper.waitForLine(/M-SEARCH from 10\.231\.7\.2:\d+ for upnp:rootdevice/);
-    await helper.waitForLine(/HTTP GET \/ptpip-canon-desc-helper\.xml from 10\.231\.7\.2: 200/);
+    await helper.waitForLine(
+      / 10\.231\.7\.2 is looking for a computer \(upnp:rootdevice\): answered$/,
+    );
+    await helper.waitForLine(/ 10\.231\.7\.2 fetched this computer's name \(its description\)$/);
   });
 
   await t.step("a unicast search to its address is answered the same way", async () => {

@@ -32,8 +32,10 @@ Deno.test("a camera pairs over unicast 127.0.0.1", async (t) => {
   });
 
   await t.step("the log names the requester of the search and of the description", async () => {
-    await helper.waitForLine(/M-SEARCH from 127\.0\.0\.1:\d+ for upnp:rootdevice/);
-    await helper.waitForLine(/HTTP GET \/ptpip-canon-desc-helper\.xml from 127\.0\.0\.1: 200/);
+    await helper.waitForLine(
+      / 127\.0\.0\.1 is looking for a computer \(upnp:rootdevice\): answered$/,
+    );
+    await helper.waitForLine(/ 127\.0\.0\.1 fetched this computer's name \(its description\)$/);
   });
 
   await t.step("the UUID's origin is logged at start", async () => {
