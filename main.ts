@@ -13,7 +13,14 @@ import {
   parseCommandLine,
   type UuidConfig,
 } from "./lib/cli/parse.ts";
-import { errorMessage, EXIT, HelperError, UsageError } from "./lib/errors.ts";
+import {
+  errorMessage,
+  EXIT,
+  HelperError,
+  SocketError,
+  UsageError,
+  userMessage,
+} from "./lib/errors.ts";
 import {
   bufferedStderr,
   flushLogs,
@@ -196,7 +203,7 @@ export async function main(args: readonly string[]): Promise<number> {
     return EXIT.ok;
   } catch (error) {
     statusLine?.clear();
-    const failure = asHelperError(error);
+    const failure = await withPortHolders(asHelperError(error));
     if (logFormat === undefined && jsonAskedFor(args)) {
       startLogging({ verbosity: "normal", logFormat: "json" });
     }
@@ -212,6 +219,20 @@ export async function main(args: readonly string[]): Promise<number> {
     await flushLogs(1000);
     return failure.exitCode;
   }
+}
+
+/**
+ * A port found in use, worded with the processes on it (`ss`, Linux only, within a second): "in use by
+ * a program" alone leaves the user to find which. Other failures pass through.
+ */
+async function withPortHolders(failure: HelperError): Promise<HelperError> {
+  const cause = failure.cause;
+  if (!(cause instanceof SocketError) || cause.problem !== "in-use") return failure;
+  const { holdersPhrase } = await import("./lib/diagnostics/port_holders.ts");
+  const holders = await holdersPhrase(cause.port, cause.transport, Deno.build.os);
+  return holders === undefined
+    ? failure
+    : new HelperError(userMessage(cause, holders), failure.exitCode, { cause });
 }
 
 /** Every failure as one user-facing line and an exit code. */

@@ -18,9 +18,10 @@ export class HelperError extends Error {
    * The error, worded for the user.
    * @param message what went wrong and what to do about it
    * @param exitCode the process exit code this error ends with
+   * @param options the error it words (a {@linkcode SocketError}), whose facts the edge may add to
    */
-  constructor(message: string, readonly exitCode: number = EXIT.failure) {
-    super(message);
+  constructor(message: string, readonly exitCode: number = EXIT.failure, options?: ErrorOptions) {
+    super(message, options);
     this.name = "HelperError";
   }
 }
@@ -88,9 +89,10 @@ function socketProblem(error: unknown): SocketProblem {
 
 /**
  * The user-facing line for a failure: the one place that words infrastructure errors and names the
- * flag that fixes them. Anything else keeps its own message.
+ * flag that fixes them. Anything else keeps its own message. `holders` names the processes on a port
+ * found in use ("minidlnad (pid 812)"), when the edge could see them.
  */
-export function userMessage(error: unknown): string {
+export function userMessage(error: unknown, holders?: string): string {
   if (!(error instanceof SocketError)) return errorMessage(error);
   const cause = errorMessage(error.cause);
   if (error.transport === "udp") {
@@ -100,8 +102,12 @@ export function userMessage(error: unknown): string {
         return "this Deno has no Deno.listenDatagram: run with --unstable-net " +
           '(or "unstable": ["net"] in deno.json).';
       case "in-use":
-        return `${where} is in use by a program that does not share it. Stop that program (on ` +
-          'Windows, the "SSDP Discovery" service), or test with another port using -p/--port.';
+        // Every socket on the port is named: the one that does not share it is among them.
+        return holders
+          ? `${where} is in use by a program that does not share it (on it now: ${holders}). ` +
+            "Stop that program, or test with another port using -p/--port."
+          : `${where} is in use by a program that does not share it. Stop that program (on ` +
+            'Windows, the "SSDP Discovery" service), or test with another port using -p/--port.';
       case "not-permitted-by-deno":
         return `Deno denied ${where}: run with --allow-net.`;
       case "refused-by-system":
@@ -113,8 +119,9 @@ export function userMessage(error: unknown): string {
   const where = `TCP port ${error.port} on ${error.host}`;
   switch (error.problem) {
     case "in-use":
-      return `${where} is already in use (another ptpip-canon-helper?). Stop that program, or ` +
-        "choose another port with -P/--desc-port.";
+      return `${where} is already in use ${
+        holders ? `by ${holders}` : "(another ptpip-canon-helper?)"
+      }. Stop that program, or choose another port with -P/--desc-port.`;
     case "not-permitted-by-deno":
       return `Deno denied listening on ${where}: run with --allow-net.`;
     case "refused-by-system":
@@ -128,7 +135,9 @@ export function userMessage(error: unknown): string {
 
 /** A domain error as the {@linkcode HelperError} the user sees; others pass through. */
 export function forUser(error: unknown): unknown {
-  return error instanceof SocketError ? new HelperError(userMessage(error)) : error;
+  return error instanceof SocketError
+    ? new HelperError(userMessage(error), EXIT.failure, { cause: error })
+    : error;
 }
 
 /** The message of anything thrown, for one-line reports. */

@@ -25,10 +25,26 @@ Deno.test("socket errors carry facts and are worded at the edge", async (t) => {
     assertMatch(userMessage(error), /^UDP port 1900 is in use by a program.*-p\/--port/);
   });
 
+  await t.step("the processes on a port in use are named when the edge found them", () => {
+    const udp = SocketError.from("udp", "0.0.0.0", 1900, new Deno.errors.AddrInUse("x"));
+    assertEquals(
+      userMessage(udp, "minidlnad (pid 812)"),
+      "UDP port 1900 is in use by a program that does not share it (on it now: minidlnad " +
+        "(pid 812)). Stop that program, or test with another port using -p/--port.",
+    );
+    const tcp = SocketError.from("tcp", "10.0.0.2", 8043, new Deno.errors.AddrInUse("x"));
+    assertEquals(
+      userMessage(tcp, "deno (pid 4242)"),
+      "TCP port 8043 on 10.0.0.2 is already in use by deno (pid 4242). Stop that program, or " +
+        "choose another port with -P/--desc-port.",
+    );
+  });
+
   await t.step("forUser turns it into a HelperError and leaves others alone", () => {
     const user = forUser(SocketError.from("tcp", "h", 1, new Deno.errors.NotCapable("x")));
     assert(user instanceof HelperError);
     assertMatch(user.message, /--allow-net/);
+    assert((user as HelperError).cause instanceof SocketError, "the facts stay with the words");
     const other = new Error("boom");
     assertEquals(forUser(other), other);
   });

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { withTimeout } from "../util/timeout.ts";
+
 /** A process holding a socket. */
 export interface SocketOwner {
   /** Its process id. */
@@ -69,4 +71,32 @@ export async function portHolders(port: number, protocol: "udp" | "tcp"): Promis
     throw new Error(`ss failed: ${new TextDecoder().decode(out.stderr).trim()}`);
   }
   return parseSsOutput(new TextDecoder().decode(out.stdout));
+}
+
+/** The most processes named in one error line. */
+const MAX_NAMED = 4;
+
+/**
+ * The processes seen on a port as a phrase for an error line ("minidlnad (pid 812)"), or `undefined`
+ * when none can be seen within `ms`: not Linux, no `ss`, no `--allow-run`, or only another user's
+ * sockets without root. Used when a socket could not be opened, so the start waits at most `ms`.
+ */
+export async function holdersPhrase(
+  port: number,
+  protocol: "udp" | "tcp",
+  os: typeof Deno.build.os,
+  ms = 1000,
+): Promise<string | undefined> {
+  if (os !== "linux") return undefined;
+  let found: PortHolders;
+  try {
+    found = await withTimeout(portHolders(port, protocol), ms, "answer from ss");
+  } catch {
+    return undefined;
+  }
+  if (found.owners.length === 0) return undefined;
+  const more = found.owners.length - MAX_NAMED;
+  // Another user's process may be named anything, escape sequences included.
+  const named = formatOwners(found.owners.slice(0, MAX_NAMED)).replace(/\p{Cc}/gu, "?");
+  return more > 0 ? `${named} and ${more} more` : named;
 }
