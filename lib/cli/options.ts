@@ -179,11 +179,12 @@ export const OPTION_TABLE = {
   "import-to": {
     kind: "path",
     value: "DIR",
-    commands: ["serve"],
+    commands: ["serve", "doctor"],
     help: "keep each ready camera connected over PTP/IP and copy its photos into DIR as they " +
       "are taken (the layout and record of the import command: DIR/YYYY/YYYY-MM-DD, each photo " +
       "once). Off by default: a camera takes one PTP/IP client, so with this on, gphoto2, " +
-      "chdkptp or an --on-camera program cannot use the camera",
+      "chdkptp or an --on-camera program cannot use the camera. With doctor: check that DIR " +
+      "exists, can be written and has room",
     example: "ptpip-canon-helper --import-to ~/Pictures/Canon",
   },
   "on-photo": {

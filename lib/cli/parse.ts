@@ -96,7 +96,7 @@ export type UuidConfig = LogSettings & Pick<ServeConfig, "uuid" | "uuidFile">;
 export type DoctorConfig =
   & InterfacesConfig
   & UuidConfig
-  & Pick<ServeConfig, "ssdpPort" | "descPort" | "descPath" | "bindAll">;
+  & Pick<ServeConfig, "ssdpPort" | "descPort" | "descPath" | "bindAll" | "importTo">;
 
 /** What `probe` reads. */
 export type ProbeConfig = LogSettings & Pick<ServeConfig, "ssdpPort" | "interfaceNames">;
@@ -426,6 +426,7 @@ export function parseCommandLine(given: readonly string[]): Command {
           "descPort",
           "descPath",
           "bindAll",
+          "importTo",
         ]),
       };
   }

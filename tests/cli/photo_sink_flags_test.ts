@@ -76,3 +76,15 @@ Deno.test("--import-to, --on-photo and --on-photo-arg", async (t) => {
     assertMatch(usageError(["import", "--import-to", "/p"]), /does not apply to "import"/);
   });
 });
+
+Deno.test("doctor --import-to DIR checks the sink's folder; without it, nothing", () => {
+  const config = (args: string[]) => {
+    const command = parseCommandLine(args) as Command & { kind: "doctor" };
+    assertEquals(command.kind, "doctor", args.join(" "));
+    return command.config;
+  };
+  assertEquals(config(["doctor", "--import-to", "/srv/photos"]).importTo, "/srv/photos");
+  assertEquals(config(["doctor"]).importTo, undefined);
+  assertMatch(usageError(["doctor", "--import-to", ""]), /--import-to needs a folder/);
+  assertMatch(usageError(["doctor", "--on-photo", "x"]), /does not apply to "doctor"/);
+});
