@@ -16,6 +16,9 @@ import {
 import { formatOwners, type PortHolders, type SocketOwner } from "./port_holders.ts";
 import { describeUuidSource, isUuid, type UuidLocation } from "../uuid/store.ts";
 import type { FolderAccess } from "./folder_access.ts";
+import type { FreeSpaceAnswer } from "./free_space.ts";
+import { formatBytes } from "../terminal/import_progress.ts";
+import { parentDir } from "../util/path.ts";
 import { SSDP_MULTICAST_ADDRESS } from "../ssdp/wire.ts";
 import { escapeControls } from "../terminal/log.ts";
 
@@ -98,7 +101,29 @@ export interface DoctorFacts {
   uuidWrite?: FolderAccess & { file: string };
   /** What the firewall would do to the camera's traffic. */
   firewall: FirewallAdvice[];
+  /** Where `--import-to` puts the photos; absent without `--import-to`. */
+  importDest?: ImportDestFacts;
 }
+
+/** The photo sink's destination (`--import-to DIR`) as doctor found it. */
+export interface ImportDestFacts {
+  /** The folder, absolute (as `serve` makes it), without a trailing separator. */
+  dir: string;
+  /** The nearest existing folder on its path (`dir` itself when it exists) and why it cannot be written. */
+  access: FolderAccess;
+  /** The room left on the file system that folder is on. */
+  space: FreeSpaceAnswer;
+}
+
+/**
+ * Below this many free bytes the destination is nearly full (a warning). A photo is 5-60 MB (a JPEG
+ * to a 45 MP raw file), so 2 GB is a few dozen raw files: less than one outing. A share of the disk
+ * would misjudge both ends: 5 % of a 4 TB disk is 200 GB, room for years; of a 16 GB SD card, 800 MB.
+ */
+export const NEARLY_FULL_BYTES = 2_000_000_000;
+
+/** Below this many free bytes the destination is full (a failure): not even two raw files fit. */
+export const FULL_BYTES = 100_000_000;
 
 const SYMBOLS: Record<Grade, string> = { pass: "✓", fail: "✗", warn: "!", unknown: "?" };
 
@@ -390,6 +415,85 @@ function uuidCheck(uuid: DoctorFacts["uuid"], write: DoctorFacts["uuidWrite"]): 
   };
 }
 
+/** The fix for a folder the helper's user cannot write to. */
+const OWNER_FIX = [
+  "the helper writes there as the user it runs as: give that user the folder " +
+  "(sudo chown USER DIR), and run doctor as that user to check (sudo -u USER ptpip-canon-helper " +
+  "doctor --import-to DIR)",
+  "the photo-sink systemd unit runs as its User= (packaging/systemd, README: Raspberry Pi photo sink)",
+];
+
+/** Whether the folder exists and can be written; a missing one is made by the first import. */
+function importDestCheck(dest: ImportDestFacts): Check {
+  const { dir, access } = dest;
+  const parent = parentDir(dir);
+  const title = `photos (--import-to): ${dir}`;
+  if (access.folder === dir) {
+    if (access.problem === undefined) {
+      return { grade: "pass", title: `${title} is a folder this user can write to` };
+    }
+    return {
+      grade: "fail",
+      title: `${title} ${access.problem}`,
+      fix: access.problem === "is not a folder"
+        ? ["give --import-to a folder, or move that file away"]
+        : OWNER_FIX,
+    };
+  }
+  if (access.folder !== parent) {
+    // The importer makes DIR with one mkdir: it needs the folder above to exist.
+    return {
+      grade: "fail",
+      title: `${title} does not exist, nor does ${parent}: the helper creates only the last folder`,
+      fix: [
+        `if it is on a disk that is not mounted, mount it; else create it: mkdir -p ${dir}`,
+        ...(access.problem === undefined
+          ? []
+          : [`(the nearest folder there is, ${access.folder}, ${access.problem})`]),
+      ],
+    };
+  }
+  if (access.problem !== undefined) {
+    return {
+      grade: "fail",
+      title: `${title} does not exist, and it cannot be made: ${parent} ${access.problem}`,
+      fix: [`create it for the helper's user: sudo mkdir ${dir} && sudo chown USER ${dir}`],
+    };
+  }
+  return {
+    grade: "warn",
+    title: `${title} does not exist yet: the first import creates it in ${parent}`,
+    fix: [
+      `if it belongs on a disk that is not mounted now, mount it first: the photos would go to ` +
+      `the disk that holds ${parent}`,
+      `or create it now: mkdir ${dir}`,
+    ],
+  };
+}
+
+/** Whether the disk has room for photos; see {@linkcode NEARLY_FULL_BYTES}. */
+function freeSpaceCheck(space: FreeSpaceAnswer): Check {
+  if ("unknown" in space) {
+    return { grade: "unknown", title: `free space for photos: ${space.unknown}` };
+  }
+  const free = formatBytes(space.availableBytes);
+  const of = `of ${formatBytes(space.totalBytes)} on ${space.mountedOn}`;
+  const fix = [
+    "a photo is 5-60 MB: make room there, or give --import-to a folder on a bigger disk",
+  ];
+  if (space.availableBytes < FULL_BYTES) {
+    return { grade: "fail", title: `free space for photos: the disk is full, ${free} ${of}`, fix };
+  }
+  if (space.availableBytes < NEARLY_FULL_BYTES) {
+    return {
+      grade: "warn",
+      title: `free space for photos: the disk is nearly full, ${free} ${of}`,
+      fix,
+    };
+  }
+  return { grade: "pass", title: `free space for photos: ${free} ${of}` };
+}
+
 /** Grades the facts into the report's checks, in the order they are shown. */
 export function gradeDoctor(facts: DoctorFacts): Check[] {
   return [
@@ -402,6 +506,9 @@ export function gradeDoctor(facts: DoctorFacts): Check[] {
       title: `firewall: ${f.summary}`,
       fix: f.commands.length > 0 ? f.commands : undefined,
     })),
+    ...(facts.importDest === undefined
+      ? []
+      : [importDestCheck(facts.importDest), freeSpaceCheck(facts.importDest.space)]),
   ];
 }
 

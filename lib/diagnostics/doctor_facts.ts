@@ -4,7 +4,8 @@
  * only read. Where the description port is taken, what holds it is asked for the description on this
  * computer's own address, so a running helper is recognised by its UUID; where the UUID file will be
  * created, an empty file is created and removed at once to learn whether it can be
- * (`folder_access.ts`).
+ * (`folder_access.ts`); so is the `--import-to` folder, whose free space `df` tells
+ * (`free_space.ts`).
  *
  * @module
  */
@@ -16,6 +17,7 @@ import {
   type DescriptionAnswer,
   type DoctorFacts,
   type Holders,
+  type ImportDestFacts,
   MAX_UDN_LENGTH,
 } from "./doctor.ts";
 import { fetchRaw, parseResponseHead } from "../description/fetch.ts";
@@ -23,6 +25,8 @@ import { HTTP_SERVER } from "../ssdp/wire.ts";
 import { type FolderAccess, folderAccess } from "./folder_access.ts";
 import { errorMessage, HelperError } from "../errors.ts";
 import { firewallAdvice, firewallFacts } from "./firewall.ts";
+import { freeSpace, type FreeSpaceAnswer } from "./free_space.ts";
+import { joinPath } from "../util/path.ts";
 import { type InterfaceAddress, selectInterfaces } from "../network/interfaces.ts";
 import { missingInterfaces } from "../network/missing_interfaces.ts";
 import { portHolders } from "./port_holders.ts";
@@ -43,6 +47,10 @@ export interface DoctorEnvironment {
   userUuidFile?: string;
   /** Whether a file could be created at a path ({@linkcode folderAccess} in production). */
   folderAccess?: (file: string) => Promise<FolderAccess>;
+  /** The free space where a folder is ({@linkcode freeSpace} in production). */
+  freeSpace?: (dir: string) => Promise<FreeSpaceAnswer>;
+  /** The working folder a relative `--import-to` is taken from; `Deno.cwd` by default. */
+  cwd?: () => string;
 }
 
 /** Enough for a description on this computer's own address; a camera waits longer on Wi-Fi. */
@@ -157,6 +165,24 @@ async function uuidWrite(
   return { file, ...await (env.folderAccess ?? folderAccess)(file) };
 }
 
+/**
+ * The `--import-to` folder as `serve` will use it: made absolute the way the sink makes it, whether it
+ * exists and can be written (a file created and removed at once), and the room on its disk.
+ */
+export async function importDestFacts(
+  importTo: string,
+  env: Pick<DoctorEnvironment, "folderAccess" | "freeSpace" | "cwd" | "os">,
+): Promise<ImportDestFacts> {
+  const absolute = /^([A-Za-z]:)?[\\/]/.test(importTo)
+    ? importTo
+    : joinPath((env.cwd ?? Deno.cwd)(), importTo);
+  const dir = absolute.replace(/(?<=.)[\\/]+$/, "");
+  // The access of a file inside DIR is DIR's own, or its nearest existing folder's when it is missing.
+  const access = await (env.folderAccess ?? folderAccess)(joinPath(dir, "photo"));
+  const space = await (env.freeSpace ?? ((d) => freeSpace(d, { os: env.os })))(access.folder);
+  return { dir, access, space };
+}
+
 /** Gathers every fact the report is graded from. */
 export async function gatherDoctorFacts(
   config: DoctorConfig,
@@ -200,5 +226,8 @@ export async function gatherDoctorFacts(
       { ssdp: config.ssdpPort, desc: config.descPort },
       env.execPath,
     ),
+    importDest: config.importTo === undefined
+      ? undefined
+      : await importDestFacts(config.importTo, env),
   };
 }

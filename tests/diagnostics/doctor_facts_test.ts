@@ -2,7 +2,8 @@
 // answers with its UDN; a server on another path, a program that is not HTTP and one that never
 // answers are told apart, each within the deadline.
 
-import { askDescription } from "../../lib/diagnostics/doctor_facts.ts";
+import { askDescription, importDestFacts } from "../../lib/diagnostics/doctor_facts.ts";
+import { tempDir } from "../../lab/temp_dir.ts";
 import { DescriptionServer } from "../../lib/description/server.ts";
 import { renderDescription } from "../../lib/description/document.ts";
 import { DEFAULTS, DEVICE_TYPE } from "../../lib/ssdp/wire.ts";
@@ -91,5 +92,47 @@ Deno.test("askDescription on programs that are not the helper", async (t) => {
       (await accepted).close();
       listener.close();
     }
+  });
+});
+
+Deno.test("importDestFacts: the --import-to folder as serve will use it", async (t) => {
+  const root = await tempDir("pch-dest-");
+  const asked: string[] = [];
+  const env = {
+    os: "linux" as const,
+    cwd: () => root,
+    freeSpace: (dir: string) => {
+      asked.push(dir);
+      return Promise.resolve({ availableBytes: 5e9, totalBytes: 1e10, mountedOn: "/" });
+    },
+  };
+
+  await t.step("an existing folder, given relative and with a trailing slash", async () => {
+    await Deno.mkdir(`${root}/photos`);
+    asked.length = 0;
+    const facts = await importDestFacts("photos/", env);
+    assertEquals(facts.dir, `${root}/photos`);
+    assertEquals(facts.access, { folder: `${root}/photos` });
+    assertEquals(asked, [`${root}/photos`]);
+    assertEquals([...Deno.readDirSync(`${root}/photos`)], [], "the probe leaves nothing behind");
+  });
+
+  await t.step("a missing folder: its nearest existing folder is tried and measured", async () => {
+    asked.length = 0;
+    const facts = await importDestFacts(`${root}/usb/photos`, env);
+    assertEquals(facts.dir, `${root}/usb/photos`);
+    assertEquals(facts.access, { folder: root });
+    assertEquals(asked, [root]);
+    const created = await Deno.stat(`${root}/usb`).then(() => true, () => false);
+    assertEquals(created, false, "doctor creates nothing");
+  });
+
+  await t.step("a refused folder (injected: root writes anywhere)", async () => {
+    const facts = await importDestFacts(`${root}/photos`, {
+      ...env,
+      folderAccess: (file) =>
+        Promise.resolve({ folder: file.replace(/\/photo$/, ""), problem: "is not writable: x" }),
+    });
+    assertEquals(facts.access.problem, "is not writable: x");
   });
 });

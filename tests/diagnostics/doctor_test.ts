@@ -473,3 +473,112 @@ Deno.test("a UUID file that cannot be created fails, naming the folder and the w
     );
   });
 });
+
+Deno.test("doctor --import-to: the photo sink's folder and its free space", async (t) => {
+  const GB = 1_000_000_000;
+  const roomy = { availableBytes: 87.5 * GB, totalBytes: 124 * GB, mountedOn: "/srv" };
+  const dest = (
+    over: Partial<NonNullable<DoctorFacts["importDest"]>> = {},
+  ): DoctorFacts["importDest"] => ({
+    dir: "/srv/photos",
+    access: { folder: "/srv/photos" },
+    space: roomy,
+    ...over,
+  });
+  const sink = (over: Parameters<typeof dest>[0] = {}) =>
+    gradeDoctor(facts({ importDest: dest(over) })).slice(-2);
+
+  await t.step("without --import-to nothing is said of it", () => {
+    assert(!formatChecks(gradeDoctor(facts())).includes("photos"));
+  });
+
+  await t.step("a writable folder with room: two passing lines after the others", () => {
+    const checks = gradeDoctor(facts({ importDest: dest() }));
+    assert(!hasFailures(checks));
+    assertEquals(
+      formatChecks(checks).split("\n").slice(-4),
+      [
+        "✓ photos (--import-to): /srv/photos is a folder this user can write to",
+        "✓ free space for photos: 87.50 GB of 124.00 GB on /srv",
+        "",
+        "doctor: nothing to fix.",
+      ],
+    );
+  });
+
+  await t.step("missing, in a folder that exists: a warning, and the unmounted-disk trap", () => {
+    const [check] = sink({ access: { folder: "/srv" } });
+    assertEquals(check.grade, "warn");
+    assertEquals(
+      check.title,
+      "photos (--import-to): /srv/photos does not exist yet: the first import creates it in /srv",
+    );
+    assertMatch(check.fix?.[0] ?? "", /disk that is not mounted now, mount it first/);
+    assertEquals(check.fix?.[1], "or create it now: mkdir /srv/photos");
+  });
+
+  await t.step("missing with its parent: fails, the helper makes one folder only", () => {
+    const [check] = sink({ dir: "/mnt/usb/photos", access: { folder: "/mnt" } });
+    assertEquals(check.grade, "fail");
+    assertEquals(
+      check.title,
+      "photos (--import-to): /mnt/usb/photos does not exist, nor does /mnt/usb: " +
+        "the helper creates only the last folder",
+    );
+    assertMatch(check.fix?.[0] ?? "", /mount it; else create it: mkdir -p \/mnt\/usb\/photos$/);
+  });
+
+  await t.step("not writable, itself or where it would be made: fails naming the user fix", () => {
+    const denied = "is not writable: Permission denied (os error 13)";
+    const [own] = sink({ access: { folder: "/srv/photos", problem: denied } });
+    assertEquals(own.grade, "fail");
+    assertEquals(
+      own.title,
+      "photos (--import-to): /srv/photos is not writable: Permission denied (os error 13)",
+    );
+    assertMatch(own.fix?.[0] ?? "", /sudo chown USER DIR.*sudo -u USER ptpip-canon-helper doctor/);
+    assertMatch(own.fix?.[1] ?? "", /User=/);
+    const [parent] = sink({ access: { folder: "/srv", problem: denied } });
+    assertEquals(parent.grade, "fail");
+    assertMatch(parent.title, /does not exist, and it cannot be made: \/srv is not writable/);
+    const [file] = sink({ access: { folder: "/srv/photos", problem: "is not a folder" } });
+    assertEquals(file.title, "photos (--import-to): /srv/photos is not a folder");
+    assertEquals(file.fix, ["give --import-to a folder, or move that file away"]);
+  });
+
+  await t.step("nearly full warns below 2 GB, full fails below 100 MB", () => {
+    const space = (availableBytes: number) => ({ ...roomy, availableBytes });
+    const grade = (bytes: number) => sink({ space: space(bytes) })[1].grade;
+    assertEquals(grade(2 * GB), "pass");
+    assertEquals(grade(2 * GB - 1), "warn");
+    assertEquals(grade(0.1 * GB), "warn");
+    assertEquals(grade(0.1 * GB - 1), "fail");
+    const [, nearly] = sink({ space: space(1.2 * GB) });
+    assertEquals(
+      nearly.title,
+      "free space for photos: the disk is nearly full, 1.20 GB of 124.00 GB on /srv",
+    );
+    const [, full] = sink({ space: space(12_000_000) });
+    assertEquals(
+      full.title,
+      "free space for photos: the disk is full, 12.0 MB of 124.00 GB on /srv",
+    );
+    assertMatch(full.fix?.[0] ?? "", /make room there, or give --import-to a folder on a bigger/);
+  });
+
+  await t.step("free space not known: said as such, not failed", () => {
+    const checks = gradeDoctor(facts({
+      importDest: dest({ space: { unknown: "not checked on Windows" } }),
+    }));
+    assertEquals(checks.at(-1), {
+      grade: "unknown",
+      title: "free space for photos: not checked on Windows",
+    });
+    assertMatch(formatChecks(checks), /doctor: nothing to fix, 1 not checkable from here\.$/);
+  });
+
+  await t.step("a mount point cannot drive the terminal", () => {
+    const [, check] = sink({ space: { ...roomy, mountedOn: "/mnt/\x1b[2Jx" } });
+    assert(!formatChecks([check]).includes("\x1b"), formatChecks([check]));
+  });
+});
