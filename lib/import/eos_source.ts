@@ -21,8 +21,15 @@ import { eosTransferComplete } from "../ptpip/eos.ts";
 import type { EosObjectAdded } from "../ptpip/eos_events.ts";
 import type { DataSink, PtpipSession, SessionFailure } from "../ptpip/session.ts";
 import { err, ok, type Result } from "../util/result.ts";
-import { cameraIdOf, listObjects, type SourceSession } from "./ptpip_source.ts";
-import type { CameraObject, ChunkSink, ImportSource, SourceFailure } from "./source.ts";
+import {
+  asSourceFailure,
+  cameraIdOf,
+  cameraObjectOf,
+  listObjects,
+  skipping,
+  type SourceSession,
+} from "./ptpip_source.ts";
+import type { CameraObject, ImportSource, SourceFailure } from "./source.ts";
 
 /** The session operations the EOS source uses. */
 export type EosSourceSession = SourceSession & Pick<PtpipSession, "operation">;
@@ -32,27 +39,6 @@ export const EOS_BLOCK_BYTES = 1024 * 1024;
 
 /** The largest offset or length a u32 parameter carries. */
 const U32_MAX = 0xFFFF_FFFF;
-
-/** Failures that leave the session open: the camera answered about this one request. */
-function asSourceFailure(failure: SessionFailure): SourceFailure {
-  const object = failure.kind === "response" || failure.kind === "busy" ||
-    failure.kind === "cancelled";
-  return { kind: object ? "object" : "connection", detail: failure.detail };
-}
-
-/** Passes on only the bytes from `skip` on: for a whole-object fetch that resumes. */
-function skipping(skip: number, sink: ChunkSink): DataSink {
-  let toSkip = skip;
-  return async (chunk) => {
-    if (toSkip >= chunk.length) {
-      toSkip -= chunk.length;
-      return;
-    }
-    const rest = toSkip > 0 ? chunk.subarray(toSkip) : chunk;
-    toSkip = 0;
-    await sink(rest);
-  };
-}
 
 /**
  * A new object from GetEvent as the importer's object, from the record alone: no capture date
@@ -84,17 +70,10 @@ export async function describeEosObject(
     const failure = asSourceFailure(info.error);
     return failure.kind === "object" ? ok(eosObjectFromEvent(event)) : err(failure);
   }
-  return ok({
-    handle: event.handle,
-    storageId: info.value.storageId,
-    format: info.value.format,
-    name: info.value.filename,
-    // ObjectInfo's size is a u32: a 64-bit record knows better past 4 GiB.
-    size: info.value.compressedSize === U32_MAX && event.size > U32_MAX
-      ? event.size
-      : info.value.compressedSize,
-    captureDate: info.value.captureDate,
-  });
+  const object = cameraObjectOf(event.handle, info.value);
+  // ObjectInfo's size is a u32: a 64-bit record knows better past 4 GiB.
+  if (object.size === U32_MAX && event.size > U32_MAX) object.size = event.size;
+  return ok(object);
 }
 
 /** How this body's files are fetched. */

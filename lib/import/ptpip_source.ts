@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { DeviceInfo } from "../ptpip/datasets.ts";
+import type { DeviceInfo, ObjectInfo } from "../ptpip/datasets.ts";
 import { OPERATION } from "../ptpip/codes.ts";
 import type { PtpipSession, SessionFailure } from "../ptpip/session.ts";
 import { cleanText } from "../ptpip/connection.ts";
@@ -65,25 +65,11 @@ export function cameraIdOf(
 export async function listObjects(
   session: SourceSession,
 ): Promise<Result<CameraObject[], SourceFailure>> {
-  const storages = await session.storageIds();
-  if (!storages.ok) return err(asSourceFailure(storages.error));
-  const handles: number[] = [];
-  for (const storageId of storages.value) {
-    if ((storageId & PHYSICAL_STORAGE_MASK) === 0) continue;
-    const listed = await session.objectHandles(storageId);
-    if (!listed.ok) {
-      // A storage that cannot be listed (a card being removed) leaves the others to import.
-      if (isObjectFailure(listed.error)) continue;
-      return err(asSourceFailure(listed.error));
-    }
-    for (const handle of listed.value) {
-      if (handles.length > MAX_OBJECTS) break;
-      handles.push(handle);
-    }
-  }
+  const handles = await storageHandles(session);
+  if (!handles.ok) return err(handles.error);
   const objects: CameraObject[] = [];
   const seen = new Set<number>();
-  for (const handle of handles) {
+  for (const handle of handles.value) {
     if (seen.has(handle)) continue;
     seen.add(handle);
     const info = await session.objectInfo(handle);
@@ -91,20 +77,53 @@ export async function listObjects(
       if (isObjectFailure(info.error)) continue;
       return err(asSourceFailure(info.error));
     }
-    objects.push({
-      handle,
-      storageId: info.value.storageId,
-      format: info.value.format,
-      name: info.value.filename,
-      size: info.value.compressedSize,
-      captureDate: info.value.captureDate,
-    });
+    objects.push(cameraObjectOf(handle, info.value));
   }
   return ok(objects);
 }
 
-/** Passes on only the bytes from `skip` on: for a GetObject that resumes a partial file. */
-function skipping(skip: number, sink: ChunkSink): ChunkSink {
+/**
+ * The handles of each storage that holds a medium, in the camera's order, those `skip` names left
+ * out; at most `MAX_OBJECTS + 1`. A storage the camera will not list (a card being removed) is
+ * passed over; a failure of the connection ends the listing.
+ */
+export async function storageHandles(
+  session: Pick<SourceSession, "storageIds" | "objectHandles">,
+  skip: (handle: number) => boolean = () => false,
+): Promise<Result<number[], SourceFailure>> {
+  const storages = await session.storageIds();
+  if (!storages.ok) return err(asSourceFailure(storages.error));
+  const handles: number[] = [];
+  for (const storageId of storages.value) {
+    if ((storageId & PHYSICAL_STORAGE_MASK) === 0) continue;
+    const listed = await session.objectHandles(storageId);
+    if (!listed.ok) {
+      if (isObjectFailure(listed.error)) continue;
+      return err(asSourceFailure(listed.error));
+    }
+    for (const handle of listed.value) {
+      if (skip(handle)) continue;
+      if (handles.length > MAX_OBJECTS) break;
+      handles.push(handle);
+    }
+  }
+  return ok(handles);
+}
+
+/** The importer's object for `handle`, as its ObjectInfo describes it. */
+export function cameraObjectOf(handle: number, info: ObjectInfo): CameraObject {
+  return {
+    handle,
+    storageId: info.storageId,
+    format: info.format,
+    name: info.filename,
+    size: info.compressedSize,
+    captureDate: info.captureDate,
+  };
+}
+
+/** Passes on only the bytes from `skip` on: for a whole-object fetch that resumes a partial file. */
+export function skipping(skip: number, sink: ChunkSink): ChunkSink {
   let toSkip = skip;
   return async (chunk) => {
     if (toSkip >= chunk.length) {

@@ -14,11 +14,12 @@
 import { err, ok, type Result } from "../util/result.ts";
 import {
   asSourceFailure,
+  cameraObjectOf,
   isObjectFailure,
-  PHYSICAL_STORAGE_MASK,
   type SourceSession,
+  storageHandles,
 } from "../import/ptpip_source.ts";
-import { type CameraObject, MAX_OBJECTS, type SourceFailure } from "../import/source.ts";
+import type { CameraObject, SourceFailure } from "../import/source.ts";
 
 /**
  * Announced handles kept before the next listing; past this, a full re-list is done instead (a
@@ -78,21 +79,9 @@ export class NewObjects {
     const handles: number[] = [];
     if (this.#relist) {
       this.#relist = false;
-      const storages = await session.storageIds();
-      if (!storages.ok) return err(asSourceFailure(storages.error));
-      for (const storageId of storages.value) {
-        if ((storageId & PHYSICAL_STORAGE_MASK) === 0) continue;
-        const listed = await session.objectHandles(storageId);
-        if (!listed.ok) {
-          if (isObjectFailure(listed.error)) continue;
-          return err(asSourceFailure(listed.error));
-        }
-        for (const handle of listed.value) {
-          if (this.#known.has(handle)) continue;
-          if (handles.length > MAX_OBJECTS) break;
-          handles.push(handle);
-        }
-      }
+      const listed = await storageHandles(session, (handle) => this.#known.has(handle));
+      if (!listed.ok) return err(listed.error);
+      handles.push(...listed.value);
     }
     for (const handle of this.#announced) if (!this.#known.has(handle)) handles.push(handle);
     this.#announced.clear();
@@ -109,14 +98,7 @@ export class NewObjects {
         return err(asSourceFailure(info.error));
       }
       this.#known.add(handle);
-      objects.push({
-        handle,
-        storageId: info.value.storageId,
-        format: info.value.format,
-        name: info.value.filename,
-        size: info.value.compressedSize,
-        captureDate: info.value.captureDate,
-      });
+      objects.push(cameraObjectOf(handle, info.value));
     }
     return ok(objects);
   }
