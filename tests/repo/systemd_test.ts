@@ -1,7 +1,7 @@
 /**
- * The service definitions under packaging/: the systemd unit is read for the settings the helper relies
- * on and checked by `systemd-analyze` where it exists; the launchd plist is parsed as strict XML and as a
- * property list.
+ * The service definitions under packaging/: the systemd unit and its photo-sink drop-in are read for the
+ * settings the helper relies on and checked by `systemd-analyze` where it exists; the launchd plist is
+ * parsed as strict XML and as a property list, its photo-sink variant (a comment) too.
  */
 
 import assert from "node:assert/strict";
@@ -13,6 +13,12 @@ const PLIST_PATH = new URL(
   "../../packaging/launchd/io.github.ptpip-canon-helper.plist",
   import.meta.url,
 );
+const DROPIN_PATH = new URL("../../packaging/systemd/photo-sink.conf", import.meta.url);
+const SINK_PLIST_PATH = new URL(
+  "../../packaging/launchd/photo-sink/io.github.ptpip-canon-helper.plist",
+  import.meta.url,
+);
+const README_PATH = new URL("../../README.md", import.meta.url);
 const INSTALLED_BINARY = "/usr/bin/ptpip-canon-helper";
 
 /** A unit file as section -> key -> every value given (systemd allows repeats). */
@@ -77,6 +83,17 @@ async function unitWithStub(dir: string, unitText: string): Promise<string> {
     unitText.replace(`ExecStart=${INSTALLED_BINARY} `, `ExecStart=${stub} `),
   );
   return copy;
+}
+
+/** Writes the drop-in beside a {@linkcode unitWithStub} copy, where systemd looks for it. */
+async function dropInWithStub(dir: string, dropInText: string): Promise<void> {
+  const stub = join(dir, "ptpip-canon-helper-stub");
+  assert.ok(dropInText.includes(`ExecStart=${INSTALLED_BINARY} `));
+  await Deno.mkdir(join(dir, "ptpip-canon-helper.service.d"));
+  await Deno.writeTextFile(
+    join(dir, "ptpip-canon-helper.service.d", "photo-sink.conf"),
+    dropInText.replace(`ExecStart=${INSTALLED_BINARY} `, `ExecStart=${stub} `),
+  );
 }
 
 Deno.test("systemd unit", async (t) => {
@@ -181,6 +198,118 @@ Deno.test("systemd unit", async (t) => {
   });
 });
 
+Deno.test("systemd photo-sink drop-in", async (t) => {
+  const unitText = await Deno.readTextFile(UNIT_PATH);
+  const unit = parseUnit(unitText);
+  const dropInText = await Deno.readTextFile(DROPIN_PATH);
+  const dropIn = parseUnit(dropInText);
+  const folder = setting(dropIn, "Service", "ReadWritePaths") ?? "";
+
+  await t.step("runs as the photos' user, importing into the one folder it may write", () => {
+    assert.deepEqual([...dropIn.keys()], ["Service"]);
+    assert.equal(setting(dropIn, "Service", "DynamicUser"), "no");
+    const user = setting(dropIn, "Service", "User") ?? "";
+    assert.match(user, /^[a-z_][a-z0-9_-]*$/);
+    assert.notEqual(user, "root");
+    // An empty ExecStart= drops the unit's; the new one is the unit's with --import-to added.
+    const execStarts = dropIn.get("Service")?.get("ExecStart");
+    assert.equal(execStarts?.length, 2);
+    assert.equal(execStarts?.[0], "");
+    assert.match(folder, new RegExp(`^/home/${user}/`), "the user's own folder");
+    assert.equal(
+      execStarts?.[1],
+      (setting(unit, "Service", "ExecStart") ?? "").replace(
+        " $PTPIP_CANON_HELPER_OPTIONS",
+        ` --import-to ${folder} $PTPIP_CANON_HELPER_OPTIONS`,
+      ),
+    );
+    // With ProtectHome=yes /home is empty, and a folder below it cannot be made writable.
+    assert.equal(setting(dropIn, "Service", "ProtectHome"), "read-only");
+    assertIncludesAll(dropInText, [
+      "journalctl -u ptpip-canon-helper",
+      "doctor --import-to",
+      "one PTP/IP connection",
+    ]);
+  });
+
+  await t.step("the README's photo sink recipe pastes the same lines", async () => {
+    const readme = await Deno.readTextFile(README_PATH);
+    const section = /^## Raspberry Pi photo sink\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? "";
+    const block = /```ini\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+    const lines = (text: string) =>
+      text.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+    assert.deepEqual(lines(block), lines(dropInText));
+    assert.ok(section.includes("journalctl -u ptpip-canon-helper"), "how to see the log");
+    assert.ok(section.includes("one PTP/IP connection"), "what it costs gphoto2 and hooks");
+  });
+
+  await t.step("changes nothing else of the unit's hardening", () => {
+    const changed = [...dropIn.get("Service")!.keys()].sort();
+    assert.deepEqual(changed, [
+      "DynamicUser",
+      "ExecStart",
+      "ProtectHome",
+      "ReadWritePaths",
+      "UMask",
+      "User",
+    ]);
+    assert.equal(setting(unit, "Service", "ProtectSystem"), "strict");
+    assert.equal(setting(unit, "Service", "StateDirectory"), "ptpip-canon-helper");
+  });
+
+  const present = await systemdAnalyze(["--version"]);
+  await t.step({
+    name: "systemd-analyze verify reads the drop-in and finds nothing to report",
+    ignore: !present,
+    fn: async () => {
+      const dir = await Deno.makeTempDir({ prefix: "systemd_test_" });
+      try {
+        const copy = await unitWithStub(dir, unitText);
+        await dropInWithStub(dir, dropInText);
+        const clean = await systemdAnalyze(["verify", "--man=no", copy]);
+        assert.ok(clean?.success && clean.output.trim() === "", clean?.output);
+        await Deno.remove(join(dir, "ptpip-canon-helper.service.d"), { recursive: true });
+        await dropInWithStub(dir, dropInText.replace("ProtectHome=read-only", "ProtectHome=x"));
+        const broken = await systemdAnalyze(["verify", "--man=no", copy]);
+        assert.ok(broken?.output.includes("photo-sink.conf"), broken?.output);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+
+  const security = present && (await systemdAnalyze(["security", "--help"]))?.output.includes(
+    "--offline",
+  );
+  await t.step({
+    name: "systemd-analyze security still rates the exposure 2.0 or lower",
+    ignore: !security,
+    fn: async () => {
+      const dir = await Deno.makeTempDir({ prefix: "systemd_test_" });
+      try {
+        const copy = await unitWithStub(dir, unitText);
+        await dropInWithStub(dir, dropInText);
+        const result = await systemdAnalyze([
+          "security",
+          "--offline=yes",
+          "--threshold=20",
+          "--no-pager",
+          copy,
+        ]);
+        assert.ok(result?.success, result?.output);
+        // The drop-in was read: its settings are what is rated.
+        assert.match(result.output, /ProtectHome=.*read-only access/);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+});
+
+function assertIncludesAll(text: string, parts: string[]): void {
+  for (const part of parts) assert.ok(text.includes(part), `expected ${JSON.stringify(part)}`);
+}
+
 /** A property-list value. */
 type PlistValue = string | number | boolean | PlistValue[] | { [key: string]: PlistValue };
 
@@ -262,5 +391,17 @@ Deno.test("launchd plist", async (t) => {
     for (const key of ["StandardOutPath", "StandardErrorPath"]) {
       assert.match(String(plist[key]), /^\/.*\.log$/, `${key} is an absolute log file`);
     }
+  });
+
+  await t.step("its photo-sink variant is the same agent with --import-to DIR", async () => {
+    const sinkXml = await Deno.readTextFile(SINK_PLIST_PATH);
+    const sink = plistValue(parseXml(sinkXml).children[0]) as { [key: string]: PlistValue };
+    const plist = plistValue(root.children[0]) as { [key: string]: PlistValue };
+    const args = sink.ProgramArguments as string[];
+    assert.deepEqual(args.slice(0, -2), plist.ProgramArguments);
+    assert.equal(args.at(-2), "--import-to");
+    // launchd expands no ~: the folder is absolute, in the user's Pictures.
+    assert.match(args.at(-1) ?? "", /^\/Users\/[^/]+\/Pictures\//);
+    assert.deepEqual({ ...sink, ProgramArguments: [] }, { ...plist, ProgramArguments: [] });
   });
 });
