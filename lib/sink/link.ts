@@ -127,17 +127,15 @@ export const LINK_TIMING: LinkTiming = {
   redrawMs: REDRAW_MS,
 };
 
-/** What a link is handed. */
-export interface LinkOptions {
-  /** The camera's address. */
-  ip: string;
+/** What the sink hands every link alike: where to, how, and the clocks. */
+export interface LinkContext {
   /** The destination folder, absolute. */
   dest: string;
-  /** Opens the session. */
+  /** Opens a session with a camera. */
   open: OpenSession;
-  /** The importer. */
+  /** The importer (`importNew`). */
   importNew: Importer;
-  /** Chooses how new photos are noticed; {@linkcode standardWatch} for every body by default. */
+  /** Chooses how new photos are noticed per body; {@linkcode standardWatch} by default. */
   watchFor?: WatchFor;
   /** Monotonic milliseconds. */
   now: () => number;
@@ -147,16 +145,22 @@ export interface LinkOptions {
   after: After;
   /** Reports each step. */
   emit: Emit;
+  /** The importer's file system (tests). */
+  fs?: ImportFs;
+  /** Intervals; production values by default (tests). */
+  timing?: Partial<LinkTiming>;
+}
+
+/** What a link is handed. */
+export interface LinkOptions extends LinkContext {
+  /** The camera's address. */
+  ip: string;
   /** Told what the link is doing, for the status line. */
   activity: (activity: LinkActivity) => void;
   /** Told of each photo imported, with its absolute path. */
   imported?: (path: string) => void;
   /** The model, once DeviceInfo said it. */
   model?: (model: string) => void;
-  /** The file system of the importer (tests). */
-  fs?: ImportFs;
-  /** Intervals; production values by default. */
-  timing?: Partial<LinkTiming>;
 }
 
 /** How a session ended. */

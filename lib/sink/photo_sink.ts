@@ -8,16 +8,7 @@
  * @module
  */
 
-import type { Emit } from "../events.ts";
-import type { ImportFs } from "../import/fs.ts";
-import {
-  type After,
-  CameraLink,
-  type Importer,
-  type LinkTiming,
-  type OpenSession,
-  type WatchFor,
-} from "./link.ts";
+import { CameraLink, type LinkContext } from "./link.ts";
 import { type LinkActivity, type SinkEntry, sinkStatus } from "./status.ts";
 
 /** Links open at once; a fifth ready camera waits for a free one. */
@@ -37,34 +28,14 @@ export interface SinkCamera {
 /** Why a camera is no longer counted as present (`tracker.ts`'s reasons). */
 export type LeaveReason = "byebye" | "expired" | "silent";
 
-/** What the sink is handed. */
-export interface PhotoSinkOptions {
-  /** The destination folder, absolute. */
-  dest: string;
-  /** Opens a session with a camera. */
-  open: OpenSession;
-  /** The importer (`importNew`). */
-  importNew: Importer;
-  /** Chooses how new photos are noticed per body. */
-  watchFor?: WatchFor;
-  /** Monotonic milliseconds. */
-  now: () => number;
-  /** Milliseconds since the epoch. */
-  wallClock: () => number;
-  /** Schedules the waits. */
-  after: After;
-  /** Reports each step. */
-  emit: Emit;
+/** What the sink is handed: what every link shares, and the sink's own. */
+export interface PhotoSinkOptions extends LinkContext {
   /** The sink's status text; empty when no camera has a link. */
   status?: (text: string) => void;
   /** Told of each photo imported (`--on-photo`). */
   imported?: (ip: string, path: string) => void;
   /** Links at once; {@linkcode MAX_LINKS} by default. */
   maxLinks?: number;
-  /** Link intervals (tests). */
-  timing?: Partial<LinkTiming>;
-  /** The importer's file system (tests). */
-  fs?: ImportFs;
 }
 
 interface Entry extends SinkEntry {
