@@ -83,6 +83,30 @@ await namespaceTest("doctor passes a good host and names the holder of a taken p
     assertEquals(code, 1, stdout);
     assertMatch(stdout, new RegExp(`^✗ UUID: the UUID file ${bad} does not hold a UUID`, "m"));
   });
+
+  await t.step("--import-to: the photo folder, and the room left on its disk", async () => {
+    const photos = `${home}/photos`;
+    const missing = await doctor(pc, home, ["--import-to", photos]);
+    assertEquals(missing.code, 0, missing.stdout + missing.stderr);
+    assert(
+      missing.stdout.includes(
+        `! photos (--import-to): ${photos} does not exist yet: the first import creates it in ${home}`,
+      ),
+      missing.stdout,
+    );
+    assertMatch(missing.stdout, /^[✓!✗] free space for photos: .* GB of .* GB on \//m);
+    await Deno.mkdir(photos);
+    const there = await doctor(pc, home, ["--import-to", photos]);
+    assertEquals(there.code, 0, there.stdout + there.stderr);
+    assert(
+      there.stdout.includes(`✓ photos (--import-to): ${photos} is a folder this user can write to`),
+      there.stdout,
+    );
+    assertEquals([...Deno.readDirSync(photos)], [], "doctor left nothing behind");
+    const deep = await doctor(pc, home, ["--import-to", `${home}/usb/photos`]);
+    assertEquals(deep.code, 1, deep.stdout);
+    assert(deep.stdout.includes(`nor does ${home}/usb`), deep.stdout);
+  });
 });
 
 await namespaceTest("doctor beside a running helper says it is running and passes", async (t) => {
@@ -185,5 +209,29 @@ await namespaceTest("doctor with a read-only HOME fails, naming the folder", asy
     assert(stdout.includes("--uuid-file PATH"), stdout);
     assertMatch(stdout, /^doctor: 1 problem to fix/m);
     assertEquals([...Deno.readDirSync(home)], [], "doctor left nothing behind");
+  });
+
+  await t.step("--import-to a folder this user cannot write to fails, naming it", async () => {
+    const out = await pc.output(
+      [
+        "setpriv",
+        `--reuid=${NOBODY}`,
+        `--regid=${NOBODY}`,
+        "--clear-groups",
+        ...helperArgv(["doctor", "--uuid", "0d8e2a31-5f6b-4c1e-9a0f-3b7c6d5e4f21"]),
+        "--import-to",
+        home,
+      ],
+      { env: { HOME: home, XDG_CONFIG_HOME: "", DENO_DIR: denoDir, NO_COLOR: "1" }, cwd: home },
+    );
+    const stdout = new TextDecoder().decode(out.stdout);
+    assertEquals(out.code, 1, stdout);
+    assert(
+      stdout.includes(
+        `✗ photos (--import-to): ${home} is not writable: Permission denied (os error 13)`,
+      ),
+      stdout,
+    );
+    assertMatch(stdout, /^doctor: 1 problem to fix/m);
   });
 });
