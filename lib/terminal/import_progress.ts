@@ -118,7 +118,7 @@ export class ImportReporter {
   #copiedBefore = 0;
   #lastDraw = -Infinity;
 
-  /** @param out the log, the live line and the clock */
+  /** A reporter that writes to `out`: the log, the live line and the clock. */
   constructor(out: ReporterOutputs) {
     this.#out = out;
   }
