@@ -12,51 +12,22 @@ import type { DeviceInfo, ObjectInfo } from "../../lib/ptpip/datasets.ts";
 import type { SessionFailure } from "../../lib/ptpip/session.ts";
 import { FORMAT, OPERATION } from "../../lib/ptpip/codes.ts";
 import { err, ok } from "../../lib/util/result.ts";
+import { deviceInfo, objectInfo } from "../support/ptp_datasets.ts";
 
-function info(filename: string, format: number, size: number): ObjectInfo {
-  return {
-    storageId: 0x00010001,
-    format,
-    protectionStatus: 0,
-    compressedSize: size,
-    thumbFormat: 0,
-    thumbCompressedSize: 0,
-    thumbWidth: 0,
-    thumbHeight: 0,
-    imageWidth: 0,
-    imageHeight: 0,
-    imageBitDepth: 0,
-    parent: 0,
-    associationType: 0,
-    associationDesc: 0,
-    sequenceNumber: 0,
-    filename,
-    captureDate: "20240305T101112",
-    modificationDate: "",
-    keywords: "",
-  };
+function info(filename: string, format: number, compressedSize: number): ObjectInfo {
+  return objectInfo({ filename, format, compressedSize, captureDate: "20240305T101112" });
 }
 
 const GONE: SessionFailure = { kind: "response", detail: "InvalidObjectHandle", code: 0x2009 };
 const DROPPED: SessionFailure = { kind: "dropped", detail: "the camera closed the connection" };
 
-function device(operations: number[]): DeviceInfo {
-  return {
-    standardVersion: 100,
-    vendorExtensionId: 11,
-    vendorExtensionVersion: 100,
-    vendorExtensionDesc: "",
-    functionalMode: 0,
-    operationsSupported: operations,
-    eventsSupported: [],
-    devicePropertiesSupported: [],
-    captureFormats: [],
-    imageFormats: [],
-    manufacturer: "Canon Inc.",
+function device(operationsSupported: number[]): DeviceInfo {
+  return deviceInfo({
+    operationsSupported,
     model: "Canon EOS M50",
     deviceVersion: "1-1.0.0",
     serialNumber: "0123456789",
-  };
+  });
 }
 
 const BYTES = new Uint8Array(100).map((_, i) => i);

@@ -4,6 +4,10 @@
 // a response that is not OK, a sink that gives up).
 
 import { concatBytes } from "../support/bytes.ts";
+import {
+  deviceInfo as fakeDeviceInfo,
+  objectInfo as fakeObjectInfo,
+} from "../support/ptp_datasets.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { openPtpipSession, type PtpEvent, type PtpipSession } from "../../lib/ptpip/session.ts";
 import {
@@ -139,44 +143,21 @@ async function opened(
   return { session: result.value, ...conns };
 }
 
-const deviceInfo: DeviceInfo = {
-  standardVersion: 100,
-  vendorExtensionId: 11,
-  vendorExtensionVersion: 100,
-  vendorExtensionDesc: "",
-  functionalMode: 0,
+const deviceInfo: DeviceInfo = fakeDeviceInfo({
   operationsSupported: [0x1001, 0x1009],
   eventsSupported: [0x4002],
-  devicePropertiesSupported: [],
-  captureFormats: [],
   imageFormats: [0x3801],
-  manufacturer: "Canon Inc.",
   model: "Fake PowerShot",
   deviceVersion: "1.0",
   serialNumber: "42",
-};
+});
 
-const objectInfo: ObjectInfo = {
-  storageId: 0x10001,
+const objectInfo: ObjectInfo = fakeObjectInfo({
   format: 0x3801,
-  protectionStatus: 0,
   compressedSize: 3000,
-  thumbFormat: 0,
-  thumbCompressedSize: 0,
-  thumbWidth: 0,
-  thumbHeight: 0,
-  imageWidth: 0,
-  imageHeight: 0,
-  imageBitDepth: 0,
-  parent: 0,
-  associationType: 0,
-  associationDesc: 0,
-  sequenceNumber: 0,
   filename: "IMG_0001.JPG",
   captureDate: "20261205T101530",
-  modificationDate: "",
-  keywords: "",
-};
+});
 
 Deno.test("opens in libgphoto2's order, then transactions 1, 2, 3… with their data", async () => {
   const peer = new Peer();
