@@ -1,25 +1,8 @@
 // The command line of issue 5: --on-camera/--exec with its program after "--", --probe-ptpip, and the
 // doctor and probe commands with their arguments.
 
-import { type Command, parseCommandLine } from "../../lib/cli/parse.ts";
-import { UsageError } from "../../lib/errors.ts";
-import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-
-function usageError(args: string[]): string {
-  try {
-    parseCommandLine(args);
-  } catch (error) {
-    assert(error instanceof UsageError, `a UsageError, not ${error}`);
-    return error.message;
-  }
-  throw new Error(`${args.join(" ")} was accepted`);
-}
-
-function parsed<K extends Command["kind"]>(args: string[], kind: K): Command & { kind: K } {
-  const command = parseCommandLine(args);
-  assertEquals(command.kind, kind, args.join(" "));
-  return command as Command & { kind: K };
-}
+import { assertEquals, assertMatch } from "../support/assert.ts";
+import { parsed, usageError } from "../support/cli.ts";
 
 Deno.test("--on-camera takes everything after -- as the program, verbatim", async (t) => {
   await t.step("program and arguments, placeholders kept for the runner", () => {

@@ -1,28 +1,10 @@
 // `import [CAMERA_IP] [--to DIR]`: what parses, and what each mistake says.
 
-import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { type Command, parseCommandLine } from "../../lib/cli/parse.ts";
-import { EXIT, UsageError } from "../../lib/errors.ts";
+import { assertEquals, assertMatch } from "../support/assert.ts";
+import { parsed, usageError } from "../support/cli.ts";
 import { commandHelpText, helpText } from "../../lib/cli/help.ts";
 
-type ImportCommand = Extract<Command, { kind: "import" }>;
-
-function importCommand(args: string[]): ImportCommand {
-  const command = parseCommandLine(args);
-  assertEquals(command.kind, "import", args.join(" "));
-  return command as ImportCommand;
-}
-
-function usageError(args: string[]): string {
-  try {
-    parseCommandLine(args);
-  } catch (error) {
-    assert(error instanceof UsageError, `${args.join(" ")}: ${error}`);
-    assertEquals(error.exitCode, EXIT.usage);
-    return error.message;
-  }
-  throw new Error(`${JSON.stringify(args)} was accepted`);
-}
+const importCommand = (args: string[]) => parsed(args, "import");
 
 Deno.test("import: the command line", async (t) => {
   await t.step("no address, no folder: both left to the command", () => {

@@ -1,25 +1,10 @@
 // The command line of the photo sink (issue 21): --import-to DIR, --on-photo PROGRAM and its
 // --on-photo-arg ARGs, beside --on-camera's "--" without clashing with it.
 
-import { type Command, parseCommandLine } from "../../lib/cli/parse.ts";
-import { UsageError } from "../../lib/errors.ts";
-import { assert, assertEquals, assertMatch } from "../support/assert.ts";
+import { assertEquals, assertMatch } from "../support/assert.ts";
+import { parsed, usageError } from "../support/cli.ts";
 
-function usageError(args: string[]): string {
-  try {
-    parseCommandLine(args);
-  } catch (error) {
-    assert(error instanceof UsageError, `a UsageError, not ${error}`);
-    return error.message;
-  }
-  throw new Error(`${args.join(" ")} was accepted`);
-}
-
-function serveConfig(args: string[]) {
-  const command = parseCommandLine(args) as Command & { kind: "serve" };
-  assertEquals(command.kind, "serve", args.join(" "));
-  return command.config;
-}
+const serveConfig = (args: string[]) => parsed(args, "serve").config;
 
 Deno.test("--import-to, --on-photo and --on-photo-arg", async (t) => {
   await t.step("off unless asked for: nothing changes", () => {
@@ -78,11 +63,7 @@ Deno.test("--import-to, --on-photo and --on-photo-arg", async (t) => {
 });
 
 Deno.test("doctor --import-to DIR checks the sink's folder; without it, nothing", () => {
-  const config = (args: string[]) => {
-    const command = parseCommandLine(args) as Command & { kind: "doctor" };
-    assertEquals(command.kind, "doctor", args.join(" "));
-    return command.config;
-  };
+  const config = (args: string[]) => parsed(args, "doctor").config;
   assertEquals(config(["doctor", "--import-to", "/srv/photos"]).importTo, "/srv/photos");
   assertEquals(config(["doctor"]).importTo, undefined);
   assertMatch(usageError(["doctor", "--import-to", ""]), /--import-to needs a folder/);
