@@ -14,8 +14,10 @@ import {
   type HookEvents,
   type HookExit,
   HookRunner,
+  type HookRunnerOptions,
 } from "../../lib/cameras/hook_runner.ts";
 import { assert, assertEquals } from "../support/assert.ts";
+import { fakeSpawn } from "../support/fake_spawn.ts";
 
 const CAMERA: HookCamera = { ip: "10.0.0.2", name: "Canon EOS R6" };
 
@@ -69,21 +71,6 @@ class Recorder implements HookEvents {
   }
 }
 
-let fakePids = 0x3fff0000;
-
-/**
- * A program that prints nothing and exits 0 at once, without a process: the rate tests start
- * dozens. Its pid is out of any real range, and every run has exited before `stop`.
- */
-const fakeSpawn = () =>
-  ({
-    pid: fakePids++,
-    stdout: new ReadableStream({ start: (c) => c.close() }),
-    stderr: new ReadableStream({ start: (c) => c.close() }),
-    status: Promise.resolve({ success: true, code: 0, signal: null }),
-    kill: () => {},
-  }) as unknown as Deno.ChildProcess;
-
 /** A clock and a timer queue the test moves by hand. */
 function manualTime() {
   let now = 0;
@@ -107,6 +94,20 @@ function manualTime() {
     },
     pending: () => timers.filter((t) => !t.cancelled).length,
   };
+}
+
+/** A runner of processes that are not started ({@linkcode fakeSpawn}), on the manual clock. */
+function fakeRunner(
+  events: Recorder,
+  time: ReturnType<typeof manualTime>,
+  more: HookRunnerOptions = {},
+): HookRunner {
+  return new HookRunner(["/bin/true"], events, {
+    now: time.now,
+    after: time.after,
+    spawn: fakeSpawn,
+    ...more,
+  });
 }
 
 Deno.test("hookArgv replaces {ip} inside arguments, never splitting them, and nothing else", () => {
@@ -278,11 +279,7 @@ Deno.test({
 Deno.test("one address gets its fair share of the runs per minute, not the whole cap", async () => {
   const events = new Recorder();
   const time = manualTime();
-  const runner = new HookRunner(["/bin/true"], events, {
-    now: time.now,
-    after: time.after,
-    spawn: fakeSpawn,
-  });
+  const runner = fakeRunner(events, time);
   // One address made ready again and again, each time after its run ended (22 s, as in the issue).
   for (let i = 1; i <= 40; i++) {
     runner.run({ ip: "10.0.0.66", name: "" });
@@ -303,11 +300,7 @@ Deno.test("one address gets its fair share of the runs per minute, not the whole
 Deno.test("a run refused by the cap starts later, once the minute allows, never lost", async () => {
   const events = new Recorder();
   const time = manualTime();
-  const runner = new HookRunner(["/bin/true"], events, {
-    now: time.now,
-    after: time.after,
-    spawn: fakeSpawn,
-  });
+  const runner = fakeRunner(events, time);
   for (let i = 1; i <= HOOK_RUNS_PER_MINUTE; i++) {
     runner.run({ ip: `10.0.1.${i}`, name: "" });
     time.advance(1000);
@@ -329,12 +322,7 @@ Deno.test("waiting runs are bounded, one per address; the busiest address waits,
   const events = new Recorder();
   const time = manualTime();
   let gone = "";
-  const runner = new HookRunner(["/bin/true"], events, {
-    now: time.now,
-    after: time.after,
-    spawn: fakeSpawn,
-    wanted: (camera) => camera.ip !== gone,
-  });
+  const runner = fakeRunner(events, time, { wanted: (camera) => camera.ip !== gone });
   for (let i = 1; i <= HOOK_RUNS_PER_MINUTE; i++) runner.run({ ip: `10.0.1.${i}`, name: "" });
   await events.nth("exited", HOOK_RUNS_PER_MINUTE);
   // The same address again and again: one waiting run.

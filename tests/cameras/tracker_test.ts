@@ -8,18 +8,8 @@ import {
   presenceOf,
   REARM_COOLDOWN_MS,
 } from "../../lib/cameras/tracker.ts";
-import { isRejection, parseSsdpMessage, type SsdpMessage } from "../../lib/ssdp/message.ts";
+import { CAMERA_USN, OWN_UUID, ssdpMessage as message } from "../support/ssdp.ts";
 import { assert, assertEquals } from "../support/assert.ts";
-
-const OWN_UUID = "4ea94894-c4de-4123-982e-38e494a127a6";
-// The USN shape Canon cameras use: uuid:00000000-0000-0000-0001-<MAC>::<type>.
-const CAMERA_USN = "uuid:00000000-0000-0000-0001-a0b1c2d3e4f5::upnp:rootdevice";
-
-function message(lines: string[]): SsdpMessage {
-  const parsed = parseSsdpMessage(new TextEncoder().encode(lines.join("\r\n") + "\r\n\r\n"));
-  assert(!isRejection(parsed), JSON.stringify(parsed));
-  return parsed;
-}
 
 const alive = (usn = CAMERA_USN, maxAge = 1800) =>
   message([

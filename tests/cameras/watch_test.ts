@@ -6,17 +6,9 @@
 import { HOOK_RUNS_PER_MINUTE } from "../../lib/cameras/hook_runner.ts";
 import { CameraWatch } from "../../lib/cameras/watch.ts";
 import type { ServeEvent } from "../../lib/events.ts";
-import { isRejection, parseSsdpMessage, type SsdpMessage } from "../../lib/ssdp/message.ts";
+import { fakeSpawn } from "../support/fake_spawn.ts";
+import { CAMERA_USN, OWN_UUID, ssdpMessage as message } from "../support/ssdp.ts";
 import { assert, assertEquals } from "../support/assert.ts";
-
-const OWN_UUID = "4ea94894-c4de-4123-982e-38e494a127a6";
-const CAMERA_USN = "uuid:00000000-0000-0000-0001-a0b1c2d3e4f5::upnp:rootdevice";
-
-function message(lines: string[]): SsdpMessage {
-  const parsed = parseSsdpMessage(new TextEncoder().encode(lines.join("\r\n") + "\r\n\r\n"));
-  assert(!isRejection(parsed), JSON.stringify(parsed));
-  return parsed;
-}
 
 const alive = message([
   "NOTIFY * HTTP/1.1",
@@ -28,18 +20,6 @@ const alive = message([
   `USN: ${CAMERA_USN}`,
 ]);
 const byebye = message(["NOTIFY * HTTP/1.1", "NTS: ssdp:byebye", `USN: ${CAMERA_USN}`]);
-
-let fakePids = 0x3fff8000;
-
-/** A program that prints nothing and exits 0 at once, without a process; its pid is out of range. */
-const fakeSpawn = () =>
-  ({
-    pid: fakePids++,
-    stdout: new ReadableStream({ start: (c) => c.close() }),
-    stderr: new ReadableStream({ start: (c) => c.close() }),
-    status: Promise.resolve({ success: true, code: 0, signal: null }),
-    kill: () => {},
-  }) as unknown as Deno.ChildProcess;
 
 function harness() {
   let now = 1_000_000;
