@@ -6,56 +6,18 @@ import { cameraSide } from "../../lib/cameras/camera_side.ts";
 import { EOS_SERVICE_TYPE } from "../../lib/cameras/eos_type.ts";
 import type { ServeEvent } from "../../lib/events.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
-import { isRejection, parseSsdpMessage, type SsdpMessage } from "../../lib/ssdp/message.ts";
+import { eventRecorder } from "../support/events.ts";
+import { eosAlive as alive } from "../support/ssdp.ts";
 
 const encoder = new TextEncoder();
-
-function alive(ip: string): SsdpMessage {
-  const parsed = parseSsdpMessage(encoder.encode(
-    [
-      "NOTIFY * HTTP/1.1",
-      "HOST: 239.255.255.250:1900",
-      "CACHE-CONTROL: max-age=1800",
-      `LOCATION: http://${ip}:49152/upnp/CameraDevDesc.xml`,
-      `NT: ${EOS_SERVICE_TYPE}`,
-      "NTS: ssdp:alive",
-      `USN: uuid:00000000-0000-0000-0001-A0B1C2D3E4F6::${EOS_SERVICE_TYPE}`,
-      "",
-      "",
-    ].join("\r\n"),
-  ));
-  assert(!isRejection(parsed), JSON.stringify(parsed));
-  return parsed;
-}
 
 const DESCRIPTION = encoder.encode(
   `<?xml version="1.0"?><root xmlns="urn:schemas-upnp-org:device-1-0"><device>` +
     `<friendlyName>EOS6D</friendlyName><modelName>Canon EOS 6D</modelName></device></root>`,
 );
 
-/** Events as they come, and a wait (with a deadline) for one that matches. */
-function recorder() {
-  const events: ServeEvent[] = [];
-  const waiting: { match: (e: ServeEvent) => boolean; resolve: () => void }[] = [];
-  return {
-    events,
-    emit: (event: ServeEvent) => {
-      events.push(event);
-      for (const w of waiting.splice(0)) (w.match(event) ? w.resolve : () => waiting.push(w))();
-    },
-    async next(match: (e: ServeEvent) => boolean, ms = 5000): Promise<void> {
-      if (events.some(match)) return;
-      const signal = AbortSignal.timeout(ms);
-      await new Promise<void>((resolve, reject) => {
-        waiting.push({ match, resolve });
-        signal.addEventListener("abort", () => reject(new Error(`no such event in ${ms} ms`)));
-      });
-    },
-  };
-}
-
 function side(loadXmlParser: () => Promise<unknown>) {
-  const log = recorder();
+  const log = eventRecorder();
   const exchanges: string[] = [];
   const side = cameraSide({
     emit: log.emit,
@@ -94,7 +56,7 @@ Deno.test("camera side: with --eos a failed XML parser load at start is one line
     return Promise.reject(new TypeError('Import "saxes" not a dependency'));
   });
   t.side.start();
-  await t.log.next(isUnavailable);
+  await t.log.next("the parser unavailable", isUnavailable);
   t.side.heard(alive("10.0.0.9"), "10.0.0.9");
   t.side.heard(alive("10.0.0.9"), "10.0.0.9");
   t.side.heard(alive("10.0.0.10"), "10.0.0.10");
@@ -113,7 +75,7 @@ Deno.test("camera side: an announcement heard while the parser loads waits for i
   t.side.start();
   t.side.heard(alive("10.0.0.9"), "10.0.0.9");
   fail(new Error("no network to fetch npm:saxes"));
-  await t.log.next(isUnavailable);
+  await t.log.next("the parser unavailable", isUnavailable);
   await t.side.stop();
   assertEquals(t.exchanges, []);
   assertEquals(t.log.events.filter((e) => e.event.startsWith("eos-")).length, 1);
@@ -123,7 +85,7 @@ Deno.test("camera side: with the parser loaded, an announcing camera is fetched 
   let loads = 0;
   const t = side(() => (loads++, import("../../lib/description/reader.ts")));
   t.side.heard(alive("10.0.0.9"), "10.0.0.9");
-  await t.log.next((e) => e.event === "eos-fetch");
+  await t.log.next("a fetch", (e) => e.event === "eos-fetch");
   await t.side.stop();
   assertEquals(loads, 1);
   assertEquals(t.exchanges, ["10.0.0.9"]);

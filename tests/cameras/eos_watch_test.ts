@@ -13,8 +13,12 @@ import { EOS_SEARCH, eosFetchRequest, type RawExchange } from "../../lib/cameras
 import { EOS_SERVICE_TYPE } from "../../lib/cameras/eos_type.ts";
 import type { RawResponse } from "../../lib/description/fetch.ts";
 import type { ServeEvent } from "../../lib/events.ts";
-import { isRejection, parseSsdpMessage, type SsdpMessage } from "../../lib/ssdp/message.ts";
-import { withTimeout } from "../../lib/util/timeout.ts";
+import { eventRecorder } from "../support/events.ts";
+import {
+  eosAlive as alive,
+  eosLocation as location,
+  ssdpMessage as message,
+} from "../support/ssdp.ts";
 import { logEvent, setupLogging } from "../../lib/terminal/log.ts";
 
 const encoder = new TextEncoder();
@@ -28,46 +32,9 @@ const OK: RawResponse = {
   body: encoder.encode(DESCRIPTION),
 };
 
-function message(lines: string[]): SsdpMessage {
-  const parsed = parseSsdpMessage(encoder.encode([...lines, "", ""].join("\r\n")));
-  assert(!isRejection(parsed), JSON.stringify(parsed));
-  return parsed;
-}
-
-const location = (ip: string) => `http://${ip}:49152/upnp/CameraDevDesc.xml`;
-const alive = (ip: string, where = location(ip)) =>
-  message([
-    "NOTIFY * HTTP/1.1",
-    "HOST: 239.255.255.250:1900",
-    "CACHE-CONTROL: max-age=1800",
-    `LOCATION: ${where}`,
-    `NT: ${EOS_SERVICE_TYPE}`,
-    "NTS: ssdp:alive",
-    `USN: uuid:00000000-0000-0000-0001-A0B1C2D3E4F6::${EOS_SERVICE_TYPE}`,
-  ]);
 const byebye = message(["NOTIFY * HTTP/1.1", `NT: ${EOS_SERVICE_TYPE}`, "NTS: ssdp:byebye"]);
 
-/** Events as they come, with a promise for the next one that matches. */
-function recorder() {
-  const events: ServeEvent[] = [];
-  const waiting: { match: (e: ServeEvent) => boolean; resolve: () => void }[] = [];
-  return {
-    events,
-    emit: (event: ServeEvent) => {
-      events.push(event);
-      for (const w of waiting.splice(0)) {
-        if (w.match(event)) w.resolve();
-        else waiting.push(w);
-      }
-    },
-    next: (what: string, match: (e: ServeEvent) => boolean) =>
-      events.some(match) ? Promise.resolve() : withTimeout(
-        new Promise<void>((resolve) => waiting.push({ match, resolve })),
-        WAIT_MS,
-        what,
-      ),
-  };
-}
+const recorder = () => eventRecorder(WAIT_MS);
 
 interface Call {
   hostname: string;
