@@ -4,7 +4,8 @@
 
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { guidFromDeviceUuid, guidSettingsLine } from "../../lib/gphoto2/guid.ts";
-import { runGphoto2GuidCommand } from "../../lib/commands/gphoto2_guid.ts";
+import { type Gphoto2GuidSeams, runGphoto2GuidCommand } from "../../lib/commands/gphoto2_guid.ts";
+import { concatBytes } from "../support/bytes.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
 
 const UUID = "7aa8ae9a-cba8-40f5-961d-41cfe742b240";
@@ -20,18 +21,14 @@ async function setUp() {
   const env = { os: "linux", home: dir, exists: () => false };
   const lines: { out: string[]; err: string[] } = { out: [], err: [] };
   const output = { out: (l: string) => lines.out.push(l), err: (l: string) => lines.err.push(l) };
-  return { dir, uuidOptions, env, lines, output };
+  /** Runs `gphoto2-guid --write` on the settings file at `settingsPath`. */
+  const write = (settingsPath: string, seams?: Gphoto2GuidSeams) =>
+    runGphoto2GuidCommand({ write: true, settingsPath }, uuidOptions, env, output, seams);
+  return { dir, lines, write };
 }
 
 function concat(...parts: (string | Uint8Array)[]): Uint8Array {
-  const bytes = parts.map((p) => typeof p === "string" ? encoder.encode(p) : p);
-  const all = new Uint8Array(bytes.reduce((n, b) => n + b.length, 0));
-  let offset = 0;
-  for (const b of bytes) {
-    all.set(b, offset);
-    offset += b.length;
-  }
-  return all;
+  return concatBytes(parts.map((p) => typeof p === "string" ? encoder.encode(p) : p));
 }
 
 Deno.test({
@@ -45,12 +42,7 @@ Deno.test({
     await Deno.writeTextFile(target, "a=b=c\n");
     const link = `${t.dir}/.gphoto/settings`;
     await Deno.symlink("../dotfiles/gphoto-settings", link);
-    await runGphoto2GuidCommand(
-      { write: true, settingsPath: link },
-      t.uuidOptions,
-      t.env,
-      t.output,
-    );
+    await t.write(link);
     const info = await Deno.lstat(link);
     assert(info.isSymlink, "the settings path is still a symbolic link");
     assertEquals(await Deno.readLink(link), "../dotfiles/gphoto-settings");
@@ -74,7 +66,7 @@ Deno.test({
     const link = `${t.dir}/.gphoto/settings`;
     await Deno.symlink("../nowhere/settings", link);
     let message = "";
-    await runGphoto2GuidCommand({ write: true, settingsPath: link }, t.uuidOptions, t.env, t.output)
+    await t.write(link)
       .catch((e) => message = e.message);
     assertMatch(message, /symbolic link to \.\.\/nowhere\/settings, which does not exist/);
     assert(!message.includes("\n"), "one line");
@@ -88,22 +80,12 @@ Deno.test("gphoto2-guid --write: a 0xFF byte in another line is kept byte for by
   const settings = `${t.dir}/settings`;
   const before = concat("name=key=caf", new Uint8Array([0xe9, 0xff, 0xfe]), "\r\nx=y=z\n");
   await Deno.writeFile(settings, before);
-  await runGphoto2GuidCommand(
-    { write: true, settingsPath: settings },
-    t.uuidOptions,
-    t.env,
-    t.output,
-  );
+  await t.write(settings);
   assertEquals(await Deno.readFile(settings), concat(before, `${LINE}\n`));
   // A GUID line among them is replaced in place; the bytes around it stay as they were.
   const other = concat("a=b=", new Uint8Array([0xff]), "\nptp2_ip=guid=01:02\r\nc=d=e");
   await Deno.writeFile(settings, other);
-  await runGphoto2GuidCommand(
-    { write: true, settingsPath: settings },
-    t.uuidOptions,
-    t.env,
-    t.output,
-  );
+  await t.write(settings);
   assertEquals(
     await Deno.readFile(settings),
     concat("a=b=", new Uint8Array([0xff]), `\n${LINE}\nc=d=e\n`),
@@ -120,12 +102,7 @@ for (const mode of [0o600, 0o664, 0o640]) {
       const settings = `${t.dir}/settings`;
       await Deno.writeTextFile(settings, "a=b=c\n");
       await Deno.chmod(settings, mode);
-      await runGphoto2GuidCommand(
-        { write: true, settingsPath: settings },
-        t.uuidOptions,
-        t.env,
-        t.output,
-      );
+      await t.write(settings);
       assertEquals(await Deno.readTextFile(settings), `a=b=c\n${LINE}\n`);
       assertEquals(((await Deno.stat(settings)).mode! & 0o777).toString(8), mode.toString(8));
     },
@@ -140,12 +117,7 @@ Deno.test({
     const settings = `${t.dir}/settings`;
     await Deno.writeTextFile(settings, "a=b=c\n");
     await Deno.chown(settings, 65534, 65534);
-    await runGphoto2GuidCommand(
-      { write: true, settingsPath: settings },
-      t.uuidOptions,
-      t.env,
-      t.output,
-    );
+    await t.write(settings);
     const info = await Deno.stat(settings);
     assertEquals([info.uid, info.gid], [65534, 65534]);
     assertEquals(await Deno.readTextFile(settings), `a=b=c\n${LINE}\n`);
@@ -157,18 +129,12 @@ Deno.test("gphoto2-guid --write: a change made while it ran is merged, not lost"
   const settings = `${t.dir}/settings`;
   await Deno.writeTextFile(settings, "a=b=c\n");
   let injected = 0;
-  await runGphoto2GuidCommand(
-    { write: true, settingsPath: settings },
-    t.uuidOptions,
-    t.env,
-    t.output,
-    {
-      // Another program (gphoto2 itself) writes the file between our read and our rename, once.
-      beforeReplace: async () => {
-        if (injected++ === 0) await Deno.writeTextFile(settings, "a=b=c\nother=key=new\n");
-      },
+  await t.write(settings, {
+    // Another program (gphoto2 itself) writes the file between our read and our rename, once.
+    beforeReplace: async () => {
+      if (injected++ === 0) await Deno.writeTextFile(settings, "a=b=c\nother=key=new\n");
     },
-  );
+  });
   assertEquals(injected, 2, "the seam ran on the first try and on the merge made again");
   assertEquals(await Deno.readTextFile(settings), `a=b=c\nother=key=new\n${LINE}\n`);
 });
@@ -179,13 +145,9 @@ Deno.test("gphoto2-guid --write: a file that never stops changing is refused, no
   await Deno.writeTextFile(settings, "a=b=c\n");
   let writes = 0;
   let message = "";
-  await runGphoto2GuidCommand(
-    { write: true, settingsPath: settings },
-    t.uuidOptions,
-    t.env,
-    t.output,
-    { beforeReplace: () => Deno.writeTextFile(settings, `a=b=c\nn=n=${++writes}\n`) },
-  ).catch((e) => message = e.message);
+  await t.write(settings, {
+    beforeReplace: () => Deno.writeTextFile(settings, `a=b=c\nn=n=${++writes}\n`),
+  }).catch((e) => message = e.message);
   assertMatch(message, /kept changing while it was written \(3 tries\); nothing was written/);
   assertEquals(await Deno.readTextFile(settings), `a=b=c\nn=n=${writes}\n`);
   assertEquals([...Deno.readDirSync(t.dir)].map((e) => e.name).sort(), ["settings"]);
