@@ -40,14 +40,13 @@ function trickleServer(head: string, bodyBytes: number) {
   return { port: (listener.addr as Deno.NetAddr).port, served };
 }
 
+/** `GET /` from the server at 127.0.0.1:`port`, with a 10 s deadline and at most `cap` bytes kept. */
+const getRoot = (port: number, cap?: number) =>
+  exchangeRaw("127.0.0.1", port, encoder.encode("GET / HTTP/1.1\r\n\r\n"), 10_000, cap);
+
 Deno.test("exchangeRaw reads a response trickled a byte per segment whole, head and body", async () => {
   const server = trickleServer("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n\r\n", 3000);
-  const response = await exchangeRaw(
-    "127.0.0.1",
-    server.port,
-    encoder.encode("GET / HTTP/1.1\r\n\r\n"),
-    10_000,
-  );
+  const response = await getRoot(server.port);
   assertEquals(await server.served, 3000);
   assertEquals(response.head, "HTTP/1.1 200 OK\r\nContent-Type: text/xml");
   assertEquals(response.body, new Uint8Array(3000).fill(0x61));
@@ -55,13 +54,7 @@ Deno.test("exchangeRaw reads a response trickled a byte per segment whole, head 
 
 Deno.test("exchangeRaw stops reading at the size the caller asks for", async () => {
   const server = trickleServer("HTTP/1.1 200 OK\r\n\r\n", 20_000);
-  const response = await exchangeRaw(
-    "127.0.0.1",
-    server.port,
-    encoder.encode("GET / HTTP/1.1\r\n\r\n"),
-    10_000,
-    5000,
-  );
+  const response = await getRoot(server.port, 5000);
   assertEquals(response.head.length + 4 + response.body.length, 5000, "exactly the cap is kept");
   assert((await server.served) < 20_000, "the connection was closed before the server was done");
 });
