@@ -5,7 +5,6 @@
 // the record.
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { concatBytes } from "../support/bytes.ts";
 import {
   describeEosObject,
   EOS_BLOCK_BYTES,
@@ -16,20 +15,17 @@ import { importNew } from "../../lib/import/importer.ts";
 import { eosEvents, startEosMode } from "../../lib/ptpip/eos.ts";
 import { EOS_EVENT, type EosObjectAdded } from "../../lib/ptpip/eos_events.ts";
 import { FORMAT, OPERATION } from "../../lib/ptpip/codes.ts";
-import { openPtpipSession } from "../../lib/ptpip/session.ts";
+import { collectBytes as collect, openOnLoopback, testGuid } from "../support/ptpip.ts";
 import { contentBytes, startPtpipCamera, STORAGE_ID } from "../../lab/ptpip_camera.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
 
-const GUID = Uint8Array.from({ length: 16 }, (_, i) => 0x30 + i);
+const GUID = testGuid(0x30);
 const NEW = { seed: 42, size: 2 * EOS_BLOCK_BYTES + 12_345 };
 
 async function eosSession(port: number) {
-  const opened = await openPtpipSession({
-    host: "127.0.0.1",
-    port,
+  const opened = await openOnLoopback(port, {
     guid: GUID,
     hostName: "eos-source-test",
-    timeouts: { connectMs: 2000, initMs: 2000, readMs: 2000 },
     closeSession: false,
   });
   assert(opened.ok, JSON.stringify(!opened.ok && opened.error));
@@ -38,15 +34,6 @@ async function eosSession(port: number) {
   assert(info.ok);
   assert((await startEosMode(session, info.value)).ok);
   return { session, info: info.value };
-}
-
-function collect() {
-  const parts: Uint8Array[] = [];
-  return {
-    // The chunk is lent until the promise settles (DataSink): kept as a copy.
-    sink: (c: Uint8Array) => Promise.resolve(void parts.push(c.slice())),
-    bytes: () => concatBytes(parts),
-  };
 }
 
 Deno.test("a file added while connected: from GetEvent to its bytes by Canon's GetPartialObject", async () => {

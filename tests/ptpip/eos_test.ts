@@ -14,22 +14,13 @@ import {
 } from "../../lib/ptpip/eos.ts";
 import { EOS_EVENT } from "../../lib/ptpip/eos_events.ts";
 import { FORMAT, INIT_FAIL, OPERATION, RESPONSE } from "../../lib/ptpip/codes.ts";
-import { openPtpipSession } from "../../lib/ptpip/session.ts";
+import { openOnLoopback, testGuid } from "../support/ptpip.ts";
 import { startPtpipCamera, STORAGE_ID } from "../../lab/ptpip_camera.ts";
 
-const GUID = Uint8Array.from({ length: 16 }, (_, i) => 0x20 + i);
-const TIMEOUTS = { connectMs: 2000, initMs: 2000, readMs: 2000 };
+const GUID = testGuid(0x20);
 
-function openOn(port: number) {
-  return openPtpipSession({
-    host: "127.0.0.1",
-    port,
-    guid: GUID,
-    hostName: "eos-test",
-    timeouts: TIMEOUTS,
-    closeSession: false,
-  });
-}
+const openOn = (port: number) =>
+  openOnLoopback(port, { guid: GUID, hostName: "eos-test", closeSession: false });
 
 Deno.test("isEosBody: Canon's extension with GetEvent and SetRemoteMode", () => {
   const eos = [OPERATION.EosGetEvent, OPERATION.EosSetRemoteMode, OPERATION.GetObject];

@@ -4,34 +4,17 @@
 
 import { concatBytes } from "../support/bytes.ts";
 import { assert, assertEquals } from "../support/assert.ts";
-import { openPtpipSession, type PtpEvent } from "../../lib/ptpip/session.ts";
+import type { PtpEvent } from "../../lib/ptpip/session.ts";
+import { collectBytes as collect, openOnLoopback, testGuid } from "../support/ptpip.ts";
 import { contentBytes, startPtpipCamera } from "../../lab/ptpip_camera.ts";
 import { EVENT, FORMAT, INIT_FAIL, OPERATION } from "../../lib/ptpip/codes.ts";
 import { withTimeout } from "../../lib/util/timeout.ts";
 
-const GUID = Uint8Array.from({ length: 16 }, (_, i) => 0x10 + i);
-const TIMEOUTS = { connectMs: 2000, initMs: 2000, readMs: 2000 };
+const GUID = testGuid(0x10);
 const BIG = { seed: 7, size: 700_001 };
 
 /** A session with the fake camera listening on `port` of 127.0.0.1. */
-function openOn(port: number) {
-  return openPtpipSession({
-    host: "127.0.0.1",
-    port,
-    guid: GUID,
-    hostName: "session-test",
-    timeouts: TIMEOUTS,
-  });
-}
-
-function collect(): { sink: (c: Uint8Array) => Promise<void>; bytes: () => Uint8Array } {
-  const parts: Uint8Array[] = [];
-  // The chunk is lent until the promise settles (DataSink): kept as a copy.
-  return {
-    sink: (c) => Promise.resolve(void parts.push(c.slice())),
-    bytes: () => concatBytes(parts),
-  };
-}
+const openOn = (port: number) => openOnLoopback(port, { guid: GUID, hostName: "session-test" });
 
 Deno.test("lists the fake camera's card and fetches a file byte-identical, whole and in parts", async () => {
   await using camera = await startPtpipCamera({

@@ -11,7 +11,7 @@ import { assert } from "./assert.ts";
 /** The helper's own device UUID in the tests. */
 export const OWN_UUID = "4ea94894-c4de-4123-982e-38e494a127a6";
 
-/** A camera's root device USN, in the shape Canon cameras use: `uuid:00000000-0000-0000-0001-<MAC>`. */
+/** A camera's root device USN, in the shape Canon cameras use (`...-0001-<MAC>::<type>`). */
 export const CAMERA_USN = "uuid:00000000-0000-0000-0001-a0b1c2d3e4f5::upnp:rootdevice";
 
 /** The message of `lines` (a start line and headers), which must parse. */
