@@ -31,6 +31,7 @@ import {
   type RssRun,
 } from "./import_stats.ts";
 import { targetTable } from "./stats.ts";
+import { findPid, readProc } from "./proc.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const SUBNET = "10.78.0";
@@ -182,26 +183,6 @@ interface Finished {
   samples: Sample[];
   /** Camera events before it started. */
   eventsBefore: number;
-}
-
-async function readProc(path: string): Promise<string | undefined> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The first process under `root` (itself included) whose `comm` is `comm`, or undefined. */
-async function findPid(root: number, comm: string): Promise<number | undefined> {
-  const queue = [root];
-  for (let seen = 0; queue.length && seen < 64; seen++) {
-    const pid = queue.shift()!;
-    if ((await readProc(`/proc/${pid}/comm`))?.trim() === comm) return pid;
-    const children = await readProc(`/proc/${pid}/task/${pid}/children`);
-    queue.push(...(children ?? "").trim().split(/\s+/).filter(Boolean).map(Number));
-  }
-  return undefined;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -20,6 +20,7 @@ import { RUNTIME_FLAGS } from "../scripts/permissions.ts";
 import { namespaceSupport, type Netns, NetnsLab } from "../lab/netns.ts";
 import { DEFAULT_IMPORT_CONFIG, importBench, renderImportReport } from "./import.ts";
 import { type ImportResults, importTargets } from "./import_stats.ts";
+import { findPid, readProc } from "./proc.ts";
 import {
   type ClosedResult,
   evaluateTargets,
@@ -361,27 +362,14 @@ async function cpuMsOf(pid: number): Promise<number> {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
 }
 
-async function readProc(path: string): Promise<string | undefined> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The program's own pid under `root` (the process the generator forked): `ip netns exec` and any
  * wrapper may sit between them, so this walks down the process tree to the first `comm` match.
  */
 async function findProgramPid(root: number, comm: string): Promise<number> {
-  const queue = [root];
-  for (let seen = 0; queue.length && seen < 64; seen++) {
-    const pid = queue.shift()!;
-    if ((await readProc(`/proc/${pid}/comm`))?.trim() === comm) return pid;
-    const children = await readProc(`/proc/${pid}/task/${pid}/children`);
-    queue.push(...(children ?? "").trim().split(/\s+/).filter(Boolean).map(Number));
-  }
-  throw new Error(`no process named ${comm} under pid ${root}`);
+  const pid = await findPid(root, comm);
+  if (pid === undefined) throw new Error(`no process named ${comm} under pid ${root}`);
+  return pid;
 }
 
 /** VmRSS and VmHWM of a process, KiB. */

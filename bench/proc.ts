@@ -1,0 +1,30 @@
+/**
+ * Reading /proc for the benchmarks (Linux): a file's text, and the process under a root with a
+ * given name.
+ *
+ * @module
+ */
+
+/** The text of a /proc file, or undefined when it cannot be read (the process is gone). */
+export async function readProc(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The first process under `root` (itself included, breadth first, 64 looked at at most) whose
+ * `comm` is `comm`, or undefined: `ip netns exec` and any wrapper may sit between them.
+ */
+export async function findPid(root: number, comm: string): Promise<number | undefined> {
+  const queue = [root];
+  for (let seen = 0; queue.length && seen < 64; seen++) {
+    const pid = queue.shift()!;
+    if ((await readProc(`/proc/${pid}/comm`))?.trim() === comm) return pid;
+    const children = await readProc(`/proc/${pid}/task/${pid}/children`);
+    queue.push(...(children ?? "").trim().split(/\s+/).filter(Boolean).map(Number));
+  }
+  return undefined;
+}
