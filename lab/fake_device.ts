@@ -3,12 +3,16 @@
  * (a network namespace): an announcing EOS 6D, or a generic Linux UPnP PC.
  *
  *   deno run --unstable-net --allow-net lab/fake_device.ts --kind eos6d|upnp-pc --host IP
+ *       [--ptpip on|off]
  *
  * It listens on the ports the real device uses (SSDP 1900, and for the 6D HTTP 49152 and PTP/IP
  * 15740; the 6D also hears the SSDP group), prints `{"event":"listening"}` and then one JSON line per
  * thing that happens to it (`request`, `ptpip-connect`, `searched`, `fetched`). It takes commands on
  * stdin, one per line: `announce` and `byebye` (multicast to the group), `fetch URL` (the PC GETs a
  * description, as a control point or a curl would). Runs until stdin ends or it is killed.
+ * `--ptpip off` leaves port 15740 to a real fake PTP/IP camera (`ptpip_camera_main.ts`, `eos` mode)
+ * on the same host: the 6D's own listener then takes any free port, and its connects are not the
+ * session's.
  *
  * @module
  */
@@ -34,7 +38,11 @@ async function follow<T>(list: T[], next: (count: number) => Promise<void>, even
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { kind: { type: "string" }, host: { type: "string" } },
+  options: {
+    kind: { type: "string" },
+    host: { type: "string" },
+    ptpip: { type: "string", default: "on" },
+  },
 });
 const host = values.host ?? "0.0.0.0";
 
@@ -44,7 +52,7 @@ if (values.kind === "eos6d") {
     hostname: host,
     ssdpPort: SSDP_PORT,
     httpPort: 49152,
-    ptpipPort: 15740,
+    ptpipPort: values.ptpip === "off" ? 0 : 15740,
     joinGroup: true,
   });
   follow(eos.requests, (n) => eos.fetched(n), "request");
