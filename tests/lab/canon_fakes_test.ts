@@ -1,7 +1,7 @@
 // The fake cameras and the look-alike PC themselves, on 127.0.0.1 only (unicast, nothing leaves the
 // machine): each says over SSDP and HTTP what the facts file reports of its kind.
 
-import { assert, assertEquals } from "../support/assert.ts";
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { FakeEos6D, FakePowerShot, FakeUpnpPc, POWERSHOT_TYPE } from "../../lab/canon_fakes.ts";
 import { canonTrait } from "../../lib/cameras/recognise.ts";
 import {
@@ -33,6 +33,15 @@ async function receive(socket: Deno.DatagramConn): Promise<SsdpMessage> {
 
 function search(st: string, port: number): Uint8Array {
   return encoder.encode(formatSearchRequest({ host: `${LOOPBACK}:${port}`, st, mx: 1 }));
+}
+
+/**
+ * On loopback the fake's description is on a free port, not the 49152 of a real body, which the
+ * helper refuses to fetch from: every other check of the EOS announcement must pass.
+ */
+function assertOnlyOffPort(read: ReturnType<typeof readEosMessage>): void {
+  assert(read?.kind === "invalid", JSON.stringify(read));
+  assertMatch(read.reason, /^LOCATION is on port \d+, not 49152/);
 }
 
 function senderOf(message: SsdpMessage) {
@@ -94,15 +103,14 @@ Deno.test("the fake 6D announces, is armed only by the Windows GET, and records 
     await camera.announce(me);
     const notify = await receive(socket);
     assertEquals(canonTrait(senderOf(notify)), "server");
-    const read = readEosMessage(notify, LOOPBACK);
-    assert(read?.kind === "alive");
-    assertEquals(read.announcement.location, camera.location);
+    assertEquals(notify.headers.get("location"), camera.location);
+    assertOnlyOffPort(readEosMessage(notify, LOOPBACK));
   });
 
   await t.step("it answers the start-up search for its type", async () => {
     const to = { transport: "udp" as const, hostname: LOOPBACK, port: camera.ssdp.port };
     await socket.send(encoder.encode(EOS_SEARCH), to);
-    assertEquals(readEosMessage(await receive(socket), LOOPBACK)?.kind, "alive");
+    assertOnlyOffPort(readEosMessage(await receive(socket), LOOPBACK));
   });
 
   await t.step("a plain GET is recorded but does not arm it", async () => {
