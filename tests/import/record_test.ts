@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { denoFs } from "../../lib/import/fs.ts";
+import { denoFs, type ImportFs } from "../../lib/import/fs.ts";
 import {
   formatRecord,
   ImportRecord,
@@ -125,5 +125,68 @@ Deno.test("loadRecord: a symlinked record folder is not trusted", async () => {
     assert(!saved.ok);
     assertMatch(saved.error, /symbolic link/);
     assertEquals([...Deno.readDirSync(`${dest}/elsewhere`)], []);
+  });
+});
+
+/** denoFs, with the size of every buffer a read was handed. */
+function readSizes(): { fs: ImportFs; sizes: number[] } {
+  const sizes: number[] = [];
+  return {
+    sizes,
+    fs: {
+      ...denoFs,
+      open: async (path) => {
+        const file = await denoFs.open(path);
+        return {
+          read: (buffer) => {
+            sizes.push(buffer.length);
+            return file.read(buffer);
+          },
+          close: () => file.close(),
+        };
+      },
+    },
+  };
+}
+
+Deno.test("loadRecord: reads the record in buffers sized to it, not 1 MiB a load", async () => {
+  await withTempDir(async (dest) => {
+    const record = new ImportRecord(
+      `${dest}/${RECORD_DIR}/${recordFileName(CAMERA)}`,
+      CAMERA,
+      [],
+    );
+    for (let i = 0; i < 50; i++) record.add(entry(`IMG_${1000 + i}.JPG`));
+    assert((await record.save(denoFs)).ok);
+    const size = (await Deno.stat(record.path)).size;
+    const { fs, sizes } = readSizes();
+    const loaded = await loadRecord(fs, dest, CAMERA, 1);
+    assert(loaded.ok);
+    assertEquals(loaded.value.size, 50);
+    // The sink loads it once per import: 2 MiB of zeroed buffers each time was what RSS kept.
+    assertEquals(sizes, [size + 1, 1]);
+  });
+});
+
+Deno.test("loadRecord: a record that grew after its stat is still read whole", async () => {
+  await withTempDir(async (dest) => {
+    const path = `${dest}/${RECORD_DIR}/${recordFileName(CAMERA)}`;
+    const small = new ImportRecord(path, CAMERA, []);
+    small.add(entry("IMG_0001.JPG"));
+    assert((await small.save(denoFs)).ok);
+    const big = new ImportRecord(path, CAMERA, []);
+    for (let i = 0; i < 2000; i++) big.add(entry(`IMG_${10_000 + i}.JPG`));
+    const { fs } = readSizes();
+    // The stat sees the small record; the bytes read are the big one's.
+    const grown: ImportFs = {
+      ...fs,
+      open: async (p) => {
+        assert((await big.save(denoFs)).ok);
+        return fs.open(p);
+      },
+    };
+    const loaded = await loadRecord(grown, dest, CAMERA, 1);
+    assert(loaded.ok);
+    assertEquals(loaded.value.size, 2000);
   });
 });

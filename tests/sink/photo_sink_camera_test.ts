@@ -7,7 +7,7 @@ import { contentBytes, startPtpipCamera } from "../../lab/ptpip_camera.ts";
 import { openPtpipSession } from "../../lib/ptpip/session.ts";
 import { OPERATION } from "../../lib/ptpip/codes.ts";
 import { importNew } from "../../lib/import/importer.ts";
-import { after } from "../../lib/util/timers.ts";
+import { after, scheduledCount } from "../../lib/util/timers.ts";
 import { withTimeout } from "../../lib/util/timeout.ts";
 import type { ServeEvent } from "../../lib/events.ts";
 import { PhotoSink } from "../../lib/sink/photo_sink.ts";
@@ -101,5 +101,93 @@ for (const eos of [false, true]) {
     }
     assertEquals(codes.includes(OPERATION.CloseSession), false, "no CloseSession");
     assertEquals(rig.imported().length, 4, "each photo once");
+  });
+}
+
+/** Open descriptors of this process, where /proc tells (Linux); undefined elsewhere. */
+function openFds(): number | undefined {
+  try {
+    return [...Deno.readDirSync("/proc/self/fd")].length;
+  } catch {
+    return undefined;
+  }
+}
+
+for (const eos of [false, true]) {
+  Deno.test(`${eos ? "an EOS body" : "a PowerShot"}: photo after photo leaves listeners, timers and files flat`, async () => {
+    await using camera = await startPtpipCamera({ eos });
+    const dest = await Deno.makeTempDir({ prefix: "pch-sink-flat-" });
+    let listeners = 0;
+    let imported = 0;
+    let wake = () => {};
+    const sink = new PhotoSink({
+      dest,
+      open: async (ip) => {
+        const opened = await openPtpipSession({
+          host: ip,
+          port: camera.port,
+          guid: GUID,
+          hostName: "sink-test",
+          closeSession: false,
+          timeouts: { connectMs: 2000, initMs: 2000, readMs: 2000 },
+        });
+        if (!opened.ok) return opened;
+        const session = opened.value;
+        const subscribe = session.onEvent.bind(session);
+        // The session's listeners, counted: one per watch, never one per photo.
+        session.onEvent = (listener) => {
+          listeners++;
+          const off = subscribe(listener);
+          let on = true;
+          return () => {
+            if (on) listeners--;
+            on = false;
+            off();
+          };
+        };
+        return opened;
+      },
+      importNew,
+      watchFor: eosWatch({ pollMs: 10 }),
+      now: () => performance.now(),
+      wallClock: Date.now,
+      after,
+      emit: (e) => {
+        if (e.event === "photo-imported") imported++;
+        wake();
+      },
+    });
+    try {
+      sink.ready({ ip: "127.0.0.1" });
+      const add = async (n: number) => {
+        await camera.addFile({
+          path: `DCIM/100CANON/IMG_${String(1000 + n).padStart(4, "0")}.JPG`,
+          content: { seed: n, size: 2000 + n },
+          captureDate: DATE,
+        });
+        await withTimeout(
+          (async () => {
+            while (imported < n) await new Promise<void>((w) => wake = w);
+          })(),
+          5000,
+          `photo ${n} imported`,
+        );
+      };
+      const counts = () => ({ listeners, timers: scheduledCount(), fds: openFds() });
+      for (let n = 1; n <= 10; n++) await add(n);
+      const early = counts();
+      for (let n = 11; n <= 40; n++) await add(n);
+      const late = counts();
+      assertEquals(late.listeners, early.listeners, "listeners");
+      assert(early.listeners <= 1, `${early.listeners} listeners`);
+      // A read deadline or the watch's wait may be armed at either moment: a little slack, not 30.
+      assert(late.timers <= early.timers + 2, `timers ${early.timers} -> ${late.timers}`);
+      if (early.fds !== undefined) {
+        assert(late.fds! <= early.fds + 2, `descriptors ${early.fds} -> ${late.fds}`);
+      }
+    } finally {
+      await sink.stop();
+      await Deno.remove(dest, { recursive: true });
+    }
   });
 }
