@@ -31,6 +31,10 @@
  * then be counted imported and never fetched again). A name lost to a crash before its folder was
  * synced only means the photo is fetched again.
  *
+ * The record is read at the start of each import, unless the caller hands in a `RecordCache` (the
+ * photo sink's link, one per camera) whose record still matches the file: then it is used as it is
+ * (`record.ts` says how a file written meanwhile by another process is noticed and read again).
+ *
  * A full disk stops the import; files placed before it stay, are recorded, and the failure says so.
  * A lost connection or an abort stops it too, keeping the partial file to resume.
  *
@@ -50,7 +54,7 @@ import {
   isNoSpace,
   writeAll,
 } from "./fs.ts";
-import { ensureRealDir, keyDigest, loadRecord, objectKey } from "./record.ts";
+import { ensureRealDir, keyDigest, loadRecord, objectKey, type RecordCache } from "./record.ts";
 import {
   type CameraObject,
   FOLDER_FORMAT,
@@ -93,6 +97,8 @@ export interface ImportOptions {
   signal?: AbortSignal;
   /** The file system; {@linkcode denoFs} unless a test hands in another. */
   fs?: ImportFs;
+  /** The record kept from this camera's last import, reused while its file is unchanged. */
+  recordCache?: RecordCache;
 }
 
 /** A photo that was not imported, and why. */
@@ -471,7 +477,7 @@ export async function importNew(
   } catch (error) {
     return stop("destination", `the destination ${dest} is not usable: ${errorMessage(error)}`);
   }
-  const loaded = await loadRecord(fs, dest, source.cameraId, started);
+  const loaded = await loadRecord(fs, dest, source.cameraId, started, options.recordCache);
   if (!loaded.ok) return stop("record", loaded.error.detail);
   const record = loaded.value;
 

@@ -11,6 +11,15 @@
  * (`….corrupt-<ms>`) and reported, never overwritten and never trusted; one over the size bound is
  * reported and left alone.
  *
+ * The photo sink imports a camera's photos one batch at a time, often one photo each; reading and
+ * parsing the whole record for each cost garbage that grows with the record, and the allocator keeps
+ * what it freed (bench/sink.ts's RSS phase). A {@linkcode RecordCache} keeps the record in memory
+ * between imports instead, and trusts it only while the file is the version it last read or wrote:
+ * its stamp (size, modification and change times, inode) is compared on each load, so a record
+ * written meanwhile by another process (the `import` command, a second helper) is read again. Every
+ * write replaces the file with a new one (a new inode), so the stamp changes even when the size and
+ * the clock's millisecond do not.
+ *
  * @module
  */
 
@@ -152,11 +161,39 @@ export function formatRecord(cameraId: string, entries: readonly RecordEntry[]):
   },"entries":[\n${rows.join(",\n")}\n]}\n`;
 }
 
+/**
+ * What tells one version of the record file from another: size, times and inode. A new version is
+ * a new file (renamed over the old), so its inode differs even within the same millisecond; an
+ * inode can only come back once a third version was written, which also moves the times.
+ */
+function stampOf(info: Deno.FileInfo): string {
+  return [info.size, info.mtime?.getTime(), info.ctime?.getTime(), info.ino, info.dev].join(":");
+}
+
+/** The UTF-8 length of `text`, without encoding it. */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit < 0xdc00 && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next < 0xe000) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
 /** One camera's record, in memory; {@linkcode ImportRecord.save} writes it. */
 export class ImportRecord {
   readonly #keys = new Set<string>();
   readonly #entries: RecordEntry[];
   #unsaved = 0;
+  #stamp: string | undefined;
 
   /** The record at `path` holding `entries` (use {@linkcode loadRecord}). */
   constructor(
@@ -165,9 +202,20 @@ export class ImportRecord {
     /** The camera it is for. */
     readonly cameraId: string,
     entries: RecordEntry[],
+    /** The stamp of the file version `entries` came from, when known. */
+    stamp?: string,
   ) {
     this.#entries = entries;
+    this.#stamp = stamp;
     for (const e of entries) this.#keys.add(objectKey(e.name, e.captureDate, e.size));
+  }
+
+  /**
+   * The version of the file this record matches (read from it or written to it), or undefined when
+   * unknown (a save failed, or its stat did): a {@linkcode RecordCache} then reads the file again.
+   */
+  get stamp(): string | undefined {
+    return this.#stamp;
   }
 
   /** How many photos it holds. */
@@ -199,11 +247,18 @@ export class ImportRecord {
   /** Writes the record atomically (its folder checked first); the reason when it could not. */
   async save(fs: ImportFs): Promise<Result<void>> {
     if (this.#unsaved === 0) return ok(undefined);
+    this.#stamp = undefined;
     try {
       const dir = await ensureRealDir(fs, parentDir(this.path));
       if (!dir.ok) return dir;
-      await fs.replaceFile(this.path, formatRecord(this.cameraId, this.#entries));
+      const text = formatRecord(this.cameraId, this.#entries);
+      await fs.replaceFile(this.path, text);
       this.#unsaved = 0;
+      // A file of another size is another writer's, come between the rename and this stat: not
+      // stamped, so it is read next time. One of the same size would be taken for ours, and its
+      // entries lost from the record as when two processes save at once: a re-fetch, no duplicate.
+      const info = await fs.lstat(this.path).catch(() => undefined);
+      this.#stamp = info?.isFile && info.size === utf8Length(text) ? stampOf(info) : undefined;
       return ok(undefined);
     } catch (error) {
       return err(errorMessage(error));
@@ -271,14 +326,38 @@ async function keepAside(fs: ImportFs, path: string, now: number): Promise<strin
 }
 
 /**
+ * One camera's record kept between imports: the photo sink's link holds one for its life and hands
+ * it to each import. {@linkcode loadRecord} reuses the record it holds while the file is the version
+ * that record last read or wrote, and reads the file again otherwise.
+ */
+export class RecordCache {
+  /** The record last loaded or saved through this cache; undefined before, or after a failure. */
+  record: ImportRecord | undefined;
+}
+
+/**
  * Reads the record of `cameraId` in `dest`: empty when there is none yet. `now` (milliseconds)
- * names a corrupt record's copy.
+ * names a corrupt record's copy. With a `cache`, its record is returned without reading the file
+ * when the file is still the version that record matches, and what is loaded is kept in it.
  */
 export async function loadRecord(
   fs: ImportFs,
   dest: string,
   cameraId: string,
   now: number,
+  cache?: RecordCache,
+): Promise<Result<ImportRecord, RecordFailure>> {
+  const loaded = await readRecord(fs, dest, cameraId, now, cache?.record);
+  if (cache) cache.record = loaded.ok ? loaded.value : undefined;
+  return loaded;
+}
+
+async function readRecord(
+  fs: ImportFs,
+  dest: string,
+  cameraId: string,
+  now: number,
+  cached: ImportRecord | undefined,
 ): Promise<Result<ImportRecord, RecordFailure>> {
   const dir = joinPath(dest, RECORD_DIR);
   const path = joinPath(dir, recordFileName(cameraId));
@@ -302,6 +381,9 @@ export async function loadRecord(
     if (info.isSymlink || !info.isFile) {
       return err({ kind: "unsafe", detail: `${path} is not a regular file` });
     }
+    // Stamped before the read: a file replaced in between is read again next time, never missed.
+    const stamp = stampOf(info);
+    if (cached?.path === path && cached.stamp === stamp) return ok(cached);
     const tooLarge = {
       kind: "too-large",
       detail: `${path} is over ${MAX_RECORD_BYTES} bytes; it was left as it is`,
@@ -326,7 +408,7 @@ export async function loadRecord(
         keptAs,
       });
     }
-    return ok(new ImportRecord(path, cameraId, parsed.value));
+    return ok(new ImportRecord(path, cameraId, parsed.value, stamp));
   } catch (error) {
     return err({ kind: "io", detail: `the import record ${path}: ${errorMessage(error)}` });
   }

@@ -29,6 +29,7 @@ import type {
   ImportSummary,
 } from "../import/importer.ts";
 import type { ImportFs } from "../import/fs.ts";
+import { RecordCache } from "../import/record.ts";
 import type { CameraObject, ImportSource, SourceFailure } from "../import/source.ts";
 import { cameraIdOf, ptpipFetch } from "../import/ptpip_source.ts";
 import { formatBytes, formatRate, REDRAW_MS } from "../terminal/import_progress.ts";
@@ -222,6 +223,8 @@ export class CameraLink {
   #failures = 0;
   #session?: SinkSession;
   #waking?: () => void;
+  /** The camera's import record, kept between its imports (often one photo each). */
+  readonly #records = new RecordCache();
   /** Resolves once the link ended. */
   readonly done: Promise<void>;
 
@@ -465,6 +468,7 @@ export class CameraLink {
         onProgress: progress,
         signal: this.#abort.signal,
         fs: this.#options.fs,
+        recordCache: this.#records,
       });
     } catch (error) {
       result = err({

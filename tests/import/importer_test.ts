@@ -3,7 +3,7 @@ import { err, ok, type Result } from "../../lib/util/result.ts";
 import { type ImportEvent, importNew, type ImportOptions } from "../../lib/import/importer.ts";
 import { denoFs, type FileWriter, type ImportFs } from "../../lib/import/fs.ts";
 import { localDay } from "../../lib/import/layout.ts";
-import { formatRecord, RECORD_DIR, recordFileName } from "../../lib/import/record.ts";
+import { formatRecord, RECORD_DIR, RecordCache, recordFileName } from "../../lib/import/record.ts";
 import {
   type CameraObject,
   type ChunkSink,
@@ -282,6 +282,56 @@ Deno.test("importNew: the record is saved after the first file, then at most onc
     const again = await run(camera, dest);
     assert(again.result.ok);
     assertEquals(again.result.value.alreadyImported, 12, "every photo is in the record");
+  });
+});
+
+Deno.test("importNew: with a recordCache, imports one photo at a time read the record once; one written meanwhile by another process is read again and respected", async () => {
+  await withTempDir(async (_root, dest) => {
+    const camera = new FakeCamera();
+    camera.add("IMG_0001.JPG", 100);
+    // Another process (the import command) left a record.
+    assert((await run(camera, dest)).result.ok);
+    const { fs, calls } = countingFs();
+    const path = `${dest}/${RECORD_DIR}/${recordFileName(camera.cameraId)}`;
+    const reads = () => calls.filter((c) => c === `open ${path}`).length;
+    const cache = new RecordCache();
+    for (let i = 2; i <= 11; i++) {
+      camera.add(`IMG_${String(i).padStart(4, "0")}.JPG`, 100 + i);
+      const { result } = await run(camera, dest, { fs, recordCache: cache });
+      assert(result.ok, JSON.stringify(result));
+      assertEquals([result.value.imported, result.value.alreadyImported], [1, i - 1]);
+    }
+    assertEquals(reads(), 1, "ten imports, one read of the record");
+
+    // Another process imports IMG_0500.JPG from the same camera and saves the record.
+    const other = new FakeCamera();
+    other.add("IMG_0500.JPG", 5000);
+    assert((await run(other, dest)).result.ok);
+    const recorded = camera.add("IMG_0500.JPG", 5000);
+    camera.add("IMG_0501.JPG", 5001);
+    const fetched = camera.fetches.length;
+    const { result, events } = await run(camera, dest, { fs, recordCache: cache });
+    assert(result.ok, JSON.stringify(result));
+    assertEquals(reads(), 2, "the record written by another process is read again");
+    assertEquals(result.value.files, ["2024/2024-03-05/IMG_0501.JPG"]);
+    assert(
+      events.some((e) => e.kind === "skipped" && e.name === "IMG_0500.JPG"),
+      "the other process's photo is already imported",
+    );
+    assertEquals(camera.fetches.slice(fetched).map((f) => f.handle), [recorded.info.handle + 1]);
+    assertEquals(
+      photos(await filesUnder(dest)).filter((f) => f.includes("IMG_0500")),
+      ["2024/2024-03-05/IMG_0500.JPG"],
+      "no second copy",
+    );
+
+    // Its own save is remembered: the next import does not read it again, and the file holds all.
+    camera.add("IMG_0502.JPG", 5002);
+    assert((await run(camera, dest, { fs, recordCache: cache })).result.ok);
+    assertEquals(reads(), 2);
+    const again = await run(camera, dest);
+    assert(again.result.ok);
+    assertEquals([again.result.value.imported, again.result.value.alreadyImported], [0, 14]);
   });
 });
 

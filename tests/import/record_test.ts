@@ -8,6 +8,7 @@ import {
   objectKey,
   parseRecord,
   RECORD_DIR,
+  RecordCache,
   recordFileName,
 } from "../../lib/import/record.ts";
 
@@ -188,5 +189,65 @@ Deno.test("loadRecord: a record that grew after its stat is still read whole", a
     const loaded = await loadRecord(grown, dest, CAMERA, 1);
     assert(loaded.ok);
     assertEquals(loaded.value.size, 2000);
+  });
+});
+
+/** denoFs, counting the opens of `path`. */
+function countingOpens(path: string): { fs: ImportFs; opens: () => number } {
+  let opens = 0;
+  return {
+    opens: () => opens,
+    fs: {
+      ...denoFs,
+      open: (p) => {
+        if (p === path) opens++;
+        return denoFs.open(p);
+      },
+    },
+  };
+}
+
+Deno.test("loadRecord with a RecordCache: reused while unchanged; read again after a failed save or another writer's save", async () => {
+  await withTempDir(async (dest) => {
+    const path = `${dest}/${RECORD_DIR}/${recordFileName(CAMERA)}`;
+    const first = new ImportRecord(path, CAMERA, []);
+    first.add(entry("IMG_0001.JPG"));
+    assert((await first.save(denoFs)).ok);
+    const { fs, opens } = countingOpens(path);
+    const cache = new RecordCache();
+    const load = async () => {
+      const loaded = await loadRecord(fs, dest, CAMERA, 1, cache);
+      assert(loaded.ok, JSON.stringify(loaded));
+      return loaded.value;
+    };
+    const record = await load();
+    record.add(entry("IMG_0002.JPG"));
+    assert((await record.save(fs)).ok);
+    assertEquals([await load() === record, opens()], [true, 1], "its own save is not read again");
+
+    // A save that failed leaves the record's version unknown: the file is read again.
+    record.add(entry("IMG_0003.JPG"));
+    const failing: ImportFs = { ...fs, replaceFile: () => Promise.reject(new Error("EIO")) };
+    assert(!(await record.save(failing)).ok);
+    const reread = await load();
+    assertEquals([reread === record, opens(), reread.size], [false, 2, 2]);
+
+    // Another writer's record replaces ours between our rename and our stat: not taken for ours.
+    const theirs = new ImportRecord(path, CAMERA, []);
+    for (const name of ["IMG_0001.JPG", "IMG_0002.JPG", "IMG_0900.JPG", "IMG_0901.JPG"]) {
+      theirs.add(entry(name));
+    }
+    reread.add(entry("IMG_0004.JPG"));
+    const raced: ImportFs = {
+      ...fs,
+      replaceFile: async (p, text) => {
+        await denoFs.replaceFile(p, text);
+        assert((await theirs.save(denoFs)).ok);
+      },
+    };
+    assert((await reread.save(raced)).ok);
+    const after = await load();
+    assertEquals(opens(), 3);
+    assert(after.has(objectKey("IMG_0900.JPG", "20240305T120000", 100)), "their entries");
   });
 });

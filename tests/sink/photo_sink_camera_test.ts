@@ -7,6 +7,9 @@ import { contentBytes, startPtpipCamera } from "../../lab/ptpip_camera.ts";
 import { openPtpipSession } from "../../lib/ptpip/session.ts";
 import { OPERATION } from "../../lib/ptpip/codes.ts";
 import { importNew } from "../../lib/import/importer.ts";
+import { denoFs, type ImportFs } from "../../lib/import/fs.ts";
+import { formatRecord, parseRecord, RECORD_DIR } from "../../lib/import/record.ts";
+import { replaceFileChecked } from "../../lib/util/checked_write.ts";
 import { after, scheduledCount } from "../../lib/util/timers.ts";
 import { withTimeout } from "../../lib/util/timeout.ts";
 import type { ServeEvent } from "../../lib/events.ts";
@@ -191,3 +194,118 @@ for (const eos of [false, true]) {
     }
   });
 }
+
+Deno.test("a PowerShot: photo after photo through one link reads the record from disk only when another process saved it", async () => {
+  await using camera = await startPtpipCamera({
+    files: [{
+      path: "DCIM/100CANON/IMG_0001.JPG",
+      content: { seed: 1, size: 3000 },
+      captureDate: DATE,
+    }],
+  });
+  const dest = await Deno.makeTempDir({ prefix: "pch-sink-record-" });
+  const recordDir = `${dest}/${RECORD_DIR}/`;
+  // The record's reads, through the importer's file system seam.
+  let reads = 0;
+  const fs: ImportFs = {
+    ...denoFs,
+    open: (path) => {
+      if (path.startsWith(recordDir)) reads++;
+      return denoFs.open(path);
+    },
+  };
+  const events: ServeEvent[] = [];
+  let wake = () => {};
+  let running = 0;
+  const sink = new PhotoSink({
+    dest,
+    open: (ip) =>
+      openPtpipSession({
+        host: ip,
+        port: camera.port,
+        guid: GUID,
+        hostName: "sink-test",
+        closeSession: false,
+        timeouts: { connectMs: 2000, initMs: 2000, readMs: 2000 },
+      }),
+    // Counted in flight: a photo is reported before its import saves the record.
+    importNew: async (source, options) => {
+      running++;
+      try {
+        return await importNew(source, options);
+      } finally {
+        running--;
+        wake();
+      }
+    },
+    fs,
+    now: () => performance.now(),
+    wallClock: Date.now,
+    after,
+    emit: (e) => {
+      events.push(e);
+      wake();
+    },
+  });
+  const imported = () =>
+    events.flatMap((e) => e.event === "photo-imported" ? [e.path.split("/").at(-1)] : []);
+  const until = (count: number) =>
+    withTimeout(
+      (async () => {
+        while (imported().length < count || running > 0) {
+          await new Promise<void>((w) => wake = w);
+        }
+      })(),
+      5000,
+      `${count} photos imported`,
+    );
+  const add = (n: number, size = 2000 + n) =>
+    camera.addFile({
+      path: `DCIM/100CANON/IMG_${String(n).padStart(4, "0")}.JPG`,
+      content: { seed: n, size },
+      captureDate: DATE,
+    });
+  try {
+    sink.ready({ ip: "127.0.0.1" });
+    await until(1);
+    for (let n = 2; n <= 11; n++) {
+      await add(n);
+      await until(n);
+    }
+    // The first import found no record and saved it; the ten after it kept it in memory.
+    assertEquals(reads, 0, "eleven imports, no read of the record they saved");
+
+    // Another process (the import command) saves the record with a photo the sink has not seen.
+    const [name] = [...Deno.readDirSync(recordDir)].map((e) => e.name);
+    const path = `${recordDir}${name}`;
+    const text = await Deno.readTextFile(path);
+    const cameraId = JSON.parse(text).cameraId;
+    const entries = parseRecord(text, cameraId);
+    assert(entries.ok);
+    assertEquals(entries.value.length, 11);
+    const { captureDate } = entries.value[0];
+    entries.value.push({
+      name: "IMG_0500.JPG",
+      captureDate,
+      size: 4000,
+      path: "elsewhere/IMG_0500.JPG",
+    });
+    await replaceFileChecked(path, formatRecord(cameraId, entries.value));
+
+    await add(500, 4000);
+    await add(501);
+    await until(12);
+    assertEquals(imported().at(-1), "IMG_0501.JPG");
+    assertEquals(imported().includes("IMG_0500.JPG"), false, "recorded by the other process");
+    assertEquals(reads, 1, "read again once it changed");
+    await add(502);
+    await until(13);
+    assertEquals(reads, 1, "its own saves are not read again");
+    const saved = parseRecord(await Deno.readTextFile(path), cameraId);
+    assert(saved.ok);
+    assertEquals(saved.value.length, 14, "the other process's entry kept beside the sink's");
+  } finally {
+    await sink.stop();
+    await Deno.remove(dest, { recursive: true });
+  }
+});
