@@ -9,14 +9,16 @@
  *   as a photo is taken at any point of the EOS poll's second;
  * - ssdp: the c=1 answer latency of bench/loadgen.c (closed loop, compiled into bench/.cache) in
  *   windows of 300 ms while idle, and in the windows that lie wholly inside the import of a 300 MB
- *   file (3 of them), same helper, same run;
+ *   file, same helper, same run: once with the camera paced at a Wi-Fi-like rate (`--wifi-rate`,
+ *   10 MB/s by default, generous: Canon bodies are reported at 1-1.5 MB/s, see bench/README.md),
+ *   then 3 times unpaced (the fake camera as fast as it can make the bytes: the worst case);
  * - rss: the helper's VmRSS (/proc) idle after start, pairing and the card's import, then after
  *   1,000 photos of 300 kB added in batches of 50, each batch in DEST before the next;
  * - silence (`--silence-minutes M`, off by default): both flows left alone M minutes at once, then
  *   one photo; the session must be the first one, never closed, and the keep-alives are counted.
  *
  *     deno run --allow-all bench/sink.ts [--phases latency,ssdp,rss,silence] [--flows powershot,eos]
- *         [--photos N] [--silence-minutes M]
+ *         [--photos N] [--silence-minutes M] [--wifi-rate BYTES_PER_SECOND] [--big-runs N]
  *
  * Prints Markdown on stdout, progress on stderr. Every process that sends a packet runs in the
  * lab's namespaces (`lab/netns.ts`); only gcc runs outside, and it uses no network.
@@ -55,8 +57,10 @@ export interface SinkBenchConfig {
   addBytes: number;
   /** The large file imported while SSDP is measured. */
   bigBytes: number;
-  /** How many times it is added. */
+  /** How many times it is added with the camera unpaced. */
   bigRuns: number;
+  /** The camera's pace for one more import of it, bytes a second (0: left out). */
+  wifiBytesPerSecond: number;
   /** Idle loadgen windows before each large import. */
   idleWindows: number;
   /** A loadgen window's length. */
@@ -78,6 +82,7 @@ const DEFAULTS: SinkBenchConfig = {
   addBytes: 1_000_000,
   bigBytes: 300_000_000,
   bigRuns: 3,
+  wifiBytesPerSecond: 10_000_000,
   idleWindows: 8,
   windowMs: 300,
   photos: 1000,
@@ -351,12 +356,16 @@ export type Windows = LatencySummary & {
 export interface SsdpResult {
   /** Windows while idle. */
   idle: Windows;
-  /** Windows wholly inside an import. */
+  /** Windows wholly inside the imports with the camera paced at `wifiBytesPerSecond`. */
+  paced?: Windows;
+  /** Windows wholly inside the imports with the camera unpaced. */
   during: Windows;
   /** Control: while another process (`import`) pulls the card, the helper only serving. */
   beside: Windows;
-  /** Each large import, add to file in place. */
+  /** Each unpaced large import, add to file in place. */
   importSeconds: number[];
+  /** The paced import, add to file in place. */
+  pacedSeconds?: number;
 }
 
 function summarise(parts: { ns: Uint32Array; timeouts: number }[]): Windows {
@@ -395,12 +404,17 @@ async function ssdpPhase(
   const target = `${pair.pcIp}:1900`;
   const samples = join(tmp, "ssdp-samples.bin");
   const idle: { ns: Uint32Array; timeouts: number }[] = [];
-  const during: { ns: Uint32Array; timeouts: number }[] = [];
-  const importSeconds: number[] = [];
-  for (let run = 0; run < config.bigRuns; run++) {
+  const idleWindows = async () => {
     for (let i = 0; i < config.idleWindows; i++) {
       idle.push(await window(pair.cam, loadgen, target, config.windowMs, samples));
     }
+  };
+  /** Adds the large file and measures the windows wholly inside its import; its seconds. */
+  const importRun = async (
+    run: number,
+    into: { ns: Uint32Array; timeouts: number }[],
+    what: string,
+  ): Promise<number> => {
     const name = `MVI_${String(run + 1).padStart(4, "0")}.MP4`;
     const path = `${pair.dest}/${DAY}/${name}`;
     const started = performance.now();
@@ -409,18 +423,34 @@ async function ssdpPhase(
     while (!(await exists(path))) {
       const w = await window(pair.cam, loadgen, target, config.windowMs, samples);
       if (await exists(path)) break;
-      during.push(w);
+      into.push(w);
       kept++;
       if (performance.now() - started > 300_000) throw new Error(`${name} not imported in 5 min`);
     }
     const done = await fileAppears(path, 300_000, 5);
-    importSeconds.push((done - started) / 1000);
     await checkBytes(path, 500 + run, config.bigBytes);
     await Deno.remove(path);
+    const seconds = (done - started) / 1000;
     progress(
-      `ssdp: ${name} imported in ${((done - started) / 1000).toFixed(2)} s, byte-identical; ` +
+      `ssdp: ${name} (${what}) imported in ${seconds.toFixed(2)} s, byte-identical; ` +
         `${kept} windows inside it`,
     );
+    return seconds;
+  };
+  let run = 0;
+  const paced: { ns: Uint32Array; timeouts: number }[] = [];
+  let pacedSeconds: number | undefined;
+  if (config.wifiBytesPerSecond > 0) {
+    await idleWindows();
+    await pair.camera.command(`rate ${config.wifiBytesPerSecond}`);
+    pacedSeconds = await importRun(run++, paced, `${config.wifiBytesPerSecond / 1e6} MB/s`);
+    await pair.camera.command("rate off");
+  }
+  const during: { ns: Uint32Array; timeouts: number }[] = [];
+  const importSeconds: number[] = [];
+  for (let i = 0; i < config.bigRuns; i++) {
+    await idleWindows();
+    importSeconds.push(await importRun(run++, during, "unpaced"));
   }
   // The control: the same transfers on the same machine, by a separate `import` process, so the
   // helper serves while the machine is as busy but its own event loop is not importing.
@@ -449,6 +479,7 @@ async function ssdpPhase(
   progress(`ssdp: control import of the card done; ${beside.length} windows beside it`);
   return {
     idle: summarise(idle),
+    ...(paced.length ? { paced: summarise(paced), pacedSeconds } : {}),
     during: summarise(during),
     beside: summarise(beside),
     importSeconds,
@@ -669,16 +700,21 @@ export function renderSinkReport(r: SinkResults, config: SinkBenchConfig): strin
     );
   }
   if (r.ssdp) {
-    const { idle, during } = r.ssdp;
-    out.push(
-      `| c=1 answer p99 during a ${config.bigBytes / 1e6} MB import ≤ 2× idle | idle ${
+    const { idle, during, paced } = r.ssdp;
+    const against = (w: Windows, how: string) =>
+      `| c=1 answer p99 during a ${config.bigBytes / 1e6} MB import ${how} ≤ 2× idle | idle ${
         us(idle.p99Us)
       } (p50 ${us(idle.p50Us)}, ${idle.count} answers, ${idle.timeouts} timeouts); during ${
-        us(during.p99Us)
-      } (p50 ${us(during.p50Us)}, ${during.count} answers, ${during.timeouts} timeouts); ${
-        (during.p99Us / idle.p99Us).toFixed(2)
-      }× | ${verdict(during.p99Us <= 2 * idle.p99Us && during.timeouts === 0)} |`,
-      `| (control) c=1 answer p99 while a separate \`import\` process pulls the same card | ${
+        us(w.p99Us)
+      } (p50 ${us(w.p50Us)}, ${w.count} answers, ${w.timeouts} timeouts); ${
+        (w.p99Us / idle.p99Us).toFixed(2)
+      }× | ${verdict(w.p99Us <= 2 * idle.p99Us && w.timeouts === 0)} |`;
+    if (paced) {
+      out.push(against(paced, `(camera paced at ${config.wifiBytesPerSecond / 1e6} MB/s)`));
+    }
+    out.push(
+      against(during, "(camera unpaced)"),
+      `| (control) c=1 answer p99 while a separate \`import\` process pulls the same card, unpaced | ${
         us(r.ssdp.beside.p99Us)
       } (p50 ${
         us(r.ssdp.beside.p50Us)
@@ -710,8 +746,12 @@ export function renderSinkReport(r: SinkResults, config: SinkBenchConfig): strin
     out.push(
       "",
       `Imports of the ${config.bigBytes / 1e6} MB file: ${
+        r.ssdp.pacedSeconds !== undefined
+          ? `paced ${r.ssdp.pacedSeconds.toFixed(2)} s (${r.ssdp.paced!.windows} windows); `
+          : ""
+      }unpaced ${
         r.ssdp.importSeconds.map((s) => `${s.toFixed(2)} s`).join(", ")
-      } (${r.ssdp.during.windows} windows of ${config.windowMs} ms inside them, ${r.ssdp.idle.windows} idle).`,
+      } (${r.ssdp.during.windows} windows of ${config.windowMs} ms inside them), ${r.ssdp.idle.windows} idle windows.`,
     );
   }
   for (const x of r.rss) {
@@ -725,7 +765,10 @@ export function renderSinkReport(r: SinkResults, config: SinkBenchConfig): strin
   return out.join("\n");
 }
 
-/** Parses `--phases`, `--flows`, `--photos N`, `--silence-minutes M`; anything else is refused. */
+/**
+ * Parses `--phases`, `--flows`, `--photos N`, `--silence-minutes M`, `--wifi-rate B` (0: no paced
+ * import), `--big-runs N`; anything else is refused.
+ */
 export function parseSinkArgs(argv: readonly string[]): SinkBenchConfig {
   const config: SinkBenchConfig = { ...DEFAULTS, phases: [...DEFAULTS.phases] };
   for (let i = 0; i < argv.length; i++) {
@@ -739,6 +782,12 @@ export function parseSinkArgs(argv: readonly string[]): SinkBenchConfig {
         break;
       case "--photos":
         config.photos = Math.max(1, Number(value()) || 1);
+        break;
+      case "--wifi-rate":
+        config.wifiBytesPerSecond = Math.max(0, Number(value()) || 0);
+        break;
+      case "--big-runs":
+        config.bigRuns = Math.max(1, Number(value()) || 1);
         break;
       case "--silence-minutes":
         config.silenceMinutes = Math.max(0, Number(value()) || 0);

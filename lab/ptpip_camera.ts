@@ -52,6 +52,8 @@ import {
   encodeUint32Array,
 } from "../lib/ptpip/datasets.ts";
 import { withTimeout } from "../lib/util/timeout.ts";
+import { sleep } from "../lib/util/timers.ts";
+import { refill, type TokenBucket } from "../lib/util/token_bucket.ts";
 import {
   encodeEosEvents,
   encodeEosRecord,
@@ -148,6 +150,12 @@ export interface PtpipCameraOptions {
   eos?: boolean;
   /** A command connection idle this long is closed, as a camera's does (default 5 minutes). */
   idleTimeoutMs?: number;
+  /**
+   * Object bytes a second the camera sends at most, over all its connections, as its Wi-Fi link
+   * would (undefined or 0: as fast as it can make them). Paced per Data packet with a token bucket
+   * holding at most `RATE_BURST_MS` of the rate, or one packet when that is more.
+   */
+  bytesPerSecond?: number;
   /** Told of everything that happens, as it happens (the program prints these as JSON lines). */
   onEvent?: (event: CameraEvent) => void;
 }
@@ -211,8 +219,14 @@ export interface PtpipCamera extends AsyncDisposable {
    * ObjectAdded on every open session's event connection. Returns the file's handle.
    */
   addFile(file: CameraFile): Promise<number>;
-  /** Changes the faults while running: `initFail` (undefined to stop), `drop`, `oneConnection`. */
-  configure(change: Pick<PtpipCameraOptions, "initFail" | "drop" | "oneConnection">): void;
+  /**
+   * Changes the faults while running: `initFail` (undefined to stop), `drop`, `oneConnection`, and
+   * the link's `bytesPerSecond` (undefined or 0: unpaced), which a transfer under way follows from
+   * its next Data packet.
+   */
+  configure(
+    change: Pick<PtpipCameraOptions, "initFail" | "drop" | "oneConnection" | "bytesPerSecond">,
+  ): void;
   /** Sends Ping on every event connection; returns how many were pinged (Pongs come as events). */
   ping(): Promise<number>;
   /** Resolves once `condition` holds (checked on every event), or rejects after `timeoutMs`. */
@@ -245,6 +259,8 @@ const CAMERA_GUID = new Uint8Array([
 const INIT_TIMEOUT_MS = 10_000;
 /** How long a data phase sent to the camera may pause. */
 const DATA_TIMEOUT_MS = 10_000;
+/** The pacing's burst: the bucket holds this much of the rate (a Wi-Fi link queues some). */
+export const RATE_BURST_MS = 50;
 
 /** In EOS mode, what answers DeviceBusy before SetRemoteMode (the fake's strictness). */
 const NEEDS_REMOTE_MODE: readonly number[] = [
@@ -337,6 +353,8 @@ class FakePtpipCamera implements PtpipCamera {
   #sentTotal = 0;
   #drops = 0;
   #closed = false;
+  /** The link's pacing (`bytesPerSecond`), shared by every connection, as one radio is. */
+  #bucket: TokenBucket = { tokens: 0, updated: performance.now() };
 
   constructor(options: PtpipCameraOptions) {
     this.#options = { ...options };
@@ -376,8 +394,11 @@ class FakePtpipCamera implements PtpipCamera {
     return withTimeout(met, timeoutMs, what).finally(() => this.#waiters.delete(wake));
   }
 
-  configure(change: Pick<PtpipCameraOptions, "initFail" | "drop" | "oneConnection">): void {
+  configure(
+    change: Pick<PtpipCameraOptions, "initFail" | "drop" | "oneConnection" | "bytesPerSecond">,
+  ): void {
     this.#options = { ...this.#options, ...change };
+    if ("bytesPerSecond" in change) this.#bucket = { tokens: 0, updated: performance.now() };
     if ("drop" in change) {
       this.#sentTotal = 0;
       this.#drops = 0;
@@ -779,6 +800,7 @@ class FakePtpipCamera implements PtpipCamera {
       const length = Math.min(chunkBytes, total - offset);
       const last = offset + length >= total;
       const header = encodeDataHeader(last ? "EndData" : "Data", transactionId, length);
+      if (object) await this.#pace(length);
       let payload = chunk(offset, length);
       const cut = budget !== undefined && offset + length > budget;
       if (cut) payload = payload.subarray(0, budget - offset);
@@ -807,6 +829,26 @@ class FakePtpipCamera implements PtpipCamera {
       if (!written) return false;
       offset += length;
       if (last) return true;
+    }
+  }
+
+  /**
+   * Waits until the link may send `bytes` more at `bytesPerSecond`, then spends them. The bucket
+   * holds at least one packet, so a packet larger than the burst still gets through, and the
+   * long-run rate holds whatever the packet size.
+   */
+  async #pace(bytes: number): Promise<void> {
+    const rate = this.#options.bytesPerSecond ?? 0;
+    if (!(rate > 0)) return;
+    const capacity = Math.max(bytes, (rate * RATE_BURST_MS) / 1000);
+    for (;;) {
+      const bucket = this.#bucket;
+      refill(bucket, performance.now(), rate, capacity);
+      if (bucket.tokens >= bytes || this.#closed) {
+        bucket.tokens -= bytes;
+        return;
+      }
+      await sleep(Math.max(1, Math.ceil(((bytes - bucket.tokens) * 1000) / rate)));
     }
   }
 

@@ -16,6 +16,8 @@
  * - `add PATH SIZE SEED [CAPTURE_DATE]`: a file with seeded content, announced with ObjectAdded
  *   (or, with `eos`, queued for GetEvent as ObjectAddedEx)
  * - `init-fail REASON` / `init-fail off`: answer InitFail from now on, or stop
+ * - `rate BYTES_PER_SECOND` / `rate off`: pace object data from now on (as `bytesPerSecond` in
+ *   `--options`, e.g. `{"bytesPerSecond":10000000}` for a generous Wi-Fi link), or stop
  * - `ping`: Ping on every event connection
  *
  * Runs until stdin ends or it is killed.
@@ -63,6 +65,10 @@ for await (const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream(
         report("file", { path, handle });
       } else if (command === "init-fail") {
         camera.configure({ initFail: args[0] === "off" ? undefined : Number(args[0]) });
+      } else if (command === "rate") {
+        const rate = args[0] === "off" ? 0 : Number(args[0]);
+        if (!(rate >= 0)) throw new Error(`not a rate: ${args[0]}`);
+        camera.configure({ bytesPerSecond: rate });
       } else if (command === "ping") {
         report("pinged", { count: await camera.ping() });
       } else {

@@ -3,7 +3,13 @@
 // minimal client built on lib/ptpip. The proof that it is a real camera is the gphoto2 test.
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { ALL, contentBytes, type PtpipCamera, startPtpipCamera } from "../../lab/ptpip_camera.ts";
+import {
+  ALL,
+  contentBytes,
+  type PtpipCamera,
+  RATE_BURST_MS,
+  startPtpipCamera,
+} from "../../lab/ptpip_camera.ts";
 import { Card, STORAGE_ID } from "../../lab/ptpip_camera_objects.ts";
 import { FORMAT, INIT_FAIL, OPERATION, RESPONSE } from "../../lib/ptpip/codes.ts";
 import { decodeDeviceInfo, decodeObjectInfo, decodeUint32Array } from "../../lib/ptpip/datasets.ts";
@@ -256,4 +262,29 @@ Deno.test("drop counting per object cuts each transfer of a big file, `times` ti
   await using client = await Client.open(camera);
   assertEquals((await client.op(OPERATION.GetObject, [3])).data.length, JPEG.size);
   assertEquals(camera.events.filter((e) => e.event === "dropped").length, 2);
+});
+
+Deno.test("bytesPerSecond paces object data at the link's rate, and configure lifts it", async () => {
+  // 1 MB at 4 MB/s: 250 ms less the one burst the bucket may hold (RATE_BURST_MS of the rate).
+  const BIG = { seed: 3, size: 1_000_000 };
+  await using camera = await startPtpipCamera({
+    files: [{ path: "DCIM/100CANON/MVI_0001.MP4", content: BIG }],
+    bytesPerSecond: 4_000_000,
+  });
+  await using client = await Client.open(camera);
+  const paced = performance.now();
+  const slow = await client.op(OPERATION.GetObject, [3]);
+  const pacedMs = performance.now() - paced;
+  assertEquals(slow.data, contentBytes(BIG, 0, BIG.size));
+  const floor = 1000 * (BIG.size - 4_000_000 * RATE_BURST_MS / 1000) / 4_000_000;
+  assert(pacedMs >= floor - 5, `1 MB at 4 MB/s in ${pacedMs.toFixed(0)} ms (at least ${floor})`);
+  // Datasets are not paced: only object bytes cross the "radio" slowly.
+  const listed = performance.now();
+  assertEquals((await client.op(OPERATION.GetObjectHandles, [ALL])).code, RESPONSE.OK);
+  assert(performance.now() - listed < 100, "a listing waited for the pacing");
+  camera.configure({ bytesPerSecond: 0 });
+  const fast = performance.now();
+  assertEquals((await client.op(OPERATION.GetObject, [3])).data.length, BIG.size);
+  const fastMs = performance.now() - fast;
+  assert(fastMs < pacedMs / 2, `unpaced ${fastMs.toFixed(0)} ms, paced ${pacedMs.toFixed(0)} ms`);
 });
