@@ -46,14 +46,8 @@ import { joinPath } from "../util/path.ts";
 import { errorMessage } from "../errors.ts";
 import { fitName, MAX_NAME_BYTES, safeFileName, withSuffix } from "./file_name.ts";
 import { foldersFor, localDay, MAX_NAME_TRIES } from "./layout.ts";
-import {
-  denoFs,
-  type FileReader,
-  type FileWriter,
-  type ImportFs,
-  isNoSpace,
-  writeAll,
-} from "./fs.ts";
+import { denoFs, type FileReader, type FileWriter, type ImportFs, isNoSpace } from "./fs.ts";
+import { BatchedWriter } from "./write_batch.ts";
 import { ensureRealDir, keyDigest, loadRecord, objectKey, type RecordCache } from "./record.ts";
 import {
   type CameraObject,
@@ -66,7 +60,8 @@ import {
 /**
  * What the importer reports as it goes. Names are the safe names, fit for a terminal. `listed`
  * counts the objects listed and the new files among them; `file-start` numbers them from 1, with an
- * `offset` above 0 when a partial file is resumed; `bytes` follows each chunk written.
+ * `offset` above 0 when a partial file is resumed; `bytes` follows each chunk taken (written, or
+ * held for the next batch write).
  */
 export type ImportEvent =
   | { kind: "listing" }
@@ -241,17 +236,20 @@ async function download(
       reason: `its partial file could not be opened: ${errorMessage(error)}`,
     };
   }
+  // Bytes go to the file in batches (`write_batch.ts`): a write per Data packet cost the serving
+  // thread most of its time in an import.
+  const batch = new BatchedWriter(writer);
   let received = 0;
   let stopped: "more" | "aborted" | "write" | undefined;
   let writeError: unknown;
-  // The chunk is lent (`ChunkSink`): it is written out before this resolves, never kept.
+  // The chunk is lent (`ChunkSink`): it is copied into the batch before this resolves, never kept.
   const sink = async (chunk: Uint8Array) => {
     if (stopped) throw new Error("the import stopped this transfer");
     if (ctx.signal?.aborted) stopped = "aborted";
     else if (offset + received + chunk.length > size) stopped = "more";
     if (stopped) throw new Error("the import stopped this transfer");
     try {
-      await writeAll(writer!, chunk);
+      await batch.add(chunk);
     } catch (error) {
       stopped = "write";
       writeError = error;
@@ -299,6 +297,13 @@ async function download(
         reason: `the camera sent ${offset + received} of the ${size} bytes it declared`,
       };
     }
+    try {
+      await batch.flush();
+    } catch (error) {
+      // Part of the batch may be on the disk: it must not be written a second time below.
+      stopped = "write";
+      throw error;
+    }
     await writer.sync();
     synced = true;
     return undefined;
@@ -309,8 +314,11 @@ async function download(
     keep = false;
     return { kind: "failed", reason: `writing it failed: ${errorMessage(error)}` };
   } finally {
-    // A partial kept for resuming is synced so the next run's offset matches bytes on the disk.
+    // A partial kept for resuming gets the bytes held and is synced, so the next run's offset
+    // matches bytes on the disk (a write that fails here leaves a shorter partial, still a prefix).
+    if (keep && !synced && stopped !== "write") await batch.flush().catch(() => {});
     if (keep && !synced) await writer.sync().catch(() => {});
+    batch.release();
     writer.close();
     if (!keep) await ctx.fs.remove(partial).catch(() => {});
   }
