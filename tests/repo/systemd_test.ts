@@ -96,6 +96,40 @@ async function dropInWithStub(dir: string, dropInText: string): Promise<void> {
   );
 }
 
+/**
+ * Runs `fn` on a {@linkcode unitWithStub} copy (with the drop-in beside it when one is given) in a
+ * temporary folder that is removed afterwards.
+ */
+async function withStubbedUnit(
+  unitText: string,
+  dropInText: string | undefined,
+  fn: (copy: string, dir: string) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "systemd_test_" });
+  try {
+    const copy = await unitWithStub(dir, unitText);
+    if (dropInText !== undefined) await dropInWithStub(dir, dropInText);
+    await fn(copy, dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** `systemd-analyze verify` on a unit file, without looking up its man pages. */
+function verify(copy: string) {
+  return systemdAnalyze(["verify", "--man=no", copy]);
+}
+
+/** `systemd-analyze security` on a unit file, failing above an exposure of 2.0. */
+function rateSecurity(copy: string) {
+  return systemdAnalyze(["security", "--offline=yes", "--threshold=20", "--no-pager", copy]);
+}
+
+/** Whether this systemd-analyze has `security --offline` (systemd 250 on; older ones print their usage and fail). */
+async function hasOfflineSecurity(): Promise<boolean> {
+  return (await systemdAnalyze(["security", "--help"]))?.output.includes("--offline") ?? false;
+}
+
 Deno.test("systemd unit", async (t) => {
   const unitText = await Deno.readTextFile(UNIT_PATH);
   const unit = parseUnit(unitText);
@@ -139,62 +173,39 @@ Deno.test("systemd unit", async (t) => {
   await t.step({
     name: "systemd-analyze verify finds nothing to report",
     ignore: !present,
-    fn: async () => {
-      const dir = await Deno.makeTempDir({ prefix: "systemd_test_" });
-      try {
-        const copy = await unitWithStub(dir, unitText);
-        const result = await systemdAnalyze(["verify", "--man=no", copy]);
+    fn: () =>
+      withStubbedUnit(unitText, undefined, async (copy) => {
+        const result = await verify(copy);
         assert.ok(result);
         // verify exits 0 on unknown keys and bad values, only warning; any output is a finding.
         assert.ok(result.success && result.output.trim() === "", result.output);
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-      }
-    },
+      }),
   });
 
   await t.step({
     name: "systemd-analyze verify would catch a bad setting",
     ignore: !present,
-    fn: async () => {
-      const dir = await Deno.makeTempDir({ prefix: "systemd_test_" });
-      try {
-        const broken = unitText.replace("ProtectHome=yes", "ProtectHome=sometimes");
-        const copy = await unitWithStub(dir, broken);
-        const result = await systemdAnalyze(["verify", "--man=no", copy]);
+    fn: () => {
+      const broken = unitText.replace("ProtectHome=yes", "ProtectHome=sometimes");
+      return withStubbedUnit(broken, undefined, async (copy) => {
+        const result = await verify(copy);
         assert.ok(result?.output.includes("sometimes"), result?.output);
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-      }
+      });
     },
   });
 
-  // `security --offline` came with systemd 250; older ones print their usage and fail.
-  const security = present && (await systemdAnalyze(["security", "--help"]))?.output.includes(
-    "--offline",
-  );
+  const security = present && await hasOfflineSecurity();
   if (present && !security) {
     console.warn("systemd_test: this systemd-analyze has no `security --offline`; skipping it");
   }
   await t.step({
     name: "systemd-analyze security rates the exposure 2.0 or lower",
     ignore: !security,
-    fn: async () => {
-      const dir = await Deno.makeTempDir({ prefix: "systemd_test_" });
-      try {
-        const copy = await unitWithStub(dir, unitText);
-        const result = await systemdAnalyze([
-          "security",
-          "--offline=yes",
-          "--threshold=20",
-          "--no-pager",
-          copy,
-        ]);
+    fn: () =>
+      withStubbedUnit(unitText, undefined, async (copy) => {
+        const result = await rateSecurity(copy);
         assert.ok(result?.success, result?.output);
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-      }
-    },
+      }),
   });
 });
 
@@ -261,48 +272,28 @@ Deno.test("systemd photo-sink drop-in", async (t) => {
   await t.step({
     name: "systemd-analyze verify reads the drop-in and finds nothing to report",
     ignore: !present,
-    fn: async () => {
-      const dir = await Deno.makeTempDir({ prefix: "systemd_test_" });
-      try {
-        const copy = await unitWithStub(dir, unitText);
-        await dropInWithStub(dir, dropInText);
-        const clean = await systemdAnalyze(["verify", "--man=no", copy]);
+    fn: () =>
+      withStubbedUnit(unitText, dropInText, async (copy, dir) => {
+        const clean = await verify(copy);
         assert.ok(clean?.success && clean.output.trim() === "", clean?.output);
         await Deno.remove(join(dir, "ptpip-canon-helper.service.d"), { recursive: true });
         await dropInWithStub(dir, dropInText.replace("ProtectHome=read-only", "ProtectHome=x"));
-        const broken = await systemdAnalyze(["verify", "--man=no", copy]);
+        const broken = await verify(copy);
         assert.ok(broken?.output.includes("photo-sink.conf"), broken?.output);
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-      }
-    },
+      }),
   });
 
-  const security = present && (await systemdAnalyze(["security", "--help"]))?.output.includes(
-    "--offline",
-  );
+  const security = present && await hasOfflineSecurity();
   await t.step({
     name: "systemd-analyze security still rates the exposure 2.0 or lower",
     ignore: !security,
-    fn: async () => {
-      const dir = await Deno.makeTempDir({ prefix: "systemd_test_" });
-      try {
-        const copy = await unitWithStub(dir, unitText);
-        await dropInWithStub(dir, dropInText);
-        const result = await systemdAnalyze([
-          "security",
-          "--offline=yes",
-          "--threshold=20",
-          "--no-pager",
-          copy,
-        ]);
+    fn: () =>
+      withStubbedUnit(unitText, dropInText, async (copy) => {
+        const result = await rateSecurity(copy);
         assert.ok(result?.success, result?.output);
         // The drop-in was read: its settings are what is rated.
         assert.match(result.output, /ProtectHome=.*read-only access/);
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-      }
-    },
+      }),
   });
 });
 
