@@ -31,6 +31,7 @@ import { denoCacheDir, namespaceSupport, type Netns, NetnsLab } from "../lab/net
 import { DeviceProcess } from "../lab/device_process.ts";
 import { helperArgv, type HelperProcess, homeEnv, startHelper } from "../lab/helper_process.ts";
 import { contentBytes } from "../lab/ptpip_camera.ts";
+import { findPid, readProc } from "./proc.ts";
 import { type LatencySummary, latencySummary, median } from "./stats.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -97,24 +98,11 @@ function progress(message: string): void {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function readProc(path: string): Promise<string | undefined> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The first process under `root` (itself included) named `comm`. */
-async function findPid(root: number, comm: string): Promise<number> {
+/** The first process under `root` (itself included) named `comm`, looked for again every 20 ms for 5 s. */
+async function waitForPid(root: number, comm: string): Promise<number> {
   for (let tries = 0; tries < 250; tries++) {
-    const queue = [root];
-    for (let seen = 0; queue.length && seen < 64; seen++) {
-      const pid = queue.shift()!;
-      if ((await readProc(`/proc/${pid}/comm`))?.trim() === comm) return pid;
-      const children = await readProc(`/proc/${pid}/task/${pid}/children`);
-      queue.push(...(children ?? "").trim().split(/\s+/).filter(Boolean).map(Number));
-    }
+    const pid = await findPid(root, comm);
+    if (pid !== undefined) return pid;
     await pause(20);
   }
   throw new Error(`no process named ${comm} under ${root}`);
@@ -233,7 +221,7 @@ async function startPair(
         { netns: pc },
       ),
     );
-    const pid = await findPid(helper.pid, "deno");
+    const pid = await waitForPid(helper.pid, "deno");
     const pairing = stack.use(
       flow === "eos"
         ? new DeviceProcess(cam, "fake_device.ts", [
