@@ -6,40 +6,16 @@
 // they refuse everything after it). Needs network namespaces; skipped visibly elsewhere.
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { contentBytes } from "../../lab/ptpip_camera.ts";
+import { median } from "../../bench/stats.ts";
 import { DeviceProcess } from "../../lab/device_process.ts";
-import { type HelperProcess, startHelper } from "../../lab/helper_process.ts";
+import { startHelper } from "../../lab/helper_process.ts";
 import { namespaceTest, NetnsLab } from "../../lab/netns.ts";
+import { addOneAtATime, describeLatencies, ptpipCamera } from "../../lab/photo_sink_lab.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
 import { OPERATION } from "../../lib/ptpip/codes.ts";
 
 const UUID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
-const DATE = "20240501T101500";
-const DAY = "2024/2024-05-01";
 const MODEL = "Canon EOS 6D";
-
-async function assertSameBytes(path: string, seed: number, size: number): Promise<void> {
-  const got = await Deno.readFile(path);
-  assertEquals(got.length, size, `${path}'s size`);
-  const expected = contentBytes({ seed, size }, 0, size);
-  assert(got.every((byte, i) => byte === expected[i]), `${path} differs from the camera's bytes`);
-}
-
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** Waits for the helper's line saying `path` (under DEST) was imported from `ip`. */
-function importedLine(helper: HelperProcess, path: string, ip: string, timeoutMs: number) {
-  return helper.waitForLine(
-    new RegExp(` INF imported ${escape(path)} from camera ${escape(ip)} \\(`),
-    timeoutMs,
-  );
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 await namespaceTest(
   "--eos --import-to: an announcing EOS 6D is fetched, connected to, and each new photo imported within 2 s",
@@ -49,19 +25,12 @@ await namespaceTest(
     const ip = `${subnet}.2`;
     const { pc, camera: cam } = await lab.pcAndCamera(subnet);
     const dest = await tempDir("pch-sink-eos-");
-    await using camera = new DeviceProcess(cam, "ptpip_camera_main.ts", [
-      "--host",
-      ip,
-      "--port",
-      "15740",
-      "--options",
-      JSON.stringify({
-        eos: true,
-        model: MODEL,
-        serialNumber: "083021001234",
-        files: [{ path: "DCIM/100CANON/IMG_0001.JPG", content: { seed: 1, size: 5000 } }],
-      }),
-    ]);
+    await using camera = ptpipCamera(cam, ip, {
+      eos: true,
+      model: MODEL,
+      serialNumber: "083021001234",
+      files: [{ path: "DCIM/100CANON/IMG_0001.JPG", content: { seed: 1, size: 5000 } }],
+    });
     await camera.waitFor("listening");
     await using helper = await startHelper(
       ["--eos", "--import-to", dest, "--uuid", UUID],
@@ -94,22 +63,8 @@ await namespaceTest(
     });
 
     await t.step("ten photos, one at a time: each in DEST within 2 s of the add", async () => {
-      const latencies: number[] = [];
-      for (let i = 0; i < 10; i++) {
-        const name = `IMG_01${String(i).padStart(2, "0")}.JPG`;
-        const size = 1_000_000 + i;
-        const started = performance.now();
-        await camera.command(`add DCIM/100CANON/${name} ${size} ${100 + i} ${DATE}`);
-        await importedLine(helper, `${DAY}/${name}`, ip, 5000);
-        latencies.push(performance.now() - started);
-        await assertSameBytes(`${dest}/${DAY}/${name}`, 100 + i, size);
-      }
-      const sorted = [...latencies].sort((a, b) => a - b).map(Math.round);
-      console.log(
-        `    EOS add -> file (1 MB each): median ${Math.round(median(latencies))} ms, all ${
-          sorted.join(", ")
-        } ms`,
-      );
+      const latencies = await addOneAtATime(camera, helper, dest, ip);
+      console.log(`    EOS add -> file (1 MB each): ${describeLatencies(latencies)}`);
       assert(median(latencies) <= 2000, `median ${median(latencies)} ms`);
       // Each photo fetched once, with Canon's operations, and acknowledged.
       const requests = camera.all("request");

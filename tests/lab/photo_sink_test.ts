@@ -5,55 +5,27 @@
 // ends the session. Needs network namespaces; skipped visibly elsewhere.
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { contentBytes } from "../../lab/ptpip_camera.ts";
+import { median } from "../../bench/stats.ts";
 import { DeviceProcess } from "../../lab/device_process.ts";
-import { type HelperProcess, startHelper } from "../../lab/helper_process.ts";
+import { startHelper } from "../../lab/helper_process.ts";
 import { namespaceTest, type Netns, NetnsLab } from "../../lab/netns.ts";
+import {
+  addOneAtATime,
+  checkBytes,
+  describeLatencies,
+  importedLine,
+  PHOTO_DATE as DATE,
+  PHOTO_DAY as DAY,
+  ptpipCamera,
+} from "../../lab/photo_sink_lab.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
 import { OPERATION } from "../../lib/ptpip/codes.ts";
 
 const UUID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
-const DATE = "20240501T101500";
-const DAY = "2024/2024-05-01";
-
-/** The fake PowerShot's PTP/IP side on `ip`:15740, with `options` (PtpipCameraOptions as JSON). */
-function ptpipCamera(ns: Netns, ip: string, options: Record<string, unknown>): DeviceProcess {
-  return new DeviceProcess(ns, "ptpip_camera_main.ts", [
-    "--host",
-    ip,
-    "--port",
-    "15740",
-    "--options",
-    JSON.stringify({ serialNumber: "0123456789", ...options }),
-  ]);
-}
 
 /** Its SSDP side: searches for the helper, fetches, announces itself; leaves on `byebye`. */
 function ssdpCamera(ns: Netns): DeviceProcess {
   return new DeviceProcess(ns, "fake_camera.ts", ["--ptpip", "off"]);
-}
-
-async function assertSameBytes(path: string, seed: number, size: number): Promise<void> {
-  const got = await Deno.readFile(path);
-  assertEquals(got.length, size, `${path}'s size`);
-  const expected = contentBytes({ seed, size }, 0, size);
-  assert(got.every((byte, i) => byte === expected[i]), `${path} differs from the camera's bytes`);
-}
-
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** Waits for the helper's line saying `name` was imported from `ip`. */
-function importedLine(helper: HelperProcess, name: string, ip: string, timeoutMs = 15_000) {
-  return helper.waitForLine(
-    new RegExp(` INF imported ${escape(`${DAY}/${name}`)} from camera ${escape(ip)} \\(`),
-    timeoutMs,
-  );
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 await namespaceTest(
@@ -91,22 +63,8 @@ await namespaceTest(
     });
 
     await t.step("ten photos, one at a time: each in DEST within 2 s of the add", async () => {
-      const latencies: number[] = [];
-      for (let i = 0; i < 10; i++) {
-        const name = `IMG_01${String(i).padStart(2, "0")}.JPG`;
-        const size = 1_000_000 + i;
-        const started = performance.now();
-        await camera.command(`add DCIM/100CANON/${name} ${size} ${100 + i} ${DATE}`);
-        await importedLine(helper, name, ip, 5000);
-        latencies.push(performance.now() - started);
-        await assertSameBytes(`${dest}/${DAY}/${name}`, 100 + i, size);
-      }
-      const sorted = [...latencies].sort((a, b) => a - b).map(Math.round);
-      console.log(
-        `    add -> file (1 MB each): median ${Math.round(median(latencies))} ms, all ${
-          sorted.join(", ")
-        } ms`,
-      );
+      const latencies = await addOneAtATime(camera, helper, dest, ip);
+      console.log(`    add -> file (1 MB each): ${describeLatencies(latencies)}`);
       assert(median(latencies) <= 2000, `median ${median(latencies)} ms`);
     });
 
@@ -118,14 +76,14 @@ await namespaceTest(
       }
       const addMs = performance.now() - started;
       assert(addMs < 1000, `the ten adds took ${addMs} ms`);
-      for (const name of names) await importedLine(helper, name, ip, 10_000);
+      for (const name of names) await importedLine(helper, `${DAY}/${name}`, ip, 10_000);
       console.log(
         `    ten in ${Math.round(addMs)} ms: all in DEST after ${
           Math.round(performance.now() - started)
         } ms`,
       );
       for (const [i, name] of names.entries()) {
-        await assertSameBytes(`${dest}/${DAY}/${name}`, 200 + i, 200_000 + i);
+        await checkBytes(`${dest}/${DAY}/${name}`, 200 + i, 200_000 + i);
         assertEquals(
           helper.lines.filter((l) => l.includes(`imported ${DAY}/${name} `)).length,
           1,
@@ -181,11 +139,11 @@ await namespaceTest(
       await helper.waitForLine(
         /the PTP\/IP session with camera 10\.236\.8\.2 failed .*; trying again in 1 s/,
       );
-      await importedLine(helper, "IMG_0900.CR3", ip, 15_000);
+      await importedLine(helper, `${DAY}/IMG_0900.CR3`, ip, 15_000);
       console.log(
         `    dropped at 1 MB, complete after ${Math.round(performance.now() - started)} ms`,
       );
-      await assertSameBytes(`${dest}/${DAY}/IMG_0900.CR3`, 9, size);
+      await checkBytes(`${dest}/${DAY}/IMG_0900.CR3`, 9, size);
       const resumed = camera.all("request").find((r) =>
         r.code === OPERATION.GetPartialObject && (r.params as number[])[1] === 1_000_000
       );

@@ -1,0 +1,102 @@
+/**
+ * What the photo-sink lab tests and bench/sink.ts share: the fake PTP/IP camera program in the camera's
+ * namespace, the date its added photos carry and the folder they are filed in, the helper's line for
+ * an imported photo, a byte-for-byte check of an imported file against the camera's seeded content,
+ * and photos added one at a time, each timed to its import.
+ *
+ * @module
+ */
+
+import { DeviceProcess } from "./device_process.ts";
+import type { HelperProcess } from "./helper_process.ts";
+import type { Netns } from "./netns.ts";
+import { contentBytes } from "./ptpip_camera.ts";
+import { median } from "../bench/stats.ts";
+
+/** The capture date given to every photo added by `add` (the camera program's format). */
+export const PHOTO_DATE = "20240501T101500";
+/** The folder under DEST that a photo taken on {@linkcode PHOTO_DATE} is imported into. */
+export const PHOTO_DAY = "2024/2024-05-01";
+
+/**
+ * The fake camera's PTP/IP side (lab/ptpip_camera_main.ts) on `ip`:15740 in `ns`, with `options`
+ * (PtpipCameraOptions, sent as JSON; serial number 0123456789 unless they give one).
+ */
+export function ptpipCamera(
+  ns: Netns,
+  ip: string,
+  options: Record<string, unknown>,
+): DeviceProcess {
+  return new DeviceProcess(ns, "ptpip_camera_main.ts", [
+    "--host",
+    ip,
+    "--port",
+    "15740",
+    "--options",
+    JSON.stringify({ serialNumber: "0123456789", ...options }),
+  ]);
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Waits for the helper's line saying `path` (under DEST) was imported from `ip`. */
+export function importedLine(
+  helper: HelperProcess,
+  path: string,
+  ip: string,
+  timeoutMs: number,
+): Promise<string> {
+  return helper.waitForLine(
+    new RegExp(` INF imported ${escape(path)} from camera ${escape(ip)} \\(`),
+    timeoutMs,
+  );
+}
+
+/** Throws unless `path` holds exactly the camera's bytes for `seed` and `size`. */
+export async function checkBytes(path: string, seed: number, size: number): Promise<void> {
+  using file = await Deno.open(path);
+  // Read in pieces: the bench checks files of 300 MB.
+  const buffer = new Uint8Array(1 << 20);
+  let offset = 0;
+  for (;;) {
+    const n = await file.read(buffer);
+    if (n === null) break;
+    const expected = contentBytes({ seed, size }, offset, n);
+    for (let i = 0; i < n; i++) {
+      if (buffer[i] !== expected[i]) throw new Error(`${path} differs at byte ${offset + i}`);
+    }
+    offset += n;
+  }
+  if (offset !== size) throw new Error(`${path} has ${offset} bytes, not ${size}`);
+}
+
+/**
+ * Adds `count` photos of 1 MB (IMG_0100.JPG on, seeds 100 on) to `camera`'s card one at a time, each
+ * imported into `dest` (the helper's line, 5 s at most) and checked byte for byte before the next.
+ * Returns the ms from each add to its import's line.
+ */
+export async function addOneAtATime(
+  camera: DeviceProcess,
+  helper: HelperProcess,
+  dest: string,
+  ip: string,
+  count = 10,
+): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = `IMG_01${String(i).padStart(2, "0")}.JPG`;
+    const size = 1_000_000 + i;
+    const started = performance.now();
+    await camera.command(`add DCIM/100CANON/${name} ${size} ${100 + i} ${PHOTO_DATE}`);
+    await importedLine(helper, `${PHOTO_DAY}/${name}`, ip, 5000);
+    latencies.push(performance.now() - started);
+    await checkBytes(`${dest}/${PHOTO_DAY}/${name}`, 100 + i, size);
+  }
+  return latencies;
+}
+
+/** `median N ms, all a, b, ... ms` (rounded, sorted) for a test's log. */
+export function describeLatencies(latencies: readonly number[]): string {
+  const sorted = [...latencies].sort((a, b) => a - b).map(Math.round);
+  return `median ${Math.round(median(latencies))} ms, all ${sorted.join(", ")} ms`;
+}
