@@ -30,15 +30,18 @@ import { join } from "node:path";
 import { denoCacheDir, namespaceSupport, type Netns, NetnsLab } from "../lab/netns.ts";
 import { DeviceProcess } from "../lab/device_process.ts";
 import { helperArgv, type HelperProcess, homeEnv, startHelper } from "../lab/helper_process.ts";
-import { contentBytes } from "../lab/ptpip_camera.ts";
+import {
+  checkBytes,
+  PHOTO_DATE as DATE,
+  PHOTO_DAY as DAY,
+  ptpipCamera,
+} from "../lab/photo_sink_lab.ts";
 import { findPid, readProc } from "./proc.ts";
 import { type LatencySummary, latencySummary, median } from "./stats.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const CACHE = join(ROOT, "bench", ".cache");
 const UUID = "00000000-0000-4000-8000-000000000000";
-const DATE = "20240501T101500";
-const DAY = "2024/2024-05-01";
 const decoder = new TextDecoder();
 
 /** The two ways a camera comes to the helper. */
@@ -145,24 +148,6 @@ async function fileAppears(path: string, ms: number, everyMs = 2): Promise<numbe
   throw new Error(`${path} not there within ${ms} ms`);
 }
 
-/** Throws unless `path` holds exactly the seeded bytes. */
-async function checkBytes(path: string, seed: number, size: number): Promise<void> {
-  using file = await Deno.open(path);
-  const chunk = 1 << 20;
-  const buffer = new Uint8Array(chunk);
-  let offset = 0;
-  for (;;) {
-    const n = await file.read(buffer);
-    if (n === null) break;
-    const expected = contentBytes({ seed, size }, offset, n);
-    for (let i = 0; i < n; i++) {
-      if (buffer[i] !== expected[i]) throw new Error(`${path} differs at byte ${offset + i}`);
-    }
-    offset += n;
-  }
-  if (offset !== size) throw new Error(`${path} has ${offset} bytes, not ${size}`);
-}
-
 /** One camera and the helper that imports from it. */
 interface Pair extends AsyncDisposable {
   flow: Flow;
@@ -197,22 +182,14 @@ async function startPair(
   const stack = new AsyncDisposableStack();
   try {
     const camera = stack.use(
-      new DeviceProcess(cam, "ptpip_camera_main.ts", [
-        "--host",
-        ip,
-        "--port",
-        "15740",
-        "--options",
-        JSON.stringify({
-          ...(flow === "eos" ? { eos: true, model: "Canon EOS 6D" } : {}),
-          serialNumber: "0123456789",
-          files: [{
-            path: "DCIM/100CANON/IMG_0001.JPG",
-            content: { seed: 1, size: 5000 },
-            captureDate: DATE,
-          }],
-        }),
-      ]),
+      ptpipCamera(cam, ip, {
+        ...(flow === "eos" ? { eos: true, model: "Canon EOS 6D" } : {}),
+        files: [{
+          path: "DCIM/100CANON/IMG_0001.JPG",
+          content: { seed: 1, size: 5000 },
+          captureDate: DATE,
+        }],
+      }),
     );
     await camera.waitFor("listening");
     const helper = stack.use(
