@@ -28,12 +28,14 @@
 
 import { join } from "node:path";
 import { denoCacheDir, namespaceSupport, type Netns, NetnsLab } from "../lab/netns.ts";
-import { DeviceProcess } from "../lab/device_process.ts";
+import type { DeviceProcess } from "../lab/device_process.ts";
 import { helperArgv, type HelperProcess, homeEnv, startHelper } from "../lab/helper_process.ts";
 import {
   checkBytes,
+  eos6dPairing,
   PHOTO_DATE as DATE,
   PHOTO_DAY as DAY,
+  powershotPairing,
   ptpipCamera,
 } from "../lab/photo_sink_lab.ts";
 import { findPid, readProc } from "./proc.ts";
@@ -200,16 +202,7 @@ async function startPair(
     );
     const pid = await waitForPid(helper.pid, "deno");
     const pairing = stack.use(
-      flow === "eos"
-        ? new DeviceProcess(cam, "fake_device.ts", [
-          "--kind",
-          "eos6d",
-          "--host",
-          ip,
-          "--ptpip",
-          "off",
-        ])
-        : new DeviceProcess(cam, "fake_camera.ts", ["--ptpip", "off"]),
+      flow === "eos" ? eos6dPairing(cam, ip) : powershotPairing(cam),
     );
     if (flow === "eos") {
       await pairing.waitFor("listening");

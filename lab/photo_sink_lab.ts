@@ -1,6 +1,6 @@
 /**
  * What the photo-sink lab tests and bench/sink.ts share: the fake PTP/IP camera program in the camera's
- * namespace, the date its added photos carry and the folder they are filed in, the helper's line for
+ * namespace and the pairing side beside it (a PowerShot's or an EOS 6D's), the date its added photos carry and the folder they are filed in, the helper's line for
  * an imported photo, a byte-for-byte check of an imported file against the camera's seeded content,
  * and photos added one at a time, each timed to its import.
  *
@@ -34,6 +34,23 @@ export function ptpipCamera(
     "15740",
     "--options",
     JSON.stringify({ serialNumber: "0123456789", ...options }),
+  ]);
+}
+
+/** A PowerShot's SSDP side (lab/fake_camera.ts): searches for the helper, pairs; leaves on `byebye`. */
+export function powershotPairing(ns: Netns): DeviceProcess {
+  return new DeviceProcess(ns, "fake_camera.ts", ["--ptpip", "off"]);
+}
+
+/** An EOS 6D's SSDP and description side (lab/fake_device.ts) on `ip`; it announces on `announce`. */
+export function eos6dPairing(ns: Netns, ip: string): DeviceProcess {
+  return new DeviceProcess(ns, "fake_device.ts", [
+    "--kind",
+    "eos6d",
+    "--host",
+    ip,
+    "--ptpip",
+    "off",
   ]);
 }
 

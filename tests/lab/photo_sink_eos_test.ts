@@ -7,10 +7,14 @@
 
 import { assert, assertEquals } from "../support/assert.ts";
 import { median } from "../../bench/stats.ts";
-import { DeviceProcess } from "../../lab/device_process.ts";
 import { startHelper } from "../../lab/helper_process.ts";
 import { namespaceTest, NetnsLab } from "../../lab/netns.ts";
-import { addOneAtATime, describeLatencies, ptpipCamera } from "../../lab/photo_sink_lab.ts";
+import {
+  addOneAtATime,
+  describeLatencies,
+  eos6dPairing,
+  ptpipCamera,
+} from "../../lab/photo_sink_lab.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
 import { OPERATION } from "../../lib/ptpip/codes.ts";
 
@@ -37,14 +41,7 @@ await namespaceTest(
       { netns: pc },
     );
     await helper.waitForLine(/ready: waiting for a camera/);
-    await using eos = new DeviceProcess(cam, "fake_device.ts", [
-      "--kind",
-      "eos6d",
-      "--host",
-      ip,
-      "--ptpip",
-      "off",
-    ]);
+    await using eos = eos6dPairing(cam, ip);
     await eos.waitFor("listening");
     await eos.command("announce");
 

@@ -6,9 +6,8 @@
 
 import { assert, assertEquals } from "../support/assert.ts";
 import { median } from "../../bench/stats.ts";
-import { DeviceProcess } from "../../lab/device_process.ts";
 import { startHelper } from "../../lab/helper_process.ts";
-import { namespaceTest, type Netns, NetnsLab } from "../../lab/netns.ts";
+import { namespaceTest, NetnsLab } from "../../lab/netns.ts";
 import {
   addOneAtATime,
   checkBytes,
@@ -16,17 +15,13 @@ import {
   importedLine,
   PHOTO_DATE as DATE,
   PHOTO_DAY as DAY,
+  powershotPairing,
   ptpipCamera,
 } from "../../lab/photo_sink_lab.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
 import { OPERATION } from "../../lib/ptpip/codes.ts";
 
 const UUID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
-
-/** Its SSDP side: searches for the helper, fetches, announces itself; leaves on `byebye`. */
-function ssdpCamera(ns: Netns): DeviceProcess {
-  return new DeviceProcess(ns, "fake_camera.ts", ["--ptpip", "off"]);
-}
 
 await namespaceTest(
   "--import-to: a PowerShot that pairs is imported from, each new photo within 2 s of its taking",
@@ -43,7 +38,7 @@ await namespaceTest(
     await camera.waitFor("listening");
     await using helper = await startHelper(["--import-to", dest, "--uuid", UUID], { netns: pc });
     await helper.waitForLine(/ready: waiting for a camera/);
-    await using ssdp = ssdpCamera(cam);
+    await using ssdp = powershotPairing(cam);
 
     await t.step("ready, connected, and the card's photo imported", async () => {
       await helper.waitForLine(/camera 10\.236\.7\.2 .*is ready/);
@@ -128,7 +123,7 @@ await namespaceTest(
     await camera.waitFor("listening");
     await using helper = await startHelper(["--import-to", dest, "--uuid", UUID], { netns: pc });
     await helper.waitForLine(/ready: waiting for a camera/);
-    await using _ssdp = ssdpCamera(cam);
+    await using _ssdp = powershotPairing(cam);
     await helper.waitForLine(/importing new photos from .* at 10\.236\.8\.2/);
 
     await t.step("cut at 1,000,000 bytes, resumed from there after a 1 s backoff", async () => {
