@@ -19,21 +19,25 @@ import { eosWatch } from "../../lib/sink/eos_body.ts";
 const GUID = Uint8Array.from({ length: 16 }, (_, i) => 0x20 + i);
 const DATE = "20240501T101500";
 
+/** The sink's PTP/IP session with the fake camera at `ip`:`port`, opened the same way by every test. */
+function openSession(ip: string, port: number) {
+  return openPtpipSession({
+    host: ip,
+    port,
+    guid: GUID,
+    hostName: "sink-test",
+    closeSession: false,
+    timeouts: { connectMs: 2000, initMs: 2000, readMs: 2000 },
+  });
+}
+
 async function sinkFor(port: number, keepAliveMs: number) {
   const dest = await Deno.makeTempDir({ prefix: "pch-sink-" });
   const events: ServeEvent[] = [];
   const waiters: (() => void)[] = [];
   const sink = new PhotoSink({
     dest,
-    open: (ip) =>
-      openPtpipSession({
-        host: ip,
-        port,
-        guid: GUID,
-        hostName: "sink-test",
-        closeSession: false,
-        timeouts: { connectMs: 2000, initMs: 2000, readMs: 2000 },
-      }),
+    open: (ip) => openSession(ip, port),
     importNew,
     watchFor: eosWatch({ keepAliveMs }),
     now: () => performance.now(),
@@ -149,14 +153,7 @@ for (const eos of [false, true]) {
       dest,
       fs: files.fs,
       open: async (ip) => {
-        const opened = await openPtpipSession({
-          host: ip,
-          port: camera.port,
-          guid: GUID,
-          hostName: "sink-test",
-          closeSession: false,
-          timeouts: { connectMs: 2000, initMs: 2000, readMs: 2000 },
-        });
+        const opened = await openSession(ip, camera.port);
         if (!opened.ok) return opened;
         const session = opened.value;
         const subscribe = session.onEvent.bind(session);
@@ -240,15 +237,7 @@ Deno.test("a PowerShot: photo after photo through one link reads the record from
   let running = 0;
   const sink = new PhotoSink({
     dest,
-    open: (ip) =>
-      openPtpipSession({
-        host: ip,
-        port: camera.port,
-        guid: GUID,
-        hostName: "sink-test",
-        closeSession: false,
-        timeouts: { connectMs: 2000, initMs: 2000, readMs: 2000 },
-      }),
+    open: (ip) => openSession(ip, camera.port),
     // Counted in flight: a photo is reported before its import saves the record.
     importNew: async (source, options) => {
       running++;
