@@ -38,6 +38,7 @@ import {
   powershotPairing,
   ptpipCamera,
 } from "../lab/photo_sink_lab.ts";
+import { exists } from "../lib/util/file_probe.ts";
 import { findPid, readProc } from "./proc.ts";
 import { type LatencySummary, latencySummary, median } from "./stats.ts";
 
@@ -129,15 +130,6 @@ async function steadyRss(pid: number, count = 5): Promise<number> {
     readings.push((await memoryOf(pid)).rssKiB);
   }
   return median(readings);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Resolves with performance.now() once `path` exists, polled every `everyMs`; throws after `ms`. */

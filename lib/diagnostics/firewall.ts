@@ -9,6 +9,7 @@
  */
 
 import { errorMessage } from "../errors.ts";
+import { exists, readTextOrUndefined } from "../util/file_probe.ts";
 
 /** What was found on Linux. */
 export interface LinuxFirewall {
@@ -193,23 +194,6 @@ export function firewallAdvice(
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function readOrUndefined(path: string): Promise<string | undefined> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch {
-    return undefined;
-  }
-}
-
 async function anyExists(paths: readonly string[]): Promise<boolean> {
   return (await Promise.all(paths.map(exists))).some(Boolean);
 }
@@ -217,14 +201,14 @@ async function anyExists(paths: readonly string[]): Promise<boolean> {
 async function linuxFacts(): Promise<LinuxFirewall> {
   const sbin = (name: string) => [`/usr/sbin/${name}`, `/sbin/${name}`, `/usr/bin/${name}`];
   const ufwInstalled = await anyExists(sbin("ufw"));
-  const ufwConf = ufwInstalled ? await readOrUndefined("/etc/ufw/ufw.conf") : undefined;
+  const ufwConf = ufwInstalled ? await readTextOrUndefined("/etc/ufw/ufw.conf") : undefined;
   const firewalldInstalled = await anyExists([...sbin("firewalld"), ...sbin("firewall-cmd")]);
   return {
     os: "linux",
     ufw: ufwInstalled
       ? {
         enabled: /^\s*ENABLED\s*=\s*yes\b/im.test(ufwConf ?? ""),
-        rules: await readOrUndefined("/etc/ufw/user.rules"),
+        rules: await readTextOrUndefined("/etc/ufw/user.rules"),
       }
       : undefined,
     firewalld: firewalldInstalled
