@@ -58,7 +58,17 @@ async function sinkFor(port: number, keepAliveMs: number) {
       `${count} photos imported`,
     );
   };
-  return { dest, events, sink, imported, until, [Symbol.asyncDispose]: () => sink.stop() };
+  return {
+    dest,
+    events,
+    sink,
+    imported,
+    until,
+    [Symbol.asyncDispose]: async () => {
+      await sink.stop();
+      await Deno.remove(dest, { recursive: true });
+    },
+  };
 }
 
 for (const eos of [false, true]) {
