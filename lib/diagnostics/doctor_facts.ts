@@ -26,7 +26,7 @@ import { type FolderAccess, folderAccess } from "./folder_access.ts";
 import { errorMessage, HelperError } from "../errors.ts";
 import { firewallAdvice, firewallFacts } from "./firewall.ts";
 import { freeSpace, type FreeSpaceAnswer } from "./free_space.ts";
-import { joinPath } from "../util/path.ts";
+import { absolutePath, joinPath } from "../util/path.ts";
 import { type InterfaceAddress, selectInterfaces } from "../network/interfaces.ts";
 import { missingInterfaces } from "../network/missing_interfaces.ts";
 import { portHolders } from "./port_holders.ts";
@@ -173,9 +173,7 @@ export async function importDestFacts(
   importTo: string,
   env: Pick<DoctorEnvironment, "folderAccess" | "freeSpace" | "cwd" | "os">,
 ): Promise<ImportDestFacts> {
-  const absolute = /^([A-Za-z]:)?[\\/]/.test(importTo)
-    ? importTo
-    : joinPath((env.cwd ?? Deno.cwd)(), importTo);
+  const absolute = absolutePath(importTo, env.cwd ?? Deno.cwd);
   const dir = absolute.replace(/(?<=.)[\\/]+$/, "");
   // The access of a file inside DIR is DIR's own, or its nearest existing folder's when it is missing.
   const access = await (env.folderAccess ?? folderAccess)(joinPath(dir, "photo"));

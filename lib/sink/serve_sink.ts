@@ -16,7 +16,7 @@ import type { Spawn } from "../cameras/hook_runner.ts";
 import { PTPIP_PORT } from "../cameras/text.ts";
 import { HelperError } from "../errors.ts";
 import { after } from "../util/timers.ts";
-import { joinPath } from "../util/path.ts";
+import { absolutePath } from "../util/path.ts";
 import type { LinkTiming, WatchFor } from "./link.ts";
 import { type LeaveReason, PhotoSink, type SinkCamera } from "./photo_sink.ts";
 import { PhotoHook } from "./photo_hook.ts";
@@ -71,11 +71,6 @@ export interface ServeSink {
   cameraStatus?: (text: string) => void;
 }
 
-/** `--import-to DIR` made absolute against the working folder. */
-export function absoluteDest(dir: string, cwd: () => string): string {
-  return /^([A-Za-z]:)?[\\/]/.test(dir) ? dir : joinPath(cwd(), dir);
-}
-
 /** Builds the sink; starts nothing until a camera is ready. */
 export function serveSink(options: ServeSinkOptions): ServeSink {
   const guid = guidFromDeviceUuid(options.uuid);
@@ -85,7 +80,7 @@ export function serveSink(options: ServeSinkOptions): ServeSink {
     ? new PhotoHook(options.onPhoto, options.emit, { spawn: options.spawn, now: options.now })
     : undefined;
   const photos = new PhotoSink({
-    dest: absoluteDest(options.importTo, () => Deno.cwd()),
+    dest: absolutePath(options.importTo, () => Deno.cwd()),
     // Never CloseSession: 2016-and-later EOS bodies refuse everything after it, the body is known
     // only once the session is open, and closing the connections ends a session on every body.
     open: (ip) =>

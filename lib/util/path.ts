@@ -29,6 +29,11 @@ export function joinPath(base: string, ...parts: string[]): string {
   return joined;
 }
 
+/** `path` itself when it starts at a root or a drive letter, else `path` below the working folder `cwd()`. */
+export function absolutePath(path: string, cwd: () => string): string {
+  return /^([A-Za-z]:)?[\\/]/.test(path) ? path : joinPath(cwd(), path);
+}
+
 /** The folder `path` is in: `.` for a bare name, the root for a file at the root. */
 export function parentDir(path: string): string {
   const trimmed = path.replace(/(?<=.)[\\/]+$/, "");

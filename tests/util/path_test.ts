@@ -1,7 +1,7 @@
 // Paths joined and split as node:path does for the helper's inputs, in POSIX and Windows shapes.
 
 import { assertEquals } from "../support/assert.ts";
-import { joinPath, parentDir } from "../../lib/util/path.ts";
+import { absolutePath, joinPath, parentDir } from "../../lib/util/path.ts";
 
 Deno.test("joinPath keeps the base's separator, one at each joint", () => {
   assertEquals(
@@ -32,4 +32,13 @@ Deno.test("parentDir is the folder a path is in", () => {
   assertEquals(parentDir("dir/uuid"), "dir");
   assertEquals(parentDir("C:\\Users\\ann\\uuid"), "C:\\Users\\ann");
   assertEquals(parentDir("C:\\uuid"), "C:\\");
+});
+
+Deno.test("absolutePath keeps an absolute path and puts a relative one below the working folder", () => {
+  const cwd = () => "/home/ann";
+  assertEquals(absolutePath("/srv/photos", cwd), "/srv/photos");
+  assertEquals(absolutePath("C:\\Photos", () => "D:\\x"), "C:\\Photos");
+  assertEquals(absolutePath("\\\\nas\\photos", cwd), "\\\\nas\\photos");
+  assertEquals(absolutePath("Pictures/Canon", cwd), "/home/ann/Pictures/Canon");
+  assertEquals(absolutePath("Photos", () => "C:\\Users\\ann"), "C:\\Users\\ann\\Photos");
 });
