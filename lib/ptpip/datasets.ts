@@ -275,7 +275,7 @@ export function encodeStorageInfo(info: StorageInfo): Uint8Array {
   return w.finish();
 }
 
-/** GetObjectInfo's dataset. Dates are PTP date strings as sent; see {@linkcode parsePtpDate}. */
+/** GetObjectInfo's dataset. Dates are PTP date strings as sent, for the caller to read. */
 export interface ObjectInfo {
   /** The storage it is on. */
   storageId: number;
@@ -369,53 +369,4 @@ export function encodeUint32Array(values: readonly number[]): Uint8Array {
   const w = new ByteWriter();
   writeArray(w, values, false);
   return w.finish();
-}
-
-/** A PTP date's fields; `offsetMinutes` only when the string named a zone (Z is 0). */
-export interface PtpDate {
-  /** Four-digit year. */
-  year: number;
-  /** 1–12. */
-  month: number;
-  /** 1–31, valid for the month. */
-  day: number;
-  /** 0–23. */
-  hour: number;
-  /** 0–59. */
-  minute: number;
-  /** 0–60 (a leap second). */
-  second: number;
-  /** East of UTC, in minutes. */
-  offsetMinutes?: number;
-}
-
-const PTP_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?$/;
-
-function daysIn(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
-
-/**
- * A PTP date string, "YYYYMMDDThhmmss[.s][Z|±hhmm]", as fields; undefined for anything else or a
- * field out of range. Surrounding spaces and NULs are ignored (some cameras pad).
- */
-export function parsePtpDate(text: string): PtpDate | undefined {
-  // deno-lint-ignore no-control-regex
-  const match = PTP_DATE.exec(text.replace(/^[\s\u0000]+|[\s\u0000]+$/g, ""));
-  if (!match) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined;
-  if (hour > 23 || minute > 59 || second > 60) return undefined;
-  const date: PtpDate = { year, month, day, hour, minute, second };
-  const zone = match[7];
-  if (zone === "Z") date.offsetMinutes = 0;
-  else if (zone !== undefined) {
-    const digits = zone.replace(":", "");
-    const hours = Number(digits.slice(1, 3));
-    const minutes = Number(digits.slice(3, 5));
-    if (hours > 23 || minutes > 59) return undefined;
-    date.offsetMinutes = (zone[0] === "-" ? -1 : 1) * (hours * 60 + minutes);
-  }
-  return date;
 }

@@ -15,7 +15,6 @@ import {
   encodeUint32Array,
   MAX_ARRAY_COUNT,
   type ObjectInfo,
-  parsePtpDate,
   type StorageInfo,
   writePtpString,
 } from "../../lib/ptpip/datasets.ts";
@@ -182,32 +181,4 @@ Deno.test("random bytes never make a decoder throw", () => {
     decodeObjectInfo(bytes);
     decodeUint32Array(bytes);
   }
-});
-
-Deno.test("parsePtpDate reads the PTP forms and refuses impossible dates", () => {
-  assertEquals(parsePtpDate("20261205T101530"), {
-    year: 2026,
-    month: 12,
-    day: 5,
-    hour: 10,
-    minute: 15,
-    second: 30,
-  });
-  assertEquals(parsePtpDate("20240229T000000.5Z")?.offsetMinutes, 0);
-  assertEquals(parsePtpDate("20240229T235959-0130")?.offsetMinutes, -90);
-  assertEquals(parsePtpDate(" 20240101T000000\u0000")?.year, 2024);
-  for (
-    const bad of [
-      "",
-      "2024",
-      "20230229T000000",
-      "20241301T000000",
-      "20240100T000000",
-      "20240101T240000",
-      "20240101T006000",
-      "20240101 000000",
-      "20240101T000000+2500",
-      "20240101T000000junk",
-    ]
-  ) assertEquals(parsePtpDate(bad), undefined, bad);
 });
