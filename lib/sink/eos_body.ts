@@ -19,6 +19,7 @@ import {
 } from "../ptpip/eos.ts";
 import type { SessionFailure } from "../ptpip/session.ts";
 import { describeEosObject, eosSource } from "../import/eos_source.ts";
+import { asSourceFailure, isObjectFailure } from "../import/ptpip_source.ts";
 import type { CameraObject, SourceFailure } from "../import/source.ts";
 import { err, ok, type Result } from "../util/result.ts";
 import { type BodyWatch, standardWatch, type WatchContext, type WatchFor } from "./link.ts";
@@ -33,11 +34,6 @@ export interface EosTiming {
   pollMs: number;
   /** Between two KeepDeviceOn calls. */
   keepAliveMs: number;
-}
-
-/** Whether a failure ends the session (anything but the camera's answer about this request). */
-function ends(failure: SessionFailure): boolean {
-  return failure.kind !== "response" && failure.kind !== "busy" && failure.kind !== "cancelled";
 }
 
 /** The watch for EOS bodies; other bodies get {@linkcode standardWatch}. */
@@ -69,9 +65,7 @@ export function eosWatch(timing: Partial<EosTiming> = {}): WatchFor {
           if (time >= keepAliveAt) {
             keepAliveAt = time + keepAliveMs;
             const kept = await eosKeepAlive(session);
-            if (!kept.ok && ends(kept.error)) {
-              return err({ kind: "connection", detail: kept.error.detail });
-            }
+            if (!kept.ok && !isObjectFailure(kept.error)) return err(asSourceFailure(kept.error));
             continue;
           }
           if (time >= relistAt) {
@@ -86,9 +80,7 @@ export function eosWatch(timing: Partial<EosTiming> = {}): WatchFor {
             pollAt = time + pollMs;
             const polled = await eosEvents(session);
             if (!polled.ok) {
-              if (ends(polled.error)) {
-                return err({ kind: "connection", detail: polled.error.detail });
-              }
+              if (!isObjectFailure(polled.error)) return err(asSourceFailure(polled.error));
               continue;
             }
             const found: CameraObject[] = [];
