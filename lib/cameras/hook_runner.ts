@@ -23,6 +23,7 @@ import { type CameraFlow, cleanName } from "./tracker.ts";
 import { parseIpv4 } from "../network/ipv4.ts";
 import { settlesWithin } from "../util/timeout.ts";
 import { after, type Timer } from "../util/timers.ts";
+import { errorMessage } from "../errors.ts";
 
 /** The camera a hook runs for. */
 export interface HookCamera {
@@ -437,4 +438,14 @@ export class HookRunner {
     pending = (pending + decoder.decode()).replace(/\r$/, "");
     if (pending !== "" && !skipping) emit(pending);
   }
+}
+
+/** Why a hook's program could not be started, worded for its log line (both hooks say the same). */
+export function hookStartError(error: unknown): string {
+  if (error instanceof Deno.errors.NotFound) return "not found (give its full path, or check PATH)";
+  if (error instanceof Deno.errors.PermissionDenied) return "permission denied (is it executable?)";
+  if (error instanceof Deno.errors.NotCapable) {
+    return "Deno denied running it: run with --allow-run";
+  }
+  return errorMessage(error);
 }

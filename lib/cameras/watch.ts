@@ -9,7 +9,13 @@
 
 import { type Camera, cameraName, CameraTracker } from "./tracker.ts";
 import { clientCommands, PTPIP_PORT, statusText } from "./text.ts";
-import { type HookCamera, type HookEvents, HookRunner, type Spawn } from "./hook_runner.ts";
+import {
+  type HookCamera,
+  type HookEvents,
+  HookRunner,
+  hookStartError,
+  type Spawn,
+} from "./hook_runner.ts";
 import type { Emit } from "../events.ts";
 import { checkPtpipPort } from "./ptpip_check.ts";
 import { unicastPresenceSearch } from "../ssdp/search_request.ts";
@@ -62,15 +68,6 @@ const encoder = new TextEncoder();
 
 function hookCamera(camera: Camera): HookCamera {
   return { ip: camera.ip, name: cameraName(camera) ?? "", model: camera.model, flow: camera.flow };
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Deno.errors.NotFound) return "not found (give its full path, or check PATH)";
-  if (error instanceof Deno.errors.PermissionDenied) return "permission denied (is it executable?)";
-  if (error instanceof Deno.errors.NotCapable) {
-    return "Deno denied running it: run with --allow-run";
-  }
-  return errorMessage(error);
 }
 
 /** Follows cameras while the helper serves; hears their presence from the SSDP loop. */
@@ -249,7 +246,7 @@ function hookEvents(emit: Emit): HookEvents {
     exited: (camera, exit) =>
       emit({ event: "hook-exit", ip: camera.ip, code: exit.code, signal: exit.signal }),
     failed: (camera, error) =>
-      emit({ event: "hook-error", ip: camera.ip, error: describeError(error) }),
+      emit({ event: "hook-error", ip: camera.ip, error: hookStartError(error) }),
     busy: (camera) => emit({ event: "hook-busy", ip: camera.ip }),
     deferred: (camera, reason, inMs) =>
       emit({ event: "hook-deferred", ip: camera.ip, reason, seconds: Math.ceil(inMs / 1000) }),

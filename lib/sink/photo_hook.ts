@@ -15,11 +15,11 @@
  */
 
 import type { Emit } from "../events.ts";
-import { errorMessage } from "../errors.ts";
 import {
   type HookCamera,
   HookRunner,
   type HookRunnerOptions,
+  hookStartError,
   type Spawn,
 } from "../cameras/hook_runner.ts";
 
@@ -81,9 +81,7 @@ export class PhotoHook {
           event: "photo-hook-error",
           ip: camera.ip,
           path: path(camera),
-          error: error instanceof Deno.errors.NotFound
-            ? "not found (give its full path, or check PATH)"
-            : errorMessage(error),
+          error: hookStartError(error),
         });
         this.#next(camera);
       },
