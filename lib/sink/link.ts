@@ -17,6 +17,7 @@
  * @module
  */
 
+import { errorMessage } from "../errors.ts";
 import type { Emit } from "../events.ts";
 import type { PtpipSession, SessionFailure } from "../ptpip/session.ts";
 import type { DeviceInfo } from "../ptpip/datasets.ts";
@@ -301,9 +302,12 @@ export class CameraLink {
       const opened = await this.#options.open(ip);
       let ended: Ended;
       if (!opened.ok) ended = { worked: false, reason: opened.error.detail };
-      else {
+      else if (this.#stopped) {
+        // Stopped while it opened: close it, without serving a session just closed.
+        await opened.value.close();
+        break;
+      } else {
         this.#session = opened.value;
-        if (this.#stopped) await opened.value.close();
         try {
           ended = await this.#serve(opened.value);
         } finally {
@@ -473,7 +477,7 @@ export class CameraLink {
     } catch (error) {
       result = err({
         kind: "source",
-        detail: String(error),
+        detail: errorMessage(error),
         summary: { imported: 0, bytes: 0, ms: 0, alreadyImported: 0, failed: [], files: [] },
       });
     }
