@@ -36,6 +36,7 @@ import type { SsdpMessage } from "../ssdp/message.ts";
 import type { PresenceHandler } from "../ssdp/responder.ts";
 import { receiveAnswers } from "../ssdp/answers.ts";
 import { RecentMap } from "../util/recent_map.ts";
+import { Cooldowns } from "./cooldowns.ts";
 import { errorMessage } from "../errors.ts";
 import { SSDP_MULTICAST_ADDRESS } from "../ssdp/wire.ts";
 import { isLoopback, parseIpv4 } from "../network/ipv4.ts";
@@ -125,8 +126,8 @@ export class EosWatch implements PresenceHandler {
   readonly #told = new RecentMap<string, true>(TOLD_CAPACITY);
   /** Announcements waiting for a fetch slot, by address, in the order they came. */
   readonly #waiting = new Map<string, EosAnnouncement>();
-  /** Until when an address and path that failed is not fetched again. */
-  readonly #failed = new RecentMap<string, number>(FAILED_CAPACITY);
+  /** Addresses and paths that failed, not fetched again until their cooldown is over. */
+  readonly #failed: Cooldowns;
   readonly #warnings: FloodLog;
   readonly #notices: FloodLog;
   readonly #searched = new Set<string>();
@@ -140,6 +141,11 @@ export class EosWatch implements PresenceHandler {
    */
   constructor(options: EosWatchOptions) {
     this.#options = options;
+    this.#failed = new Cooldowns(
+      FAILED_CAPACITY,
+      options.failedCooldownMs ?? EOS_FAILED_COOLDOWN_MS,
+      options.now,
+    );
     const budget = (lines: "warnings" | "notices") =>
       new FloodLog({
         budget: options.lineBudget ?? EOS_LINE_BUDGET,
@@ -193,9 +199,8 @@ export class EosWatch implements PresenceHandler {
   }
 
   #mayNotFetch(announcement: EosAnnouncement): boolean {
-    if (this.#options.coolingDown(announcement.ip)) return true;
-    const until = this.#failed.peek(failedKey(announcement));
-    return until !== undefined && this.#options.now() < until;
+    return this.#options.coolingDown(announcement.ip) ||
+      this.#failed.active(failedKey(announcement));
   }
 
   #start(announcement: EosAnnouncement): void {
@@ -352,11 +357,7 @@ export class EosWatch implements PresenceHandler {
     if (entry === undefined) return;
     entry.timer?.cancel();
     this.#fetching.delete(ip);
-    if (failed) {
-      const until = this.#options.now() +
-        (this.#options.failedCooldownMs ?? EOS_FAILED_COOLDOWN_MS);
-      this.#failed.use(failedKey(entry.announcement), () => until);
-    }
+    if (failed) this.#failed.start(failedKey(entry.announcement));
     const fetches = entry.schedule.fetches;
     this.#say(ip, { event: "eos-fetches-done", ip, reason, fetches });
     this.#startWaiting();

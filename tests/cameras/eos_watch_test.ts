@@ -192,6 +192,28 @@ Deno.test("a schedule ends early: a byebye, failures in a row, a camera that jus
     assertEquals((log.events.at(-1) as { reason: string }).reason, "failures");
   });
 
+  await t.step("an address that fails again after its cooldown is cooled down again", async () => {
+    let clock = 0;
+    const { watch, log, calls } = harness(
+      { now: () => clock, failedCooldownMs: 1000 },
+      () => ({ head: "HTTP/1.1 503 Service Unavailable", body: new Uint8Array() }),
+    );
+    const failures = async (what: string) => {
+      log.events.length = 0;
+      watch.heard(alive("10.0.0.9"), "10.0.0.9");
+      await log.next(what, done("10.0.0.9"));
+    };
+    await failures("the first schedule's end");
+    assertEquals(calls.length, 2);
+    clock = 1000;
+    await failures("the schedule's end after the first cooldown");
+    assertEquals(calls.length, 4);
+    clock = 1001;
+    watch.heard(alive("10.0.0.9"), "10.0.0.9");
+    await watch.stop();
+    assertEquals(calls.length, 4, "GETs during the second cooldown");
+  });
+
   await t.step("a camera that may not be ready yet (it just left) is fetched no more", async () => {
     const { watch, log, calls } = harness({ fetched: () => false });
     watch.heard(alive("10.0.0.9"), "10.0.0.9");
