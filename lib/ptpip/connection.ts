@@ -8,7 +8,7 @@
  */
 
 import { err, ok, type Result } from "../util/result.ts";
-import { after, type Timer } from "../util/timers.ts";
+import { raceDeadline, TIMED_OUT } from "../util/timeout.ts";
 
 /** Opens a TCP connection to `host`:`port` (the default is `Deno.connect`). */
 export type Dial = (host: string, port: number) => Promise<Deno.Conn>;
@@ -44,21 +44,6 @@ export function cleanText(text: string, max = 120): string {
   return clean.length <= max ? clean : clean.slice(0, max - 1) + "…";
 }
 
-const TIMED_OUT = Symbol("timeout");
-
-/** Resolves like `promise`, or `TIMED_OUT` after `ms`; the timer never outlives the race. */
-async function race<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: Timer | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<typeof TIMED_OUT>((resolve) => timer = after(ms, () => resolve(TIMED_OUT))),
-    ]);
-  } finally {
-    timer?.cancel();
-  }
-}
-
 /** Dials within `ms`; a connection that comes later is closed at once. */
 export async function dialWithin(
   dial: Dial,
@@ -68,7 +53,7 @@ export async function dialWithin(
 ): Promise<Result<Deno.Conn, DialFailure>> {
   const attempt = dial(host, port);
   try {
-    const conn = await race(attempt, ms);
+    const conn = await raceDeadline(attempt, ms);
     if (conn === TIMED_OUT) {
       attempt.then((late) => late.close(), () => {});
       return err({ kind: "unreachable", detail: `no connection within ${ms} ms` });
@@ -102,7 +87,7 @@ export async function writeAll(
   let at = 0;
   try {
     while (at < bytes.length) {
-      const n = await race(
+      const n = await raceDeadline(
         conn.write(bytes.subarray(at)),
         Math.max(0, deadline - performance.now()),
       );

@@ -9,7 +9,7 @@
  */
 
 import { err, ok, type Result } from "../util/result.ts";
-import { after, type Timer } from "../util/timers.ts";
+import { raceDeadline, TIMED_OUT } from "../util/timeout.ts";
 import { ByteWriter, decodeUtf16, utf16Units } from "./bytes.ts";
 import { PACKET, packetName } from "./codes.ts";
 
@@ -303,7 +303,6 @@ export type Incoming = Exclude<Packet, { type: "Data" | "EndData" }> | DataHeade
 export const READ_CHUNK = 64 * 1024;
 
 type Outcome = { n: number | null } | { error: unknown };
-const TIMED_OUT = Symbol("timeout");
 
 /**
  * Packets out of a byte source, one at a time, each within a deadline. A read that misses its
@@ -376,12 +375,8 @@ export class PacketReader {
     if (this.#failure) return this.#failure;
     if (!this.#pending) this.#startRead(need);
     const ms = Math.max(0, deadline - performance.now());
-    let timer: Timer | undefined;
-    const outcome = await Promise.race([
-      this.#pending!,
-      new Promise<typeof TIMED_OUT>((resolve) => timer = after(ms, () => resolve(TIMED_OUT))),
-    ]);
-    timer?.cancel();
+    // A miss leaves `#pending` in place: the next call waits on the same read.
+    const outcome = await raceDeadline(this.#pending!, ms);
     if (outcome === TIMED_OUT) return { kind: "timeout", detail: `nothing within ${timeoutMs} ms` };
     this.#pending = undefined;
     if ("error" in outcome) {
