@@ -153,8 +153,8 @@ Common options:
 ${common.join("\n")}
 
 Every option of a command: ptpip-canon-helper help COMMAND (or COMMAND --help),
-e.g. help serve. Exit codes: 0 after Ctrl+C, SIGTERM or SIGHUP; 1 when the
-helper cannot run or a check failed; 2 for a bad command line.`;
+e.g. help serve.
+${EXIT_CODES}`;
 }
 
 /** `help COMMAND`, `COMMAND --help`: what it does and every option that applies to it. Pure. */

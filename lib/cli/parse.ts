@@ -343,9 +343,7 @@ export function parseCommandLine(given: readonly string[]): Command {
   if (meta) return meta;
 
   const { rest, onCamera } = splitHookCommand([...positionals], beforeTerminator, hook);
-  const named = (COMMANDS as readonly string[]).includes(rest[0])
-    ? rest.shift() as CommandName
-    : "serve";
+  const named: CommandName = isCommand(rest[0]) ? rest.shift() as CommandName : "serve";
   const kind = values["list-interfaces"] ? "interfaces" : named;
   if (named === "serve" && rest[0] !== undefined && parseIpv4(rest[0]) === undefined) {
     if (suggestCommand(rest[0])) throw unknownCommand(rest[0]);
