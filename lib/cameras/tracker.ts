@@ -46,8 +46,6 @@ export interface Camera {
   canon?: boolean;
   /** Whether it was reported, once, as a device that is no camera. */
   notCamera?: boolean;
-  /** After it left: not ready again before this time (clock milliseconds). */
-  rearmAt?: number;
   /** How it pairs; `search` unless it announced the EOS flow. */
   flow: CameraFlow;
   /** The `modelName` of its own description, where reading that was safe (the EOS flow). */
@@ -345,7 +343,7 @@ export class CameraTracker {
     this.#enter(camera, "gone");
     camera.fetched = false;
     camera.probed = false;
-    camera.rearmAt = this.#cooldowns.start(camera.ip);
+    this.#cooldowns.start(camera.ip);
     this.#options.events.gone(camera, reason);
     this.#options.events.changed();
   }
