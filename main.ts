@@ -111,11 +111,7 @@ const HANDLERS: Handlers = {
     await runDoctor(config, uuidOptions(config), interfaces);
   },
   import: async (command) => {
-    // A progress bar between JSON lines would break them; in a file or a pipe it would be noise.
-    const status = command.config.logFormat === "text" && Deno.stderr.isTerminal()
-      ? statusLine = new StatusLine(writeStderr, terminalColumns)
-      : undefined;
-    startLogging(command.config, status);
+    const status = startLoggingWithStatus(command.config);
     const { runImportCommand } = await import("./lib/commands/import.ts");
     await runImportCommand(command, {
       uuid: uuidOptions(command.config),
@@ -134,11 +130,7 @@ const HANDLERS: Handlers = {
     });
   },
   serve: async ({ config }) => {
-    // A status line between JSON lines would break them; in a file or a pipe it would be noise.
-    const status = config.logFormat === "text" && Deno.stderr.isTerminal()
-      ? statusLine = new StatusLine(writeStderr, terminalColumns)
-      : undefined;
-    startLogging(config, status);
+    const status = startLoggingWithStatus(config);
     checkLanAddress(config.lanAddress);
     await serve(config, await resolveUuid(uuidOptions(config)), {
       version: denoJson.version,
@@ -154,6 +146,18 @@ const HANDLERS: Handlers = {
 
 function run<K extends Command["kind"]>(command: Extract<Command, { kind: K }>): Promise<void> {
   return (HANDLERS[command.kind] as (c: typeof command) => Promise<void>)(command);
+}
+
+/**
+ * Logging with the live status line (serve's cameras, import's progress bar) when there is a
+ * terminal to draw it on: between JSON lines it would break them, in a file or a pipe it is noise.
+ */
+function startLoggingWithStatus(config: LogSettings): StatusLine | undefined {
+  const status = config.logFormat === "text" && Deno.stderr.isTerminal()
+    ? statusLine = new StatusLine(writeStderr, terminalColumns)
+    : undefined;
+  startLogging(config, status);
+  return status;
 }
 
 function startLogging(config: LogSettings, status?: StatusLine): void {
