@@ -1,8 +1,8 @@
 /**
  * When each address may be ready again after it left: kept apart from the tracker's entries, which
  * searches and fetches from other addresses can push out, so a camera forgotten and heard again does
- * not come back without its cooldown. Bounded; entries are forgotten once over, and a full table
- * forgets the one that ends first.
+ * not come back without its cooldown. The EOS watch keeps the addresses whose fetch failed in one
+ * too. Bounded; entries are forgotten once over, and a full table forgets the one that ends first.
  *
  * @module
  */
