@@ -27,10 +27,23 @@ export const PACKET = {
 /** The name of a PTP/IP packet type. */
 export type PacketName = keyof typeof PACKET;
 
+/**
+ * Code to name for one table, built once: names are looked up per packet and per transaction. The
+ * first name listed for a value wins, as a search of the table in order would find it.
+ */
+function namesOf<Name extends string>(table: Readonly<Record<Name, number>>): Map<number, Name> {
+  const names = new Map<number, Name>();
+  for (const [name, value] of Object.entries(table) as [Name, number][]) {
+    if (!names.has(value)) names.set(value, name);
+  }
+  return names;
+}
+
+const PACKET_NAMES = namesOf(PACKET);
+
 /** The name of packet type `type`, or undefined for a number PTP/IP does not define. */
 export function packetName(type: number): PacketName | undefined {
-  for (const [name, value] of Object.entries(PACKET)) if (value === type) return name as PacketName;
-  return undefined;
+  return PACKET_NAMES.get(type);
 }
 
 /** PTP operation codes this project sends (standard, then Canon EOS vendor ones). */
@@ -131,9 +144,12 @@ function hex4(code: number): string {
   return "0x" + (code >>> 0).toString(16).padStart(4, "0");
 }
 
-function nameOf(table: Record<string, number>, code: number): string | undefined {
-  for (const [name, value] of Object.entries(table)) if (value === code) return name;
-  return undefined;
+const OPERATION_NAMES = namesOf(OPERATION);
+const RESPONSE_NAMES = namesOf(RESPONSE);
+
+/** The name of operation code `code` ("GetObject"), or "operation 0x9abc" for one not listed. */
+export function operationName(code: number): string {
+  return OPERATION_NAMES.get(code) ?? `operation ${hex4(code)}`;
 }
 
 /**
@@ -141,7 +157,7 @@ function nameOf(table: Record<string, number>, code: number): string | undefined
  * a code PTP 1.1 does not define reads "response 0x2abc".
  */
 export function responseReason(code: number): string {
-  const name = nameOf(RESPONSE, code);
+  const name = RESPONSE_NAMES.get(code);
   if (name === undefined) return `response ${hex4(code)}`;
   return `${RESPONSE_WORDS[code]} (${name}, ${hex4(code)})`;
 }
@@ -164,9 +180,11 @@ export const EVENT = {
   UnreportedStatus: 0x400E,
 } as const;
 
+const EVENT_NAMES = namesOf(EVENT);
+
 /** The name of event code `code` ("ObjectAdded"), or its hex for one not listed. */
 export function eventName(code: number): string {
-  return nameOf(EVENT, code) ?? hex4(code);
+  return EVENT_NAMES.get(code) ?? hex4(code);
 }
 
 /** Object format codes (PTP 1.1, and Canon's raw and movie formats from libgphoto2's `ptp.h`). */

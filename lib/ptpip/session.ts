@@ -12,7 +12,14 @@
 import { PTPIP_PORT } from "../cameras/text.ts";
 import { err, ok, type Result } from "../util/result.ts";
 import { sleep } from "../util/timers.ts";
-import { INIT_FAIL, initFailReason, OPERATION, RESPONSE, responseReason } from "./codes.ts";
+import {
+  INIT_FAIL,
+  initFailReason,
+  OPERATION,
+  operationName,
+  RESPONSE,
+  responseReason,
+} from "./codes.ts";
 import {
   cleanText,
   closeQuietly,
@@ -225,15 +232,6 @@ const CLOSE_SESSION_MS = 2000;
 /** libgphoto2: the event connection is retried twice, 100 ms apart, when refused (Ricoh Theta). */
 const EVENT_CONNECT_RETRIES = 2;
 const EVENT_CONNECT_PAUSE_MS = 100;
-
-function hex(code: number): string {
-  return "0x" + code.toString(16).padStart(4, "0");
-}
-
-function operationName(code: number): string {
-  for (const [name, value] of Object.entries(OPERATION)) if (value === code) return name;
-  return `operation ${hex(code)}`;
-}
 
 function fromRead(failure: ReadFailure, what: string, ms: number): SessionFailure {
   switch (failure.kind) {

@@ -1,4 +1,5 @@
-// The code tables: names for responses and InitFail reasons, folders by format, packet names.
+// The code tables: names for responses and InitFail reasons, folders by format, packet and
+// operation names.
 
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import {
@@ -8,6 +9,8 @@ import {
   INIT_FAIL,
   initFailReason,
   isFolderFormat,
+  OPERATION,
+  operationName,
   PACKET,
   packetName,
   RESPONSE,
@@ -44,4 +47,15 @@ Deno.test("packet names round-trip; only associations are folders; events by nam
   assert(!isFolderFormat(FORMAT.CanonCr3));
   assertEquals(eventName(EVENT.ObjectAdded), "ObjectAdded");
   assertEquals(eventName(0xc181), "0xc181");
+});
+
+Deno.test("operation names: each listed code by its first name, an unlisted one by hex", () => {
+  const first = new Map<number, string>();
+  for (const [name, value] of Object.entries(OPERATION)) {
+    if (!first.has(value)) first.set(value, name);
+  }
+  for (const [value, name] of first) assertEquals(operationName(value), name);
+  assertEquals(operationName(OPERATION.GetObject), "GetObject");
+  assertEquals(operationName(0x9abc), "operation 0x9abc");
+  assertEquals(operationName(0x12), "operation 0x0012");
 });
