@@ -18,6 +18,7 @@
  * @module
  */
 
+import { equalBytes, startsWithBytes } from "../util/bytes.ts";
 import { joinPath } from "../util/path.ts";
 import { err, ok, type Result } from "../util/result.ts";
 
@@ -92,16 +93,6 @@ const CR = 0x0d;
 const encoder = new TextEncoder();
 const PREFIX_BYTES = encoder.encode(PREFIX);
 
-function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
-  if (bytes.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
-  return true;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && startsWith(a, b);
-}
-
 /**
  * Puts our GUID line into a settings file's bytes: the first `ptp2_ip=guid=` line is replaced in
  * place, later ones (which libgphoto2 would never read) are dropped, and every other line is kept
@@ -120,7 +111,7 @@ export function mergeGuidSettingBytes(existing: Uint8Array, guid: Uint8Array): S
   let previous: string | undefined;
   const kept: Uint8Array[] = [];
   for (const current of lines) {
-    if (!startsWith(current, PREFIX_BYTES)) {
+    if (!startsWithBytes(current, PREFIX_BYTES)) {
       kept.push(current);
       continue;
     }
@@ -140,7 +131,7 @@ export function mergeGuidSettingBytes(existing: Uint8Array, guid: Uint8Array): S
     bytes[offset + l.length] = NEWLINE;
     offset += l.length + 1;
   }
-  return { bytes, previous, changed: !sameBytes(bytes, existing) };
+  return { bytes, previous, changed: !equalBytes(bytes, existing) };
 }
 
 /**

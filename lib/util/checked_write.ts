@@ -5,6 +5,7 @@
  * @module
  */
 
+import { equalBytes } from "./bytes.ts";
 import { parentDir } from "./path.ts";
 
 const encoder = new TextEncoder();
@@ -24,7 +25,7 @@ export async function writeWhole(file: Deno.FsFile, text: string | Uint8Array): 
 export async function verify(path: string, text: string | Uint8Array): Promise<void> {
   if (typeof text !== "string") {
     const back = await Deno.readFile(path);
-    if (back.length !== text.length || back.some((b, i) => b !== text[i])) {
+    if (!equalBytes(back, text)) {
       throw new Error(`it read back as ${back.length} bytes, not the ${text.length} written`);
     }
     return;

@@ -11,6 +11,7 @@
 import { errorMessage } from "../errors.ts";
 import { err, ok, type Result } from "./result.ts";
 import { syncDirectory, writeVerifiedTemp } from "./checked_write.ts";
+import { equalBytes } from "./bytes.ts";
 
 /** The file's current bytes (`undefined`: it does not exist) to its new bytes, or `undefined` to leave it. */
 export type FileChange = (current: Uint8Array | undefined) => Uint8Array | undefined;
@@ -42,9 +43,7 @@ interface Current {
 
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return equalBytes(a, b);
 }
 
 /**
