@@ -67,17 +67,27 @@ export async function listObjects(
 ): Promise<Result<CameraObject[], SourceFailure>> {
   const handles = await storageHandles(session);
   if (!handles.ok) return err(handles.error);
+  return describeHandles(session, handles.value);
+}
+
+/**
+ * The objects behind `handles`, each described by its ObjectInfo, those in `known` passed over.
+ * Each handle the camera answered about (described, or refused: deleted meanwhile, so left out)
+ * is added to `known`, so a handle listed twice is described once; a failure of the connection
+ * ends the listing, its handle not added.
+ */
+export async function describeHandles(
+  session: Pick<SourceSession, "objectInfo">,
+  handles: Iterable<number>,
+  known: Pick<Set<number>, "has" | "add"> = new Set(),
+): Promise<Result<CameraObject[], SourceFailure>> {
   const objects: CameraObject[] = [];
-  const seen = new Set<number>();
-  for (const handle of handles.value) {
-    if (seen.has(handle)) continue;
-    seen.add(handle);
+  for (const handle of handles) {
+    if (known.has(handle)) continue;
     const info = await session.objectInfo(handle);
-    if (!info.ok) {
-      if (isObjectFailure(info.error)) continue;
-      return err(asSourceFailure(info.error));
-    }
-    objects.push(cameraObjectOf(handle, info.value));
+    if (!info.ok && !isObjectFailure(info.error)) return err(asSourceFailure(info.error));
+    known.add(handle);
+    if (info.ok) objects.push(cameraObjectOf(handle, info.value));
   }
   return ok(objects);
 }

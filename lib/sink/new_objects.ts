@@ -11,14 +11,8 @@
  * @module
  */
 
-import { err, ok, type Result } from "../util/result.ts";
-import {
-  asSourceFailure,
-  cameraObjectOf,
-  isObjectFailure,
-  type SourceSession,
-  storageHandles,
-} from "../import/ptpip_source.ts";
+import { err, type Result } from "../util/result.ts";
+import { describeHandles, type SourceSession, storageHandles } from "../import/ptpip_source.ts";
 import type { CameraObject, SourceFailure } from "../import/source.ts";
 
 /**
@@ -85,21 +79,7 @@ export class NewObjects {
     }
     for (const handle of this.#announced) if (!this.#known.has(handle)) handles.push(handle);
     this.#announced.clear();
-    const objects: CameraObject[] = [];
-    for (const handle of handles) {
-      if (this.#known.has(handle)) continue;
-      const info = await session.objectInfo(handle);
-      if (!info.ok) {
-        if (isObjectFailure(info.error)) {
-          this.#known.add(handle);
-          continue;
-        }
-        // Not known yet: the next session lists it again.
-        return err(asSourceFailure(info.error));
-      }
-      this.#known.add(handle);
-      objects.push(cameraObjectOf(handle, info.value));
-    }
-    return ok(objects);
+    // A connection failure leaves its handle unknown: the next session lists it again.
+    return describeHandles(session, handles, this.#known);
   }
 }
