@@ -226,11 +226,6 @@ export const FORMAT = {
   Mp4: 0xB982,
 } as const;
 
-/** Whether objects of `format` are folders (PTP "associations") rather than files. */
-export function isFolderFormat(format: number): boolean {
-  return format === FORMAT.Association;
-}
-
 /**
  * InitFail reasons (CIPA DC-005; 4 is used by some responders, as in the open PTP/IP stacks that
  * list it). A Canon camera that has not paired with this host, or is still listing computers,

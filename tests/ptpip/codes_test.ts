@@ -1,14 +1,12 @@
-// The code tables: names for responses and InitFail reasons, folders by format, packet and
+// The code tables: names for responses and InitFail reasons, packet and
 // operation names.
 
-import { assert, assertEquals, assertMatch } from "../support/assert.ts";
+import { assertEquals, assertMatch } from "../support/assert.ts";
 import {
   EVENT,
   eventName,
-  FORMAT,
   INIT_FAIL,
   initFailReason,
-  isFolderFormat,
   OPERATION,
   operationName,
   PACKET,
@@ -38,13 +36,10 @@ Deno.test("initFailReason names the known reasons and numbers the others", () =>
   assertMatch(initFailReason(0xdeadbeef), /reason 3735928559/);
 });
 
-Deno.test("packet names round-trip; only associations are folders; events by name", () => {
+Deno.test("packet names round-trip; events by name", () => {
   for (const [name, value] of Object.entries(PACKET)) assertEquals(packetName(value), name);
   assertEquals(packetName(0), undefined);
   assertEquals(packetName(15), undefined);
-  assert(isFolderFormat(FORMAT.Association));
-  assert(!isFolderFormat(FORMAT.Jpeg));
-  assert(!isFolderFormat(FORMAT.CanonCr3));
   assertEquals(eventName(EVENT.ObjectAdded), "ObjectAdded");
   assertEquals(eventName(0xc181), "0xc181");
 });
