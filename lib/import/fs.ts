@@ -9,6 +9,9 @@
 
 import { replaceFileChecked, syncDirectory } from "../util/checked_write.ts";
 
+// The importer writes through a FileWriter with the same every-byte rule as checked writes.
+export { writeAll } from "../util/checked_write.ts";
+
 /** A file open for writing. */
 export interface FileWriter {
   /** Writes some of `bytes`; returns how many (a short write is possible). */
@@ -75,20 +78,4 @@ export function isNoSpace(error: unknown): boolean {
   if (code === "ENOSPC" || code === "EDQUOT") return true;
   return /no space left|not enough space|disk quota exceeded|\bENOSPC\b|\bEDQUOT\b|\(os error (28|112|122)\)/i
     .test(error.message);
-}
-
-/** Writes all of `bytes`: a write may take fewer bytes than given; none at all means a full disk. */
-export async function writeAll(file: FileWriter, bytes: Uint8Array): Promise<void> {
-  for (let done = 0; done < bytes.length;) {
-    const n = await file.write(bytes.subarray(done));
-    if (n <= 0) {
-      throw Object.assign(
-        new Error(`No space left on device (${done} of ${bytes.length} written)`),
-        {
-          code: "ENOSPC",
-        },
-      );
-    }
-    done += n;
-  }
 }

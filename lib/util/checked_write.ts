@@ -10,14 +10,29 @@ import { parentDir } from "./path.ts";
 
 const encoder = new TextEncoder();
 
-/** Writes all of `text`: a write may take fewer bytes than given (a full disk, a file-size limit). */
-export async function writeWhole(file: Deno.FsFile, text: string | Uint8Array): Promise<void> {
-  const bytes = typeof text === "string" ? encoder.encode(text) : text;
+/**
+ * Writes all of `bytes`: a write may take fewer bytes than given (a full disk, a file-size limit);
+ * none at all means a full disk, so the error says ENOSPC in the words the importer's check knows.
+ */
+export async function writeAll(
+  file: { write(bytes: Uint8Array): Promise<number> },
+  bytes: Uint8Array,
+): Promise<void> {
   for (let done = 0; done < bytes.length;) {
     const n = await file.write(bytes.subarray(done));
-    if (n <= 0) throw new Error(`only ${done} of ${bytes.length} bytes could be written`);
+    if (n <= 0) {
+      throw Object.assign(
+        new Error(`No space left on device (${done} of ${bytes.length} written)`),
+        { code: "ENOSPC" },
+      );
+    }
     done += n;
   }
+}
+
+/** Writes all of `text` with {@linkcode writeAll}, then syncs the file. */
+export async function writeWhole(file: Deno.FsFile, text: string | Uint8Array): Promise<void> {
+  await writeAll(file, typeof text === "string" ? encoder.encode(text) : text);
   await file.sync();
 }
 
