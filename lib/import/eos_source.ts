@@ -101,14 +101,13 @@ function blockwise(session: EosSourceSession, code: number): Fetcher {
 /** One GetObject (Canon's or the standard one), the bytes before `offset` skipped. */
 function whole(session: EosSourceSession, code: number): Fetcher {
   return async (object, offset, sink) => {
-    const got = await session.operation(code, [object.handle], {
-      sink: offset > 0 ? skipping(offset, sink) : sink,
-    });
+    const got = await session.operation(code, [object.handle], { sink: skipping(offset, sink) });
     return got.ok ? ok(undefined) : got;
   };
 }
 
-function fetcherFor(session: EosSourceSession, info: DeviceInfo): (size: number) => Fetcher {
+/** This body's fetch: by blocks where it has a GetPartialObject, else whole. */
+function fetcherFor(session: EosSourceSession, info: DeviceInfo): Fetcher {
   const has = (code: number) => info.operationsSupported.includes(code);
   const partial = has(OPERATION.EosGetPartialObject)
     ? blockwise(session, OPERATION.EosGetPartialObject)
@@ -120,7 +119,8 @@ function fetcherFor(session: EosSourceSession, info: DeviceInfo): (size: number)
     has(OPERATION.EosGetObject) ? OPERATION.EosGetObject : OPERATION.GetObject,
   );
   // Offsets are u32 parameters: past 4 GiB only a whole-object fetch reaches.
-  return (size) => partial && size <= U32_MAX ? partial : full;
+  return (object, offset, sink) =>
+    (partial && object.size <= U32_MAX ? partial : full)(object, offset, sink);
 }
 
 /**
@@ -137,7 +137,7 @@ export function eosSource(session: EosSourceSession, info: DeviceInfo): ImportSo
     cameraId: cameraIdOf(info),
     list: () => listObjects(session),
     async fetch(object, offset, sink) {
-      const fetched = await fetcher(object.size)(object, offset, sink);
+      const fetched = await fetcher(object, offset, sink);
       if (!fetched.ok) return err(asSourceFailure(fetched.error));
       // The file is complete whatever this answers; a dropped connection shows on the next call.
       if (transferComplete) await eosTransferComplete(session, object.handle);

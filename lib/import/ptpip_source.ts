@@ -132,8 +132,12 @@ export function cameraObjectOf(handle: number, info: ObjectInfo): CameraObject {
   };
 }
 
-/** Passes on only the bytes from `skip` on: for a whole-object fetch that resumes a partial file. */
+/**
+ * Passes on only the bytes from `skip` on: for a whole-object fetch that resumes a partial file
+ * (`sink` itself when there is nothing to skip, a fetch from the start).
+ */
 export function skipping(skip: number, sink: ChunkSink): ChunkSink {
+  if (skip <= 0) return sink;
   let toSkip = skip;
   return async (chunk) => {
     if (toSkip >= chunk.length) {
@@ -161,7 +165,7 @@ export function ptpipFetch(session: SourceSession, info: DeviceInfo): ImportSour
         Math.max(0, object.size - offset),
         sink,
       )
-      : await session.getObject(object.handle, offset > 0 ? skipping(offset, sink) : sink);
+      : await session.getObject(object.handle, skipping(offset, sink));
     return fetched.ok ? ok(undefined) : err(asSourceFailure(fetched.error));
   };
 }
