@@ -14,8 +14,6 @@ import type { DeviceInfo } from "./datasets.ts";
 import { decodeEosEvents, type EosEvent } from "./eos_events.ts";
 import type { PtpipSession, SessionFailure } from "./session.ts";
 
-export type { EosEvent, EosObjectAdded } from "./eos_events.ts";
-
 /**
  * How often GetEvent is polled while waiting for photos. The keep-alive script
  * (LuckyNoS7evin/canon-eos-wifi-keepalive, confirmed on an EOS M50) polls every second.
