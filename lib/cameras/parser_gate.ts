@@ -36,7 +36,7 @@ export function loadFailure(error: unknown): string {
 }
 
 /** Where the parser's load stands. */
-export type ParserState = "idle" | "loading" | "loaded" | "failed";
+type ParserState = "idle" | "loading" | "loaded" | "failed";
 
 /** Loads the parser once and lets EOS work through only once it is loaded. */
 export class ParserGate {
@@ -54,11 +54,6 @@ export class ParserGate {
   constructor(load: XmlParserLoader, onFailure: (message: string) => void) {
     this.#load = load;
     this.#onFailure = onFailure;
-  }
-
-  /** Where the load stands. */
-  get state(): ParserState {
-    return this.#state;
   }
 
   /** Loads the parser unless it is loading or loaded; resolves to whether it is. Never rejects. */
