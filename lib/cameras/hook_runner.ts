@@ -105,11 +105,9 @@ export class HookRateError extends Error {
    * Keeps its settings; starts nothing.
    * @param limit the cap that was reached
    */
-  constructor(limit: number, waiting?: number) {
+  constructor(limit: number, waiting: number) {
     super(
-      waiting === undefined
-        ? `${limit} runs already started in the last minute; this one is skipped`
-        : `${limit} runs already started in the last minute and ${waiting} more waiting; this one is skipped`,
+      `${limit} runs already started in the last minute and ${waiting} more waiting; this one is skipped`,
     );
     this.name = "HookRateError";
   }
