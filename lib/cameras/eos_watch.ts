@@ -50,14 +50,14 @@ export const MAX_EOS_CAMERAS = 8;
  */
 export const MAX_EOS_WAITING = 32;
 /** How long an address whose fetches failed (or that is no camera) is not fetched again. */
-export const EOS_FAILED_COOLDOWN_MS = 60_000;
+const EOS_FAILED_COOLDOWN_MS = 60_000;
 /** Failed addresses remembered for their cooldown. */
 const FAILED_CAPACITY = 256;
 /**
  * Lines the EOS flow may write for what senders do, a budget for its warnings and one for its
  * notices: a real camera needs a few, a flood of forged announcements gets a summary a second.
  */
-export const EOS_LINE_BUDGET: LineBudget = { perSecond: 1, burst: 20 };
+const EOS_LINE_BUDGET: LineBudget = { perSecond: 1, burst: 20 };
 /** How long after the budget is spent its summary goes out. */
 const EOS_SUMMARY_MS = 1000;
 /** Cameras remembered as told about (the flow is off) or as refused, so each is said once. */

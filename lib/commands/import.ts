@@ -50,7 +50,7 @@ export interface ImportDeps {
 }
 
 /** The folder the photos go into: `--to`, or the default one. */
-export function importFolder(command: ImportCommand, deps: Pick<ImportDeps, "os" | "env">): string {
+function importFolder(command: ImportCommand, deps: Pick<ImportDeps, "os" | "env">): string {
   if (command.to !== undefined) return command.to;
   const folder = defaultImportFolder(deps.os, deps.env);
   if (!folder.ok) throw new HelperError(folder.error);
@@ -58,7 +58,7 @@ export function importFolder(command: ImportCommand, deps: Pick<ImportDeps, "os"
 }
 
 /** The camera to import from: CAMERA_IP, or the one Canon camera that answers a search. */
-export async function chooseCamera(
+async function chooseCamera(
   command: ImportCommand,
   deps: Pick<ImportDeps, "interfaces" | "findWindowMs" | "status">,
 ): Promise<string> {
@@ -98,7 +98,7 @@ export function onlyCamera(found: readonly FoundCamera[]): string {
 }
 
 /** The words for a session that would not open, or broke before the import began. Pure. */
-export function sessionFailureMessage(
+function sessionFailureMessage(
   failure: SessionFailure,
   camera: string,
   port: number = PTPIP_PORT,
@@ -131,7 +131,7 @@ export function sessionFailureMessage(
 }
 
 /** The words for an import that stopped part-way. Pure. */
-export function importFailureMessage(failure: ImportFailure, camera: string): string {
+function importFailureMessage(failure: ImportFailure, camera: string): string {
   switch (failure.kind) {
     case "source":
       return `the import from camera ${camera} stopped, its connection lost (${failure.detail}). ` +

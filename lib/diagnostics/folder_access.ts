@@ -26,7 +26,7 @@ export type CreateProbe = (dir: string) => Promise<void>;
  * a name no one else uses. It is the only faithful test: mode bits tell nothing of root, ACLs, read-only
  * mounts or SELinux, and Deno has no access(2).
  */
-export async function probeCreate(dir: string): Promise<void> {
+async function probeCreate(dir: string): Promise<void> {
   const path = await Deno.makeTempFile({ dir, prefix: ".ptpip-canon-helper-doctor-" });
   await Deno.remove(path);
 }

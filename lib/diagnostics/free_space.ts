@@ -25,7 +25,7 @@ export interface FreeSpace {
 export type FreeSpaceAnswer = FreeSpace | { unknown: string };
 
 /** How long `df` may take: it answers a local disk in milliseconds. */
-export const DF_TIMEOUT_MS = 3000;
+const DF_TIMEOUT_MS = 3000;
 
 /** More than any `df -P` line for one folder; past this the answer is not believed. */
 const MAX_OUTPUT_BYTES = 8192;

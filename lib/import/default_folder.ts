@@ -9,7 +9,7 @@ import { err, ok, type Result } from "../util/result.ts";
 import { joinPath } from "../util/path.ts";
 
 /** The folder's name inside Pictures. */
-export const CANON_FOLDER = "Canon";
+const CANON_FOLDER = "Canon";
 
 /**
  * The default import folder: on Linux and other Unix systems `$XDG_PICTURES_DIR/Canon` when that

@@ -28,7 +28,7 @@ export type SourceSession = Pick<
 >;
 
 /** The storage ID part that numbers the medium: 0 means the slot is empty (PTP 1.1, 5.2.1). */
-export const PHYSICAL_STORAGE_MASK = 0xffff;
+const PHYSICAL_STORAGE_MASK = 0xffff;
 
 /** Whether a failure leaves the session open: the camera answered, about this one request. */
 export function isObjectFailure(failure: SessionFailure): boolean {

@@ -35,7 +35,7 @@ export const RECORD_DIR = ".ptpip-canon-helper";
 export const MAX_RECORD_BYTES = 256 * 1024 * 1024;
 
 /** A record with more entries than this is refused. */
-export const MAX_RECORD_ENTRIES = 4_000_000;
+const MAX_RECORD_ENTRIES = 4_000_000;
 
 /** Fields longer than this (UTF-16 units) make the record corrupt: the importer never writes them. */
 const MAX_FIELD_UNITS = 4096;

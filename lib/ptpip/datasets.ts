@@ -17,7 +17,7 @@ import { ByteWriter, decodeUtf16, utf16Units } from "./bytes.ts";
 export const MAX_ARRAY_COUNT = 1_000_000;
 
 /** A PTP string holds at most this many UTF-16 units besides its NUL (its count is a u8). */
-export const MAX_STRING_UNITS = 254;
+const MAX_STRING_UNITS = 254;
 
 class DatasetError extends Error {}
 

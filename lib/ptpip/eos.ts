@@ -35,13 +35,13 @@ export const CANON_VENDOR_EXTENSION = 0x0000000B;
  * and its allowed values (tens of kilobytes on the bodies in libgphoto2's logs); a camera that
  * announces more than this is broken or hostile, and the session ends (see `operationData`).
  */
-export const MAX_EOS_EVENT_BYTES = 4 * 1024 * 1024;
+const MAX_EOS_EVENT_BYTES = 4 * 1024 * 1024;
 
 /**
  * At most this many GetEvent calls drain the initial state. libgphoto2 repeats until an answer
  * holds no records, unbounded; a camera that never runs dry must not hold the start forever.
  */
-export const MAX_DRAIN_ROUNDS = 8;
+const MAX_DRAIN_ROUNDS = 8;
 
 /** SetRemoteMode's value for most bodies, and for the EOS M line (libgphoto2 library.c). */
 const REMOTE_MODE_DEFAULT = 1;

@@ -30,10 +30,10 @@ export const MAX_CONTROL_PACKET = 4096;
  * acks and fails, Ping/Pong): 30 bytes is the most the spec fills; the rest is slack for bodies that
  * pad.
  */
-export const MAX_SMALL_PACKET = 256;
+const MAX_SMALL_PACKET = 256;
 
 /** Parameters an operation, response or event carries at most. */
-export const MAX_PARAMS = 5;
+const MAX_PARAMS = 5;
 
 /** A decoded PTP/IP packet. */
 export type Packet =
@@ -66,7 +66,7 @@ export type Packet =
   | { type: "Pong" };
 
 /** The largest whole-packet length accepted for packet type `type` (Data/EndData: any u32). */
-export function maxPacketLength(type: number): number {
+function maxPacketLength(type: number): number {
   switch (type) {
     case PACKET.Data:
     case PACKET.EndData:

@@ -113,7 +113,7 @@ export interface SessionTimeouts {
 }
 
 /** Default deadlines. */
-export const DEFAULT_TIMEOUTS: SessionTimeouts = {
+const DEFAULT_TIMEOUTS: SessionTimeouts = {
   connectMs: 5000,
   initMs: 30_000,
   readMs: 10_000,

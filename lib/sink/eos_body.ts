@@ -26,7 +26,7 @@ import { type BodyWatch, standardWatch, type WatchContext, type WatchFor } from 
 import { NewObjects } from "./new_objects.ts";
 
 /** New objects described from one GetEvent at most; the rest are found by the next re-list. */
-export const MAX_EVENT_OBJECTS = 1000;
+const MAX_EVENT_OBJECTS = 1000;
 
 /** The intervals of the EOS watch, in milliseconds. */
 export interface EosTiming {

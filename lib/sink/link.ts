@@ -122,7 +122,7 @@ export interface LinkTiming {
 }
 
 /** The production intervals. */
-export const LINK_TIMING: LinkTiming = {
+const LINK_TIMING: LinkTiming = {
   relistMs: 30_000,
   backoff: RECONNECT_BACKOFF,
   importRetryMs: 60_000,
@@ -154,7 +154,7 @@ export interface LinkContext {
 }
 
 /** What a link is handed. */
-export interface LinkOptions extends LinkContext {
+interface LinkOptions extends LinkContext {
   /** The camera's address. */
   ip: string;
   /** Told what the link is doing, for the status line. */

@@ -19,7 +19,7 @@ import type { CameraObject, SourceFailure } from "../import/source.ts";
  * Announced handles kept before the next listing; past this, a full re-list is done instead (a
  * camera announcing more handles than this between two listings is flooding, not shooting).
  */
-export const MAX_ANNOUNCED = 10_000;
+const MAX_ANNOUNCED = 10_000;
 
 /** The handles of one session: listed, and announced since the last listing. */
 export class NewObjects {

@@ -24,10 +24,10 @@ import {
 } from "../cameras/hook_runner.ts";
 
 /** Photos of one camera waiting for their run; past this a photo's run is skipped, and said so. */
-export const MAX_WAITING_PHOTOS = 1000;
+const MAX_WAITING_PHOTOS = 1000;
 
 /** Runs per minute over all cameras, and per camera: two bursts of a fast body a second apart. */
-export const PHOTO_HOOK_CAPS = { perMinute: 240, perAddress: 120 } as const;
+const PHOTO_HOOK_CAPS = { perMinute: 240, perAddress: 120 } as const;
 
 interface Queue {
   running?: HookCamera;
@@ -35,7 +35,7 @@ interface Queue {
 }
 
 /** Options of {@linkcode PhotoHook}. */
-export interface PhotoHookOptions extends Pick<HookRunnerOptions, "now" | "graceMs" | "after"> {
+interface PhotoHookOptions extends Pick<HookRunnerOptions, "now" | "graceMs" | "after"> {
   /** Starts the program; the runner's default otherwise. */
   spawn?: Spawn;
 }

@@ -12,10 +12,10 @@ import { CameraLink, type LinkContext } from "./link.ts";
 import { type LinkActivity, type SinkEntry, sinkStatus } from "./status.ts";
 
 /** Links open at once; a fifth ready camera waits for a free one. */
-export const MAX_LINKS = 4;
+const MAX_LINKS = 4;
 
 /** Cameras waiting for a link; past this, the oldest waiting one is dropped (it is retried when ready again). */
-export const MAX_QUEUED = 64;
+const MAX_QUEUED = 64;
 
 /** A ready camera, as the tracker knows it. */
 export interface SinkCamera {
@@ -29,7 +29,7 @@ export interface SinkCamera {
 export type LeaveReason = "byebye" | "expired" | "silent";
 
 /** What the sink is handed: what every link shares, and the sink's own. */
-export interface PhotoSinkOptions extends LinkContext {
+interface PhotoSinkOptions extends LinkContext {
   /** The sink's status text; empty when no camera has a link. */
   status?: (text: string) => void;
   /** Told of each photo imported (`--on-photo`). */

@@ -28,7 +28,7 @@ export interface SinkEntry {
 }
 
 /** The phrase for one activity. Pure. */
-export function activityText(activity: LinkActivity): string {
+function activityText(activity: LinkActivity): string {
   switch (activity.kind) {
     case "queued":
       return "waiting for a free import slot";
