@@ -193,6 +193,8 @@ async function startPair(
       ),
     );
     const pid = await waitForPid(helper.pid, "deno");
+    // A PowerShot searches once at start: only once the helper serves may the camera come.
+    await helper.waitForLine(/ready: waiting for a camera/);
     const pairing = stack.use(
       flow === "eos" ? eos6dPairing(cam, ip) : powershotPairing(cam),
     );
