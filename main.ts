@@ -24,11 +24,11 @@ import {
 import {
   bufferedStderr,
   flushLogs,
-  log,
   logEvent,
   type LogFormat,
   setupLogging,
 } from "./lib/terminal/log.ts";
+import { log } from "./lib/terminal/logger.ts";
 import { serve } from "./lib/commands/serve.ts";
 import { stopSignal } from "./lib/terminal/signals.ts";
 import { StatusLine } from "./lib/terminal/status_line.ts";

@@ -20,7 +20,8 @@ import {
   type OptionSpec,
 } from "./options.ts";
 import { type ArgsProblem, type OptionValues, splitArgs } from "./args.ts";
-import { LOG_FORMATS, type LogFormat, type Verbosity } from "../terminal/log.ts";
+import { LOG_FORMATS, type LogFormat } from "../terminal/log.ts";
+import type { Verbosity } from "../terminal/verbosity.ts";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "../ssdp/rate_limit.ts";
 import { isUuid } from "../uuid/store.ts";
 import { DEFAULTS } from "../ssdp/wire.ts";

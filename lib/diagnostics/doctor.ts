@@ -20,7 +20,7 @@ import type { FreeSpaceAnswer } from "./free_space.ts";
 import { formatBytes } from "../terminal/import_progress.ts";
 import { parentDir } from "../util/path.ts";
 import { SSDP_MULTICAST_ADDRESS } from "../ssdp/wire.ts";
-import { escapeControls } from "../terminal/log.ts";
+import { escapeControls } from "../terminal/logger.ts";
 
 /** How one check came out. */
 export type Grade = "pass" | "fail" | "warn" | "unknown";

@@ -10,7 +10,7 @@ import type { DescriptionFields } from "../description/reader.ts";
 import type { ResponseHead } from "../description/fetch.ts";
 import type { SsdpMessage } from "../ssdp/message.ts";
 import { DESCRIPTION_CONTENT_TYPE } from "../ssdp/wire.ts";
-import { escapeControls } from "../terminal/log.ts";
+import { escapeControls } from "../terminal/logger.ts";
 
 /** One SSDP answer received, parsed. */
 export interface ProbeAnswer {

@@ -22,7 +22,7 @@ import {
 import { CAMERA_SEARCH } from "../ssdp/search_request.ts";
 import { receiveAnswers } from "../ssdp/answers.ts";
 import { openSearchSockets, type SearchSockets } from "../ssdp/search_sockets.ts";
-import { escapeControls } from "../terminal/log.ts";
+import { escapeControls } from "../terminal/logger.ts";
 import { sleep } from "../util/timers.ts";
 
 /** What `probe` was asked to do. */
