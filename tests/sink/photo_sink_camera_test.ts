@@ -31,6 +31,9 @@ function openSession(ip: string, port: number) {
   });
 }
 
+/** GetEvent's period here: the production second is the lab test's to measure, not this one's. */
+const POLL_MS = 100;
+
 async function sinkFor(port: number, keepAliveMs: number) {
   const dest = await Deno.makeTempDir({ prefix: "pch-sink-" });
   const events: ServeEvent[] = [];
@@ -39,7 +42,7 @@ async function sinkFor(port: number, keepAliveMs: number) {
     dest,
     open: (ip) => openSession(ip, port),
     importNew,
-    watchFor: eosWatch({ keepAliveMs }),
+    watchFor: eosWatch({ keepAliveMs, pollMs: POLL_MS }),
     now: () => performance.now(),
     wallClock: Date.now,
     after,
@@ -96,8 +99,8 @@ for (const eos of [false, true]) {
       latencies.push(Math.round(performance.now() - started));
     }
     console.log(`    add -> file: ${latencies.join(", ")} ms`);
-    // EOS: found by GetEvent, polled once a second; a PowerShot: ObjectAdded at once.
-    assert(latencies.every((ms) => ms < (eos ? 1800 : 800)), latencies.join(", "));
+    // EOS: found by the next GetEvent poll; a PowerShot: ObjectAdded at once.
+    assert(latencies.every((ms) => ms < (eos ? POLL_MS : 0) + 800), latencies.join(", "));
     for (let i = 0; i < 3; i++) {
       const got = await Deno.readFile(`${rig.dest}/2024/2024-05-01/IMG_01${i}0.JPG`);
       const want = contentBytes({ seed: 10 + i, size: 300_000 + i }, 0, 300_000 + i);
