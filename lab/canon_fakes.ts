@@ -22,6 +22,7 @@ import { isRejection, parseSsdpMessage } from "../lib/ssdp/message.ts";
 import { CANON_SERVER } from "../lib/cameras/recognise.ts";
 import { EOS_SERVICE_TYPE } from "../lib/cameras/eos_type.ts";
 import { SSDP_MULTICAST_ADDRESS as SSDP_GROUP } from "../lib/ssdp/wire.ts";
+import { WAIT_MS, Waiters } from "./waiters.ts";
 
 /** The Canon type a PowerShot in the search flow offers (Airnef, Schroden). */
 export const POWERSHOT_TYPE = "urn:schemas-canon-com:service:ICPO-SmartPhoneEOSSystemService:1";
@@ -53,7 +54,7 @@ export class SsdpDevice implements AsyncDisposable {
   readonly searches: SeenSearch[] = [];
   readonly socket: Deno.DatagramConn;
   readonly #loop: Promise<void>;
-  #waiters: (() => void)[] = [];
+  readonly #waiters = new Waiters();
 
   /** Resolves once the socket listens (and has joined the SSDP group, when asked to). */
   readonly listening: Promise<void>;
@@ -84,7 +85,7 @@ export class SsdpDevice implements AsyncDisposable {
           const lines = st === undefined ? undefined : answer(st);
           if (lines) await socket.send(datagram(lines), from);
           this.searches.push({ st, answered: lines !== undefined });
-          this.#waiters.splice(0).forEach((wake) => wake());
+          this.#waiters.wake();
         }
       } catch {
         // the socket was closed by dispose
@@ -97,9 +98,9 @@ export class SsdpDevice implements AsyncDisposable {
     return (this.socket.addr as Deno.NetAddr).port;
   }
 
-  /** Resolves once `count` searches have been received. */
-  async searched(count: number): Promise<void> {
-    while (this.searches.length < count) await new Promise<void>((w) => this.#waiters.push(w));
+  /** Resolves once `count` searches have been received; rejects after `ms`. */
+  async searched(count: number, ms = WAIT_MS): Promise<void> {
+    await this.#waiters.until(() => this.searches.length >= count, `${count} searches`, ms);
   }
 
   /** Sends one datagram made of `lines` from its SSDP socket. */
@@ -207,7 +208,7 @@ export class FakeEos6D implements AsyncDisposable {
   readonly #ptpip: Deno.Listener;
   readonly #loops: Promise<void>[];
   readonly #hostname: string;
-  #waiters: (() => void)[] = [];
+  readonly #waiters = new Waiters();
 
   constructor(options: FakeEos6DOptions) {
     this.#hostname = options.hostname;
@@ -268,18 +269,14 @@ export class FakeEos6D implements AsyncDisposable {
     ], to);
   }
 
-  /** Resolves once `count` HTTP requests have been received. */
-  async fetched(count: number): Promise<void> {
-    while (this.requests.length < count) await new Promise<void>((w) => this.#waiters.push(w));
+  /** Resolves once `count` HTTP requests have been received; rejects after `ms`. */
+  async fetched(count: number, ms = WAIT_MS): Promise<void> {
+    await this.#waiters.until(() => this.requests.length >= count, `${count} HTTP requests`, ms);
   }
 
-  /** Resolves once `count` PTP/IP connections have come. */
-  async connected(count: number): Promise<void> {
-    while (this.connects.length < count) await new Promise<void>((w) => this.#waiters.push(w));
-  }
-
-  #wake(): void {
-    this.#waiters.splice(0).forEach((wake) => wake());
+  /** Resolves once `count` PTP/IP connections have come; rejects after `ms`. */
+  async connected(count: number, ms = WAIT_MS): Promise<void> {
+    await this.#waiters.until(() => this.connects.length >= count, `${count} connections`, ms);
   }
 
   async #serveHttp(): Promise<void> {
@@ -302,7 +299,7 @@ export class FakeEos6D implements AsyncDisposable {
         } finally {
           conn.close();
         }
-        this.#wake();
+        this.#waiters.wake();
       }
     } catch {
       // the listener was closed by dispose
@@ -316,7 +313,7 @@ export class FakeEos6D implements AsyncDisposable {
         if (accepted) this.#burnt = true;
         this.connects.push({ armed: this.#armed, accepted });
         conn.close();
-        this.#wake();
+        this.#waiters.wake();
       }
     } catch {
       // the listener was closed by dispose

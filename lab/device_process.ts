@@ -8,6 +8,7 @@
 
 import { fileURLToPath } from "node:url";
 import type { Netns } from "./netns.ts";
+import { WAIT_MS, Waiters } from "./waiters.ts";
 
 /** One line of the program's output. */
 export interface DeviceEvent {
@@ -22,9 +23,8 @@ export class DeviceProcess implements AsyncDisposable {
   readonly events: DeviceEvent[] = [];
   readonly #child: Deno.ChildProcess;
   readonly #stdin: WritableStreamDefaultWriter<Uint8Array>;
-  readonly #waiters: (() => void)[] = [];
+  readonly #waiters = new Waiters();
   readonly #done: Promise<void>;
-  #ended = false;
 
   /**
    * Starts `lab/<program>` with `args` inside `ns`.
@@ -48,16 +48,11 @@ export class DeviceProcess implements AsyncDisposable {
         while ((newline = pending.indexOf("\n")) >= 0) {
           this.events.push(JSON.parse(pending.slice(0, newline)));
           pending = pending.slice(newline + 1);
-          this.#wake();
+          this.#waiters.wake();
         }
       }
-      this.#ended = true;
-      this.#wake();
+      this.#waiters.end("the program ended");
     })();
-  }
-
-  #wake(): void {
-    this.#waiters.splice(0).forEach((wake) => wake());
   }
 
   /** The events named `event`. */
@@ -65,15 +60,29 @@ export class DeviceProcess implements AsyncDisposable {
     return this.events.filter((e) => e.event === event);
   }
 
-  /** Resolves once `count` events named `event` came; rejects if the program ends first. */
-  async waitFor(event: string, count = 1): Promise<DeviceEvent> {
-    while (this.all(event).length < count) {
-      if (this.#ended) {
-        throw new Error(`the program ended before "${event}": ${JSON.stringify(this.events)}`);
-      }
-      await new Promise<void>((wake) => this.#waiters.push(wake));
-    }
-    return this.all(event)[count - 1];
+  /**
+   * Resolves once `count` events named `event` came, with the last of them; rejects if the program
+   * ends first or after `ms`.
+   */
+  waitFor(event: string, count = 1, ms = WAIT_MS): Promise<DeviceEvent> {
+    return this.#waiters.until(
+      () => this.all(event)[count - 1],
+      () => `${count} "${event}" events: ${JSON.stringify(this.events)}`,
+      ms,
+    );
+  }
+
+  /** Resolves with the first event named `event` that `matches`, past or future; rejects as `waitFor`. */
+  waitForMatch(
+    event: string,
+    matches: (e: DeviceEvent) => boolean,
+    ms = WAIT_MS,
+  ): Promise<DeviceEvent> {
+    return this.#waiters.until(
+      () => this.all(event).find(matches),
+      () => `a matching "${event}" event: ${JSON.stringify(this.events)}`,
+      ms,
+    );
   }
 
   /** Sends one command line and waits until the program says it is done. */

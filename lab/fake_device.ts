@@ -31,7 +31,9 @@ function report(event: string, details: Record<string, unknown> = {}): void {
 /** Reports each new entry of a list the fake appends to, as it comes. */
 async function follow<T>(list: T[], next: (count: number) => Promise<void>, event: string) {
   for (let count = 1;; count++) {
-    await next(count);
+    // A wait's deadline is for tests; this program runs until it is killed, so a quiet spell is no
+    // failure and the wait starts again.
+    while (!await next(count).then(() => true, () => false));
     report(event, list[count - 1] as Record<string, unknown>);
   }
 }

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { RUNTIME_FLAGS } from "../scripts/permissions.ts";
 import { denoCacheDir, type Netns } from "./netns.ts";
 import { tempDir } from "./temp_dir.ts";
+import { Waiters } from "./waiters.ts";
 
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 
@@ -26,7 +27,7 @@ export interface HelperOptions {
 export class HelperProcess implements AsyncDisposable {
   readonly lines: string[] = [];
   readonly #child: Deno.ChildProcess;
-  readonly #waiters: (() => boolean)[] = [];
+  readonly #waiters = new Waiters();
   readonly #stderrDone: Promise<void>;
   readonly #stdout: Promise<string>;
   #status?: Promise<Deno.CommandStatus>;
@@ -47,12 +48,11 @@ export class HelperProcess implements AsyncDisposable {
         const line = pending.slice(0, newline);
         pending = pending.slice(newline + 1);
         this.lines.push(line);
-        for (const done of this.#waiters.filter((check) => check())) {
-          this.#waiters.splice(this.#waiters.indexOf(done), 1);
-        }
+        this.#waiters.wake();
       }
     }
     if (pending) this.lines.push(pending);
+    this.#waiters.end("the helper ended");
   }
 
   /** Resolves with the first log line (past or future) matching `pattern`; rejects on timeout or exit. */
@@ -62,25 +62,14 @@ export class HelperProcess implements AsyncDisposable {
 
   /** Resolves once `count` log lines match `pattern`, with those lines; rejects on timeout or exit. */
   waitForLines(pattern: RegExp, count: number, timeoutMs = 15_000): Promise<string[]> {
-    const matching = () => this.lines.filter((l) => pattern.test(l));
-    if (matching().length >= count) return Promise.resolve(matching());
-    return new Promise((resolve, reject) => {
-      const fail = (why: string) => {
-        clearTimeout(timer);
-        reject(
-          new Error(`${why} ${count} log lines matching ${pattern}:\n${this.lines.join("\n")}`),
-        );
-      };
-      const timer = setTimeout(() => fail(`not within ${timeoutMs} ms:`), timeoutMs);
-      this.#waiters.push(() => {
-        const lines = matching();
-        if (lines.length < count) return false;
-        clearTimeout(timer);
-        resolve(lines);
-        return true;
-      });
-      this.#stderrDone.then(() => fail("the helper ended before"));
-    });
+    return this.#waiters.until(
+      () => {
+        const matching = this.lines.filter((l) => pattern.test(l));
+        return matching.length >= count && matching;
+      },
+      () => `${count} log lines matching ${pattern}:\n${this.lines.join("\n")}`,
+      timeoutMs,
+    );
   }
 
   /** The process id (of the wrapper when run in a namespace). */

@@ -51,9 +51,9 @@ import {
   encodeStorageInfo,
   encodeUint32Array,
 } from "../lib/ptpip/datasets.ts";
-import { withTimeout } from "../lib/util/timeout.ts";
 import { sleep } from "../lib/util/timers.ts";
 import { refill, type TokenBucket } from "../lib/util/token_bucket.ts";
+import { Waiters } from "./waiters.ts";
 import {
   encodeEosEvents,
   encodeEosRecord,
@@ -345,7 +345,7 @@ class FakePtpipCamera implements PtpipCamera {
   readonly #sessions = new Set<Session>();
   readonly #conns = new Set<Deno.Conn>();
   readonly #tasks = new Set<Promise<void>>();
-  readonly #waiters = new Set<() => void>();
+  readonly #waiters = new Waiters();
   readonly #accepting: Promise<void>;
   #options: PtpipCameraOptions;
   #nextConnectionNumber = 1;
@@ -379,19 +379,11 @@ class FakePtpipCamera implements PtpipCamera {
   #emit(event: CameraEvent): void {
     this.events.push(event);
     this.#options.onEvent?.(event);
-    for (const wake of [...this.#waiters]) wake();
+    this.#waiters.wake();
   }
 
-  until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-    let wake = () => {};
-    const met = new Promise<void>((resolve) => {
-      wake = () => {
-        if (condition()) resolve();
-      };
-      this.#waiters.add(wake);
-      wake();
-    });
-    return withTimeout(met, timeoutMs, what).finally(() => this.#waiters.delete(wake));
+  async until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    await this.#waiters.until(condition, what, timeoutMs);
   }
 
   configure(

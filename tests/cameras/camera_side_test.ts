@@ -104,12 +104,12 @@ import { cameraSide } from ${
 import { parseSsdpMessage } from ${
   JSON.stringify(new URL("../../lib/ssdp/message.ts", import.meta.url).href)
 };
+import { Waiters } from ${JSON.stringify(new URL("../../lab/waiters.ts", import.meta.url).href)};
 const events = [];
-let seen;
-const seenOne = new Promise((resolve) => seen = resolve);
+const waiters = new Waiters();
 let exchanges = 0;
 const side = cameraSide({
-  emit: (e) => { events.push(e); if (e.event.startsWith("eos-")) seen(); },
+  emit: (e) => { events.push(e); waiters.wake(); },
   ownUuid: "7aa8ae9a-cba8-40f5-961d-41cfe742b240",
   now: () => performance.now(),
   ssdpPort: 1900,
@@ -133,7 +133,7 @@ const notify = ${
   ].join("\r\n"))
 };
 side.heard(parseSsdpMessage(new TextEncoder().encode(notify)), "10.0.0.9");
-await Promise.race([seenOne, new Promise((resolve) => setTimeout(resolve, 5000))]);
+await waiters.until(() => events.some((e) => e.event.startsWith("eos-")), "an eos- event", 5000);
 side.heard(parseSsdpMessage(new TextEncoder().encode(notify)), "10.0.0.9");
 await side.stop();
 console.log(JSON.stringify({ events, exchanges }));

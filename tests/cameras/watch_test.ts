@@ -9,6 +9,7 @@ import type { ServeEvent } from "../../lib/events.ts";
 import { fakeSpawn } from "../support/fake_spawn.ts";
 import { CAMERA_USN, OWN_UUID, ssdpMessage as message } from "../support/ssdp.ts";
 import { assert, assertEquals } from "../support/assert.ts";
+import { Waiters } from "../../lab/waiters.ts";
 
 const alive = message([
   "NOTIFY * HTTP/1.1",
@@ -24,7 +25,7 @@ const byebye = message(["NOTIFY * HTTP/1.1", "NTS: ssdp:byebye", `USN: ${CAMERA_
 function harness() {
   let now = 1_000_000;
   const events: ServeEvent[] = [];
-  const waiters: [() => boolean, () => void][] = [];
+  const waiters = new Waiters();
   const timers: { at: number; run: () => void; cancelled: boolean }[] = [];
   const watch = new CameraWatch({
     ownUuid: OWN_UUID,
@@ -43,24 +44,20 @@ function harness() {
     },
     emit: (event) => {
       events.push(event);
-      for (const waiter of [...waiters]) {
-        if (waiter[0]()) {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          waiter[1]();
-        }
-      }
+      waiters.wake();
     },
   });
   const count = (name: string, ip: string) =>
     events.filter((e) => e.event === name && "ip" in e && e.ip === ip).length;
   /** Resolves once every started run has exited. */
-  const idle = () => {
-    const done = () =>
-      events.filter((e) => e.event === "hook-start").length ===
-        events.filter((e) => e.event === "hook-exit").length;
-    if (done()) return Promise.resolve();
-    return new Promise<void>((resolve) => waiters.push([done, resolve]));
-  };
+  const idle = () =>
+    waiters.until(
+      () =>
+        events.filter((e) => e.event === "hook-start").length ===
+          events.filter((e) => e.event === "hook-exit").length,
+      "every started hook run's exit",
+      5000,
+    );
   /** `count` searches from distinct on-LAN addresses over `ms` of the clock. */
   const forgedSearches = (count: number, ms: number) => {
     for (let i = 0; i < count; i++) {

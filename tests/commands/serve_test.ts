@@ -11,6 +11,7 @@ import type { ServeEvent } from "../../lib/events.ts";
 import type { InterfaceAddress } from "../../lib/network/interfaces.ts";
 import type { SsdpSocket } from "../../lib/ssdp/socket.ts";
 import { withTimeout } from "../../lib/util/timeout.ts";
+import { Waiters } from "../../lab/waiters.ts";
 
 const UUID = "4d696e69-444c-164e-9d41-b827eb5a0e01";
 const encoder = new TextEncoder();
@@ -35,35 +36,24 @@ interface Sent {
   to: Deno.NetAddr;
 }
 
-/** Something that happens later: a promise per awaited match, checked against all that came before. */
-class Waiters<T> {
+/** What came so far, and a wait (with a deadline) for the first that matches. */
+class Recorded<T> {
   readonly seen: T[] = [];
-  readonly #waiting: { match: (item: T) => boolean; resolve: (item: T) => void }[] = [];
+  readonly #waiters = new Waiters();
 
   push(item: T): void {
     this.seen.push(item);
-    for (const w of [...this.#waiting]) {
-      if (w.match(item)) {
-        this.#waiting.splice(this.#waiting.indexOf(w), 1);
-        w.resolve(item);
-      }
-    }
+    this.#waiters.wake();
   }
 
-  next(what: string, match: (item: T) => boolean, after = 0): Promise<T> {
-    const earlier = this.seen.slice(after).find(match);
-    if (earlier !== undefined) return Promise.resolve(earlier);
-    return withTimeout(
-      new Promise<T>((resolve) => this.#waiting.push({ match, resolve })),
-      WAIT_MS,
-      what,
-    );
+  next(what: string, match: (item: T) => boolean): Promise<T> {
+    return this.#waiters.until(() => this.seen.find(match), what, WAIT_MS);
   }
 }
 
 /** An SSDP socket whose datagrams the test hands in and whose sends it reads. */
 class FakeSsdpSocket implements SsdpSocket {
-  readonly sent = new Waiters<Sent>();
+  readonly sent = new Recorded<Sent>();
   readonly joined: string[] = [];
   failNextSend = false;
   readonly #inbox: [Uint8Array<ArrayBuffer>, Deno.NetAddr][] = [];
@@ -117,7 +107,7 @@ class FakeSsdpSocket implements SsdpSocket {
 }
 
 /** A hook program that is never started: it records its environment and exits at once. */
-function fakeSpawn(runs: Waiters<Record<string, string>>) {
+function fakeSpawn(runs: Recorded<Record<string, string>>) {
   return (_argv: readonly string[], env: Record<string, string>): Deno.ChildProcess => {
     runs.push(env);
     const empty = () => new ReadableStream<Uint8Array<ArrayBuffer>>({ start: (c) => c.close() });
@@ -156,8 +146,8 @@ function serveConfig(args: string[]): ServeConfig {
 /** `serve` running in-process on a fake SSDP socket, with recorded events and hook runs. */
 function startServing(config: ServeConfig, env: Partial<ServeEnvironment> = {}) {
   const socket = new FakeSsdpSocket();
-  const events = new Waiters<ServeEvent>();
-  const hooks = new Waiters<Record<string, string>>();
+  const events = new Recorded<ServeEvent>();
+  const hooks = new Recorded<Record<string, string>>();
   let stop!: (signal: string) => void;
   const serving = serve(config, { uuid: UUID, source: { kind: "flag" } }, {
     version: "0.0.0-test",

@@ -9,7 +9,7 @@ import { helperArgv, startHelper } from "../../lab/helper_process.ts";
 import { namespaceTest, type Netns, NetnsLab } from "../../lab/netns.ts";
 import { DeviceProcess } from "../../lab/device_process.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
-import { withTimeout } from "../../lib/util/timeout.ts";
+import { Waiters } from "../../lab/waiters.ts";
 
 /** The fake camera program on the camera's host. */
 function fakeCamera(ns: Netns, args: string[]): DeviceProcess {
@@ -175,18 +175,20 @@ await namespaceTest("on a terminal the status line follows the camera", async ()
     stdin: "piped",
   });
   let screen = "";
+  const shown = new Waiters();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const reading = (async () => {
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      screen += read.value;
+      shown.wake();
+    }
+    shown.end("the helper ended");
+  })().catch(() => shown.end("the terminal closed"));
   const waitFor = (text: string) =>
-    withTimeout(
-      (async () => {
-        while (!screen.includes(text)) {
-          const { value, done } = await reader.read();
-          if (done) throw new Error(`the helper ended before "${text}":\n${screen}`);
-          screen += value;
-        }
-      })(),
+    shown.until(
+      () => screen.includes(text),
+      () => `the screen to show "${text}":\n${screen}`,
       10_000,
-      `the screen to show "${text}"`,
     );
   try {
     await waitFor(`${ERASE_LINE}waiting for a camera…`);
@@ -202,6 +204,7 @@ await namespaceTest("on a terminal the status line follows the camera", async ()
   } finally {
     child.kill("SIGINT");
     await reader.cancel();
+    await reading;
     await child.status;
     await child.stderr.cancel();
   }

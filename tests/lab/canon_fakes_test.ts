@@ -64,7 +64,7 @@ Deno.test("the fake PowerShot answers ssdp:all and its Canon type, never upnp:ro
   assertEquals(canonTrait(senderOf(first)), "server");
   await socket.send(search(POWERSHOT_TYPE, to.port), to);
   await receive(socket);
-  await withTimeout(camera.ssdp.searched(3), 3000, "three searches recorded");
+  await camera.ssdp.searched(3, 3000);
   assertEquals(camera.ssdp.searches.map((s) => [s.st, s.answered]), [
     ["upnp:rootdevice", false],
     ["ssdp:all", true],
@@ -140,7 +140,7 @@ Deno.test("the fake 6D announces, is armed only by the Windows GET, and records 
       const conn = await Deno.connect({ hostname: LOOPBACK, port: camera.ptpipPort });
       conn.close();
     }
-    await withTimeout(camera.connected(2), 3000, "two PTP/IP connects recorded");
+    await camera.connected(2, 3000);
     assertEquals(camera.connects, [{ armed: true, accepted: true }, {
       armed: true,
       accepted: false,

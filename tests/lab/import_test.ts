@@ -139,8 +139,6 @@ await namespaceTest("import copies a camera's photos over PTP/IP on a LAN", asyn
         ], true);
         await device.listening;
         console.log("listening");
-        await device.searched(1);
-        console.log("searched");
         await new Promise(() => {});
       `;
       const ssdp = cam.spawn([Deno.execPath(), "eval", "--unstable-net", script]);

@@ -5,11 +5,10 @@
 
 import { assert, assertEquals } from "../support/assert.ts";
 import { contentBytes } from "../../lab/ptpip_camera.ts";
-import { type DeviceEvent, DeviceProcess } from "../../lab/device_process.ts";
+import { DeviceProcess } from "../../lab/device_process.ts";
 import { namespaceTest, type Netns, NetnsLab } from "../../lab/netns.ts";
 import { succeeds } from "../../lab/commands.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
-import { withTimeout } from "../../lib/util/timeout.ts";
 
 const FILES = [
   { path: "DCIM/100CANON/IMG_0001.JPG", seed: 1, size: 5_000, date: "20240501T101500" },
@@ -36,18 +35,6 @@ async function assertSameBytes(file: string, seed: number, size: number): Promis
   assertEquals(got.length, size, `${file}'s size`);
   const expected = contentBytes({ seed, size }, 0, size);
   assert(got.every((byte, i) => byte === expected[i]), `${file} differs from the camera's bytes`);
-}
-
-/** The first event named `event` that `matches`, waiting for more as they come. */
-async function waitForMatch(
-  device: DeviceProcess,
-  event: string,
-  matches: (e: DeviceEvent) => boolean,
-): Promise<DeviceEvent> {
-  for (let n = 1;; n++) {
-    const seen = await device.waitFor(event, n);
-    if (matches(seen)) return seen;
-  }
 }
 
 const hasGphoto2 = await succeeds("gphoto2", ["--version"]);
@@ -111,19 +98,11 @@ if (!hasGphoto2) {
           "--wait-event-and-download=FILEADDED",
         ]);
         // The camera announces only to an open session with its event connection up.
-        const session = await withTimeout(
-          camera.waitFor("session", sessionsBefore + 1),
+        const session = await camera.waitFor("session", sessionsBefore + 1, 20_000);
+        await camera.waitForMatch(
+          "request",
+          (e) => e.connection === session.connection && e.name === "GetStorageIDs",
           20_000,
-          "gphoto2's third session",
-        );
-        await withTimeout(
-          waitForMatch(
-            camera,
-            "request",
-            (e) => e.connection === session.connection && e.name === "GetStorageIDs",
-          ),
-          20_000,
-          "gphoto2's GetStorageIDs",
         );
         assert(
           camera.all("event-connection").some((e) =>

@@ -8,7 +8,7 @@ import type { PtpEvent } from "../../lib/ptpip/session.ts";
 import { collectBytes as collect, openOnLoopback, testGuid } from "../support/ptpip.ts";
 import { contentBytes, startPtpipCamera } from "../../lab/ptpip_camera.ts";
 import { EVENT, FORMAT, INIT_FAIL, OPERATION } from "../../lib/ptpip/codes.ts";
-import { withTimeout } from "../../lib/util/timeout.ts";
+import { Waiters } from "../../lab/waiters.ts";
 
 const GUID = testGuid(0x10);
 const BIG = { seed: 7, size: 700_001 };
@@ -77,21 +77,14 @@ Deno.test("hears ObjectAdded and answers the camera's Ping", async () => {
   assert(opened.ok);
   await using session = opened.value;
   const events: PtpEvent[] = [];
-  let wake = () => {};
+  const waiters = new Waiters();
   session.onEvent((e) => {
     events.push(e);
-    wake();
+    waiters.wake();
   });
   const handle = await camera.addFile({ path: "DCIM/100CANON/IMG_0009.JPG", content: BIG });
   const heard = () => events.some((e) => e.code === EVENT.ObjectAdded && e.params[0] === handle);
-  await withTimeout(
-    new Promise<void>((resolve) => {
-      wake = () => heard() && resolve();
-      wake();
-    }),
-    2000,
-    "ObjectAdded for the new file",
-  );
+  await waiters.until(heard, "ObjectAdded for the new file", 2000);
   // The folders it needed were announced first.
   assertEquals(events.filter((e) => e.code === EVENT.ObjectAdded).length, camera.objects.length);
   assertEquals(await camera.ping(), 1);

@@ -10,8 +10,8 @@ import { importNew } from "../../lib/import/importer.ts";
 import { denoFs, type ImportFs } from "../../lib/import/fs.ts";
 import { formatRecord, parseRecord, RECORD_DIR } from "../../lib/import/record.ts";
 import { replaceFileChecked } from "../../lib/util/checked_write.ts";
-import { after, scheduledCount } from "../../lib/util/timers.ts";
-import { withTimeout } from "../../lib/util/timeout.ts";
+import { after, type Timer } from "../../lib/util/timers.ts";
+import { Waiters } from "../../lab/waiters.ts";
 import type { ServeEvent } from "../../lib/events.ts";
 import { PhotoSink } from "../../lib/sink/photo_sink.ts";
 import { eosWatch } from "../../lib/sink/eos_body.ts";
@@ -37,7 +37,7 @@ const POLL_MS = 100;
 async function sinkFor(port: number, keepAliveMs: number) {
   const dest = await Deno.makeTempDir({ prefix: "pch-sink-" });
   const events: ServeEvent[] = [];
-  const waiters: (() => void)[] = [];
+  const waiters = new Waiters();
   const sink = new PhotoSink({
     dest,
     open: (ip) => openSession(ip, port),
@@ -48,18 +48,12 @@ async function sinkFor(port: number, keepAliveMs: number) {
     after,
     emit: (e) => {
       events.push(e);
-      waiters.splice(0).forEach((w) => w());
+      waiters.wake();
     },
   });
   const imported = () => events.filter((e) => e.event === "photo-imported");
   const until = async (count: number) => {
-    await withTimeout(
-      (async () => {
-        while (imported().length < count) await new Promise<void>((w) => waiters.push(w));
-      })(),
-      5000,
-      `${count} photos imported`,
-    );
+    await waiters.until(() => imported().length >= count, `${count} photos imported`, 5000);
   };
   return {
     dest,
@@ -159,9 +153,29 @@ for (const eos of [false, true]) {
     await using camera = await startPtpipCamera({ eos });
     const dest = await Deno.makeTempDir({ prefix: "pch-sink-flat-" });
     const files = countingFs();
+    // The link's timers (its waits, the watch's polls), counted while they are pending.
+    let timers = 0;
+    const countedAfter = (ms: number, run: () => void): Timer => {
+      let pending = true;
+      const done = () => {
+        if (pending) timers--;
+        pending = false;
+      };
+      timers++;
+      const timer = after(ms, () => {
+        done();
+        run();
+      });
+      return {
+        cancel: () => {
+          done();
+          timer.cancel();
+        },
+      };
+    };
     let listeners = 0;
     let imported = 0;
-    let wake = () => {};
+    const waiters = new Waiters();
     const sink = new PhotoSink({
       dest,
       fs: files.fs,
@@ -187,10 +201,10 @@ for (const eos of [false, true]) {
       watchFor: eosWatch({ pollMs: 10 }),
       now: () => performance.now(),
       wallClock: Date.now,
-      after,
+      after: countedAfter,
       emit: (e) => {
         if (e.event === "photo-imported") imported++;
-        wake();
+        waiters.wake();
       },
     });
     try {
@@ -201,22 +215,16 @@ for (const eos of [false, true]) {
           content: { seed: n, size: 2000 + n },
           captureDate: DATE,
         });
-        await withTimeout(
-          (async () => {
-            while (imported < n) await new Promise<void>((w) => wake = w);
-          })(),
-          5000,
-          `photo ${n} imported`,
-        );
+        await waiters.until(() => imported >= n, `photo ${n} imported`, 5000);
       };
-      const counts = () => ({ listeners, timers: scheduledCount(), files: files.open() });
+      const counts = () => ({ listeners, timers, files: files.open() });
       for (let n = 1; n <= 10; n++) await add(n);
       const early = counts();
       for (let n = 11; n <= 40; n++) await add(n);
       const late = counts();
       assertEquals(late.listeners, early.listeners, "listeners");
       assert(early.listeners <= 1, `${early.listeners} listeners`);
-      // A read deadline or the watch's wait may be armed at either moment: a little slack, not 30.
+      // The watch's wait may be armed at either moment: a little slack, not 30.
       assert(late.timers <= early.timers + 2, `timers ${early.timers} -> ${late.timers}`);
       assertEquals(late.files, 0, "files left open");
     } finally {
@@ -246,7 +254,7 @@ Deno.test("a PowerShot: photo after photo through one link reads the record from
     },
   };
   const events: ServeEvent[] = [];
-  let wake = () => {};
+  const waiters = new Waiters();
   let running = 0;
   const sink = new PhotoSink({
     dest,
@@ -258,7 +266,7 @@ Deno.test("a PowerShot: photo after photo through one link reads the record from
         return await importNew(source, options);
       } finally {
         running--;
-        wake();
+        waiters.wake();
       }
     },
     fs,
@@ -267,20 +275,16 @@ Deno.test("a PowerShot: photo after photo through one link reads the record from
     after,
     emit: (e) => {
       events.push(e);
-      wake();
+      waiters.wake();
     },
   });
   const imported = () =>
     events.flatMap((e) => e.event === "photo-imported" ? [e.path.split("/").at(-1)] : []);
   const until = (count: number) =>
-    withTimeout(
-      (async () => {
-        while (imported().length < count || running > 0) {
-          await new Promise<void>((w) => wake = w);
-        }
-      })(),
-      5000,
+    waiters.until(
+      () => imported().length >= count && running === 0,
       `${count} photos imported`,
+      5000,
     );
   const add = (n: number, size = 2000 + n) =>
     camera.addFile({

@@ -6,7 +6,7 @@
  */
 
 import type { ServeEvent } from "../../lib/events.ts";
-import { withTimeout } from "../../lib/util/timeout.ts";
+import { Waiters } from "../../lab/waiters.ts";
 
 /** Keeps the events given to `emit`; `next` resolves once one matches, or fails after `waitMs`. */
 export function eventRecorder(waitMs = 5000): {
@@ -15,21 +15,15 @@ export function eventRecorder(waitMs = 5000): {
   next: (what: string, match: (event: ServeEvent) => boolean) => Promise<void>;
 } {
   const events: ServeEvent[] = [];
-  const waiting: { match: (event: ServeEvent) => boolean; resolve: () => void }[] = [];
+  const waiters = new Waiters();
   return {
     events,
     emit: (event) => {
       events.push(event);
-      for (const w of waiting.splice(0)) {
-        if (w.match(event)) w.resolve();
-        else waiting.push(w);
-      }
+      waiters.wake();
     },
-    next: (what, match) =>
-      events.some(match) ? Promise.resolve() : withTimeout(
-        new Promise<void>((resolve) => waiting.push({ match, resolve })),
-        waitMs,
-        what,
-      ),
+    next: async (what, match) => {
+      await waiters.until(() => events.some(match), what, waitMs);
+    },
   };
 }
