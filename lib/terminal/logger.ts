@@ -9,8 +9,6 @@
  * @module
  */
 
-import { isoTimestamp } from "./timestamp.ts";
-
 /** How severe a line is, least first. */
 export type LogLevel = "debug" | "info" | "warning" | "error" | "fatal";
 
@@ -120,7 +118,7 @@ const ABBREVIATION: Record<LogLevel, string> = {
  * log line. Pure.
  */
 export function textLine(record: LogRecord): string {
-  const time = isoTimestamp(record.timestamp).slice(11, 23);
+  const time = new Date(record.timestamp).toISOString().slice(11, 23);
   return `${time} ${ABBREVIATION[record.level]} ${escapeControls(renderMessage(record))}\n`;
 }
 
@@ -141,7 +139,7 @@ const JSON_UNESCAPED = /[\u007f-\u009f\u2028\u2029]/g;
  */
 export function jsonLine(record: LogRecord): string {
   return JSON.stringify({
-    "@timestamp": isoTimestamp(record.timestamp),
+    "@timestamp": new Date(record.timestamp).toISOString(),
     level: JSON_LEVEL[record.level],
     message: renderMessage(record),
     logger: LOGGER_NAME,

@@ -69,7 +69,7 @@ Deno.test("serve starts on its own modules: no node: module, no npm package, no 
 });
 
 Deno.test("the program schedules through lib/util/timers.ts, never the global timers", async () => {
-  // Deno's setTimeout is Node's: its first call loads Node's timer layer (see lib/util/timers.ts).
+  // One clock: a module that schedules takes it (or its functions), so its tests can drive time.
   const offenders: string[] = [];
   const files = ["main.ts"];
   for await (const entry of Deno.readDir(`${ROOT}lib`)) {
@@ -80,6 +80,7 @@ Deno.test("the program schedules through lib/util/timers.ts, never the global ti
     } else if (entry.name.endsWith(".ts")) files.push(`lib/${entry.name}`);
   }
   for (const file of files) {
+    if (file === "lib/util/timers.ts") continue;
     const code = (await Deno.readTextFile(`${ROOT}${file}`))
       .split("\n")
       .filter((line) => !/^\s*(\/\/|\*|\/\*\*)/.test(line))
@@ -87,4 +88,6 @@ Deno.test("the program schedules through lib/util/timers.ts, never the global ti
     if (/\b(setTimeout|setInterval)\s*\(/.test(code)) offenders.push(file);
   }
   assertEquals(offenders, []);
+  // And the clock module does use them: the exception is not a stale one.
+  assert(/\bsetTimeout\(/.test(await Deno.readTextFile(`${ROOT}lib/util/timers.ts`)));
 });

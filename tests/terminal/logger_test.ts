@@ -60,6 +60,23 @@ Deno.test("JSON lines: LogTape's fields, exact properties, every control charact
   });
 });
 
+Deno.test("the time: UTC, the text line's HH:MM:SS.mmm and the JSON line's full ISO 8601", () => {
+  const edges: [number, string][] = [
+    [0, "1970-01-01T00:00:00.000Z"],
+    [-1, "1969-12-31T23:59:59.999Z"],
+    [951_782_400_000, "2000-02-29T00:00:00.000Z"], // a leap day of a century divisible by 400
+    [4_107_542_400_000, "2100-03-01T00:00:00.000Z"], // after a century that is no leap year
+    [253_402_300_799_999, "9999-12-31T23:59:59.999Z"],
+    [-62_167_219_200_000, "0000-01-01T00:00:00.000Z"],
+    [Date.UTC(2026, 11, 3, 9, 5, 7, 45), "2026-12-03T09:05:07.045Z"],
+  ];
+  for (const [timestamp, iso] of edges) {
+    const line = record({ template: "x", properties: {}, timestamp });
+    assertEquals(textLine(line), `${iso.slice(11, 23)} INF x\n`, iso);
+    assertEquals(JSON.parse(jsonLine(line))["@timestamp"], iso, iso);
+  }
+});
+
 Deno.test("records below the lowest level or refused by the filter are never made", () => {
   const seen: string[] = [];
   configureLogger({

@@ -41,7 +41,6 @@ import "../terminal/import_progress_test.ts";
 import "../terminal/log_test.ts";
 import "../terminal/logger_test.ts";
 import "../terminal/signals_test.ts";
-import "../terminal/timestamp_test.ts";
 import "../util/bytes_test.ts";
 import "../util/deno_version_test.ts";
 import "../util/file_probe_test.ts";

@@ -1,0 +1,68 @@
+/**
+ * A {@linkcode Clock} the test moves by hand: calls fall due exactly when the test says time
+ * passed, in due order (ties in the order scheduled), and nothing waits on real time.
+ *
+ * @module
+ */
+
+import type { Clock, Timer } from "../../lib/util/timers.ts";
+
+interface Entry {
+  at: number;
+  run: () => void;
+  /** For `every`: the period after which it is due again. */
+  period?: number;
+  live: boolean;
+}
+
+/** A clock whose time moves only on {@linkcode FakeClock.advance}. */
+export class FakeClock implements Clock {
+  #time: number;
+  #entries: Entry[] = [];
+
+  /** Starts at `start` milliseconds. */
+  constructor(start = 0) {
+    this.#time = start;
+  }
+
+  /** The time the test moved to. */
+  now = (): number => this.#time;
+
+  /** Calls `run` once the clock has moved `ms` on. */
+  after = (ms: number, run: () => void): Timer => this.#add(ms, run);
+
+  /** Calls `run` each time the clock has moved `ms` on. */
+  every = (ms: number, run: () => void): Timer => this.#add(ms, run, Math.max(1, ms));
+
+  /** Calls scheduled and neither made (for `after`) nor cancelled. */
+  get pending(): number {
+    return this.#entries.length;
+  }
+
+  /** Moves the time on by `ms`, making each call that falls due on the way at its due time. */
+  advance(ms: number): void {
+    const end = this.#time + ms;
+    for (;;) {
+      // A stable sort: ties stay in the order scheduled.
+      const due = this.#entries.filter((e) => e.at <= end).sort((a, b) => a.at - b.at)[0];
+      if (due === undefined) break;
+      this.#time = due.at;
+      if (due.period === undefined) this.#drop(due);
+      else due.at += due.period;
+      due.run();
+    }
+    this.#time = end;
+  }
+
+  #add(ms: number, run: () => void, period?: number): Timer {
+    const entry: Entry = { at: this.#time + Math.max(0, ms), run, period, live: true };
+    this.#entries.push(entry);
+    return { cancel: () => this.#drop(entry) };
+  }
+
+  #drop(entry: Entry): void {
+    if (!entry.live) return;
+    entry.live = false;
+    this.#entries.splice(this.#entries.indexOf(entry), 1);
+  }
+}
