@@ -8,6 +8,7 @@ import type { ServeEvent } from "../../lib/events.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
 import { eventRecorder } from "../support/events.ts";
 import { eosAlive as alive } from "../support/ssdp.ts";
+import { TEST_UUID } from "../support/uuid.ts";
 
 const encoder = new TextEncoder();
 
@@ -21,7 +22,7 @@ function side(loadXmlParser: () => Promise<unknown>) {
   const exchanges: string[] = [];
   const side = cameraSide({
     emit: log.emit,
-    ownUuid: "7aa8ae9a-cba8-40f5-961d-41cfe742b240",
+    ownUuid: TEST_UUID,
     now: () => performance.now(),
     ssdpPort: 1900,
     probePtpip: false,
@@ -110,7 +111,7 @@ const waiters = new Waiters();
 let exchanges = 0;
 const side = cameraSide({
   emit: (e) => { events.push(e); waiters.wake(); },
-  ownUuid: "7aa8ae9a-cba8-40f5-961d-41cfe742b240",
+  ownUuid: ${JSON.stringify(TEST_UUID)},
   now: () => performance.now(),
   ssdpPort: 1900,
   probePtpip: false,

@@ -7,7 +7,8 @@ import { HOOK_RUNS_PER_MINUTE } from "../../lib/cameras/hook_runner.ts";
 import { CameraWatch } from "../../lib/cameras/watch.ts";
 import type { ServeEvent } from "../../lib/events.ts";
 import { fakeSpawn } from "../support/fake_spawn.ts";
-import { CAMERA_USN, OWN_UUID, ssdpMessage as message } from "../support/ssdp.ts";
+import { CAMERA_USN, ssdpMessage as message } from "../support/ssdp.ts";
+import { TEST_UUID } from "../support/uuid.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { Waiters } from "../../lab/waiters.ts";
 
@@ -28,7 +29,7 @@ function harness() {
   const waiters = new Waiters();
   const timers: { at: number; run: () => void; cancelled: boolean }[] = [];
   const watch = new CameraWatch({
-    ownUuid: OWN_UUID,
+    ownUuid: TEST_UUID,
     now: () => now,
     ssdpPort: 1900,
     onCamera: ["/bin/true", "{ip}"],

@@ -7,8 +7,8 @@ import { guidFromDeviceUuid, guidSettingsLine } from "../../lib/gphoto2/guid.ts"
 import { type Gphoto2GuidSeams, runGphoto2GuidCommand } from "../../lib/commands/gphoto2_guid.ts";
 import { concatBytes } from "../support/bytes.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
+import { TEST_UUID as UUID } from "../support/uuid.ts";
 
-const UUID = "7aa8ae9a-cba8-40f5-961d-41cfe742b240";
 const derived = guidFromDeviceUuid(UUID);
 if (!derived.ok) throw new Error(derived.error);
 const LINE = guidSettingsLine(derived.value);

@@ -16,8 +16,7 @@ import {
   startPtpipCamera,
 } from "../../lab/ptpip_camera.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
-
-const UUID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+import { TEST_UUID as UUID } from "../support/uuid.ts";
 
 const CARD: CameraFile[] = [
   {

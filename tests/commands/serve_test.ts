@@ -12,8 +12,8 @@ import type { InterfaceAddress } from "../../lib/network/interfaces.ts";
 import type { SsdpSocket } from "../../lib/ssdp/socket.ts";
 import { withTimeout } from "../../lib/util/timeout.ts";
 import { Waiters } from "../../lab/waiters.ts";
+import { TEST_UUID as UUID } from "../support/uuid.ts";
 
-const UUID = "4d696e69-444c-164e-9d41-b827eb5a0e01";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 /** Every wait below ends in a failure after this long, never in a hang. */

@@ -9,8 +9,8 @@ import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { helperArgv } from "../../lab/helper_process.ts";
 import { namespaceTest, NetnsLab } from "../../lab/netns.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
+import { TEST_UUID as FIRST } from "../support/uuid.ts";
 
-const FIRST = "2f402f80-da50-11e1-9b23-001788102201";
 const SECOND = "0d9c3b34-6f7a-4c2e-9a51-3e2b7c8d9e10";
 
 /** Runs the command with stdout and stderr captured. */

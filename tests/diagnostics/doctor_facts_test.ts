@@ -8,8 +8,7 @@ import { DescriptionServer } from "../../lib/description/server.ts";
 import { renderDescription } from "../../lib/description/document.ts";
 import { DEFAULTS, DEVICE_TYPE } from "../../lib/ssdp/wire.ts";
 import { assertEquals, assertMatch } from "../support/assert.ts";
-
-const UUID = "2f402f80-da50-11e1-9b23-001788102201";
+import { TEST_UUID as UUID } from "../support/uuid.ts";
 
 function freePort(): number {
   const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });

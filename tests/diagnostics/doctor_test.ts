@@ -10,6 +10,7 @@ import {
 import { firewallAdvice, type LinuxFirewall, ufwAllows } from "../../lib/diagnostics/firewall.ts";
 import { formatOwners, parseSsOutput } from "../../lib/diagnostics/port_holders.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
+import { TEST_UUID as OURS } from "../support/uuid.ts";
 
 const PORTS = { ssdp: 1900, desc: 8043 };
 
@@ -280,16 +281,16 @@ Deno.test("each kind of problem is graded with its fix", async (t) => {
   await t.step("a found UUID says where it is", () => {
     const checks = gradeDoctor(facts({
       uuid: {
-        uuid: "2f402f80-da50-11e1-9b23-001788102201",
+        uuid: OURS,
         source: { kind: "file", path: "/u/uuid", created: false },
       },
     }));
     assert(
-      checks.some((c) => c.title === "UUID 2f402f80-da50-11e1-9b23-001788102201 (from /u/uuid)"),
+      checks.some((c) => c.title === `UUID ${OURS} (from /u/uuid)`),
     );
     const warned = gradeDoctor(facts({
       uuid: {
-        uuid: "2f402f80-da50-11e1-9b23-001788102201",
+        uuid: OURS,
         source: { kind: "file", path: "/u/uuid", created: false },
         warning: "/w/ptpip-canon-helper.uuid (the Python helpers' file) holds another",
       },
@@ -301,7 +302,6 @@ Deno.test("each kind of problem is graded with its fix", async (t) => {
   });
 });
 
-const OURS = "2f402f80-da50-11e1-9b23-001788102201";
 const THEIRS = "0d8e2a31-5f6b-4c1e-9a0f-3b7c6d5e4f21";
 
 /** The facts beside a running helper: it holds both ports, and its description names `udn`. */

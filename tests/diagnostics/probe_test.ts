@@ -17,8 +17,8 @@ import {
 } from "../../lib/diagnostics/probe.ts";
 import { isRejection, parseSsdpMessage } from "../../lib/ssdp/message.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
+import { TEST_UUID as UUID } from "../support/uuid.ts";
 
-const UUID = "2f402f80-da50-11e1-9b23-001788102201";
 const LOCATION = "http://10.0.0.1:8043/d.xml";
 const WINDOW = { seconds: 3, looped: false, dropped: 0 };
 

@@ -13,10 +13,10 @@ import { startHelper } from "../../lab/helper_process.ts";
 import { namespaceTest, type Netns, NetnsLab } from "../../lab/netns.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
 import { OPERATION } from "../../lib/ptpip/codes.ts";
+import { TEST_UUID as UUID } from "../support/uuid.ts";
 
 const SUBNET = "10.236.4";
 const CAMERA_IP = `${SUBNET}.2`;
-const UUID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 const FILES = [
   { path: "DCIM/100CANON/IMG_0001.JPG", seed: 1, size: 5_000, date: "20240501T101500" },
   { path: "DCIM/100CANON/IMG_0002.CR3", seed: 2, size: 3_000_017, date: "20240501T101501" },

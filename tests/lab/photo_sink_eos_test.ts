@@ -17,8 +17,8 @@ import {
 } from "../../lab/photo_sink_lab.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
 import { OPERATION } from "../../lib/ptpip/codes.ts";
+import { TEST_UUID as UUID } from "../support/uuid.ts";
 
-const UUID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 const MODEL = "Canon EOS 6D";
 
 await namespaceTest(

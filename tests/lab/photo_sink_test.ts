@@ -20,8 +20,7 @@ import {
 } from "../../lab/photo_sink_lab.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
 import { OPERATION } from "../../lib/ptpip/codes.ts";
-
-const UUID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+import { TEST_UUID as UUID } from "../support/uuid.ts";
 
 await namespaceTest(
   "--import-to: a PowerShot that pairs is imported from, each new photo within 2 s of its taking",

@@ -13,8 +13,8 @@ import {
   SearchAnswerer,
 } from "../../lib/ssdp/answerer.ts";
 import { formatSearchResponse, locationProvider } from "../../lib/ssdp/response.ts";
+import { TEST_UUID as UUID } from "../support/uuid.ts";
 
-const UUID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 const targets = deviceTargets(identityFor(UUID));
 const PATH = "ptpip-canon-desc-helper.xml";
 const encoder = new TextEncoder();

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { fc } from "../support/dev_deps.ts";
 import { deviceTargets, identityFor, isIgnored, judgeSearch } from "../../lib/ssdp/search.ts";
 import { DEFAULT_PARSE_LIMITS, isRejection, parseSsdpMessage } from "../../lib/ssdp/message.ts";
+import { TEST_UUID as UUID } from "../support/uuid.ts";
 
-const UUID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 const targets = deviceTargets(identityFor(UUID));
 const encoder = new TextEncoder();
 

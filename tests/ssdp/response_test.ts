@@ -6,8 +6,8 @@ import {
   formatNotify,
   formatSearchResponse,
 } from "../../lib/ssdp/response.ts";
+import { TEST_UUID as UUID } from "../support/uuid.ts";
 
-const UUID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 const DEVICE_TYPE = "urn:ptpip-canon-helper:device:PTPIPPairingHelper:1";
 const [root, byUuid, byType] = deviceTargets(identityFor(UUID));
 const ad = { location: "http://192.168.1.20:8043/ptpip-canon-desc-helper.xml", maxAge: 900 };

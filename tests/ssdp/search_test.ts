@@ -8,8 +8,8 @@ import {
   judgeSearch,
 } from "../../lib/ssdp/search.ts";
 import { isRejection, parseSsdpMessage, type SsdpMessage } from "../../lib/ssdp/message.ts";
+import { TEST_UUID as UUID } from "../support/uuid.ts";
 
-const UUID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 const DEVICE_TYPE = "urn:ptpip-canon-helper:device:PTPIPPairingHelper:1";
 const targets = deviceTargets(identityFor(UUID));
 

@@ -8,8 +8,9 @@ import { EOS_SERVICE_TYPE } from "../../lib/cameras/eos_type.ts";
 import { isRejection, parseSsdpMessage, type SsdpMessage } from "../../lib/ssdp/message.ts";
 import { assert } from "./assert.ts";
 
-/** The helper's own device UUID in the tests. */
-export const OWN_UUID = "4ea94894-c4de-4123-982e-38e494a127a6";
+// The helper's own device UUID, under the name tests/cameras/tracker_test.ts imports; the other tests
+// import TEST_UUID from uuid.ts.
+export { TEST_UUID as OWN_UUID } from "./uuid.ts";
 
 /** A camera's root device USN, in the shape Canon cameras use (`...-0001-<MAC>::<type>`). */
 export const CAMERA_USN = "uuid:00000000-0000-0000-0001-a0b1c2d3e4f5::upnp:rootdevice";
