@@ -134,7 +134,7 @@ export function helpText(version: string): string {
     twoColumns("help [COMMAND]", "this help, or every option of COMMAND"),
     twoColumns("version", "print the version"),
   ];
-  const common = COMMON.map((name) => optionLine(name, firstClause(OPTION_TABLE[name].help)));
+  const common = COMMON.map((name) => optionLine(name, firstClause(helpOf(name))));
   return `ptpip-canon-helper ${version}
 Lets a Canon Wi-Fi camera pair with this computer ("connect to computer"), as
 Windows does natively: answers the camera's search and serves the description
@@ -167,7 +167,7 @@ export function commandHelpText(command: CommandName, version: string): string {
     OPTION_NAMES.filter((name) => {
       const spec: OptionSpec = OPTION_TABLE[name];
       return spec.section === section && spec.commands.includes(command);
-    }).map((name) => optionLine(name, ownText(OPTION_TABLE[name].help, command)));
+    }).map((name) => optionLine(name, ownText(helpOf(name), command)));
   const limits = own("limits");
   return `ptpip-canon-helper ${version}
 Usage: ${usage}
@@ -184,6 +184,12 @@ ${limits.join("\n")}
 `
   }
 ${EXIT_CODES}`;
+}
+
+/** A row's help text, with its default where it says `{default}`. Pure. */
+function helpOf(name: OptionName): string {
+  const spec: OptionSpec = OPTION_TABLE[name];
+  return spec.help.replace("{default}", String(spec.default));
 }
 
 /** The text before its first parenthesis, semicolon or sentence end: a row's gist. Pure. */

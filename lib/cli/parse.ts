@@ -21,108 +21,33 @@ import {
 } from "./options.ts";
 import { type ArgsProblem, type OptionValues, splitArgs } from "./args.ts";
 import { LOG_FORMATS, type LogFormat } from "../terminal/log.ts";
-import type { Verbosity } from "../terminal/verbosity.ts";
-import { DEFAULT_RATE_LIMITS, type RateLimits } from "../ssdp/rate_limit.ts";
-import { isUuid } from "../uuid/store.ts";
-import { DEFAULTS } from "../ssdp/wire.ts";
+import { isUuid, type UuidOptions } from "../uuid/store.ts";
+import type { ServeConfig } from "../commands/serve.ts";
+import type { InterfaceTableOptions } from "../network/report.ts";
+import type { DoctorConfig } from "../diagnostics/doctor_facts.ts";
+import type { ProbeTarget } from "../diagnostics/probe_run.ts";
+import type { ProbeCommand } from "../commands/diagnostics.ts";
+import type { Gphoto2GuidConfig } from "../commands/gphoto2_guid.ts";
+import type { ImportCommand } from "../commands/import.ts";
 
-/** Everything `serve` (the default command) needs. */
-export interface ServeConfig {
-  /** LAN_IP: serve only this address; every LAN interface when absent. */
-  lanAddress?: string;
-  /** `-n`: the name the camera lists, trimmed; the host name when absent. */
-  name?: string;
-  /** `-p`: the SSDP port, 1900 but in tests. */
-  ssdpPort: number;
-  /** `-P`: the TCP port of the description. */
-  descPort: number;
-  /** `-f`: the description's URL path, without its leading slash. */
-  descPath: string;
-  /** `--max-age`: seconds cameras may cache an answer. */
-  maxAge: number;
-  /** `-a`: one description listener on every address instead of one per served address. */
-  bindAll: boolean;
-  /** `-i`: the interfaces to serve; empty means every LAN interface. */
-  interfaceNames: string[];
-  /** `--uuid`: the device UUID to use, braces stripped. */
-  uuid?: string;
-  /** `--uuid-file`: where the UUID is kept instead of the per-user file. */
-  uuidFile?: string;
-  /** `-q`/`-v`: how much is logged. */
-  verbosity: Verbosity;
-  /** `--log-format`: text lines or JSON lines. */
-  logFormat: LogFormat;
-  /** `--any-source`: answer sources outside the served subnets too. */
-  anySource: boolean;
-  /** `--mx-delay`: spread answers to multicast searches over their MX. */
-  mxDelay: boolean;
-  /** `--announce`: send NOTIFY alive and byebye as well. */
-  announce: boolean;
-  /** Seconds between interface re-reads; 0 turns re-reading off. */
-  rescanSeconds: number;
-  /** The abuse limits (`--source-rate` and the rest). */
-  limits: RateLimits;
-  /** `--on-camera -- PROGRAM [ARG…]`: run each time a camera becomes ready. */
-  onCamera?: string[];
-  /** `--probe-ptpip`: one TCP connect to a ready camera's PTP/IP port. */
-  probePtpip: boolean;
-  /** `--eos`: fetch the description of EOS bodies that announce themselves. */
-  eos: boolean;
-  /** `--on-camera-any`: any device that fetched and answered counts as a camera. */
-  onCameraAny: boolean;
-  /** `--import-to DIR`: the photo sink's destination; no sink when absent. */
-  importTo?: string;
-  /** `--on-photo PROGRAM` and its `--on-photo-arg`s: run once per imported photo. */
-  onPhoto?: string[];
-}
-
-/** Where `probe` sends its search: a host (unicast), or the multicast group when absent. */
-export interface ProbeTarget {
-  /** The IPv4 address searched. */
-  hostname: string;
-  /** Its SSDP port. */
-  port: number;
-}
-
-/** What every command reads: how much to log, and how. */
+/** What every command reads: how much to log, and how (`main.ts` sets up the log with it). */
 export type LogSettings = Pick<ServeConfig, "verbosity" | "logFormat">;
 
-/** What `interfaces` reads. */
-export type InterfacesConfig = LogSettings & Pick<ServeConfig, "lanAddress" | "interfaceNames">;
-
-/** What `uuid` reads. */
-export type UuidConfig = LogSettings & Pick<ServeConfig, "uuid" | "uuidFile">;
-
-/** What `doctor` reads. */
-export type DoctorConfig =
-  & InterfacesConfig
-  & UuidConfig
-  & Pick<ServeConfig, "ssdpPort" | "descPort" | "descPath" | "bindAll" | "importTo">;
-
-/** What `probe` reads. */
-export type ProbeConfig = LogSettings & Pick<ServeConfig, "ssdpPort" | "interfaceNames">;
-
-/** What `import` reads: the UUID (the PTP/IP GUID derives from it) and where to search. */
-export type ImportConfig =
-  & UuidConfig
-  & Pick<ServeConfig, "ssdpPort" | "interfaceNames">;
+/** Where the device UUID comes from, for every command that needs it. */
+export type UuidConfig = Pick<UuidOptions, "uuid" | "uuidFile">;
 
 /** What the user asked for: one command and the settings it reads. */
 export type Command =
   | { kind: "serve"; config: ServeConfig }
-  | { kind: "interfaces"; config: InterfacesConfig }
-  | { kind: "uuid"; config: UuidConfig; reset: boolean; force: boolean }
-  | { kind: "doctor"; config: DoctorConfig }
-  | { kind: "probe"; config: ProbeConfig; target?: ProbeTarget; timeoutSeconds: number }
-  | { kind: "gphoto2-guid"; config: UuidConfig; write: boolean; settingsPath?: string }
+  | { kind: "interfaces"; config: LogSettings & InterfaceTableOptions }
+  | { kind: "uuid"; config: LogSettings & UuidConfig; reset: boolean; force: boolean }
+  | { kind: "doctor"; config: LogSettings & UuidConfig & DoctorConfig }
+  | { kind: "probe"; config: LogSettings & ProbeCommand["config"] } & Omit<ProbeCommand, "config">
+  | { kind: "gphoto2-guid"; config: LogSettings & UuidConfig } & Gphoto2GuidConfig
   | {
     kind: "import";
-    config: ImportConfig;
-    /** CAMERA_IP: the camera to import from; searched for when absent. */
-    camera?: string;
-    /** `--to DIR`: where the photos go; the Pictures folder's Canon folder when absent. */
-    to?: string;
-  }
+    config: LogSettings & UuidConfig & ImportCommand["config"];
+  } & Omit<ImportCommand, "config">
   | {
     kind: "help";
     /** `help COMMAND`, `COMMAND --help`: that command's page; the overview when absent. */
@@ -139,9 +64,6 @@ function pick<K extends keyof ServeConfig>(
 }
 
 const LOG_KEYS = ["verbosity", "logFormat"] as const;
-
-/** How long `probe` listens for answers by default, in seconds. */
-export const DEFAULT_PROBE_TIMEOUT_SECONDS = 3;
 
 /** Parses a whole number within bounds, naming the flag and the bad value when it is not. */
 export function parseWholeNumber(
@@ -379,7 +301,7 @@ export function parseCommandLine(given: readonly string[]): Command {
       kind,
       config,
       target: rest[0] === undefined ? undefined : parseProbeTarget(rest[0], config.ssdpPort),
-      timeoutSeconds: number(values, "timeout", DEFAULT_PROBE_TIMEOUT_SECONDS),
+      timeoutSeconds: number(values, "timeout"),
     };
   }
   const config = { ...serveConfig(values, rest[0]), onCamera };
@@ -472,13 +394,18 @@ function cameraAddressProblem(text: string): string | undefined {
     : `CAMERA_IP ${text} is ${reason}, not one camera's address. ${leaveOut}`;
 }
 
-/** A number option's value within its row's bounds, or `fallback` when it is not given. */
-function number(values: Values, name: OptionName, fallback: number): number {
+/** The options whose value is a number, and so has bounds and a default. */
+type NumberOption = {
+  [K in OptionName]: typeof OPTION_TABLE[K] extends { default: number } ? K : never;
+}[OptionName];
+
+/** A number option's value within its row's bounds, or its row's default when it is not given. */
+function number(values: Values, name: NumberOption): number {
   const text = values[name];
-  const spec: OptionSpec = OPTION_TABLE[name];
+  const spec = OPTION_TABLE[name];
   return typeof text === "string"
-    ? parseWholeNumber(flagLabel(name), text, spec.min ?? 0, spec.max ?? Number.MAX_SAFE_INTEGER)
-    : fallback;
+    ? parseWholeNumber(flagLabel(name), text, spec.min, spec.max)
+    : spec.default;
 }
 
 /** Why `name` cannot be given to `command`, or `undefined` when it can. Pure. */
@@ -511,7 +438,7 @@ function serveConfig(values: Values, lanAddress: string | undefined): ServeConfi
   if (values.uuid !== undefined && values["uuid-file"] !== undefined) {
     throw new UsageError("--uuid and --uuid-file both say where the UUID is; give only one.");
   }
-  const descPath = (values["file-path"] ?? DEFAULTS.descPath).replace(/^\/+/, "");
+  const descPath = (values["file-path"] ?? OPTION_TABLE["file-path"].default).replace(/^\/+/, "");
   if (!URL_PATH.test(descPath)) {
     throw new UsageError(
       `-f/--file-path "${
@@ -520,7 +447,7 @@ function serveConfig(values: Values, lanAddress: string | undefined): ServeConfi
         "(no spaces), such as ptpip-canon-desc-helper.xml.",
     );
   }
-  const logFormat = values["log-format"] ?? "text";
+  const logFormat = values["log-format"] ?? OPTION_TABLE["log-format"].default;
   if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) {
     throw new UsageError(
       `--log-format must be one of ${LOG_FORMATS.join(", ")}, not "${logFormat}".`,
@@ -535,10 +462,10 @@ function serveConfig(values: Values, lanAddress: string | undefined): ServeConfi
   return {
     lanAddress,
     name,
-    ssdpPort: number(values, "port", DEFAULTS.ssdpPort),
-    descPort: number(values, "desc-port", DEFAULTS.descPort),
+    ssdpPort: number(values, "port"),
+    descPort: number(values, "desc-port"),
     descPath,
-    maxAge: number(values, "max-age", DEFAULTS.maxAge),
+    maxAge: number(values, "max-age"),
     bindAll: values["bind-all"] ?? false,
     interfaceNames,
     uuid,
@@ -548,12 +475,12 @@ function serveConfig(values: Values, lanAddress: string | undefined): ServeConfi
     anySource: values["any-source"] ?? false,
     mxDelay: values["mx-delay"] ?? false,
     announce: values.announce ?? false,
-    rescanSeconds: number(values, "rescan-interval", 5),
+    rescanSeconds: number(values, "rescan-interval"),
     limits: {
-      sourceRate: number(values, "source-rate", DEFAULT_RATE_LIMITS.sourceRate),
-      sourceBurst: number(values, "source-burst", DEFAULT_RATE_LIMITS.sourceBurst),
-      globalRate: number(values, "global-rate", DEFAULT_RATE_LIMITS.globalRate),
-      sourceTable: number(values, "source-table", DEFAULT_RATE_LIMITS.sourceTable),
+      sourceRate: number(values, "source-rate"),
+      sourceBurst: number(values, "source-burst"),
+      globalRate: number(values, "global-rate"),
+      sourceTable: number(values, "source-table"),
     },
     probePtpip: values["probe-ptpip"] ?? false,
     eos: values.eos ?? false,
@@ -586,7 +513,8 @@ function photoSink(values: Values): Pick<ServeConfig, "importTo" | "onPhoto"> {
       "--on-photo runs for each photo the helper imports, which it does only with --import-to DIR; add it.",
     );
   }
-  return { importTo, onPhoto: [program, ...(args && args.length > 0 ? args : ["{path}"])] };
+  const defaultArgs = [OPTION_TABLE["on-photo-arg"].default];
+  return { importTo, onPhoto: [program, ...(args && args.length > 0 ? args : defaultArgs)] };
 }
 
 /** Why `text` is not an IPv4 literal, or `undefined` when it is. */

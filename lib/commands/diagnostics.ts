@@ -6,13 +6,22 @@
  * @module
  */
 
-import type { DoctorConfig, ProbeConfig, ProbeTarget } from "../cli/parse.ts";
 import { formatChecks, gradeDoctor, hasFailures } from "../diagnostics/doctor.ts";
-import { gatherDoctorFacts } from "../diagnostics/doctor_facts.ts";
+import { type DoctorConfig, gatherDoctorFacts } from "../diagnostics/doctor_facts.ts";
 import { HelperError } from "../errors.ts";
 import type { InterfaceAddress } from "../network/interfaces.ts";
-import { runProbe } from "../diagnostics/probe_run.ts";
+import { type ProbeOptions, type ProbeTarget, runProbe } from "../diagnostics/probe_run.ts";
 import { locateUuid, type UuidOptions } from "../uuid/store.ts";
+
+/** What `probe` reads from the command line. */
+export interface ProbeCommand {
+  /** Where the multicast search goes: the SSDP port and the `-i` names. */
+  config: Pick<ProbeOptions, "ssdpPort" | "interfaceNames">;
+  /** HOST[:PORT]: search this host alone; the multicast group when absent. */
+  target?: ProbeTarget;
+  /** `--timeout`: how long to collect answers. */
+  timeoutSeconds: number;
+}
 
 /** Runs `doctor`: changes nothing, exits non-zero when a check fails. */
 export async function runDoctor(
@@ -35,7 +44,7 @@ export async function runDoctor(
 
 /** Runs `probe`: exits non-zero unless some responder meets every requirement. */
 export async function runProbeCommand(
-  command: { config: ProbeConfig; target?: ProbeTarget; timeoutSeconds: number },
+  command: ProbeCommand,
   networkInterfaces: () => InterfaceAddress[],
 ): Promise<void> {
   const { text, ok } = await runProbe({

@@ -6,7 +6,6 @@
  * @module
  */
 
-import type { Command } from "../cli/parse.ts";
 import { errorMessage, EXIT, HelperError } from "../errors.ts";
 import type { Emit } from "../events.ts";
 import { PTPIP_PORT } from "../cameras/text.ts";
@@ -19,13 +18,20 @@ import { INIT_FAIL } from "../ptpip/codes.ts";
 import { cleanText } from "../ptpip/connection.ts";
 import { openPtpipSession, type SessionFailure, type SessionTimeouts } from "../ptpip/session.ts";
 import { formatBytes, formatSeconds, ImportReporter } from "../terminal/import_progress.ts";
-import { findCanonCameras, type FoundCamera } from "../cameras/find.ts";
+import { findCanonCameras, type FindOptions, type FoundCamera } from "../cameras/find.ts";
 import { defaultImportFolder } from "../import/default_folder.ts";
 import type { InterfaceAddress } from "../network/interfaces.ts";
 import { resolveUuid, type UuidOptions } from "../uuid/store.ts";
 
 /** What `import` reads from the command line. */
-export type ImportCommand = Extract<Command, { kind: "import" }>;
+export interface ImportCommand {
+  /** Where the camera is searched for: the SSDP port and the `-i` names. */
+  config: Pick<FindOptions, "ssdpPort" | "interfaceNames">;
+  /** CAMERA_IP: the camera to import from; searched for when absent. */
+  camera?: string;
+  /** `--to DIR`: where the photos go; the Pictures folder's Canon folder when absent. */
+  to?: string;
+}
 
 /** The machine, handed in. */
 export interface ImportDeps {

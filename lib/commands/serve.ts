@@ -8,14 +8,14 @@
 
 import { Announcer } from "../ssdp/announcer.ts";
 import { LazyCameraSide } from "../cameras/lazy_side.ts";
-import type { ServeConfig } from "../cli/parse.ts";
 import { nameFromHostname, renderDescription } from "../description/document.ts";
 import { DescriptionServer } from "../description/server.ts";
 import { type InterfaceAddress, selectInterfaces, servedAddresses } from "../network/interfaces.ts";
-import { flushLogs, logEvent } from "../terminal/log.ts";
+import { flushLogs, logEvent, type LogFormat } from "../terminal/log.ts";
+import type { Verbosity } from "../terminal/verbosity.ts";
 import type { Emit } from "../events.ts";
 import { NetworkFollower } from "../network/follower.ts";
-import { DEFAULT_RATE_LIMITS, RateLimiter } from "../ssdp/rate_limit.ts";
+import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from "../ssdp/rate_limit.ts";
 import { deviceOf, identityFor } from "../ssdp/search.ts";
 import { locationProvider } from "../ssdp/response.ts";
 import { SearchAnswerer } from "../ssdp/answerer.ts";
@@ -29,6 +29,56 @@ import { describeUuidSource, type ResolvedUuid } from "../uuid/store.ts";
 import { errorMessage, forUser } from "../errors.ts";
 import { every } from "../util/timers.ts";
 import { type Flood, FloodLog, type LineBudget } from "../terminal/flood_log.ts";
+
+/** Everything `serve` (the default command) needs. */
+export interface ServeConfig {
+  /** LAN_IP: serve only this address; every LAN interface when absent. */
+  lanAddress?: string;
+  /** `-n`: the name the camera lists, trimmed; the host name when absent. */
+  name?: string;
+  /** `-p`: the SSDP port, 1900 but in tests. */
+  ssdpPort: number;
+  /** `-P`: the TCP port of the description. */
+  descPort: number;
+  /** `-f`: the description's URL path, without its leading slash. */
+  descPath: string;
+  /** `--max-age`: seconds cameras may cache an answer. */
+  maxAge: number;
+  /** `-a`: one description listener on every address instead of one per served address. */
+  bindAll: boolean;
+  /** `-i`: the interfaces to serve; empty means every LAN interface. */
+  interfaceNames: string[];
+  /** `--uuid`: the device UUID to use, braces stripped. */
+  uuid?: string;
+  /** `--uuid-file`: where the UUID is kept instead of the per-user file. */
+  uuidFile?: string;
+  /** `-q`/`-v`: how much is logged. */
+  verbosity: Verbosity;
+  /** `--log-format`: text lines or JSON lines. */
+  logFormat: LogFormat;
+  /** `--any-source`: answer sources outside the served subnets too. */
+  anySource: boolean;
+  /** `--mx-delay`: spread answers to multicast searches over their MX. */
+  mxDelay: boolean;
+  /** `--announce`: send NOTIFY alive and byebye as well. */
+  announce: boolean;
+  /** Seconds between interface re-reads; 0 turns re-reading off. */
+  rescanSeconds: number;
+  /** The abuse limits (`--source-rate` and the rest). */
+  limits: RateLimits;
+  /** `--on-camera -- PROGRAM [ARG…]`: run each time a camera becomes ready. */
+  onCamera?: string[];
+  /** `--probe-ptpip`: one TCP connect to a ready camera's PTP/IP port. */
+  probePtpip: boolean;
+  /** `--eos`: fetch the description of EOS bodies that announce themselves. */
+  eos: boolean;
+  /** `--on-camera-any`: any device that fetched and answered counts as a camera. */
+  onCameraAny: boolean;
+  /** `--import-to DIR`: the photo sink's destination; no sink when absent. */
+  importTo?: string;
+  /** `--on-photo PROGRAM` and its `--on-photo-arg`s: run once per imported photo. */
+  onPhoto?: string[];
+}
 
 /** The machine as `serve` sees it. */
 export interface ServeEnvironment {

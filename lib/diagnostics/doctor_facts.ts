@@ -10,7 +10,6 @@
  * @module
  */
 
-import type { DoctorConfig } from "../cli/parse.ts";
 import {
   type AddressOutcome,
   type DescListen,
@@ -32,6 +31,24 @@ import { missingInterfaces } from "../network/missing_interfaces.ts";
 import { portHolders } from "./port_holders.ts";
 import { Memberships, openSsdpSocket } from "../ssdp/socket.ts";
 import type { UuidLocation } from "../uuid/store.ts";
+
+/** The settings `doctor` checks the machine against: the ones `serve` would start with. */
+export interface DoctorConfig {
+  /** LAN_IP: only this address is served; every LAN interface when absent. */
+  lanAddress?: string;
+  /** `-i` names: only these interfaces are served; every LAN interface when empty. */
+  interfaceNames: readonly string[];
+  /** The SSDP port to try binding. */
+  ssdpPort: number;
+  /** The description's TCP port to try binding. */
+  descPort: number;
+  /** The description's URL path, asked of a helper that already holds the port. */
+  descPath: string;
+  /** `-a`: the description would listen on every address. */
+  bindAll: boolean;
+  /** `--import-to DIR`: the photo folder to check; none when absent. */
+  importTo?: string;
+}
 
 /** The machine as `doctor` sees it. */
 export interface DoctorEnvironment {

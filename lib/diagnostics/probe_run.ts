@@ -6,7 +6,6 @@
  * @module
  */
 
-import type { ProbeTarget } from "../cli/parse.ts";
 import { errorMessage, HelperError } from "../errors.ts";
 import { fetchRaw, parseResponseHead } from "../description/fetch.ts";
 import type { InterfaceAddress } from "../network/interfaces.ts";
@@ -24,6 +23,14 @@ import { receiveAnswers } from "../ssdp/answers.ts";
 import { openSearchSockets, type SearchSockets } from "../ssdp/search_sockets.ts";
 import { escapeControls } from "../terminal/logger.ts";
 import { sleep } from "../util/timers.ts";
+
+/** Where `probe` sends its search: a host (unicast), or the multicast group when absent. */
+export interface ProbeTarget {
+  /** The IPv4 address searched. */
+  hostname: string;
+  /** Its SSDP port. */
+  port: number;
+}
 
 /** What `probe` was asked to do. */
 export interface ProbeOptions {

@@ -4,20 +4,19 @@
  * @module
  */
 
-import type { ServeConfig } from "../cli/parse.ts";
-import { type InterfaceAddress, selectInterfaces } from "./interfaces.ts";
+import { type InterfaceAddress, selectInterfaces, type Selection } from "./interfaces.ts";
 import { interfaceList, missingInterfaces, missingInterfacesText } from "./missing_interfaces.ts";
+
+/** What the table judges by: the selection `serve` would make, with the `-i` names (maybe none). */
+export type InterfaceTableOptions = Selection & Pick<Required<Selection>, "interfaceNames">;
 
 /** Formats the verdict on each interface address as aligned text. Pure. */
 export function formatInterfaceTable(
   all: readonly InterfaceAddress[],
-  config: Pick<ServeConfig, "lanAddress" | "interfaceNames">,
+  selection: InterfaceTableOptions,
 ): string {
-  const candidates = selectInterfaces(all, {
-    lanAddress: config.lanAddress,
-    interfaceNames: config.interfaceNames,
-  });
-  const missing = missingInterfaces(all, config.interfaceNames);
+  const candidates = selectInterfaces(all, selection);
+  const missing = missingInterfaces(all, selection.interfaceNames);
   // A mistyped -i leaves every row "not named with -i": the name itself is what is wrong.
   const missingLine = missing.length === 0
     ? []

@@ -34,11 +34,3 @@ export const MANUFACTURER = "ptpip-canon-helper project";
 
 /** The project's home, shown in UPnP tools' device details. */
 export const PROJECT_URL = "https://github.com/ptpip-canon-helper/ptpip-canon-helper";
-
-/** Defaults of the command line, named once. */
-export const DEFAULTS = {
-  ssdpPort: SSDP_PORT,
-  descPort: 8043,
-  descPath: "ptpip-canon-desc-helper.xml",
-  maxAge: 900,
-} as const;

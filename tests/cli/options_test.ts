@@ -69,6 +69,9 @@ Deno.test("option table", async (t) => {
       assert(numeric === (spec.min !== undefined && spec.max !== undefined), `${name} bounds`);
       assert(spec.commands.length > 0 && spec.commands.every((c) => COMMANDS.includes(c)), name);
       assert(spec.help.trim() !== "", `${name} has help`);
+      assert(numeric === (typeof spec.default === "number"), `${name}: a number has a default`);
+      // The help shows a default only through {default}, so it cannot name another value.
+      if (spec.default !== undefined) assert(spec.help.includes("{default}"), `${name} help`);
       if (spec.short) {
         assert(!shorts.has(spec.short), `-${spec.short} is used once`);
         shorts.add(spec.short);

@@ -4,9 +4,9 @@ import {
   lanAddressProblem,
   parseCommandLine,
   parseWholeNumber,
-  type ServeConfig,
   suggestFlag,
 } from "../../lib/cli/parse.ts";
+import type { ServeConfig } from "../../lib/commands/serve.ts";
 import { EXIT, UsageError } from "../../lib/errors.ts";
 
 const UUID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";

@@ -38,15 +38,7 @@ const CARD: CameraFile[] = [
 
 function command(to: string): ImportCommand {
   return {
-    kind: "import",
-    config: {
-      verbosity: "normal",
-      logFormat: "text",
-      uuid: UUID,
-      uuidFile: undefined,
-      ssdpPort: 1900,
-      interfaceNames: [],
-    },
+    config: { ssdpPort: 1900, interfaceNames: [] },
     camera: "127.0.0.1",
     to,
   };

@@ -4,8 +4,13 @@
 // the stop, on any OS, without root or a network namespace.
 
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { parseCommandLine, type ServeConfig } from "../../lib/cli/parse.ts";
-import { REQUEST_LINES, serve, type ServeEnvironment } from "../../lib/commands/serve.ts";
+import { parseCommandLine } from "../../lib/cli/parse.ts";
+import {
+  REQUEST_LINES,
+  serve,
+  type ServeConfig,
+  type ServeEnvironment,
+} from "../../lib/commands/serve.ts";
 import { fetchRaw } from "../../lib/description/fetch.ts";
 import type { ServeEvent } from "../../lib/events.ts";
 import type { InterfaceAddress } from "../../lib/network/interfaces.ts";

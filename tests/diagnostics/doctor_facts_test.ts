@@ -6,9 +6,13 @@ import { askDescription, importDestFacts } from "../../lib/diagnostics/doctor_fa
 import { tempDir } from "../../lab/temp_dir.ts";
 import { DescriptionServer } from "../../lib/description/server.ts";
 import { renderDescription } from "../../lib/description/document.ts";
-import { DEFAULTS, DEVICE_TYPE } from "../../lib/ssdp/wire.ts";
+import { DEVICE_TYPE } from "../../lib/ssdp/wire.ts";
+import { OPTION_TABLE } from "../../lib/cli/options.ts";
 import { assertEquals, assertMatch } from "../support/assert.ts";
 import { TEST_UUID as UUID } from "../support/uuid.ts";
+
+/** The path a helper started without -f serves its description on. */
+const DESC_PATH = OPTION_TABLE["file-path"].default;
 
 function freePort(): number {
   const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -33,9 +37,9 @@ function helperServer(path: string): { server: DescriptionServer; port: number }
 }
 
 Deno.test("askDescription reads the UDN of the helper's description", async () => {
-  const { server, port } = helperServer(DEFAULTS.descPath);
+  const { server, port } = helperServer(DESC_PATH);
   try {
-    assertEquals(await askDescription("127.0.0.1", port, DEFAULTS.descPath), {
+    assertEquals(await askDescription("127.0.0.1", port, DESC_PATH), {
       udn: `uuid:${UUID}`,
     });
   } finally {
@@ -46,7 +50,7 @@ Deno.test("askDescription reads the UDN of the helper's description", async () =
 Deno.test("askDescription on a helper serving another path: 404 with the helper's header", async () => {
   const { server, port } = helperServer("elsewhere.xml");
   try {
-    assertEquals(await askDescription("127.0.0.1", port, DEFAULTS.descPath), {
+    assertEquals(await askDescription("127.0.0.1", port, DESC_PATH), {
       other: "HTTP status 404",
       elsewhere: true,
     });
@@ -68,7 +72,7 @@ Deno.test("askDescription on programs that are not the helper", async (t) => {
       conn.close();
     })();
     try {
-      assertEquals(await askDescription("127.0.0.1", port, DEFAULTS.descPath), {
+      assertEquals(await askDescription("127.0.0.1", port, DESC_PATH), {
         other: "a document without a UDN",
       });
     } finally {
@@ -83,7 +87,7 @@ Deno.test("askDescription on programs that are not the helper", async (t) => {
     const accepted = listener.accept();
     try {
       const started = performance.now();
-      const answer = await askDescription("127.0.0.1", port, DEFAULTS.descPath, 300);
+      const answer = await askDescription("127.0.0.1", port, DESC_PATH, 300);
       assertMatch("other" in answer ? answer.other : "", /^no HTTP answer: /);
       const took = performance.now() - started;
       assertEquals(took < 2000, true, `took ${took} ms`);
