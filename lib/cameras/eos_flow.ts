@@ -15,7 +15,8 @@ import { formatSearchRequest } from "../ssdp/search_request.ts";
 import { SSDP_MULTICAST_ADDRESS, SSDP_PORT } from "../ssdp/wire.ts";
 import type { RawResponse } from "../description/fetch.ts";
 import { parseResponseHead } from "../description/fetch.ts";
-import { cleanName, parseMaxAge } from "./tracker.ts";
+import { MAX_NAME_LENGTH, parseMaxAge } from "./tracker.ts";
+import { cleanText } from "../util/text.ts";
 import { notCanonCamera } from "./recognise.ts";
 import { err, ok, type Result } from "../util/result.ts";
 
@@ -102,7 +103,7 @@ export function validateEosLocation(location: string, senderIp: string): Result<
  */
 export function readEosMessage(message: SsdpMessage, senderIp: string): EosMessage | undefined {
   const h = message.headers;
-  const usn = cleanName(h.get("usn"));
+  const usn = cleanText(h.get("usn") ?? "", MAX_NAME_LENGTH) || undefined;
   let alive: boolean;
   if (message.method === "NOTIFY") {
     if (!isEosType(h.get("nt"))) return undefined;
@@ -180,7 +181,7 @@ export interface EosNames {
 }
 
 function boundedName(value: string | undefined): string | undefined {
-  return cleanName(value)?.slice(0, MAX_EOS_NAME_CHARS);
+  return cleanText(value ?? "", MAX_EOS_NAME_CHARS) || undefined;
 }
 
 /** What a description says of the device: its names, and what tells a Canon camera. */
@@ -203,7 +204,7 @@ async function readEosDevice(body: Uint8Array): Promise<Result<EosDevice>> {
       deviceType: boundedName(fields.get("root/device/deviceType")),
     });
   } catch (error) {
-    return err(`description is not well-formed XML (${(error as Error).message.slice(0, 100)})`);
+    return err(`description is not well-formed XML (${cleanText((error as Error).message, 100)})`);
   }
 }
 
@@ -313,11 +314,14 @@ export async function fetchEosCamera(
     const request = new TextEncoder().encode(eosFetchRequest(announcement));
     response = await exchange(announcement.ip, announcement.port, request, timeoutMs);
   } catch (error) {
-    return { kind: "failed", error: `fetch failed: ${(error as Error).message.slice(0, 200)}` };
+    return { kind: "failed", error: `fetch failed: ${cleanText((error as Error).message, 200)}` };
   }
   const head = parseResponseHead(response.head);
   if (head.status !== 200) {
-    return { kind: "failed", error: `answered ${cleanName(head.statusLine) ?? "nothing"}` };
+    return {
+      kind: "failed",
+      error: `answered ${cleanText(head.statusLine, MAX_NAME_LENGTH) || "nothing"}`,
+    };
   }
   const read = await readEosDevice(response.body);
   if (!read.ok) return { kind: "failed", error: read.error };

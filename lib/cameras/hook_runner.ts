@@ -19,7 +19,8 @@
  * @module
  */
 
-import { type CameraFlow, cleanName } from "./tracker.ts";
+import { type CameraFlow, MAX_NAME_LENGTH } from "./tracker.ts";
+import { cleanText } from "../util/text.ts";
 import { parseIpv4 } from "../network/ipv4.ts";
 import { settlesWithin } from "../util/timeout.ts";
 import { after, type Timer } from "../util/timers.ts";
@@ -131,8 +132,8 @@ export function hookArgv(command: readonly string[], camera: HookCamera): string
 export function hookEnv(camera: HookCamera): Record<string, string> {
   return {
     CAMERA_IP: camera.ip,
-    CAMERA_NAME: cleanName(camera.name) ?? "",
-    CAMERA_MODEL: cleanName(camera.model) ?? "",
+    CAMERA_NAME: cleanText(camera.name ?? "", MAX_NAME_LENGTH),
+    CAMERA_MODEL: cleanText(camera.model ?? "", MAX_NAME_LENGTH),
     CAMERA_FLOW: camera.flow ?? "search",
     ...(camera.path === undefined ? {} : { PHOTO_PATH: camera.path }),
   };

@@ -9,6 +9,7 @@
  */
 
 import { RecentMap } from "../util/recent_map.ts";
+import { cleanText } from "../util/text.ts";
 import { Cooldowns } from "./cooldowns.ts";
 import type { SsdpMessage } from "../ssdp/message.ts";
 import { CANON_SERVER, canonTrait } from "./recognise.ts";
@@ -133,18 +134,12 @@ export const REARM_COOLDOWN_MS = 30_000;
 export const COOLDOWN_CAPACITY = 1024;
 /** Time for a user to pick the computer on the camera and for the camera to come up. */
 const DEFAULT_PAIRING_TIMEOUT_MS = 5 * 60_000;
-/** Longest name shown or passed to a hook; real Server headers are well under it. */
-const MAX_NAME_LENGTH = 200;
+/** Longest name shown or passed to a hook, in code points; real Server headers are well under it. */
+export const MAX_NAME_LENGTH = 200;
 
-// Control characters from the network must not reach a terminal (escape sequences) or a hook's argv.
-// deno-lint-ignore no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
-
-/** A header value fit for a log line, a status line and a hook's environment; `undefined` if empty. */
-export function cleanName(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const clean = value.replace(CONTROL, " ").trim().slice(0, MAX_NAME_LENGTH);
-  return clean === "" ? undefined : clean;
+/** A header value fit to be read (see `cleanText`); `undefined` when absent or nothing is left. */
+function headerText(value: string | undefined): string | undefined {
+  return cleanText(value ?? "", MAX_NAME_LENGTH) || undefined;
 }
 
 /**
@@ -180,9 +175,9 @@ export function presenceOf(message: SsdpMessage): Presence | undefined {
   }
   return {
     kind,
-    usn: cleanName(message.headers.get("usn")),
-    server: cleanName(message.headers.get("server")),
-    type: cleanName(message.headers.get(message.method === "NOTIFY" ? "nt" : "st")),
+    usn: headerText(message.headers.get("usn")),
+    server: headerText(message.headers.get("server")),
+    type: headerText(message.headers.get(message.method === "NOTIFY" ? "nt" : "st")),
     maxAgeSeconds: parseMaxAge(message.headers.get("cache-control")),
   };
 }
@@ -230,7 +225,7 @@ export class CameraTracker {
     const camera = this.#cameras.peek(ip) === undefined
       ? this.#searching.use(ip, () => this.#newCamera(ip)).value
       : this.#touch(ip);
-    const name = cleanName(userAgent);
+    const name = headerText(userAgent);
     if (name !== undefined) camera.userAgent = name;
   }
 

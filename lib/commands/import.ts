@@ -15,7 +15,7 @@ import { ptpipSource } from "../import/ptpip_source.ts";
 import { eosSource } from "../import/eos_source.ts";
 import { isEosBody, startEosMode } from "../ptpip/eos.ts";
 import { INIT_FAIL } from "../ptpip/codes.ts";
-import { cleanText } from "../ptpip/connection.ts";
+import { cleanText } from "../util/text.ts";
 import { openPtpipSession, type SessionFailure, type SessionTimeouts } from "../ptpip/session.ts";
 import { formatBytes, formatSeconds, ImportReporter } from "../terminal/import_progress.ts";
 import { findCanonCameras, type FindOptions, type FoundCamera } from "../cameras/find.ts";

@@ -8,6 +8,7 @@
  */
 
 import { withTimeout } from "../util/timeout.ts";
+import { cleanText } from "../util/text.ts";
 
 /** A process holding a socket. */
 export interface SocketOwner {
@@ -97,6 +98,8 @@ export async function holdersPhrase(
   if (found.owners.length === 0) return undefined;
   const more = found.owners.length - MAX_NAMED;
   // Another user's process may be named anything, escape sequences included.
-  const named = formatOwners(found.owners.slice(0, MAX_NAMED)).replace(/\p{Cc}/gu, "?");
+  const named = formatOwners(
+    found.owners.slice(0, MAX_NAMED).map((o) => ({ pid: o.pid, name: cleanText(o.name, 64) })),
+  );
   return more > 0 ? `${named} and ${more} more` : named;
 }

@@ -43,6 +43,7 @@
 
 import { err, ok, type Result } from "../util/result.ts";
 import { joinPath } from "../util/path.ts";
+import { cleanText } from "../util/text.ts";
 import { errorMessage } from "../errors.ts";
 import { fitName, MAX_NAME_BYTES, safeFileName, withSuffix } from "./file_name.ts";
 import { foldersFor, localDay, MAX_NAME_TRIES } from "./layout.ts";
@@ -143,13 +144,8 @@ const MAX_RAW_DATE = 64;
 const PARTIAL_NAME_BYTES = MAX_NAME_BYTES - 26;
 const COMPARE_CHUNK = 1 << 20;
 
-// deno-lint-ignore no-control-regex
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/** Camera text, made fit for a log line: bounded, no control or direction characters. */
-function clean(text: string): string {
-  return text.slice(0, 300).replace(UNPRINTABLE, "?");
-}
+/** The most of a camera's error detail kept in a failure. */
+const MAX_DETAIL = 300;
 
 /** Why one file stopped: just this file, or the whole import. */
 type Outcome =
@@ -284,7 +280,7 @@ async function download(
       return { kind: "stop", failure: "aborted", detail: "the import was stopped" };
     }
     if (!fetched.ok) {
-      const detail = `the camera: ${clean(fetched.error.detail)}`;
+      const detail = `the camera: ${cleanText(fetched.error.detail, MAX_DETAIL)}`;
       if (fetched.error.kind === "connection") {
         return { kind: "stop", failure: "source", detail };
       }
@@ -496,7 +492,12 @@ export async function importNew(
   } catch (error) {
     listed = err({ kind: "connection", detail: errorMessage(error) });
   }
-  if (!listed.ok) return stop("source", `listing the camera failed: ${clean(listed.error.detail)}`);
+  if (!listed.ok) {
+    return stop(
+      "source",
+      `listing the camera failed: ${cleanText(listed.error.detail, MAX_DETAIL)}`,
+    );
+  }
   const objects = listed.value;
   if (!Array.isArray(objects) || objects.length > MAX_OBJECTS) {
     return stop("too-many", `the camera listed over ${MAX_OBJECTS} objects`);

@@ -11,7 +11,7 @@
 import type { DeviceInfo, ObjectInfo } from "../ptpip/datasets.ts";
 import { OPERATION } from "../ptpip/codes.ts";
 import type { PtpipSession, SessionFailure } from "../ptpip/session.ts";
-import { cleanText } from "../ptpip/connection.ts";
+import { cleanText } from "../util/text.ts";
 import { err, ok, type Result } from "../util/result.ts";
 import {
   type CameraObject,

@@ -7,6 +7,7 @@
  */
 
 import type { InterfaceAddress } from "./interfaces.ts";
+import { escapeUnshown } from "../util/text.ts";
 
 /** A `-i` name that cannot be served, and why. */
 export interface MissingInterface {
@@ -63,9 +64,6 @@ export function interfaceList(all: readonly InterfaceAddress[]): string {
  */
 function quote(name: string): string {
   if (/^[\w.:@-]+$/.test(name)) return name;
-  // JSON escapes C0 controls only; DEL, C1 (a CSI is 0x9b) and the line separators are escaped too.
-  return JSON.stringify(name).replace(
-    /[\x7f-\x9f\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  // Escaped, not cleaned: the user must see exactly what was asked for. JSON escapes C0 only.
+  return escapeUnshown(JSON.stringify(name));
 }

@@ -9,6 +9,7 @@
 
 import { err, ok, type Result } from "../util/result.ts";
 import { raceDeadline, TIMED_OUT } from "../util/timeout.ts";
+import { cleanText } from "../util/text.ts";
 
 /** Opens a TCP connection to `host`:`port` (the default is `Deno.connect`). */
 export type Dial = (host: string, port: number) => Promise<Deno.Conn>;
@@ -29,19 +30,6 @@ export interface DialFailure {
   kind: "refused" | "unreachable";
   /** For a log line. */
   detail: string;
-}
-
-// C0 and C1 controls, DEL, and the invisible and direction-changing format characters.
-// deno-lint-ignore no-control-regex
-const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
-
-/**
- * Text that did not come from us, made fit for a detail string: control and invisible characters
- * removed, at most `max` characters (an ellipsis marks a cut).
- */
-export function cleanText(text: string, max = 120): string {
-  const clean = text.replace(UNSHOWABLE, "");
-  return clean.length <= max ? clean : clean.slice(0, max - 1) + "…";
 }
 
 /** Dials within `ms`; a connection that comes later is closed at once. */

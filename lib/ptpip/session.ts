@@ -20,8 +20,8 @@ import {
   RESPONSE,
   responseReason,
 } from "./codes.ts";
+import { cleanText } from "../util/text.ts";
 import {
-  cleanText,
   closeQuietly,
   type Dial,
   dialWithin,

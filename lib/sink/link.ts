@@ -21,7 +21,7 @@ import { errorMessage } from "../errors.ts";
 import type { Emit } from "../events.ts";
 import type { PtpipSession, SessionFailure } from "../ptpip/session.ts";
 import type { DeviceInfo } from "../ptpip/datasets.ts";
-import { cleanText } from "../ptpip/connection.ts";
+import { cleanText } from "../util/text.ts";
 import { EVENT } from "../ptpip/codes.ts";
 import type {
   ImportEvent,

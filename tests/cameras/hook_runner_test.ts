@@ -140,7 +140,7 @@ Deno.test("hookArgv replaces {ip} inside arguments, never splitting them, and no
   );
   assertEquals(
     hookEnv({ ip: "10.0.0.2", name: "Canon\x1b]0;owned\x07\nEOS" }).CAMERA_NAME,
-    "Canon ]0;owned EOS",
+    "Canon]0;ownedEOS",
   );
 });
 

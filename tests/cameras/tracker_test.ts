@@ -4,7 +4,7 @@
 import {
   cameraName,
   CameraTracker,
-  cleanName,
+  MAX_NAME_LENGTH,
   presenceOf,
   REARM_COOLDOWN_MS,
 } from "../../lib/cameras/tracker.ts";
@@ -73,11 +73,19 @@ Deno.test("presenceOf reads NOTIFY alive/byebye and search answers, nothing else
   assertEquals(presenceOf(message(["M-SEARCH * HTTP/1.1", "ST: ssdp:all"])), undefined);
 });
 
-Deno.test("cleanName drops control characters and bounds the length", () => {
-  assertEquals(cleanName(" Canon\x1b[31m EOS\u0007 "), "Canon [31m EOS");
-  assertEquals(cleanName("\r\n"), undefined);
-  assertEquals(cleanName(undefined), undefined);
-  assertEquals(cleanName("x".repeat(500))?.length, 200);
+Deno.test("header values are cleaned and bounded; absent or empty ones are undefined", () => {
+  const hostile = presenceOf(message([
+    "HTTP/1.1 200 OK",
+    "ST: upnp:rootdevice",
+    "SERVER: Canon\x1b[31m EOS\u0007 ",
+    `USN: uuid:${"x".repeat(500)}`,
+  ]));
+  assertEquals(hostile?.server, "Canon[31m EOS");
+  assertEquals(hostile?.usn?.length, MAX_NAME_LENGTH);
+  assertEquals(MAX_NAME_LENGTH, 200);
+  const bare = presenceOf(message(["HTTP/1.1 200 OK", "ST: upnp:rootdevice", "SERVER: \u200b "]));
+  assertEquals(bare?.server, undefined, "nothing readable is left");
+  assertEquals(bare?.usn, undefined, "absent");
   assertEquals(cameraName({ userAgent: "UA" }), "UA");
   assertEquals(cameraName({ server: "S", userAgent: "UA" }), "S");
 });

@@ -45,6 +45,7 @@ import "../util/bytes_test.ts";
 import "../util/deno_version_test.ts";
 import "../util/file_probe_test.ts";
 import "../util/path_test.ts";
+import "../util/text_test.ts";
 import "../util/timeout_test.ts";
 import "../util/timers_test.ts";
 import "../util/token_bucket_test.ts";
