@@ -4,7 +4,7 @@
  * worth quoting if these are right.
  */
 
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import {
   answeredFraction,
   answerLoggingCheck,
@@ -96,17 +96,17 @@ function passingRuns(): SubjectRun[] {
 Deno.test("percentile", async (t) => {
   await t.step("nearest rank on ascending data", () => {
     const data = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-    assert.equal(percentile(data, 50), 5);
-    assert.equal(percentile(data, 99), 10);
-    assert.equal(percentile(data, 100), 10);
-    assert.equal(percentile(data, 10), 1);
+    assertEquals(percentile(data, 50), 5);
+    assertEquals(percentile(data, 99), 10);
+    assertEquals(percentile(data, 100), 10);
+    assertEquals(percentile(data, 10), 1);
   });
   await t.step("p0 gives the minimum, one sample gives itself", () => {
-    assert.equal(percentile([3, 4], 0), 3);
-    assert.equal(percentile([7], 99), 7);
+    assertEquals(percentile([3, 4], 0), 3);
+    assertEquals(percentile([7], 99), 7);
   });
   await t.step("empty data gives NaN", () => {
-    assert.ok(Number.isNaN(percentile([], 50)));
+    assert(Number.isNaN(percentile([], 50)));
   });
 });
 
@@ -115,36 +115,36 @@ Deno.test("latencySummary", async (t) => {
     // Unsorted, and with values whose string order differs from numeric order.
     const ns = new Uint32Array([9000, 100_000, 20_000, 1000, 3000]);
     const s = latencySummary(ns);
-    assert.equal(s.count, 5);
-    assert.equal(s.p50Us, 9);
-    assert.equal(s.p99Us, 100);
-    assert.equal(s.maxUs, 100);
+    assertEquals(s.count, 5);
+    assertEquals(s.p50Us, 9);
+    assertEquals(s.p99Us, 100);
+    assertEquals(s.maxUs, 100);
   });
   await t.step("p99 of 1000 samples is the 990th", () => {
     const ns = Uint32Array.from({ length: 1000 }, (_, i) => (1000 - i) * 1000);
-    assert.equal(latencySummary(ns).p99Us, 990);
+    assertEquals(latencySummary(ns).p99Us, 990);
   });
   await t.step("does not reorder the caller's samples", () => {
     const ns = new Uint32Array([3, 1, 2]);
     latencySummary(ns);
-    assert.deepEqual([...ns], [3, 1, 2]);
+    assertEquals([...ns], [3, 1, 2]);
   });
   await t.step("no samples: NaN, not a crash", () => {
     const s = latencySummary(new Uint32Array());
-    assert.equal(s.count, 0);
-    assert.ok(Number.isNaN(s.p99Us) && Number.isNaN(s.maxUs));
+    assertEquals(s.count, 0);
+    assert(Number.isNaN(s.p99Us) && Number.isNaN(s.maxUs));
   });
 });
 
 Deno.test("median", async (t) => {
   await t.step("odd and even counts", () => {
-    assert.equal(median([3, 1, 2]), 2);
-    assert.equal(median([4, 1, 3, 2]), 2.5);
+    assertEquals(median([3, 1, 2]), 2);
+    assertEquals(median([4, 1, 3, 2]), 2.5);
   });
   await t.step("ignores NaN and infinities; nothing left is NaN", () => {
-    assert.equal(median([NaN, 5, Infinity]), 5);
-    assert.ok(Number.isNaN(median([])));
-    assert.ok(Number.isNaN(median([NaN])));
+    assertEquals(median([NaN, 5, Infinity]), 5);
+    assert(Number.isNaN(median([])));
+    assert(Number.isNaN(median([NaN])));
   });
   await t.step("medianOf picks one subject's runs and skips unmeasured ones", () => {
     const runs = [
@@ -155,7 +155,7 @@ Deno.test("median", async (t) => {
       subjectRun("ours", 3, 0, 1, { closed: [] }),
     ];
     const rate16 = (r: SubjectRun) => r.closed.find((c) => c.clients === 16)?.rate;
-    assert.equal(medianOf(runs, "ours", rate16), 20);
+    assertEquals(medianOf(runs, "ours", rate16), 20);
   });
 });
 
@@ -171,7 +171,7 @@ Deno.test("pairedRatio", async (t) => {
       subjectRun("c-ceiling", 2, 100, 1),
     ];
     const rate = (r: SubjectRun) => r.closed[0].rate;
-    assert.equal(pairedRatio(runs, "ours", "c-ceiling", rate), 2);
+    assertEquals(pairedRatio(runs, "ours", "c-ceiling", rate), 2);
   });
   await t.step("a run missing one side, or a zero denominator, is left out", () => {
     const runs = [
@@ -181,15 +181,15 @@ Deno.test("pairedRatio", async (t) => {
       subjectRun("ours", 2, 50, 1),
       subjectRun("c-ceiling", 2, 0, 1),
     ];
-    assert.equal(pairedRatio(runs, "ours", "c-ceiling", (r) => r.closed[0].rate), 3);
-    assert.ok(Number.isNaN(pairedRatio(runs, "ours", "node-ssdp", (r) => r.closed[0].rate)));
+    assertEquals(pairedRatio(runs, "ours", "c-ceiling", (r) => r.closed[0].rate), 3);
+    assert(Number.isNaN(pairedRatio(runs, "ours", "node-ssdp", (r) => r.closed[0].rate)));
   });
 });
 
 Deno.test("answeredFraction and ceilingFullRates", async (t) => {
   await t.step("fraction of qualifying searches; NaN when none was sent", () => {
-    assert.equal(answeredFraction(open(1000, "chatter", 0.5)), 0.5);
-    assert.ok(
+    assertEquals(answeredFraction(open(1000, "chatter", 0.5)), 0.5);
+    assert(
       Number.isNaN(answeredFraction({ ...open(1000, "qualifying", 1), qualifyingSent: 0 })),
     );
   });
@@ -203,9 +203,9 @@ Deno.test("answeredFraction and ceilingFullRates", async (t) => {
         ],
       });
     const runs = [ceiling(0, 1), ceiling(1, 0.9), ceiling(2, 0.95)];
-    assert.deepEqual(ceilingFullRates(runs, "qualifying", Infinity), [1000, 40_000]);
-    assert.deepEqual(ceilingFullRates(runs, "qualifying", 20_000), [1000]);
-    assert.deepEqual(ceilingFullRates(runs, "chatter", Infinity), []);
+    assertEquals(ceilingFullRates(runs, "qualifying", Infinity), [1000, 40_000]);
+    assertEquals(ceilingFullRates(runs, "qualifying", 20_000), [1000]);
+    assertEquals(ceilingFullRates(runs, "chatter", Infinity), []);
   });
 });
 
@@ -218,8 +218,8 @@ Deno.test("evaluateTargets", async (t) => {
 
   await t.step("all pass when ours meets every threshold", () => {
     const checks = issue6(passingRuns(), [goodMemory]);
-    assert.equal(checks.length, 10);
-    assert.deepEqual(checks.filter((c) => c.pass !== true), []);
+    assertEquals(checks.length, 10);
+    assertEquals(checks.filter((c) => c.pass !== true), []);
   });
 
   await t.step("each threshold fails on its own", () => {
@@ -227,8 +227,8 @@ Deno.test("evaluateTargets", async (t) => {
       const runs = passingRuns();
       runs.filter((r) => r.subject === "ours").forEach(mutate);
       const result = verdicts(runs, [goodMemory]);
-      assert.equal(result[index], false, `target ${index}`);
-      assert.equal(result.filter((v) => v === false).length >= 1, true);
+      assertEquals(result[index], false, `target ${index}`);
+      assertEquals(result.filter((v) => v === false).length >= 1, true);
     };
     fail((r) => (r.closed[0].rate = 40_000), 0); // 1.43× bare Deno
     fail((r) => (r.closed[0].rate = 39_000), 1); // 0.24× ceiling
@@ -242,7 +242,7 @@ Deno.test("evaluateTargets", async (t) => {
   await t.step("the rate against node-ssdp", () => {
     const runs = passingRuns();
     runs.filter((r) => r.subject === "node-ssdp").forEach((r) => (r.closed[0].rate = 31_000));
-    assert.equal(verdicts(runs, [goodMemory])[3], false);
+    assertEquals(verdicts(runs, [goodMemory])[3], false);
   });
 
   await t.step("open loop is judged only where the ceiling answers fully, up to 40k/s", () => {
@@ -258,21 +258,21 @@ Deno.test("evaluateTargets", async (t) => {
       r,
     ) => (r.open[2] = open(40_000, "qualifying", 0.9)));
     const check = issue6(runs, [goodMemory])[5];
-    assert.equal(check.pass, true);
-    assert.match(check.measured, /judged at 1k\)/);
+    assertEquals(check.pass, true);
+    assertMatch(check.measured, /judged at 1k\)/);
   });
 
   await t.step("memory: 50 MB is decimal, growth is after minus before", () => {
     const rssFail = { ...goodMemory, rssBeforeKiB: 48_000, rssAfterKiB: 48_900 }; // 50.07 MB
-    assert.deepEqual(verdicts(passingRuns(), [rssFail]).slice(7, 9), [false, true]);
+    assertEquals(verdicts(passingRuns(), [rssFail]).slice(7, 9), [false, true]);
     const growthFail = { ...goodMemory, rssBeforeKiB: 30 * 1024, rssAfterKiB: 32.5 * 1024 };
-    assert.deepEqual(verdicts(passingRuns(), [growthFail]).slice(7, 9), [true, false]);
+    assertEquals(verdicts(passingRuns(), [growthFail]).slice(7, 9), [true, false]);
   });
 
   await t.step("without a peer or a memory test, those targets are n/a, not failed", () => {
     const runs = passingRuns().filter((r) => r.subject !== "node-ssdp");
     const result = verdicts(runs, []);
-    assert.deepEqual([result[3], result[4], result[7], result[8]], [
+    assertEquals([result[3], result[4], result[7], result[8]], [
       undefined,
       undefined,
       undefined,
@@ -288,8 +288,8 @@ Deno.test("evaluateTargets", async (t) => {
       }));
     }
     const checks = issue6(runs, [goodMemory]);
-    assert.equal(checks.length, 12);
-    assert.deepEqual(checks.slice(10).map((c) => c.pass), [true, true]);
+    assertEquals(checks.length, 12);
+    assertEquals(checks.slice(10).map((c) => c.pass), [true, true]);
   });
 });
 
@@ -299,37 +299,37 @@ Deno.test("chatterLoggingCheck", async (t) => {
       chatterLog: { lines, chatterSent: 95_000, qualifyingSent: 5000 },
     });
   await t.step("one line per answered search is allowed", () => {
-    assert.equal(chatterLoggingCheck([info(5005)]).pass, true);
+    assertEquals(chatterLoggingCheck([info(5005)]).pass, true);
   });
   await t.step("lines that grow with the chatter fail", () => {
     const check = chatterLoggingCheck([info(20_000)]);
-    assert.equal(check.pass, false);
-    assert.match(check.measured, /^210\.53 lines per 1000/);
+    assertEquals(check.pass, false);
+    assertMatch(check.measured, /^210\.53 lines per 1000/);
   });
   await t.step("nothing measured is n/a", () => {
-    assert.equal(chatterLoggingCheck([]).pass, undefined);
+    assertEquals(chatterLoggingCheck([]).pass, undefined);
   });
 });
 
 Deno.test("formatting", async (t) => {
   await t.step("numbers", () => {
-    assert.equal(formatRatio(1.234), "1.23×");
-    assert.equal(formatRatio(1.4971, 3), "1.497×");
-    assert.equal(formatRatio(NaN), "n/a");
-    assert.equal(formatPercent(0.99951), "99.95%");
-    assert.equal(formatRate(1234567.4), "1 234 567");
-    assert.equal(formatRate(999), "999");
-    assert.equal(formatUs(12.34), "12.3");
-    assert.equal(formatUs(3310), "3 310");
-    assert.equal(formatUs(Infinity), "n/a");
+    assertEquals(formatRatio(1.234), "1.23×");
+    assertEquals(formatRatio(1.4971, 3), "1.497×");
+    assertEquals(formatRatio(NaN), "n/a");
+    assertEquals(formatPercent(0.99951), "99.95%");
+    assertEquals(formatRate(1234567.4), "1 234 567");
+    assertEquals(formatRate(999), "999");
+    assertEquals(formatUs(12.34), "12.3");
+    assertEquals(formatUs(3310), "3 310");
+    assertEquals(formatUs(Infinity), "n/a");
   });
   await t.step("a table's columns line up", () => {
     const table = formatTable(["a", "long header"], [["wide cell", "x"], ["y"]]);
     const lines = table.split("\n");
-    assert.equal(lines[0], "| a         | long header |");
-    assert.equal(lines[1], "|-----------|-------------|");
-    assert.equal(lines[2], "| wide cell | x           |");
-    assert.equal(lines[3], "| y         |             |");
+    assertEquals(lines[0], "| a         | long header |");
+    assertEquals(lines[1], "|-----------|-------------|");
+    assertEquals(lines[2], "| wide cell | x           |");
+    assertEquals(lines[3], "| y         |             |");
   });
   await t.step("target table shows PASS, FAIL and n/a", () => {
     const table = targetTable([
@@ -337,21 +337,21 @@ Deno.test("formatting", async (t) => {
       { target: "t2", measured: "2", pass: false },
       { target: "t3", measured: "3", pass: undefined },
     ]);
-    assert.match(table, /\| t1 .*\| PASS/);
-    assert.match(table, /\| t2 .*\| FAIL/);
-    assert.match(table, /\| t3 .*\| n\/a/);
+    assertMatch(table, /\| t1 .*\| PASS/);
+    assertMatch(table, /\| t2 .*\| FAIL/);
+    assertMatch(table, /\| t3 .*\| n\/a/);
   });
   await t.step("report sections: medians per subject and ratios to each peer", () => {
     const sections = reportSections(passingRuns(), [goodMemory]);
     const titles = sections.map((s) => s.title);
-    assert.equal(titles.length, 7);
-    assert.match(titles[0], /What users run/);
-    assert.match(
+    assertEquals(titles.length, 7);
+    assertMatch(titles[0], /What users run/);
+    assertMatch(
       sections[1].table,
       /\| ours \(-q, limits off\) +\| 16 +\| 60 000 +\| 200 +\| 400 /,
     );
-    assert.match(sections[2].table, /\| bare Deno +\| 16 +\| 2\.14× +\| 0\.12× +\|/);
-    assert.match(
+    assertMatch(sections[2].table, /\| bare Deno +\| 16 +\| 2\.14× +\| 0\.12× +\|/);
+    assertMatch(
       sections[6].table,
       /\| ours \(-q, limits off\) \| 30\.0 +\| 35\.0 +\| 36\.0 +\| 1\.00 /,
     );
@@ -404,12 +404,12 @@ Deno.test("issue 13 targets", async (t) => {
     const checks = evaluateTargets(usersRuns(), [goodMemory]).filter((c) =>
       c.target.startsWith("#13")
     );
-    assert.equal(checks.length, 8);
+    assertEquals(checks.length, 8);
     // Python is never measured here: n/a, not a pass and not a failure.
-    assert.deepEqual(checks.filter((c) => c.pass !== true).map((c) => c.target), [
+    assertEquals(checks.filter((c) => c.pass !== true).map((c) => c.target), [
       "#13.2 defaults: start → first answer ≤ 1× Python (ssdpy)",
     ]);
-    assert.equal(checks.find((c) => /Python/.test(c.target))?.pass, undefined);
+    assertEquals(checks.find((c) => /Python/.test(c.target))?.pass, undefined);
   });
 
   await t.step("INFO is judged against -q, paired: 0.8× the rate, 1.5× the c=1 p99", () => {
@@ -417,14 +417,14 @@ Deno.test("issue 13 targets", async (t) => {
     // 47 000 / 60 000 = 0.78×: below 0.8×.
     slow.filter((r) => r.subject === "ours-info").forEach((r) => (r.closed[1].rate = 47_000));
     const rate = evaluateTargets(slow, [goodMemory]).find((c) => /INFO: answers/.test(c.target))!;
-    assert.equal(rate.pass, false);
-    assert.equal(rate.measured, "0.783×");
+    assertEquals(rate.pass, false);
+    assertEquals(rate.measured, "0.783×");
     const jittery = usersRuns();
     // 110 / 70 = 1.57×: above 1.5×.
     jittery.filter((r) => r.subject === "ours-info").forEach((r) => (r.closed[0].p99Us = 110));
     const p99 = evaluateTargets(jittery, [goodMemory]).find((c) => /INFO: p99/.test(c.target))!;
-    assert.equal(p99.pass, false);
-    assert.equal(p99.measured, "1.571×");
+    assertEquals(p99.pass, false);
+    assertEquals(p99.measured, "1.571×");
   });
 
   await t.step("the defaults' start-up is judged against bare Deno at 1.1×", () => {
@@ -434,42 +434,42 @@ Deno.test("issue 13 targets", async (t) => {
     const check = evaluateTargets(runs, [goodMemory]).find((c) =>
       /^#13.2 .*bare Deno$/.test(c.target)
     )!;
-    assert.match(check.target, /^#13\.2 defaults/);
-    assert.equal(check.measured, "1.150×");
-    assert.equal(check.pass, false);
+    assertMatch(check.target, /^#13\.2 defaults/);
+    assertEquals(check.measured, "1.150×");
+    assertEquals(check.pass, false);
   });
 
   await t.step("RSS: 40 MB idle, 45 MB after load for the worst setting, decimal", () => {
     const runs = usersRuns();
     // 39 100 KiB = 40.04 MB.
     runs.filter((r) => r.subject === "ours-defaults").forEach((r) => (r.rssAfterStartKiB = 39_100));
-    assert.equal(issue13(runs)["#13.3 defaults: idle RSS"].pass, false);
+    assertEquals(issue13(runs)["#13.3 defaults: idle RSS"].pass, false);
     // 44 000 KiB = 45.06 MB, for -q alone.
     runs.filter((r) => r.subject === "ours").forEach((r) => (r.rssAfterLoadKiB = 44_000));
     const loaded = issue13(runs)["#13.3 RSS after the load phases"];
-    assert.equal(loaded.pass, false);
-    assert.equal(loaded.measured, "defaults 41.0, INFO 43.0, -q 45.1 MB");
+    assertEquals(loaded.pass, false);
+    assertEquals(loaded.measured, "defaults 41.0, INFO 43.0, -q 45.1 MB");
   });
 
   await t.step("a line missing for an answered search fails; without the defaults, n/a", () => {
     const runs = usersRuns();
     runs.filter((r) => r.subject === "ours-defaults").forEach((r) => (r.paced!.logLines = 9));
-    assert.equal(answerLoggingCheck(runs).pass, false);
-    assert.equal(answerLoggingCheck(passingRuns()).pass, undefined);
-    assert.equal(loadedRssCheck(passingRuns().filter((r) => r.subject !== "ours")).pass, undefined);
+    assertEquals(answerLoggingCheck(runs).pass, false);
+    assertEquals(answerLoggingCheck(passingRuns()).pass, undefined);
+    assertEquals(loadedRssCheck(passingRuns().filter((r) => r.subject !== "ours")).pass, undefined);
   });
 
   await t.step("CPU per datagram, and the report's tables for the defaults", () => {
     const step = { ...open(5000, "qualifying", 0.01), cpuMs: 100 };
-    assert.equal(cpuUsPerDatagram(step), 20);
-    assert.ok(Number.isNaN(cpuUsPerDatagram(open(5000, "qualifying", 1))));
+    assertEquals(cpuUsPerDatagram(step), 20);
+    assert(Number.isNaN(cpuUsPerDatagram(open(5000, "qualifying", 1))));
     const sections = reportSections(usersRuns(), [goodMemory]);
     const table = (re: RegExp) => sections.find((s) => re.test(s.title))!.table;
-    assert.match(
+    assertMatch(
       table(/What users run/),
       /\| ours \(defaults: INFO, limits on\) +\| 215\.0 +\| 1\.07× +\| \(limited\) /,
     );
-    assert.match(table(/camera's rate/), /\| 500 +\| 10 +\| 0 +\| 200 +\| 300 +\| 300 +\| 1\.00 /);
-    assert.match(table(/flood/), /\| 5 000\/s +\| 50 +\| n\/a +\| 20\.00 +\| n\/a +\| 3 /);
+    assertMatch(table(/camera's rate/), /\| 500 +\| 10 +\| 0 +\| 200 +\| 300 +\| 300 +\| 1\.00 /);
+    assertMatch(table(/flood/), /\| 5 000\/s +\| 50 +\| n\/a +\| 20\.00 +\| n\/a +\| 3 /);
   });
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertNotEquals } from "../support/assert.ts";
 import { fc } from "../support/dev_deps.ts";
 import { SaxesParser } from "npm:saxes@^6.0.0";
 import {
@@ -42,14 +42,14 @@ function parseXml(xml: string): XmlElement {
   parser.on("closetag", () => open.pop());
   parser.on("text", (text) => open.at(-1)!.text += text);
   parser.write(xml).close();
-  assert.deepEqual(errors, [], "the description is well-formed XML");
-  assert.equal(document.children.length, 1, "one root element");
+  assertEquals(errors, [], "the description is well-formed XML");
+  assertEquals(document.children.length, 1, "one root element");
   return document.children[0];
 }
 
 function child(parent: XmlElement, name: string): XmlElement {
   const found = parent.children.filter((c) => c.name === name);
-  assert.equal(found.length, 1, `exactly one <${name}> in <${parent.name}>`);
+  assertEquals(found.length, 1, `exactly one <${name}> in <${parent.name}>`);
   return found[0];
 }
 
@@ -61,40 +61,40 @@ Deno.test("renderDescription", async (t) => {
   const device = child(root, "device");
 
   await t.step("starts with the XML declaration, with nothing before it", () => {
-    assert.ok(xml.startsWith('<?xml version="1.0"?>\n'), xml.slice(0, 40));
+    assert(xml.startsWith('<?xml version="1.0"?>\n'), xml.slice(0, 40));
   });
 
   await t.step("the root is <root> in the UPnP device namespace", () => {
-    assert.equal(root.name, "root");
-    assert.equal(root.uri, "urn:schemas-upnp-org:device-1-0");
+    assertEquals(root.name, "root");
+    assertEquals(root.uri, "urn:schemas-upnp-org:device-1-0");
     // Every element inherits the default namespace.
-    assert.equal(device.uri, "urn:schemas-upnp-org:device-1-0");
+    assertEquals(device.uri, "urn:schemas-upnp-org:device-1-0");
   });
 
   await t.step("specVersion is 1.0", () => {
     const spec = child(root, "specVersion");
-    assert.equal(text(spec, "major"), "1");
-    assert.equal(text(spec, "minor"), "0");
+    assertEquals(text(spec, "major"), "1");
+    assertEquals(text(spec, "minor"), "0");
   });
 
   await t.step("UDN, friendlyName and deviceType", () => {
-    assert.equal(text(device, "UDN"), `uuid:${UUID}`);
-    assert.equal(text(device, "friendlyName"), "studio-pc: PTPIPResponder:");
-    assert.equal(text(device, "deviceType"), DEVICE_TYPE);
+    assertEquals(text(device, "UDN"), `uuid:${UUID}`);
+    assertEquals(text(device, "friendlyName"), "studio-pc: PTPIPResponder:");
+    assertEquals(text(device, "deviceType"), DEVICE_TYPE);
   });
 
   await t.step("manufacturer, model name and number name the project", () => {
-    assert.match(text(device, "manufacturer"), /ptpip-canon-helper/);
-    assert.equal(text(device, "modelName"), "ptpip-canon-helper");
-    assert.equal(text(device, "modelNumber"), "0.1.0");
-    assert.match(text(device, "manufacturerURL"), /^https:\/\//);
-    assert.match(text(device, "modelURL"), /^https:\/\//);
-    assert.notEqual(text(device, "modelDescription"), "");
+    assertMatch(text(device, "manufacturer"), /ptpip-canon-helper/);
+    assertEquals(text(device, "modelName"), "ptpip-canon-helper");
+    assertEquals(text(device, "modelNumber"), "0.1.0");
+    assertMatch(text(device, "manufacturerURL"), /^https:\/\//);
+    assertMatch(text(device, "modelURL"), /^https:\/\//);
+    assertNotEquals(text(device, "modelDescription"), "");
   });
 
   await t.step("the UUID is kept exactly as stored (case included)", () => {
     const upper = UUID.toUpperCase();
-    assert.equal(
+    assertEquals(
       text(child(parseXml(renderDescription({ ...fields, uuid: upper })), "device"), "UDN"),
       `uuid:${upper}`,
     );
@@ -103,8 +103,8 @@ Deno.test("renderDescription", async (t) => {
   await t.step("XML-special characters in the name are escaped and round-trip", () => {
     const name = `Tom & Jerry's <"PC"> &amp;`;
     const rendered = renderDescription({ ...fields, name });
-    assert.ok(!rendered.includes(name), "the raw name must not appear unescaped");
-    assert.equal(
+    assert(!rendered.includes(name), "the raw name must not appear unescaped");
+    assertEquals(
       text(child(parseXml(rendered), "device"), "friendlyName"),
       `${name}: PTPIPResponder:`,
     );
@@ -112,7 +112,7 @@ Deno.test("renderDescription", async (t) => {
 
   await t.step("non-ASCII names round-trip", () => {
     const name = "Büro-Rechner 写真 📷";
-    assert.equal(
+    assertEquals(
       text(child(parseXml(renderDescription({ ...fields, name })), "device"), "friendlyName"),
       `${name}: PTPIPResponder:`,
     );
@@ -150,41 +150,41 @@ Deno.test("renderDescription", async (t) => {
           new TextEncoder().encode(renderDescription({ ...fields, name })),
         );
         const device = child(parseXml(wire), "device");
-        assert.equal(text(device, "friendlyName"), `${name}: PTPIPResponder:`);
+        assertEquals(text(device, "friendlyName"), `${name}: PTPIPResponder:`);
       }),
       { numRuns: 1000 },
     );
   });
 
   await t.step("the noncharacters U+FFFE and U+FFFF (forbidden in XML 1.0) are refused", () => {
-    assert.equal(nameProblem("a\ufffeb"), "it contains control characters");
-    assert.equal(nameProblem("a\uffffb"), "it contains control characters");
+    assertEquals(nameProblem("a\ufffeb"), "it contains control characters");
+    assertEquals(nameProblem("a\uffffb"), "it contains control characters");
   });
 });
 
 Deno.test("escapeXml", () => {
-  assert.equal(escapeXml(`&<>"'`), "&amp;&lt;&gt;&quot;&apos;");
-  assert.equal(escapeXml("plain text"), "plain text");
+  assertEquals(escapeXml(`&<>"'`), "&amp;&lt;&gt;&quot;&apos;");
+  assertEquals(escapeXml("plain text"), "plain text");
   // Already-escaped text is escaped again: the function is not idempotent by design.
-  assert.equal(escapeXml("&amp;"), "&amp;amp;");
+  assertEquals(escapeXml("&amp;"), "&amp;amp;");
 });
 
 Deno.test("nameProblem", async (t) => {
   await t.step("accepts ordinary names", () => {
     for (const name of ["studio-pc", "Anna's MacBook Pro", "Büro 2", "写真"]) {
-      assert.equal(nameProblem(name), undefined, name);
+      assertEquals(nameProblem(name), undefined, name);
     }
   });
 
   await t.step("refuses empty and blank names", () => {
-    assert.equal(nameProblem(""), "it is empty");
-    assert.equal(nameProblem("   \t"), "it is empty");
+    assertEquals(nameProblem(""), "it is empty");
+    assertEquals(nameProblem("   \t"), "it is empty");
   });
 
   await t.step("64 characters are fine, 65 are refused with the count", () => {
-    assert.equal(MAX_NAME_LENGTH, 64);
-    assert.equal(nameProblem("a".repeat(64)), undefined);
-    assert.equal(
+    assertEquals(MAX_NAME_LENGTH, 64);
+    assertEquals(nameProblem("a".repeat(64)), undefined);
+    assertEquals(
       nameProblem("a".repeat(65)),
       "it has 65 characters, at most 64 are allowed",
     );
@@ -192,44 +192,44 @@ Deno.test("nameProblem", async (t) => {
 
   await t.step("length counts characters, not UTF-16 units", () => {
     // 64 emoji are 128 UTF-16 code units but 64 characters.
-    assert.equal(nameProblem("📷".repeat(64)), undefined);
-    assert.match(nameProblem("📷".repeat(65))!, /65 characters/);
+    assertEquals(nameProblem("📷".repeat(64)), undefined);
+    assertMatch(nameProblem("📷".repeat(65))!, /65 characters/);
   });
 
   await t.step("refuses control characters", () => {
     for (const c of ["\u0000", "\n", "\r", "\t", "\u001b", "\u007f", "\u0085", "\u2028"]) {
-      assert.equal(nameProblem(`a${c}b`), "it contains control characters", JSON.stringify(c));
+      assertEquals(nameProblem(`a${c}b`), "it contains control characters", JSON.stringify(c));
     }
   });
 
   await t.step("refuses a colon, saying why", () => {
-    assert.match(nameProblem("a:b")!, /colon/);
-    assert.match(nameProblem("PC:")!, /before the first colon/);
+    assertMatch(nameProblem("a:b")!, /colon/);
+    assertMatch(nameProblem("PC:")!, /before the first colon/);
   });
 });
 
 Deno.test("nameFromHostname", async (t) => {
   await t.step("keeps the part before the first dot", () => {
-    assert.equal(nameFromHostname("annas-macbook.local"), "annas-macbook");
-    assert.equal(nameFromHostname("build7.example.org"), "build7");
-    assert.equal(nameFromHostname("plain"), "plain");
+    assertEquals(nameFromHostname("annas-macbook.local"), "annas-macbook");
+    assertEquals(nameFromHostname("build7.example.org"), "build7");
+    assertEquals(nameFromHostname("plain"), "plain");
   });
 
   await t.step("cuts long names to 64 characters", () => {
-    assert.equal(nameFromHostname("h".repeat(100)), "h".repeat(64));
-    assert.equal(nameFromHostname(`${"h".repeat(80)}.local`), "h".repeat(64));
+    assertEquals(nameFromHostname("h".repeat(100)), "h".repeat(64));
+    assertEquals(nameFromHostname(`${"h".repeat(80)}.local`), "h".repeat(64));
   });
 
   await t.step("falls back to the project name when nothing usable is left", () => {
-    assert.equal(nameFromHostname(""), "ptpip-canon-helper");
-    assert.equal(nameFromHostname(".local"), "ptpip-canon-helper");
-    assert.equal(nameFromHostname("bad\u0001name"), "ptpip-canon-helper");
+    assertEquals(nameFromHostname(""), "ptpip-canon-helper");
+    assertEquals(nameFromHostname(".local"), "ptpip-canon-helper");
+    assertEquals(nameFromHostname("bad\u0001name"), "ptpip-canon-helper");
   });
 
   await t.step("the result is always a name nameProblem accepts", () => {
     fc.assert(
       fc.property(fc.string({ unit: "binary", maxLength: 120 }), (hostname) => {
-        assert.equal(nameProblem(nameFromHostname(hostname)), undefined);
+        assertEquals(nameProblem(nameFromHostname(hostname)), undefined);
       }),
     );
   });

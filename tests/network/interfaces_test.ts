@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import {
   addressFor,
   type Candidate,
@@ -45,19 +45,19 @@ const MACHINE = [
 const served = (candidates: Candidate[]) => candidates.filter((c) => c.served).map((c) => c.name);
 const verdictOf = (candidates: Candidate[], name: string) => {
   const found = candidates.filter((c) => c.name === name);
-  assert.equal(found.length, 1, `one verdict for ${name}`);
+  assertEquals(found.length, 1, `one verdict for ${name}`);
   return found[0];
 };
 
 Deno.test("selectInterfaces", async (t) => {
   await t.step("serves the LAN, skips loopback, IPv6 and virtual interfaces with reasons", () => {
     const candidates = selectInterfaces(MACHINE, {});
-    assert.deepEqual(served(candidates), ["wlan0"]);
+    assertEquals(served(candidates), ["wlan0"]);
     // IPv6 addresses get no verdict at all: only IPv4 is considered.
-    assert.equal(candidates.length, MACHINE.filter((i) => i.family === "IPv4").length);
-    assert.ok(candidates.every((c) => !c.address.includes(":")));
-    assert.equal(verdictOf(candidates, "lo").reason, "loopback");
-    assert.equal(verdictOf(candidates, "wlan0").reason, "usable LAN address");
+    assertEquals(candidates.length, MACHINE.filter((i) => i.family === "IPv4").length);
+    assert(candidates.every((c) => !c.address.includes(":")));
+    assertEquals(verdictOf(candidates, "lo").reason, "loopback");
+    assertEquals(verdictOf(candidates, "wlan0").reason, "usable LAN address");
     for (
       const name of [
         "docker0",
@@ -73,47 +73,47 @@ Deno.test("selectInterfaces", async (t) => {
       ]
     ) {
       const verdict = verdictOf(candidates, name);
-      assert.equal(verdict.served, false, name);
-      assert.match(verdict.reason, /virtual bridge or tunnel/, name);
-      assert.match(verdict.reason, /-i/, name);
+      assertEquals(verdict.served, false, name);
+      assertMatch(verdict.reason, /virtual bridge or tunnel/, name);
+      assertMatch(verdict.reason, /-i/, name);
     }
   });
 
   await t.step("keeps address and netmask in each verdict", () => {
     const verdict = verdictOf(selectInterfaces(MACHINE, {}), "docker0");
-    assert.equal(verdict.address, "172.17.0.1");
-    assert.equal(verdict.netmask, "255.255.0.0");
+    assertEquals(verdict.address, "172.17.0.1");
+    assertEquals(verdict.netmask, "255.255.0.0");
   });
 
   await t.step("ordinary interface names are served", () => {
     const names = ["eth0", "en0", "enp3s0", "wlp2s0", "Wi-Fi", "Ethernet 2", "bridge0"];
     const all = names.map((name, i) => v4(name, `192.168.${i}.10`));
-    assert.deepEqual(served(selectInterfaces(all, {})), names);
+    assertEquals(served(selectInterfaces(all, {})), names);
   });
 
   await t.step("Windows and macOS virtual adapters are skipped too, whatever their case", () => {
     const all = ["vEthernet (WSL)", "ZeroTier One [8056c2e21c000001]", "Tailscale", "bridge100"]
       .map((name, i) => v4(name, `10.99.${i}.1`, "255.255.255.0"));
     for (const verdict of selectInterfaces(all, {})) {
-      assert.equal(verdict.served, false, verdict.name);
-      assert.match(verdict.reason, /virtual bridge or tunnel/, verdict.name);
+      assertEquals(verdict.served, false, verdict.name);
+      assertMatch(verdict.reason, /virtual bridge or tunnel/, verdict.name);
     }
     // bridge0 on a Mac is the Thunderbolt bridge, a real LAN.
-    assert.deepEqual(served(selectInterfaces([v4("bridge0", "10.98.0.1", "255.255.255.0")], {})), [
+    assertEquals(served(selectInterfaces([v4("bridge0", "10.98.0.1", "255.255.255.0")], {})), [
       "bridge0",
     ]);
   });
 
   await t.step("a virtual interface named with -i is served, and only named ones are", () => {
     const candidates = selectInterfaces(MACHINE, { interfaceNames: ["docker0", "tun0"] });
-    assert.deepEqual(served(candidates), ["docker0", "tun0"]);
-    assert.equal(verdictOf(candidates, "docker0").reason, "named with -i");
-    assert.equal(verdictOf(candidates, "wlan0").reason, "not named with -i");
+    assertEquals(served(candidates), ["docker0", "tun0"]);
+    assertEquals(verdictOf(candidates, "docker0").reason, "named with -i");
+    assertEquals(verdictOf(candidates, "wlan0").reason, "not named with -i");
   });
 
   await t.step("-i can select loopback and link-local too", () => {
     const all = [v4("lo", "127.0.0.1", "255.0.0.0"), v4("eth0", "169.254.3.4", "255.255.0.0")];
-    assert.deepEqual(served(selectInterfaces(all, { interfaceNames: ["lo", "eth0"] })), [
+    assertEquals(served(selectInterfaces(all, { interfaceNames: ["lo", "eth0"] })), [
       "lo",
       "eth0",
     ]);
@@ -122,7 +122,7 @@ Deno.test("selectInterfaces", async (t) => {
   await t.step("an interface with several addresses gets one verdict per address", () => {
     const all = [v4("eth0", "192.168.1.20"), v4("eth0", "10.0.0.5")];
     const candidates = selectInterfaces(all, { interfaceNames: ["eth0"] });
-    assert.deepEqual(candidates.map((c) => [c.address, c.served]), [
+    assertEquals(candidates.map((c) => [c.address, c.served]), [
       ["192.168.1.20", true],
       ["10.0.0.5", true],
     ]);
@@ -131,8 +131,8 @@ Deno.test("selectInterfaces", async (t) => {
   await t.step("link-local is skipped when another address is served", () => {
     const all = [v4("eth0", "192.168.1.20"), v4("eth1", "169.254.10.20", "255.255.0.0")];
     const candidates = selectInterfaces(all, {});
-    assert.deepEqual(served(candidates), ["eth0"]);
-    assert.equal(verdictOf(candidates, "eth1").reason, "link-local");
+    assertEquals(served(candidates), ["eth0"]);
+    assertEquals(verdictOf(candidates, "eth1").reason, "link-local");
   });
 
   await t.step("link-local is served when nothing else is", () => {
@@ -143,26 +143,26 @@ Deno.test("selectInterfaces", async (t) => {
       v4("eth1", "169.254.99.1", "255.255.0.0"),
     ];
     const candidates = selectInterfaces(all, {});
-    assert.deepEqual(served(candidates), ["eth0", "eth1"]);
-    assert.equal(
+    assertEquals(served(candidates), ["eth0", "eth1"]);
+    assertEquals(
       verdictOf(candidates, "eth0").reason,
       "link-local, served because no other address exists",
     );
     // The fallback does not revive loopback or virtual interfaces.
-    assert.equal(verdictOf(candidates, "lo").served, false);
-    assert.equal(verdictOf(candidates, "docker0").served, false);
+    assertEquals(verdictOf(candidates, "lo").served, false);
+    assertEquals(verdictOf(candidates, "docker0").served, false);
   });
 
   await t.step("a virtual link-local address stays skipped", () => {
     const candidates = selectInterfaces([v4("veth0", "169.254.1.1", "255.255.0.0")], {});
-    assert.deepEqual(served(candidates), []);
+    assertEquals(served(candidates), []);
   });
 
   await t.step("LAN_IP narrows to that one address", () => {
     const candidates = selectInterfaces(MACHINE, { lanAddress: "172.17.0.1" });
-    assert.deepEqual(served(candidates), ["docker0"]);
-    assert.equal(verdictOf(candidates, "docker0").reason, "the LAN_IP given");
-    assert.equal(verdictOf(candidates, "wlan0").reason, "not the LAN_IP given");
+    assertEquals(served(candidates), ["docker0"]);
+    assertEquals(verdictOf(candidates, "docker0").reason, "the LAN_IP given");
+    assertEquals(verdictOf(candidates, "wlan0").reason, "not the LAN_IP given");
   });
 
   await t.step("LAN_IP together with -i must agree", () => {
@@ -170,13 +170,13 @@ Deno.test("selectInterfaces", async (t) => {
       lanAddress: "192.168.1.20",
       interfaceNames: ["wlan0"],
     });
-    assert.deepEqual(served(agree), ["wlan0"]);
+    assertEquals(served(agree), ["wlan0"]);
     const disagree = selectInterfaces(MACHINE, {
       lanAddress: "192.168.1.20",
       interfaceNames: ["eth0"],
     });
-    assert.deepEqual(served(disagree), []);
-    assert.equal(verdictOf(disagree, "wlan0").reason, "LAN_IP, but not named with -i");
+    assertEquals(served(disagree), []);
+    assertEquals(verdictOf(disagree, "wlan0").reason, "LAN_IP, but not named with -i");
   });
 
   await t.step("a link-local LAN_IP is served, and no fallback adds others", () => {
@@ -184,14 +184,14 @@ Deno.test("selectInterfaces", async (t) => {
       v4("eth0", "169.254.1.1", "255.255.0.0"),
       v4("eth1", "169.254.2.2", "255.255.0.0"),
     ];
-    assert.deepEqual(served(selectInterfaces(all, { lanAddress: "169.254.2.2" })), ["eth1"]);
-    assert.deepEqual(served(selectInterfaces(all, { lanAddress: "10.0.0.1" })), []);
+    assertEquals(served(selectInterfaces(all, { lanAddress: "169.254.2.2" })), ["eth1"]);
+    assertEquals(served(selectInterfaces(all, { lanAddress: "10.0.0.1" })), []);
   });
 
   await t.step("a loopback LAN_IP not listed (127.0.0.2) is synthesised on lo", () => {
     const candidates = selectInterfaces(MACHINE, { lanAddress: "127.0.0.2" });
     const synthesised = candidates.filter((c) => c.served);
-    assert.deepEqual(synthesised, [{
+    assertEquals(synthesised, [{
       name: "lo",
       address: "127.0.0.2",
       netmask: "255.0.0.0",
@@ -203,24 +203,24 @@ Deno.test("selectInterfaces", async (t) => {
   await t.step("a listed loopback LAN_IP (127.0.0.1) is served as listed, not twice", () => {
     const candidates = selectInterfaces(MACHINE, { lanAddress: "127.0.0.1" });
     const servedOnes = candidates.filter((c) => c.served);
-    assert.equal(servedOnes.length, 1);
-    assert.equal(servedOnes[0].reason, "the LAN_IP given");
+    assertEquals(servedOnes.length, 1);
+    assertEquals(servedOnes[0].reason, "the LAN_IP given");
   });
 
   await t.step("no interfaces, no verdicts", () => {
-    assert.deepEqual(selectInterfaces([], {}), []);
-    assert.deepEqual(selectInterfaces([v6("eth0", "fe80::1")], {}), []);
+    assertEquals(selectInterfaces([], {}), []);
+    assertEquals(selectInterfaces([v6("eth0", "fe80::1")], {}), []);
   });
 
   await t.step("an IPv4 entry whose address does not parse is left out", () => {
-    assert.deepEqual(selectInterfaces([v4("eth0", "not-an-ip")], {}), []);
+    assertEquals(selectInterfaces([v4("eth0", "not-an-ip")], {}), []);
   });
 });
 
 Deno.test("servedAddresses", async (t) => {
   await t.step("only served candidates, with numeric address and netmask", () => {
     const result = servedAddresses(selectInterfaces(MACHINE, {}));
-    assert.deepEqual(result, [{
+    assertEquals(result, [{
       name: "wlan0",
       address: "192.168.1.20",
       addressValue: ip("192.168.1.20"),
@@ -233,7 +233,7 @@ Deno.test("servedAddresses", async (t) => {
       { name: "eth0", address: "10.0.0.1", netmask: "", served: true, reason: "x" },
       { name: "eth1", address: "10.0.1.1", netmask: "255.255.255.0", served: true, reason: "x" },
     ];
-    assert.deepEqual(servedAddresses(candidates).map((s) => s.name), ["eth1"]);
+    assertEquals(servedAddresses(candidates).map((s) => s.name), ["eth1"]);
   });
 });
 
@@ -244,21 +244,21 @@ Deno.test("addressFor", async (t) => {
   ], {}));
 
   await t.step("picks the served address whose subnet holds the source", () => {
-    assert.equal(addressFor(two, ip("192.168.1.77"))?.name, "eth0");
-    assert.equal(addressFor(two, ip("10.0.200.3"))?.name, "wlan0");
-    assert.equal(addressFor(two, ip("192.168.1.20"))?.name, "eth0");
+    assertEquals(addressFor(two, ip("192.168.1.77"))?.name, "eth0");
+    assertEquals(addressFor(two, ip("10.0.200.3"))?.name, "wlan0");
+    assertEquals(addressFor(two, ip("192.168.1.20"))?.name, "eth0");
   });
 
   await t.step("undefined for a source on no served subnet", () => {
-    assert.equal(addressFor(two, ip("192.168.2.1")), undefined);
-    assert.equal(addressFor(two, ip("10.1.0.1")), undefined);
-    assert.equal(addressFor(two, ip("127.0.0.1")), undefined);
-    assert.equal(addressFor([], ip("192.168.1.77")), undefined);
+    assertEquals(addressFor(two, ip("192.168.2.1")), undefined);
+    assertEquals(addressFor(two, ip("10.1.0.1")), undefined);
+    assertEquals(addressFor(two, ip("127.0.0.1")), undefined);
+    assertEquals(addressFor([], ip("192.168.1.77")), undefined);
   });
 
   await t.step("a loopback source matches a served loopback address", () => {
     const lo = servedAddresses(selectInterfaces(MACHINE, { lanAddress: "127.0.0.2" }));
-    assert.equal(addressFor(lo, ip("127.0.0.1"))?.address, "127.0.0.2");
+    assertEquals(addressFor(lo, ip("127.0.0.1"))?.address, "127.0.0.2");
   });
 });
 
@@ -277,20 +277,20 @@ Deno.test("diffServed", async (t) => {
   };
 
   await t.step("nothing changed", () => {
-    assert.deepEqual(diffServed([a, b], [{ ...b }, { ...a }]), { added: [], removed: [] });
-    assert.deepEqual(diffServed([], []), { added: [], removed: [] });
+    assertEquals(diffServed([a, b], [{ ...b }, { ...a }]), { added: [], removed: [] });
+    assertEquals(diffServed([], []), { added: [], removed: [] });
   });
 
   await t.step("added and removed", () => {
-    assert.deepEqual(diffServed([a], [b]), { added: [b], removed: [a] });
-    assert.deepEqual(diffServed([], [a, b]), { added: [a, b], removed: [] });
-    assert.deepEqual(diffServed([a, b], [a]), { added: [], removed: [b] });
+    assertEquals(diffServed([a], [b]), { added: [b], removed: [a] });
+    assertEquals(diffServed([], [a, b]), { added: [a, b], removed: [] });
+    assertEquals(diffServed([a, b], [a]), { added: [], removed: [b] });
   });
 
   await t.step("a changed netmask or interface name counts as removed and added", () => {
     const remasked = { ...a, netmaskValue: ip("255.255.0.0") };
-    assert.deepEqual(diffServed([a], [remasked]), { added: [remasked], removed: [a] });
+    assertEquals(diffServed([a], [remasked]), { added: [remasked], removed: [a] });
     const renamed = { ...a, name: "eth1" };
-    assert.deepEqual(diffServed([a], [renamed]), { added: [renamed], removed: [a] });
+    assertEquals(diffServed([a], [renamed]), { added: [renamed], removed: [a] });
   });
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertNotMatch } from "../support/assert.ts";
 import { formatInterfaceTable } from "../../lib/network/report.ts";
 import type { InterfaceAddress } from "../../lib/network/interfaces.ts";
 
@@ -28,7 +28,7 @@ const MACHINE: InterfaceAddress[] = [
 function rows(table: string): string[][] {
   const lines = table.split("\n");
   const end = lines.indexOf("");
-  assert.ok(end > 1, "rows end with an empty line before the summary");
+  assert(end > 1, "rows end with an empty line before the summary");
   return lines.slice(1, end).map((line) => line.split(/ {2,}/));
 }
 
@@ -36,7 +36,7 @@ Deno.test("formatInterfaceTable", async (t) => {
   const table = formatInterfaceTable(MACHINE, { lanAddress: undefined, interfaceNames: [] });
 
   await t.step("one row per IPv4 address with its verdict and reason", () => {
-    assert.deepEqual(rows(table), [
+    assertEquals(rows(table), [
       ["skip", "lo", "127.0.0.1", "loopback"],
       ["serve", "eth0", "192.168.1.20", "usable LAN address"],
       [
@@ -53,18 +53,18 @@ Deno.test("formatInterfaceTable", async (t) => {
       ],
       ["skip", "eth1", "169.254.7.8", "link-local"],
     ]);
-    assert.ok(!table.includes("::1"), "IPv6 is not listed");
+    assert(!table.includes("::1"), "IPv6 is not listed");
   });
 
   await t.step("a header row, aligned columns and a summary", () => {
     const lines = table.split("\n");
-    assert.match(lines[0], /^\s+INTERFACE\s+ADDRESS\s+WHY$/);
+    assertMatch(lines[0], /^\s+INTERFACE\s+ADDRESS\s+WHY$/);
     // Every row's address starts in the column where the ADDRESS header starts.
     const column = lines[0].indexOf("ADDRESS");
     for (const line of lines.slice(1, 6)) {
-      assert.match(line.slice(column), /^\d+\.\d+\.\d+\.\d+ /, line);
+      assertMatch(line.slice(column), /^\d+\.\d+\.\d+\.\d+ /, line);
     }
-    assert.equal(lines.at(-1), "1 address would be served.");
+    assertEquals(lines.at(-1), "1 address would be served.");
   });
 
   await t.step("link-local is served when it is all there is", () => {
@@ -72,7 +72,7 @@ Deno.test("formatInterfaceTable", async (t) => {
       [v4("lo", "127.0.0.1", "255.0.0.0"), v4("eth1", "169.254.7.8", "255.255.0.0")],
       { interfaceNames: [] },
     );
-    assert.deepEqual(rows(only)[1], [
+    assertEquals(rows(only)[1], [
       "serve",
       "eth1",
       "169.254.7.8",
@@ -82,7 +82,7 @@ Deno.test("formatInterfaceTable", async (t) => {
 
   await t.step("-i and LAN_IP change the verdicts and the summary counts", () => {
     const named = formatInterfaceTable(MACHINE, { interfaceNames: ["docker0", "veth9f3e2d1"] });
-    assert.deepEqual(
+    assertEquals(
       rows(named).map((r) => [r[0], r[1], r[3]]),
       [
         ["skip", "lo", "not named with -i"],
@@ -92,10 +92,10 @@ Deno.test("formatInterfaceTable", async (t) => {
         ["skip", "eth1", "not named with -i"],
       ],
     );
-    assert.equal(named.split("\n").at(-1), "2 addresses would be served.");
+    assertEquals(named.split("\n").at(-1), "2 addresses would be served.");
 
     const lan = formatInterfaceTable(MACHINE, { lanAddress: "192.168.1.20", interfaceNames: [] });
-    assert.deepEqual(rows(lan).filter((r) => r[0] === "serve"), [
+    assertEquals(rows(lan).filter((r) => r[0] === "serve"), [
       ["serve", "eth0", "192.168.1.20", "the LAN_IP given"],
     ]);
   });
@@ -104,14 +104,14 @@ Deno.test("formatInterfaceTable", async (t) => {
     const none = formatInterfaceTable([v4("lo", "127.0.0.1", "255.0.0.0")], {
       interfaceNames: [],
     });
-    assert.equal(
+    assertEquals(
       none.split("\n").at(-1),
       "No interface would be served: connect to the camera's network, or name one with -i.",
     );
   });
 
   await t.step("says so when there is no IPv4 interface", () => {
-    assert.equal(formatInterfaceTable([], { interfaceNames: [] }), "no IPv4 interfaces found");
+    assertEquals(formatInterfaceTable([], { interfaceNames: [] }), "no IPv4 interfaces found");
   });
 });
 
@@ -121,12 +121,12 @@ Deno.test("formatInterfaceTable: an -i name that does not exist is said, with th
     interfaceNames: ["nosuch"],
   });
   const lines = table.split("\n");
-  assert.equal(
+  assertEquals(
     lines.at(-2),
     "-i: there is no interface named nosuch. This computer has: lo 127.0.0.1, eth0 192.168.1.20, " +
       "veth9f3e2d1 172.17.0.9, docker0 172.17.0.1, eth1 169.254.7.8.",
   );
-  assert.equal(lines.at(-1), "No interface would be served.");
+  assertEquals(lines.at(-1), "No interface would be served.");
   const known = formatInterfaceTable(MACHINE, { lanAddress: undefined, interfaceNames: ["eth0"] });
-  assert.doesNotMatch(known, /no interface named/);
+  assertNotMatch(known, /no interface named/);
 });

@@ -4,7 +4,7 @@
  * really run the scripts.
  */
 
-import assert from "node:assert/strict";
+import { assert, assertEquals } from "../support/assert.ts";
 import {
   compileArgs,
   ENTRY_POINT,
@@ -31,12 +31,12 @@ const EXPECTED_OUTPUT: Record<Target, string> = {
 /** The value after `flag` in `argv`, which must occur exactly once. */
 function valueOf(argv: string[], flag: string): string {
   const at = argv.flatMap((arg, i) => arg === flag ? [i] : []);
-  assert.deepEqual(at.length, 1, `${flag} must occur once in ${argv.join(" ")}`);
+  assertEquals(at.length, 1, `${flag} must occur once in ${argv.join(" ")}`);
   return argv[at[0] + 1];
 }
 
 Deno.test("compile argv", async (t) => {
-  assert.deepEqual(
+  assertEquals(
     [...TARGETS].sort(),
     Object.keys(EXPECTED_OUTPUT).sort(),
     "the release targets are exactly the five published platforms",
@@ -45,27 +45,27 @@ Deno.test("compile argv", async (t) => {
   for (const target of TARGETS) {
     await t.step(target, () => {
       const argv = compileArgs(target);
-      assert.deepEqual(argv[0], "compile");
+      assertEquals(argv[0], "compile");
       assert(argv.includes("--unstable-net"), "--unstable-net is baked in");
       for (const flag of UNSTABLE_FLAGS) assert(argv.includes(flag), `${flag} is baked in`);
 
       const permissions = argv.filter((arg) => arg.startsWith("--allow-") || arg === "-A");
-      assert.deepEqual(
+      assertEquals(
         permissions,
         [...PERMISSION_FLAGS],
         "permissions are exactly RUNTIME_FLAGS'",
       );
-      assert.ok(!argv.includes("-A"), "never -A");
-      assert.ok(!argv.includes("--allow-all"), "never --allow-all");
+      assert(!argv.includes("-A"), "never -A");
+      assert(!argv.includes("--allow-all"), "never --allow-all");
 
-      assert.deepEqual(valueOf(argv, "--target"), target);
-      assert.deepEqual(valueOf(argv, "--output"), EXPECTED_OUTPUT[target]);
-      assert.deepEqual(outputPath(target), EXPECTED_OUTPUT[target]);
-      assert.deepEqual(argv.at(-1), ENTRY_POINT, "the entry point comes last, after every flag");
-      assert.deepEqual(ENTRY_POINT, "main.ts");
+      assertEquals(valueOf(argv, "--target"), target);
+      assertEquals(valueOf(argv, "--output"), EXPECTED_OUTPUT[target]);
+      assertEquals(outputPath(target), EXPECTED_OUTPUT[target]);
+      assertEquals(argv.at(-1), ENTRY_POINT, "the entry point comes last, after every flag");
+      assertEquals(ENTRY_POINT, "main.ts");
 
       const flagsBeforeEntry = argv.slice(1, argv.indexOf("--target"));
-      assert.deepEqual(
+      assertEquals(
         flagsBeforeEntry,
         [...LOCK_FLAGS, ...RUNTIME_FLAGS],
         "deno.lock, then RUNTIME_FLAGS, in order, unchanged",
@@ -74,15 +74,15 @@ Deno.test("compile argv", async (t) => {
   }
 
   await t.step("target selection", () => {
-    assert.deepEqual(selectTargets([], "aarch64-apple-darwin"), {
+    assertEquals(selectTargets([], "aarch64-apple-darwin"), {
       ok: true,
       targets: ["aarch64-apple-darwin"],
     });
-    assert.deepEqual(selectTargets(["--all"], "x86_64-unknown-linux-gnu"), {
+    assertEquals(selectTargets(["--all"], "x86_64-unknown-linux-gnu"), {
       ok: true,
       targets: [...TARGETS],
     });
-    assert.deepEqual(selectTargets(["--target", "x86_64-pc-windows-msvc"], "x"), {
+    assertEquals(selectTargets(["--target", "x86_64-pc-windows-msvc"], "x"), {
       ok: true,
       targets: ["x86_64-pc-windows-msvc"],
     });
@@ -90,9 +90,9 @@ Deno.test("compile argv", async (t) => {
     assert(!unknownHost.ok && unknownHost.error.includes("riscv64gc-unknown-linux-gnu"));
     const unknownTarget = selectTargets(["--target", "x86_64-unknown-linux-musl"], "x");
     assert(!unknownTarget.ok && unknownTarget.error.includes("x86_64-unknown-linux-musl"));
-    assert.ok(!selectTargets(["--all", "--target", "aarch64-apple-darwin"], "x").ok);
-    assert.ok(!selectTargets(["--bogus"], "x").ok);
-    assert.deepEqual(selectTargets(["--", "--all"], "x"), { ok: true, targets: [...TARGETS] });
+    assert(!selectTargets(["--all", "--target", "aarch64-apple-darwin"], "x").ok);
+    assert(!selectTargets(["--bogus"], "x").ok);
+    assertEquals(selectTargets(["--", "--all"], "x"), { ok: true, targets: [...TARGETS] });
   });
 });
 
@@ -109,23 +109,23 @@ Deno.test("deno.json tasks", async (t) => {
 
   await t.step("compile builds for this machine", () => {
     const argv = words("compile");
-    assert.deepEqual(argv.slice(0, 2), ["deno", "run"]);
+    assertEquals(argv.slice(0, 2), ["deno", "run"]);
     assert(argv.includes("scripts/compile.ts"), config.tasks.compile);
-    assert.ok(!argv.includes("--all"));
-    assert.ok(!argv.includes("-A"));
+    assert(!argv.includes("--all"));
+    assert(!argv.includes("-A"));
   });
 
   await t.step("compile:all builds every target", () => {
     const argv = words("compile:all");
-    assert.deepEqual(argv.slice(0, 2), ["deno", "run"]);
-    assert.deepEqual(argv.slice(-2), ["scripts/compile.ts", "--all"]);
-    assert.ok(!argv.includes("-A"));
+    assertEquals(argv.slice(0, 2), ["deno", "run"]);
+    assertEquals(argv.slice(-2), ["scripts/compile.ts", "--all"]);
+    assert(!argv.includes("-A"));
   });
 
   await t.step("packaging runs the packaging script", () => {
     const argv = words("packaging");
-    assert.deepEqual(argv.slice(0, 2), ["deno", "run"]);
-    assert.deepEqual(argv.at(-1), "scripts/packaging.ts", "arguments after -- reach the script");
-    assert.ok(!argv.includes("-A"));
+    assertEquals(argv.slice(0, 2), ["deno", "run"]);
+    assertEquals(argv.at(-1), "scripts/packaging.ts", "arguments after -- reach the script");
+    assert(!argv.includes("-A"));
   });
 });

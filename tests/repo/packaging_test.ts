@@ -4,7 +4,7 @@
  * hash must match what went in. Where makepkg, bash or ruby exist, they check the files too.
  */
 
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { PROGRAM, type Target } from "../../scripts/compile.ts";
@@ -19,7 +19,7 @@ import { succeeds } from "../../lab/commands.ts";
 
 /** Fails unless `part` occurs in `text`, showing both. */
 function assertIncludes(text: string, part: string): void {
-  assert.ok(text.includes(part), `expected ${JSON.stringify(part)} in:\n${text}`);
+  assert(text.includes(part), `expected ${JSON.stringify(part)} in:\n${text}`);
 }
 
 const ROOT = new URL("..", import.meta.url);
@@ -148,7 +148,7 @@ function parseFormula(text: string): FormulaFacts {
       facts.fields.set(key, value);
     }
   }
-  assert.deepEqual(stack, [], "every block in the formula is closed");
+  assertEquals(stack, [], "every block in the formula is closed");
   return facts;
 }
 
@@ -157,7 +157,7 @@ Deno.test("SHA256SUMS parsing", async (t) => {
     const a = "a".repeat(64), b = "B".repeat(64);
     const parsed = parseSha256Sums(`${a}  one.tar.gz\r\n\n${b} *two.zip\n`);
     assert(parsed.ok);
-    assert.deepEqual([...parsed.value], [["one.tar.gz", a], ["two.zip", b.toLowerCase()]]);
+    assertEquals([...parsed.value], [["one.tar.gz", a], ["two.zip", b.toLowerCase()]]);
   });
 
   await t.step("names the line it cannot read", () => {
@@ -181,19 +181,19 @@ Deno.test("packaging files for a release", async (t) => {
     const outDir = join(dir, "out");
     await Deno.writeTextFile(sumsPath, sampleSums());
     const run = await runPackaging(["--repo", REPO, VERSION, sumsPath, outDir]);
-    assert.deepEqual(run.code, 0, run.stderr);
+    assertEquals(run.code, 0, run.stderr);
     const read = (name: string) => Deno.readTextFile(join(outDir, name));
     const formulaText = await read(`${PROGRAM}.rb`);
     const pkgbuildText = await read("PKGBUILD");
     const srcinfoText = await read(".SRCINFO");
 
     await t.step("Homebrew formula: version and one url/sha256 per macOS and Linux CPU", () => {
-      assert.match(formulaText, /^class PtpipCanonHelper < Formula$/m);
+      assertMatch(formulaText, /^class PtpipCanonHelper < Formula$/m);
       const { fields, downloads } = parseFormula(formulaText);
-      assert.deepEqual(fields.get("version"), VERSION);
-      assert.deepEqual(fields.get("license"), "MIT");
-      assert.deepEqual(fields.get("homepage"), `https://github.com/${REPO}`);
-      assert.deepEqual(
+      assertEquals(fields.get("version"), VERSION);
+      assertEquals(fields.get("license"), "MIT");
+      assertEquals(fields.get("homepage"), `https://github.com/${REPO}`);
+      assertEquals(
         Object.fromEntries(downloads),
         {
           "macos/arm": archive("aarch64-apple-darwin"),
@@ -234,38 +234,38 @@ Deno.test("packaging files for a release", async (t) => {
     const pkgbuild = parsePkgbuild(pkgbuildText);
     const one = (name: string) => {
       const value = pkgbuild.get(name);
-      assert.deepEqual(value?.length, 1, `${name} holds one value`);
+      assertEquals(value?.length, 1, `${name} holds one value`);
       return value![0];
     };
 
     await t.step("PKGBUILD: name, version, arches, per-arch sources and hashes", () => {
-      assert.deepEqual(one("pkgname"), `${PROGRAM}-bin`);
-      assert.deepEqual(one("pkgver"), VERSION);
-      assert.match(one("pkgrel"), /^[1-9]\d*$/);
-      assert.deepEqual(pkgbuild.get("arch"), ["x86_64", "aarch64"]);
-      assert.deepEqual(pkgbuild.get("license"), ["MIT"]);
-      assert.deepEqual(pkgbuild.get("provides"), [PROGRAM]);
-      assert.deepEqual(pkgbuild.get("conflicts"), [PROGRAM]);
+      assertEquals(one("pkgname"), `${PROGRAM}-bin`);
+      assertEquals(one("pkgver"), VERSION);
+      assertMatch(one("pkgrel"), /^[1-9]\d*$/);
+      assertEquals(pkgbuild.get("arch"), ["x86_64", "aarch64"]);
+      assertEquals(pkgbuild.get("license"), ["MIT"]);
+      assertEquals(pkgbuild.get("provides"), [PROGRAM]);
+      assertEquals(pkgbuild.get("conflicts"), [PROGRAM]);
       assert(pkgbuild.get("options")?.includes("!strip"), "stripping would cut off the program");
       for (const [carch, target] of [["x86_64", "x86_64"], ["aarch64", "aarch64"]] as const) {
         const expected = archive(`${target}-unknown-linux-gnu`);
-        assert.deepEqual(pkgbuild.get(`source_${carch}`), [expected.url]);
-        assert.deepEqual(pkgbuild.get(`sha256sums_${carch}`), [expected.sha256]);
+        assertEquals(pkgbuild.get(`source_${carch}`), [expected.url]);
+        assertEquals(pkgbuild.get(`sha256sums_${carch}`), [expected.sha256]);
       }
-      assert.deepEqual(pkgbuild.get("source"), [
+      assertEquals(pkgbuild.get("source"), [
         `${PROGRAM}-${VERSION}.service::${RELEASE_URL}/${SYSTEMD_UNIT}`,
       ]);
-      assert.deepEqual(pkgbuild.get("sha256sums"), [fakeHash(SYSTEMD_UNIT)]);
+      assertEquals(pkgbuild.get("sha256sums"), [fakeHash(SYSTEMD_UNIT)]);
       assertIncludes(pkgbuildText, `"\${pkgdir}/usr/bin/${PROGRAM}"`);
       assertIncludes(pkgbuildText, `/usr/lib/systemd/system/${SYSTEMD_UNIT}`);
     });
 
     await t.step(".SRCINFO says what the PKGBUILD says", () => {
       const sections = parseSrcinfo(srcinfoText);
-      assert.deepEqual([...sections.keys()], [`pkgbase:${PROGRAM}-bin`, `pkgname:${PROGRAM}-bin`]);
+      assertEquals([...sections.keys()], [`pkgbase:${PROGRAM}-bin`, `pkgname:${PROGRAM}-bin`]);
       const base = sections.get(`pkgbase:${PROGRAM}-bin`)!;
       for (const key of ["pkgdesc", "pkgver", "pkgrel", "url"]) {
-        assert.deepEqual(base.get(key), [one(key)], key);
+        assertEquals(base.get(key), [one(key)], key);
       }
       const lists = [
         "arch",
@@ -280,13 +280,13 @@ Deno.test("packaging files for a release", async (t) => {
         "source_aarch64",
         "sha256sums_aarch64",
       ];
-      for (const key of lists) assert.deepEqual(base.get(key), pkgbuild.get(key), key);
-      assert.deepEqual(
+      for (const key of lists) assertEquals(base.get(key), pkgbuild.get(key), key);
+      assertEquals(
         [...base.keys()].sort(),
         ["pkgdesc", "pkgver", "pkgrel", "url", ...lists].sort(),
         "no field the PKGBUILD lacks",
       );
-      assert.deepEqual([...sections.get(`pkgname:${PROGRAM}-bin`)!.keys()], []);
+      assertEquals([...sections.get(`pkgname:${PROGRAM}-bin`)!.keys()], []);
     });
 
     const bash = Deno.build.os !== "windows" && await succeeds("bash", ["--version"]);
@@ -330,7 +330,7 @@ Deno.test("packaging files for a release", async (t) => {
         const derived = new TextDecoder().decode(stdout).split("\n").filter((line) =>
           !line.startsWith("#")
         ).join("\n");
-        assert.deepEqual(srcinfoText, derived);
+        assertEquals(srcinfoText, derived);
       },
     });
 
@@ -361,7 +361,7 @@ Deno.test("packaging refuses bad input, naming it", async (t) => {
       const sumsPath = join(dir, "SHA256SUMS.partial");
       await Deno.writeTextFile(sumsPath, sampleSums(missing));
       const run = await runPackaging([VERSION, sumsPath, join(dir, "out")]);
-      assert.deepEqual(run.code, 1);
+      assertEquals(run.code, 1);
       assertIncludes(run.stderr, `SHA256SUMS has no entry for ${missing}`);
       const wrote = await Deno.stat(join(dir, "out")).then(() => true, () => false);
       assert(!wrote, "nothing is written when an entry is missing");
@@ -370,7 +370,7 @@ Deno.test("packaging refuses bad input, naming it", async (t) => {
     await t.step("the systemd unit's line is needed too", () => {
       const result = renderPackages(VERSION, REPO, sampleSums(SYSTEMD_UNIT));
       assert(!result.ok);
-      assert.deepEqual(result.error, `SHA256SUMS has no entry for ${SYSTEMD_UNIT}`);
+      assertEquals(result.error, `SHA256SUMS has no entry for ${SYSTEMD_UNIT}`);
     });
 
     await t.step("the Windows archive is not needed", () => {
@@ -393,18 +393,18 @@ Deno.test("packaging refuses bad input, naming it", async (t) => {
 
     await t.step("a SHA256SUMS that cannot be read", async () => {
       const run = await runPackaging([VERSION, join(dir, "no-such-file")]);
-      assert.deepEqual(run.code, 1);
+      assertEquals(run.code, 1);
       assertIncludes(run.stderr, "no-such-file");
     });
 
     await t.step("a command line without the checksums path", async () => {
       const run = await runPackaging([VERSION]);
-      assert.deepEqual(run.code, 2);
+      assertEquals(run.code, 2);
       assertIncludes(run.stderr, "usage:");
     });
 
     await t.step("the default repository is the project's home", () => {
-      assert.match(DEFAULT_REPO, /^[\w.-]+\/[\w.-]+$/);
+      assertMatch(DEFAULT_REPO, /^[\w.-]+\/[\w.-]+$/);
     });
   } finally {
     await Deno.remove(dir, { recursive: true });

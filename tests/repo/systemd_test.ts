@@ -4,7 +4,7 @@
  * parsed as strict XML and as a property list, its photo-sink variant (a comment) too.
  */
 
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertNotEquals, fail } from "../support/assert.ts";
 import { join } from "node:path";
 import { SaxesParser } from "npm:saxes@^6.0.0";
 
@@ -38,8 +38,8 @@ function parseUnit(text: string): Unit {
       continue;
     }
     const pair = /^(\w+)=(.*)$/.exec(trimmed);
-    assert.ok(pair, `not a key=value line: ${line}`);
-    assert.ok(section, `${pair[1]} comes before any [Section]`);
+    assert(pair, `not a key=value line: ${line}`);
+    assert(section, `${pair[1]} comes before any [Section]`);
     section.set(pair[1], [...section.get(pair[1]) ?? [], pair[2].trim()]);
   }
   return unit;
@@ -77,7 +77,7 @@ async function unitWithStub(dir: string, unitText: string): Promise<string> {
   const stub = join(dir, "ptpip-canon-helper-stub");
   await Deno.writeTextFile(stub, "#!/bin/sh\nexit 0\n", { mode: 0o755 });
   const copy = join(dir, "ptpip-canon-helper.service");
-  assert.ok(unitText.includes(`ExecStart=${INSTALLED_BINARY} `));
+  assert(unitText.includes(`ExecStart=${INSTALLED_BINARY} `));
   await Deno.writeTextFile(
     copy,
     unitText.replace(`ExecStart=${INSTALLED_BINARY} `, `ExecStart=${stub} `),
@@ -88,7 +88,7 @@ async function unitWithStub(dir: string, unitText: string): Promise<string> {
 /** Writes the drop-in beside a {@linkcode unitWithStub} copy, where systemd looks for it. */
 async function dropInWithStub(dir: string, dropInText: string): Promise<void> {
   const stub = join(dir, "ptpip-canon-helper-stub");
-  assert.ok(dropInText.includes(`ExecStart=${INSTALLED_BINARY} `));
+  assert(dropInText.includes(`ExecStart=${INSTALLED_BINARY} `));
   await Deno.mkdir(join(dir, "ptpip-canon-helper.service.d"));
   await Deno.writeTextFile(
     join(dir, "ptpip-canon-helper.service.d", "photo-sink.conf"),
@@ -136,15 +136,15 @@ Deno.test("systemd unit", async (t) => {
 
   await t.step("runs the packaged binary with its UUID in the state directory", () => {
     const execStart = setting(unit, "Service", "ExecStart") ?? "";
-    assert.match(execStart, new RegExp(`^${INSTALLED_BINARY} `));
-    assert.ok(
+    assertMatch(execStart, new RegExp(`^${INSTALLED_BINARY} `));
+    assert(
       execStart.includes(" --uuid-file %S/ptpip-canon-helper/uuid"),
       `a restart must keep the UUID a camera paired with: ${execStart}`,
     );
-    assert.equal(setting(unit, "Service", "DynamicUser"), "yes");
-    assert.equal(setting(unit, "Service", "StateDirectory"), "ptpip-canon-helper");
-    assert.equal(setting(unit, "Service", "Restart"), "on-failure");
-    assert.equal(setting(unit, "Install", "WantedBy"), "multi-user.target");
+    assertEquals(setting(unit, "Service", "DynamicUser"), "yes");
+    assertEquals(setting(unit, "Service", "StateDirectory"), "ptpip-canon-helper");
+    assertEquals(setting(unit, "Service", "Restart"), "on-failure");
+    assertEquals(setting(unit, "Install", "WantedBy"), "multi-user.target");
   });
 
   await t.step("is hardened without breaking multicast or the V8 JIT", () => {
@@ -157,14 +157,14 @@ Deno.test("systemd unit", async (t) => {
         ["CapabilityBoundingSet", ""],
       ]
     ) {
-      assert.equal(setting(unit, "Service", key), value, key);
+      assertEquals(setting(unit, "Service", key), value, key);
     }
     const families = (setting(unit, "Service", "RestrictAddressFamilies") ?? "").split(/\s+/);
-    assert.deepEqual(families.sort(), ["AF_INET", "AF_INET6", "AF_NETLINK", "AF_UNIX"]);
+    assertEquals(families.sort(), ["AF_INET", "AF_INET6", "AF_NETLINK", "AF_UNIX"]);
     // Each of these would stop the helper: no network, no JIT memory, or no socket of its own.
-    assert.notEqual(setting(unit, "Service", "MemoryDenyWriteExecute"), "yes");
-    assert.notEqual(setting(unit, "Service", "PrivateNetwork"), "yes");
-    assert.equal(setting(unit, "Service", "IPAddressDeny"), undefined);
+    assertNotEquals(setting(unit, "Service", "MemoryDenyWriteExecute"), "yes");
+    assertNotEquals(setting(unit, "Service", "PrivateNetwork"), "yes");
+    assertEquals(setting(unit, "Service", "IPAddressDeny"), undefined);
   });
 
   const present = await systemdAnalyze(["--version"]);
@@ -176,9 +176,9 @@ Deno.test("systemd unit", async (t) => {
     fn: () =>
       withStubbedUnit(unitText, undefined, async (copy) => {
         const result = await verify(copy);
-        assert.ok(result);
+        assert(result);
         // verify exits 0 on unknown keys and bad values, only warning; any output is a finding.
-        assert.ok(result.success && result.output.trim() === "", result.output);
+        assert(result.success && result.output.trim() === "", result.output);
       }),
   });
 
@@ -189,7 +189,7 @@ Deno.test("systemd unit", async (t) => {
       const broken = unitText.replace("ProtectHome=yes", "ProtectHome=sometimes");
       return withStubbedUnit(broken, undefined, async (copy) => {
         const result = await verify(copy);
-        assert.ok(result?.output.includes("sometimes"), result?.output);
+        assert(result?.output.includes("sometimes"), result?.output);
       });
     },
   });
@@ -204,7 +204,7 @@ Deno.test("systemd unit", async (t) => {
     fn: () =>
       withStubbedUnit(unitText, undefined, async (copy) => {
         const result = await rateSecurity(copy);
-        assert.ok(result?.success, result?.output);
+        assert(result?.success, result?.output);
       }),
   });
 });
@@ -217,17 +217,17 @@ Deno.test("systemd photo-sink drop-in", async (t) => {
   const folder = setting(dropIn, "Service", "ReadWritePaths") ?? "";
 
   await t.step("runs as the photos' user, importing into the one folder it may write", () => {
-    assert.deepEqual([...dropIn.keys()], ["Service"]);
-    assert.equal(setting(dropIn, "Service", "DynamicUser"), "no");
+    assertEquals([...dropIn.keys()], ["Service"]);
+    assertEquals(setting(dropIn, "Service", "DynamicUser"), "no");
     const user = setting(dropIn, "Service", "User") ?? "";
-    assert.match(user, /^[a-z_][a-z0-9_-]*$/);
-    assert.notEqual(user, "root");
+    assertMatch(user, /^[a-z_][a-z0-9_-]*$/);
+    assertNotEquals(user, "root");
     // An empty ExecStart= drops the unit's; the new one is the unit's with --import-to added.
     const execStarts = dropIn.get("Service")?.get("ExecStart");
-    assert.equal(execStarts?.length, 2);
-    assert.equal(execStarts?.[0], "");
-    assert.match(folder, new RegExp(`^/home/${user}/`), "the user's own folder");
-    assert.equal(
+    assertEquals(execStarts?.length, 2);
+    assertEquals(execStarts?.[0], "");
+    assertMatch(folder, new RegExp(`^/home/${user}/`), "the user's own folder");
+    assertEquals(
       execStarts?.[1],
       (setting(unit, "Service", "ExecStart") ?? "").replace(
         " $PTPIP_CANON_HELPER_OPTIONS",
@@ -235,7 +235,7 @@ Deno.test("systemd photo-sink drop-in", async (t) => {
       ),
     );
     // With ProtectHome=yes /home is empty, and a folder below it cannot be made writable.
-    assert.equal(setting(dropIn, "Service", "ProtectHome"), "read-only");
+    assertEquals(setting(dropIn, "Service", "ProtectHome"), "read-only");
     assertIncludesAll(dropInText, [
       "journalctl -u ptpip-canon-helper",
       "doctor --import-to",
@@ -249,14 +249,14 @@ Deno.test("systemd photo-sink drop-in", async (t) => {
     const block = /```ini\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
     const lines = (text: string) =>
       text.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
-    assert.deepEqual(lines(block), lines(dropInText));
-    assert.ok(section.includes("journalctl -u ptpip-canon-helper"), "how to see the log");
-    assert.ok(section.includes("one PTP/IP connection"), "what it costs gphoto2 and hooks");
+    assertEquals(lines(block), lines(dropInText));
+    assert(section.includes("journalctl -u ptpip-canon-helper"), "how to see the log");
+    assert(section.includes("one PTP/IP connection"), "what it costs gphoto2 and hooks");
   });
 
   await t.step("changes nothing else of the unit's hardening", () => {
     const changed = [...dropIn.get("Service")!.keys()].sort();
-    assert.deepEqual(changed, [
+    assertEquals(changed, [
       "DynamicUser",
       "ExecStart",
       "ProtectHome",
@@ -264,8 +264,8 @@ Deno.test("systemd photo-sink drop-in", async (t) => {
       "UMask",
       "User",
     ]);
-    assert.equal(setting(unit, "Service", "ProtectSystem"), "strict");
-    assert.equal(setting(unit, "Service", "StateDirectory"), "ptpip-canon-helper");
+    assertEquals(setting(unit, "Service", "ProtectSystem"), "strict");
+    assertEquals(setting(unit, "Service", "StateDirectory"), "ptpip-canon-helper");
   });
 
   const present = await systemdAnalyze(["--version"]);
@@ -275,11 +275,11 @@ Deno.test("systemd photo-sink drop-in", async (t) => {
     fn: () =>
       withStubbedUnit(unitText, dropInText, async (copy, dir) => {
         const clean = await verify(copy);
-        assert.ok(clean?.success && clean.output.trim() === "", clean?.output);
+        assert(clean?.success && clean.output.trim() === "", clean?.output);
         await Deno.remove(join(dir, "ptpip-canon-helper.service.d"), { recursive: true });
         await dropInWithStub(dir, dropInText.replace("ProtectHome=read-only", "ProtectHome=x"));
         const broken = await verify(copy);
-        assert.ok(broken?.output.includes("photo-sink.conf"), broken?.output);
+        assert(broken?.output.includes("photo-sink.conf"), broken?.output);
       }),
   });
 
@@ -290,15 +290,15 @@ Deno.test("systemd photo-sink drop-in", async (t) => {
     fn: () =>
       withStubbedUnit(unitText, dropInText, async (copy) => {
         const result = await rateSecurity(copy);
-        assert.ok(result?.success, result?.output);
+        assert(result?.success, result?.output);
         // The drop-in was read: its settings are what is rated.
-        assert.match(result.output, /ProtectHome=.*read-only access/);
+        assertMatch(result.output, /ProtectHome=.*read-only access/);
       }),
   });
 });
 
 function assertIncludesAll(text: string, parts: string[]): void {
-  for (const part of parts) assert.ok(text.includes(part), `expected ${JSON.stringify(part)}`);
+  for (const part of parts) assert(text.includes(part), `expected ${JSON.stringify(part)}`);
 }
 
 /** A property-list value. */
@@ -325,8 +325,8 @@ function parseXml(xml: string): XmlElement {
   parser.on("closetag", () => open.pop());
   parser.on("text", (text) => open.at(-1)!.text += text);
   parser.write(xml).close();
-  assert.deepEqual(errors, [], "the plist is well-formed XML");
-  assert.equal(root.children.length, 1);
+  assertEquals(errors, [], "the plist is well-formed XML");
+  assertEquals(root.children.length, 1);
   return root.children[0];
 }
 
@@ -335,27 +335,27 @@ function plistValue(element: XmlElement): PlistValue {
     case "string":
       return element.text;
     case "integer":
-      assert.match(element.text, /^-?\d+$/);
+      assertMatch(element.text, /^-?\d+$/);
       return Number(element.text);
     case "true":
     case "false":
-      assert.equal(element.children.length, 0);
+      assertEquals(element.children.length, 0);
       return element.name === "true";
     case "array":
       return element.children.map(plistValue);
     case "dict": {
       const dict: { [key: string]: PlistValue } = {};
-      assert.equal(element.children.length % 2, 0, "every <key> has a value");
+      assertEquals(element.children.length % 2, 0, "every <key> has a value");
       for (let i = 0; i < element.children.length; i += 2) {
         const key = element.children[i];
-        assert.equal(key.name, "key", `expected <key>, found <${key.name}>`);
-        assert.ok(!(key.text in dict), `key ${key.text} given twice`);
+        assertEquals(key.name, "key", `expected <key>, found <${key.name}>`);
+        assert(!(key.text in dict), `key ${key.text} given twice`);
         dict[key.text] = plistValue(element.children[i + 1]);
       }
       return dict;
     }
     default:
-      throw new assert.AssertionError({ message: `<${element.name}> is not a plist value` });
+      fail(`<${element.name}> is not a plist value`);
   }
 }
 
@@ -364,23 +364,23 @@ Deno.test("launchd plist", async (t) => {
   const root = parseXml(xml);
 
   await t.step("is a property list holding one dict", () => {
-    assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<!DOCTYPE plist /);
-    assert.equal(root.name, "plist");
-    assert.equal(root.children.length, 1);
-    assert.equal(root.children[0].name, "dict");
+    assertMatch(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<!DOCTYPE plist /);
+    assertEquals(root.name, "plist");
+    assertEquals(root.children.length, 1);
+    assertEquals(root.children[0].name, "dict");
   });
 
   await t.step("runs the helper at login, restarts it, and logs to a file", () => {
     const plist = plistValue(root.children[0]) as { [key: string]: PlistValue };
-    assert.equal(plist.Label, "io.github.ptpip-canon-helper", "the label is the file's name");
+    assertEquals(plist.Label, "io.github.ptpip-canon-helper", "the label is the file's name");
     const args = plist.ProgramArguments;
-    assert.ok(Array.isArray(args) && args.length >= 1, "ProgramArguments is a non-empty array");
-    assert.ok(args.every((arg) => typeof arg === "string"));
-    assert.match(String(args[0]), /^\/.*\/ptpip-canon-helper$/, "an absolute program path");
-    assert.equal(plist.RunAtLoad, true);
-    assert.ok(plist.KeepAlive === true || typeof plist.KeepAlive === "object", "KeepAlive is set");
+    assert(Array.isArray(args) && args.length >= 1, "ProgramArguments is a non-empty array");
+    assert(args.every((arg) => typeof arg === "string"));
+    assertMatch(String(args[0]), /^\/.*\/ptpip-canon-helper$/, "an absolute program path");
+    assertEquals(plist.RunAtLoad, true);
+    assert(plist.KeepAlive === true || typeof plist.KeepAlive === "object", "KeepAlive is set");
     for (const key of ["StandardOutPath", "StandardErrorPath"]) {
-      assert.match(String(plist[key]), /^\/.*\.log$/, `${key} is an absolute log file`);
+      assertMatch(String(plist[key]), /^\/.*\.log$/, `${key} is an absolute log file`);
     }
   });
 
@@ -389,10 +389,10 @@ Deno.test("launchd plist", async (t) => {
     const sink = plistValue(parseXml(sinkXml).children[0]) as { [key: string]: PlistValue };
     const plist = plistValue(root.children[0]) as { [key: string]: PlistValue };
     const args = sink.ProgramArguments as string[];
-    assert.deepEqual(args.slice(0, -2), plist.ProgramArguments);
-    assert.equal(args.at(-2), "--import-to");
+    assertEquals(args.slice(0, -2), plist.ProgramArguments);
+    assertEquals(args.at(-2), "--import-to");
     // launchd expands no ~: the folder is absolute, in the user's Pictures.
-    assert.match(args.at(-1) ?? "", /^\/Users\/[^/]+\/Pictures\//);
-    assert.deepEqual({ ...sink, ProgramArguments: [] }, { ...plist, ProgramArguments: [] });
+    assertMatch(args.at(-1) ?? "", /^\/Users\/[^/]+\/Pictures\//);
+    assertEquals({ ...sink, ProgramArguments: [] }, { ...plist, ProgramArguments: [] });
   });
 });

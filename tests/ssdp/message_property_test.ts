@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals } from "../support/assert.ts";
 import { fc } from "../support/dev_deps.ts";
 import { deviceTargets, identityFor, isIgnored, judgeSearch } from "../../lib/ssdp/search.ts";
 import { DEFAULT_PARSE_LIMITS, isRejection, parseSsdpMessage } from "../../lib/ssdp/message.ts";
@@ -201,20 +201,20 @@ const RUNS = { numRuns: 3000 };
 
 Deno.test("the oracle itself agrees with hand-checked examples", () => {
   const e = (text: string) => oracle(encoder.encode(text));
-  assert.equal(e("M-SEARCH * HTTP/1.1\r\nST: upnp:rootdevice\r\n\r\n"), 1);
-  assert.equal(e("m-search * http/1.1\nst: SSDP:ALL\n"), 3);
-  assert.equal(e("M-SEARCH * HTTP/1.1\r\n\r\nST: upnp:rootdevice\r\n"), 0);
-  assert.equal(e("M-SEARCH * HTTP/1.0\r\nST: upnp:rootdevice\r\n"), 0);
-  assert.equal(e("M-ſEARCH * HTTP/1.1\r\nST: upnp:rootdevice\r\n"), 0);
-  assert.equal(e("M-SEARCH * HTTP/1.1\r\nST: other\r\nST: upnp:rootdevice\r\n"), 0);
-  assert.equal(e("M-SEARCH * HTTP/1.1\rST: upnp:rootdevice\r\n"), 0);
+  assertEquals(e("M-SEARCH * HTTP/1.1\r\nST: upnp:rootdevice\r\n\r\n"), 1);
+  assertEquals(e("m-search * http/1.1\nst: SSDP:ALL\n"), 3);
+  assertEquals(e("M-SEARCH * HTTP/1.1\r\n\r\nST: upnp:rootdevice\r\n"), 0);
+  assertEquals(e("M-SEARCH * HTTP/1.0\r\nST: upnp:rootdevice\r\n"), 0);
+  assertEquals(e("M-ſEARCH * HTTP/1.1\r\nST: upnp:rootdevice\r\n"), 0);
+  assertEquals(e("M-SEARCH * HTTP/1.1\r\nST: other\r\nST: upnp:rootdevice\r\n"), 0);
+  assertEquals(e("M-SEARCH * HTTP/1.1\rST: upnp:rootdevice\r\n"), 0);
 });
 
 Deno.test("parseSsdpMessage + judgeSearch: properties", async (t) => {
   await t.step("random bytes never throw, and are answered only when the oracle says so", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 2048 }), (bytes) => {
-        assert.equal(verdict(bytes), oracle(bytes));
+        assertEquals(verdict(bytes), oracle(bytes));
       }),
       RUNS,
     );
@@ -225,13 +225,13 @@ Deno.test("parseSsdpMessage + judgeSearch: properties", async (t) => {
     fc.assert(
       fc.property(mutatedSearch, (bytes) => {
         const expected = oracle(bytes);
-        assert.equal(verdict(bytes), expected, JSON.stringify(new TextDecoder().decode(bytes)));
+        assertEquals(verdict(bytes), expected, JSON.stringify(new TextDecoder().decode(bytes)));
         if (expected > 0) answered++;
       }),
       RUNS,
     );
     // Mutations must leave enough searches intact for the comparison to mean something.
-    assert.ok(answered > RUNS.numRuns / 20, `only ${answered} mutated searches were answerable`);
+    assert(answered > RUNS.numRuns / 20, `only ${answered} mutated searches were answerable`);
   });
 
   await t.step("assembled near-miss datagrams agree with the oracle", () => {
@@ -240,20 +240,20 @@ Deno.test("parseSsdpMessage + judgeSearch: properties", async (t) => {
     fc.assert(
       fc.property(assembledSearch, (bytes) => {
         const expected = oracle(bytes);
-        assert.equal(verdict(bytes), expected, JSON.stringify(new TextDecoder().decode(bytes)));
+        assertEquals(verdict(bytes), expected, JSON.stringify(new TextDecoder().decode(bytes)));
         if (expected > 0) answered++;
         else ignored++;
       }),
       RUNS,
     );
-    assert.ok(answered > RUNS.numRuns / 50, `only ${answered} assembled searches were answerable`);
-    assert.ok(ignored > RUNS.numRuns / 50, `only ${ignored} assembled datagrams were ignored`);
+    assert(answered > RUNS.numRuns / 50, `only ${answered} assembled searches were answerable`);
+    assert(ignored > RUNS.numRuns / 50, `only ${ignored} assembled datagrams were ignored`);
   });
 
   await t.step("the unmutated bases are all answered", () => {
     for (const base of VALID_SEARCHES) {
-      assert.ok(verdict(base) > 0, new TextDecoder().decode(base));
-      assert.equal(verdict(base), oracle(base));
+      assert(verdict(base) > 0, new TextDecoder().decode(base));
+      assertEquals(verdict(base), oracle(base));
     }
   });
 
@@ -265,7 +265,7 @@ Deno.test("parseSsdpMessage + judgeSearch: properties", async (t) => {
         (size, base) => {
           const bytes = new Uint8Array(size).fill(0x20);
           bytes.set(base);
-          assert.equal(verdict(bytes), 0);
+          assertEquals(verdict(bytes), 0);
         },
       ),
       { numRuns: 50 },

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals } from "../support/assert.ts";
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from "../../lib/ssdp/rate_limit.ts";
 
 // A clock the test moves by hand: refills happen exactly when the test says time passed.
@@ -29,7 +29,7 @@ function granted(l: RateLimiter, source: number, n: number): number {
 
 Deno.test("RateLimiter", async (t) => {
   await t.step("the defaults", () => {
-    assert.deepEqual(DEFAULT_RATE_LIMITS, {
+    assertEquals(DEFAULT_RATE_LIMITS, {
       sourceRate: 5,
       sourceBurst: 10,
       globalRate: 200,
@@ -39,109 +39,109 @@ Deno.test("RateLimiter", async (t) => {
 
   await t.step("a source gets its burst at once, then is refused with 'source'", () => {
     const { limiter: l } = limiter({ sourceRate: 5, sourceBurst: 10 });
-    for (let i = 0; i < 10; i++) assert.equal(l.take(A), undefined, `take ${i + 1}`);
-    assert.equal(l.take(A), "source");
-    assert.equal(l.take(A), "source");
+    for (let i = 0; i < 10; i++) assertEquals(l.take(A), undefined, `take ${i + 1}`);
+    assertEquals(l.take(A), "source");
+    assertEquals(l.take(A), "source");
   });
 
   await t.step("a search answered with several datagrams costs one token each", () => {
     const { limiter: l } = limiter({ sourceRate: 5, sourceBurst: 10, globalRate: 7 });
-    assert.equal(l.take(A, 3), undefined);
-    assert.equal(l.take(A, 3), undefined);
+    assertEquals(l.take(A, 3), undefined);
+    assertEquals(l.take(A, 3), undefined);
     // The 6 shared of the 7 global tokens are spent: another ssdp:all does not fit, a single
     // answer does (from the one kept for quiet sources).
-    assert.equal(l.take(B, 3), "global");
-    assert.equal(l.take(B), undefined);
-    assert.equal(l.take(A, 3), "global");
+    assertEquals(l.take(B, 3), "global");
+    assertEquals(l.take(B), undefined);
+    assertEquals(l.take(A, 3), "global");
   });
 
   await t.step("limits smaller than a search's cost still let it through when full", () => {
     const { limiter: l, clock } = limiter({ sourceRate: 1, sourceBurst: 2, globalRate: 0 });
-    assert.equal(l.take(A, 3), undefined, "a full bucket of 2 pays for 3 answers");
-    assert.equal(l.take(A, 3), "source");
+    assertEquals(l.take(A, 3), undefined, "a full bucket of 2 pays for 3 answers");
+    assertEquals(l.take(A, 3), "source");
     clock.advance(2000);
-    assert.equal(l.take(A, 3), undefined, "and again once refilled");
+    assertEquals(l.take(A, 3), undefined, "and again once refilled");
     const g = limiter({ sourceRate: 0, globalRate: 1 }).limiter;
-    assert.equal(g.take(A, 3), undefined);
-    assert.equal(g.take(B, 3), "global");
+    assertEquals(g.take(A, 3), undefined);
+    assertEquals(g.take(B, 3), "global");
   });
 
   await t.step("tokens refill at the rate, and no faster", () => {
     const { limiter: l, clock } = limiter({ sourceRate: 5, sourceBurst: 10 });
-    assert.equal(granted(l, A, 10), 10);
+    assertEquals(granted(l, A, 10), 10);
     clock.advance(199); // 0.995 tokens: not yet one
-    assert.equal(l.take(A), "source");
+    assertEquals(l.take(A), "source");
     clock.advance(1); // 200 ms since the burst: one token at 5/s
-    assert.equal(l.take(A), undefined);
-    assert.equal(l.take(A), "source");
+    assertEquals(l.take(A), undefined);
+    assertEquals(l.take(A), "source");
     clock.advance(1000); // one second: five tokens
-    assert.equal(granted(l, A, 10), 5);
+    assertEquals(granted(l, A, 10), 5);
   });
 
   await t.step("a bucket never holds more than the burst", () => {
     const { limiter: l, clock } = limiter({ sourceRate: 5, sourceBurst: 3 });
-    assert.equal(granted(l, A, 1), 1);
+    assertEquals(granted(l, A, 1), 1);
     clock.advance(3_600_000);
-    assert.equal(granted(l, A, 10), 3);
+    assertEquals(granted(l, A, 10), 3);
   });
 
   await t.step("a clock that steps back does not mint tokens", () => {
     const { limiter: l, clock } = limiter({ sourceRate: 5, sourceBurst: 2 });
-    assert.equal(granted(l, A, 2), 2);
+    assertEquals(granted(l, A, 2), 2);
     clock.advance(-10_000);
-    assert.equal(l.take(A), "source");
+    assertEquals(l.take(A), "source");
   });
 
   await t.step("sources are isolated: a flooder does not starve another", () => {
     const { limiter: l } = limiter({ sourceRate: 5, sourceBurst: 10 });
-    assert.equal(granted(l, A, 1000), 10);
-    assert.equal(granted(l, B, 10), 10);
-    assert.equal(l.take(B), "source");
+    assertEquals(granted(l, A, 1000), 10);
+    assertEquals(granted(l, B, 10), 10);
+    assertEquals(l.take(B), "source");
   });
 
   await t.step("the global cap holds over all sources, refusing with 'global'", () => {
     const { limiter: l, clock } = limiter({ sourceRate: 5, sourceBurst: 10, globalRate: 25 });
     let ok = 0;
     for (let source = 1; source <= 10; source++) ok += granted(l, source, 10);
-    assert.equal(ok, 25);
-    assert.equal(l.take(9999), "global");
+    assertEquals(ok, 25);
+    assertEquals(l.take(9999), "global");
     // 6 of the 25 a second are kept for quiet sources: the shared part refills at 19/s.
     clock.advance(60);
-    assert.equal(l.take(9999), undefined);
-    assert.equal(l.take(9998), "global");
+    assertEquals(l.take(9999), undefined);
+    assertEquals(l.take(9998), "global");
   });
 
   await t.step("a global refusal does not spend the source's token", () => {
     const { limiter: l, clock } = limiter({ sourceRate: 1, sourceBurst: 1, globalRate: 1 });
-    assert.equal(l.take(A), undefined); // spends A's only token and the global one
-    assert.equal(l.take(B), "global"); // B's token stays
+    assertEquals(l.take(A), undefined); // spends A's only token and the global one
+    assertEquals(l.take(B), "global"); // B's token stays
     clock.advance(1000);
-    assert.equal(l.take(B), undefined);
+    assertEquals(l.take(B), undefined);
   });
 
   await t.step("the source table is bounded, forgetting the least recently seen", () => {
     const { limiter: l } = limiter({ sourceRate: 1, sourceBurst: 1, sourceTable: 3 });
-    assert.equal(l.take(1), undefined);
-    assert.equal(l.take(2), undefined);
-    assert.equal(l.take(3), undefined);
-    assert.equal(l.trackedSources, 3);
+    assertEquals(l.take(1), undefined);
+    assertEquals(l.take(2), undefined);
+    assertEquals(l.take(3), undefined);
+    assertEquals(l.trackedSources, 3);
     // Seeing 1 again makes 2 the least recently seen.
-    assert.equal(l.take(1), "source");
-    assert.equal(l.take(4), undefined);
-    assert.equal(l.trackedSources, 3);
+    assertEquals(l.take(1), "source");
+    assertEquals(l.take(4), undefined);
+    assertEquals(l.trackedSources, 3);
     // 1 and 3 are still remembered (and spent); 2 was forgotten and starts with a fresh burst.
-    assert.equal(l.take(1), "source");
-    assert.equal(l.take(3), "source");
-    assert.equal(l.take(2), undefined);
-    assert.equal(l.trackedSources, 3);
+    assertEquals(l.take(1), "source");
+    assertEquals(l.take(3), "source");
+    assertEquals(l.take(2), undefined);
+    assertEquals(l.trackedSources, 3);
     // 2 came back and pushed out 4, the least recently seen by then.
-    assert.equal(l.take(4), undefined);
+    assertEquals(l.take(4), undefined);
   });
 
   await t.step("a flood of distinct sources never grows the table past its bound", () => {
     const { limiter: l } = limiter({ sourceTable: 100 });
     for (let source = 0; source < 10_000; source++) l.take(source);
-    assert.equal(l.trackedSources, 100);
+    assertEquals(l.trackedSources, 100);
   });
 
   await t.step("drainRefusals counts each kind, then starts again from zero", () => {
@@ -151,24 +151,24 @@ Deno.test("RateLimiter", async (t) => {
     l.take(A); // source
     l.take(B); // ok, global now spent
     l.take(3); // global
-    assert.deepEqual(l.drainRefusals(), { source: 2, global: 1 });
-    assert.deepEqual(l.drainRefusals(), { source: 0, global: 0 });
+    assertEquals(l.drainRefusals(), { source: 2, global: 1 });
+    assertEquals(l.drainRefusals(), { source: 0, global: 0 });
     l.take(A);
-    assert.deepEqual(l.drainRefusals(), { source: 1, global: 0 });
+    assertEquals(l.drainRefusals(), { source: 1, global: 0 });
   });
 
   await t.step("a source rate of 0 turns the per-source limit off and tracks nothing", () => {
     const { limiter: l } = limiter({ sourceRate: 0, sourceBurst: 1 });
-    assert.equal(granted(l, A, 1000), 1000);
-    assert.equal(l.trackedSources, 0);
+    assertEquals(granted(l, A, 1000), 1000);
+    assertEquals(l.trackedSources, 0);
   });
 
   await t.step("a global rate of 0 turns the global limit off", () => {
     const { limiter: l } = limiter({ sourceRate: 0, globalRate: 0 });
     let ok = 0;
     for (let source = 0; source < 5000; source++) ok += granted(l, source, 2);
-    assert.equal(ok, 10_000);
-    assert.deepEqual(l.drainRefusals(), { source: 0, global: 0 });
+    assertEquals(ok, 10_000);
+    assertEquals(l.drainRefusals(), { source: 0, global: 0 });
   });
   await t.step(
     "a camera asking twice a second is answered through a flood of 1,000 sources",
@@ -190,10 +190,10 @@ Deno.test("RateLimiter", async (t) => {
           if (l.take(camera) === undefined) answered++;
         }
       }
-      assert.equal(asked, 120);
-      assert.ok(answered / asked >= 0.9, `camera answered ${answered} of ${asked}`);
+      assertEquals(asked, 120);
+      assert(answered / asked >= 0.9, `camera answered ${answered} of ${asked}`);
       // The reflection limit still holds over everyone: at most the global rate, plus its first fill.
-      assert.ok(answered + floodAnswered <= 61 * DEFAULT_RATE_LIMITS.globalRate);
+      assert(answered + floodAnswered <= 61 * DEFAULT_RATE_LIMITS.globalRate);
     },
   );
 });

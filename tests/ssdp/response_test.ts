@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals } from "../support/assert.ts";
 import { deviceTargets, identityFor } from "../../lib/ssdp/search.ts";
 import {
   descriptionUrl,
@@ -13,11 +13,11 @@ const [root, byUuid, byType] = deviceTargets(identityFor(UUID));
 const ad = { location: "http://192.168.1.20:8043/ptpip-canon-desc-helper.xml", maxAge: 900 };
 
 Deno.test("descriptionUrl", () => {
-  assert.equal(
+  assertEquals(
     descriptionUrl("192.168.1.20", 8043, "ptpip-canon-desc-helper.xml"),
     "http://192.168.1.20:8043/ptpip-canon-desc-helper.xml",
   );
-  assert.equal(descriptionUrl("10.0.0.1", 80, "a/b.xml"), "http://10.0.0.1:80/a/b.xml");
+  assertEquals(descriptionUrl("10.0.0.1", 80, "a/b.xml"), "http://10.0.0.1:80/a/b.xml");
 });
 
 Deno.test("formatSearchResponse", async (t) => {
@@ -31,39 +31,39 @@ Deno.test("formatSearchResponse", async (t) => {
       "Server: Microsoft-Windows/10.0 UPnP/1.0 UPnP-Device-Host/1.0\r\n" +
       "Ext: \r\n" +
       "\r\n";
-    assert.equal(formatSearchResponse(root, ad), expected);
+    assertEquals(formatSearchResponse(root, ad), expected);
   });
 
   await t.step("max-age and location come from the advertisement", () => {
     const text = formatSearchResponse(root, { location: "http://10.1.2.3:9000/x.xml", maxAge: 60 });
-    assert.ok(text.includes("\r\nLOCATION: http://10.1.2.3:9000/x.xml\r\n"));
-    assert.ok(text.includes("\r\nCache-Control: max-age=60\r\n"));
+    assert(text.includes("\r\nLOCATION: http://10.1.2.3:9000/x.xml\r\n"));
+    assert(text.includes("\r\nCache-Control: max-age=60\r\n"));
   });
 
   await t.step("the UUID answer names the UUID as both ST and USN", () => {
     const lines = formatSearchResponse(byUuid, ad).split("\r\n");
-    assert.equal(lines[1], `ST: uuid:${UUID}`);
-    assert.equal(lines[2], `USN: uuid:${UUID}`);
+    assertEquals(lines[1], `ST: uuid:${UUID}`);
+    assertEquals(lines[2], `USN: uuid:${UUID}`);
   });
 
   await t.step("the device-type answer names the type and UUID::type", () => {
     const lines = formatSearchResponse(byType, ad).split("\r\n");
-    assert.equal(lines[1], `ST: ${DEVICE_TYPE}`);
-    assert.equal(lines[2], `USN: uuid:${UUID}::${DEVICE_TYPE}`);
+    assertEquals(lines[1], `ST: ${DEVICE_TYPE}`);
+    assertEquals(lines[2], `USN: uuid:${UUID}::${DEVICE_TYPE}`);
   });
 
   await t.step("every answer has the same header names in the same order", () => {
     for (const target of [root, byUuid, byType]) {
       const names = formatSearchResponse(target, ad).split("\r\n").slice(1, -2)
         .map((line) => line.slice(0, line.indexOf(":")));
-      assert.deepEqual(names, ["ST", "USN", "LOCATION", "Cache-Control", "Server", "Ext"]);
+      assertEquals(names, ["ST", "USN", "LOCATION", "Cache-Control", "Server", "Ext"]);
     }
   });
 });
 
 Deno.test("formatNotify", async (t) => {
   await t.step("ssdp:alive, byte for byte", () => {
-    assert.equal(
+    assertEquals(
       formatNotify("ssdp:alive", root, ad),
       "NOTIFY * HTTP/1.1\r\n" +
         "HOST: 239.255.255.250:1900\r\n" +
@@ -78,7 +78,7 @@ Deno.test("formatNotify", async (t) => {
   });
 
   await t.step("ssdp:byebye has HOST, NT, NTS and USN only", () => {
-    assert.equal(
+    assertEquals(
       formatNotify("ssdp:byebye", byUuid, ad),
       "NOTIFY * HTTP/1.1\r\n" +
         "HOST: 239.255.255.250:1900\r\n" +
@@ -88,7 +88,7 @@ Deno.test("formatNotify", async (t) => {
         "\r\n",
     );
     const text = formatNotify("ssdp:byebye", root, ad);
-    assert.ok(!/LOCATION|Cache-Control|Server/i.test(text), text);
+    assert(!/LOCATION|Cache-Control|Server/i.test(text), text);
   });
 });
 
@@ -97,19 +97,19 @@ Deno.test("encodeSearchResponses", async (t) => {
   const encoded = encodeSearchResponses(targets, ad);
 
   await t.step("one entry per target, keyed by the target object", () => {
-    assert.equal(encoded.size, 3);
-    for (const target of targets) assert.ok(encoded.has(target));
+    assertEquals(encoded.size, 3);
+    for (const target of targets) assert(encoded.has(target));
     // A structurally equal but different object is not a key: lookups use the judged targets.
-    assert.equal(encoded.get({ ...root }), undefined);
+    assertEquals(encoded.get({ ...root }), undefined);
   });
 
   await t.step("the bytes are the UTF-8 of the formatted text", () => {
     for (const target of targets) {
-      assert.deepEqual(
+      assertEquals(
         encoded.get(target),
         new TextEncoder().encode(formatSearchResponse(target, ad)),
       );
-      assert.equal(new TextDecoder().decode(encoded.get(target)), formatSearchResponse(target, ad));
+      assertEquals(new TextDecoder().decode(encoded.get(target)), formatSearchResponse(target, ad));
     }
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The few assertions the tests use, on `node:assert` (JSR's @std/assert cannot be fetched here), named
+ * The assertions every test uses, on `node:assert` (JSR's @std/assert cannot be fetched here), named
  * as in the Deno standard library so the tests read familiarly.
  *
  * @module
@@ -20,4 +20,32 @@ export function assertEquals<T>(actual: T, expected: T, message?: string): void 
 /** Fails unless `text` matches `pattern`. */
 export function assertMatch(text: string, pattern: RegExp, message?: string): void {
   nodeAssert.match(text, pattern, message);
+}
+
+/** Fails if `actual` deeply equals `expected`. */
+export function assertNotEquals<T>(actual: T, expected: T, message?: string): void {
+  nodeAssert.notDeepStrictEqual(actual, expected, message);
+}
+
+/** Fails if `text` matches `pattern`. */
+export function assertNotMatch(text: string, pattern: RegExp, message?: string): void {
+  nodeAssert.doesNotMatch(text, pattern, message);
+}
+
+/** Fails unless `promise` (or the one a function given instead returns) rejects; returns the reason. */
+export async function assertRejects(
+  promise: Promise<unknown> | (() => Promise<unknown>),
+  message?: string,
+): Promise<unknown> {
+  try {
+    await (typeof promise === "function" ? promise() : promise);
+  } catch (error) {
+    return error;
+  }
+  return fail(message ?? "expected a rejection");
+}
+
+/** Fails the test here, with `message`. */
+export function fail(message: string): never {
+  nodeAssert.fail(message);
 }

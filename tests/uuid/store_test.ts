@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertRejects, fail } from "../support/assert.ts";
 import { join } from "node:path";
 import { HelperError } from "../../lib/errors.ts";
 import {
@@ -26,7 +26,7 @@ async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> 
 }
 
 // A randomUuid that fails the test if called: for cases where a new UUID must not be made.
-const noNewUuid = () => assert.fail("a new UUID was made");
+const noNewUuid = () => fail("a new UUID was made");
 
 function options(dir: string, extra: Partial<UuidOptions> = {}): UuidOptions {
   return {
@@ -38,11 +38,9 @@ function options(dir: string, extra: Partial<UuidOptions> = {}): UuidOptions {
 }
 
 async function rejectsWithHelperError(promise: Promise<unknown>, pattern: RegExp) {
-  await assert.rejects(promise, (error) => {
-    assert.ok(error instanceof HelperError, String(error));
-    assert.match(error.message, pattern);
-    return true;
-  });
+  const error = await assertRejects(promise);
+  assert(error instanceof HelperError, String(error));
+  assertMatch(error.message, pattern);
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -50,10 +48,10 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&
 const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
 
 Deno.test("isUuid", () => {
-  assert.ok(isUuid(U1));
-  assert.ok(isUuid("0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D"));
+  assert(isUuid(U1));
+  assert(isUuid("0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D"));
   for (const bad of ["", "x", `${U1} `, U1.slice(1), U1.replaceAll("-", ""), `{${U1}}`]) {
-    assert.ok(!isUuid(bad), bad);
+    assert(!isUuid(bad), bad);
   }
 });
 
@@ -63,14 +61,14 @@ Deno.test("userUuidPath", async (t) => {
   // rewritten the same way, so the test also holds when CI runs it on Windows.
 
   await t.step("linux: XDG_CONFIG_HOME when absolute", () => {
-    assert.equal(
+    assertEquals(
       userUuidPath("linux", env({ HOME: "/home/ann", XDG_CONFIG_HOME: "/cfg" })),
       "/cfg/ptpip-canon-helper/uuid",
     );
   });
 
   await t.step("linux: ~/.config without XDG_CONFIG_HOME", () => {
-    assert.equal(
+    assertEquals(
       userUuidPath("linux", env({ HOME: "/home/ann" })),
       "/home/ann/.config/ptpip-canon-helper/uuid",
     );
@@ -78,7 +76,7 @@ Deno.test("userUuidPath", async (t) => {
 
   await t.step("linux: a relative or empty XDG_CONFIG_HOME is ignored", () => {
     for (const xdg of ["cfg", "./cfg", "~/cfg", ""]) {
-      assert.equal(
+      assertEquals(
         userUuidPath("linux", env({ HOME: "/home/ann", XDG_CONFIG_HOME: xdg })),
         "/home/ann/.config/ptpip-canon-helper/uuid",
         xdg,
@@ -87,30 +85,30 @@ Deno.test("userUuidPath", async (t) => {
   });
 
   await t.step("linux and the BSDs: undefined without HOME or an absolute XDG", () => {
-    assert.equal(userUuidPath("linux", env({})), undefined);
-    assert.equal(userUuidPath("linux", env({ XDG_CONFIG_HOME: "rel" })), undefined);
-    assert.equal(
+    assertEquals(userUuidPath("linux", env({})), undefined);
+    assertEquals(userUuidPath("linux", env({ XDG_CONFIG_HOME: "rel" })), undefined);
+    assertEquals(
       userUuidPath("freebsd", env({ HOME: "/home/b" })),
       "/home/b/.config/ptpip-canon-helper/uuid",
     );
   });
 
   await t.step("darwin: Application Support, XDG ignored", () => {
-    assert.equal(
+    assertEquals(
       userUuidPath("darwin", env({ HOME: "/Users/ann", XDG_CONFIG_HOME: "/cfg" })),
       "/Users/ann/Library/Application Support/ptpip-canon-helper/uuid",
     );
-    assert.equal(userUuidPath("darwin", env({})), undefined);
+    assertEquals(userUuidPath("darwin", env({})), undefined);
   });
 
   await t.step("windows: under APPDATA, HOME ignored", () => {
     const appData = "C:\\Users\\ann\\AppData\\Roaming";
     // APPDATA's own separator, whatever system the test runs on.
-    assert.equal(
+    assertEquals(
       userUuidPath("windows", env({ APPDATA: appData, HOME: "/home/x" })),
       `${appData}\\ptpip-canon-helper\\uuid`,
     );
-    assert.equal(userUuidPath("windows", env({ HOME: "/home/x" })), undefined);
+    assertEquals(userUuidPath("windows", env({ HOME: "/home/x" })), undefined);
   });
 });
 
@@ -120,9 +118,9 @@ Deno.test("resolveUuid", async (t) => {
       const o = options(dir, { uuid: U1, uuidFile: join(dir, "f") });
       await Deno.mkdir(o.cwd);
       await Deno.writeTextFile(join(o.cwd, LEGACY_UUID_FILE), U2);
-      assert.deepEqual(await resolveUuid(o), { uuid: U1, source: { kind: "flag" } });
-      assert.equal(await exists(join(dir, "f")), false);
-      assert.equal(await exists(o.userFile!), false);
+      assertEquals(await resolveUuid(o), { uuid: U1, source: { kind: "flag" } });
+      assertEquals(await exists(join(dir, "f")), false);
+      assertEquals(await exists(o.userFile!), false);
     });
   });
 
@@ -132,17 +130,17 @@ Deno.test("resolveUuid", async (t) => {
       await withTempDir(async (dir) => {
         const file = join(dir, "nested", "deeper", "my.uuid");
         const resolved = await resolveUuid(options(dir, { uuidFile: file, randomUuid: () => U1 }));
-        assert.deepEqual(resolved, {
+        assertEquals(resolved, {
           uuid: U1,
           source: { kind: "file", path: file, created: true },
         });
-        assert.deepEqual(await Deno.readFile(file), new TextEncoder().encode(U1));
+        assertEquals(await Deno.readFile(file), new TextEncoder().encode(U1));
         // The temporary file used for the atomic creation is gone.
-        assert.deepEqual([...Deno.readDirSync(join(dir, "nested", "deeper"))].map((e) => e.name), [
+        assertEquals([...Deno.readDirSync(join(dir, "nested", "deeper"))].map((e) => e.name), [
           "my.uuid",
         ]);
         // The per-user file is not involved when --uuid-file is given.
-        assert.equal(await exists(options(dir).userFile!), false);
+        assertEquals(await exists(options(dir).userFile!), false);
       });
     },
   );
@@ -153,11 +151,11 @@ Deno.test("resolveUuid", async (t) => {
       const content = `  ${U2}\r\n\n`;
       await Deno.writeTextFile(file, content);
       const resolved = await resolveUuid(options(dir, { uuidFile: file }));
-      assert.deepEqual(resolved, {
+      assertEquals(resolved, {
         uuid: U2,
         source: { kind: "file", path: file, created: false },
       });
-      assert.equal(await Deno.readTextFile(file), content);
+      assertEquals(await Deno.readTextFile(file), content);
     });
   });
 
@@ -165,12 +163,12 @@ Deno.test("resolveUuid", async (t) => {
     await withTempDir(async (dir) => {
       const o = options(dir);
       const first = await resolveUuid({ ...o, randomUuid: () => U1 });
-      assert.deepEqual(first.source, { kind: "file", path: o.userFile, created: true });
-      assert.equal(await Deno.readTextFile(o.userFile!), U1);
+      assertEquals(first.source, { kind: "file", path: o.userFile!, created: true });
+      assertEquals(await Deno.readTextFile(o.userFile!), U1);
       const second = await resolveUuid(o);
-      assert.deepEqual(second, {
+      assertEquals(second, {
         uuid: U1,
-        source: { kind: "file", path: o.userFile, created: false },
+        source: { kind: "file", path: o.userFile!, created: false },
       });
     });
   });
@@ -182,12 +180,12 @@ Deno.test("resolveUuid", async (t) => {
       const legacy = join(o.cwd, LEGACY_UUID_FILE);
       await Deno.writeTextFile(legacy, `${U3}\n`);
       const resolved = await resolveUuid(o);
-      assert.deepEqual(resolved, {
+      assertEquals(resolved, {
         uuid: U3,
         source: { kind: "legacy", path: legacy, copiedTo: o.userFile },
       });
-      assert.equal(await Deno.readTextFile(o.userFile!), U3);
-      assert.equal(await Deno.readTextFile(legacy), `${U3}\n`, "the legacy file is untouched");
+      assertEquals(await Deno.readTextFile(o.userFile!), U3);
+      assertEquals(await Deno.readTextFile(legacy), `${U3}\n`, "the legacy file is untouched");
     });
   });
 
@@ -202,22 +200,22 @@ Deno.test("resolveUuid", async (t) => {
         await Deno.mkdir(join(dir, "config", "ptpip-canon-helper"), { recursive: true });
         await Deno.writeTextFile(o.userFile!, U1);
         const resolved = await resolveUuid(o);
-        assert.equal(resolved.uuid, U1);
-        assert.deepEqual(resolved.source, { kind: "file", path: o.userFile, created: false });
-        assert.equal(
+        assertEquals(resolved.uuid, U1);
+        assertEquals(resolved.source, { kind: "file", path: o.userFile!, created: false });
+        assertEquals(
           resolved.warning,
           `${legacy} (the Python helpers' file) holds ${U3}, but ${o.userFile} holds ${U1}, which ` +
             `is used. To use the Python helpers' UUID instead (cameras paired with ${U1} will then ` +
             `pair again): cp '${legacy}' '${o.userFile}'`,
         );
-        assert.match(
+        assertMatch(
           describeUuidSource(resolved),
           new RegExp(`^from .*; warning: ${escapeRegExp(legacy)}`),
         );
-        assert.equal(await Deno.readTextFile(o.userFile!), U1);
+        assertEquals(await Deno.readTextFile(o.userFile!), U1);
         // The same UUID in both is no warning.
         await Deno.writeTextFile(legacy, U1);
-        assert.equal((await resolveUuid(o)).warning, undefined);
+        assertEquals((await resolveUuid(o)).warning, undefined);
       });
     },
   );
@@ -233,23 +231,23 @@ Deno.test("resolveUuid", async (t) => {
         const legacy = join(o.cwd, LEGACY_UUID_FILE);
         await Deno.writeTextFile(legacy, U3);
         const resolved = await resolveUuid(o);
-        assert.equal(resolved.uuid, U1, "a new UUID, not the planted one");
-        assert.equal(
+        assertEquals(resolved.uuid, U1, "a new UUID, not the planted one");
+        assertEquals(
           resolved.warning,
           `${legacy} (the Python helpers' file) was not used: others may write to ${o.cwd}`,
         );
-        assert.equal(await Deno.readTextFile(o.userFile!), U1);
+        assertEquals(await Deno.readTextFile(o.userFile!), U1);
         // Once the per-user file exists, a planted file changes nothing, even in a safe folder.
         await Deno.chmod(o.cwd, 0o755);
-        assert.equal((await resolveUuid(o)).uuid, U1);
+        assertEquals((await resolveUuid(o)).uuid, U1);
         // A link is not a regular file of this user, whatever it points at.
         await Deno.remove(legacy);
         await Deno.remove(o.userFile!);
         await Deno.writeTextFile(join(dir, "secret"), "top secret text");
         await Deno.symlink(join(dir, "secret"), legacy);
         const linked = await resolveUuid({ ...o, randomUuid: () => U2 });
-        assert.equal(linked.uuid, U2);
-        assert.match(linked.warning!, /not used: it is not a regular file/);
+        assertEquals(linked.uuid, U2);
+        assertMatch(linked.warning!, /not used: it is not a regular file/);
         if (Deno.uid() === 0) {
           // Root can make a file that belongs to someone else.
           await Deno.remove(legacy);
@@ -257,9 +255,9 @@ Deno.test("resolveUuid", async (t) => {
           await Deno.writeTextFile(legacy, "not a uuid: private");
           await Deno.chown(legacy, 65534, 65534);
           const other = await resolveUuid({ ...o, randomUuid: () => U3 });
-          assert.equal(other.uuid, U3);
-          assert.match(other.warning!, /not used: it belongs to another user/);
-          assert.ok(!other.warning!.includes("private"));
+          assertEquals(other.uuid, U3);
+          assertMatch(other.warning!, /not used: it belongs to another user/);
+          assert(!other.warning!.includes("private"));
         }
       });
     },
@@ -273,12 +271,10 @@ Deno.test("resolveUuid", async (t) => {
         const file = join(dir, "their.uuid");
         await Deno.writeTextFile(file, "password=hunter2");
         await Deno.chown(file, 65534, 65534);
-        await assert.rejects(resolveUuid(options(dir, { uuidFile: file })), (error) => {
-          assert.ok(error instanceof HelperError);
-          assert.match(error.message, /does not hold a UUID\. It was left untouched/);
-          assert.ok(!error.message.includes("hunter2"), error.message);
-          return true;
-        });
+        const error = await assertRejects(resolveUuid(options(dir, { uuidFile: file })));
+        assert(error instanceof HelperError);
+        assertMatch(error.message, /does not hold a UUID\. It was left untouched/);
+        assert(!error.message.includes("hunter2"), error.message);
         await rejectsWithHelperError(
           resolveUuid(options(dir, { uuidFile: "/dev/zero" })),
           /\/dev\/zero does not hold a UUID \(it is not a regular file\)/,
@@ -293,7 +289,7 @@ Deno.test("resolveUuid", async (t) => {
       await Deno.mkdir(o.cwd);
       await Deno.writeTextFile(join(o.cwd, LEGACY_UUID_FILE), U3);
       const resolved = await resolveUuid(o);
-      assert.deepEqual(resolved.source, { kind: "legacy", path: join(o.cwd, LEGACY_UUID_FILE) });
+      assertEquals(resolved.source, { kind: "legacy", path: join(o.cwd, LEGACY_UUID_FILE) });
     });
   });
 
@@ -331,7 +327,7 @@ Deno.test("resolveUuid", async (t) => {
           resolveUuid({ ...opts, randomUuid: () => U1 }),
           new RegExp(`UUID file ${escapeRegExp(path)} does not hold`),
         );
-        assert.deepEqual(await Deno.readFile(path), corrupt, path);
+        assertEquals(await Deno.readFile(path), corrupt, path);
         await Deno.remove(path);
       }
     });
@@ -345,7 +341,7 @@ Deno.test("resolveUuid", async (t) => {
         resolveUuid(options(dir, { uuidFile: file, randomUuid: () => U1 })),
         /does not hold a UUID/,
       );
-      assert.equal(await Deno.readTextFile(file), "");
+      assertEquals(await Deno.readTextFile(file), "");
     });
   });
 
@@ -396,28 +392,28 @@ Deno.test("resolveUuid", async (t) => {
         ),
       );
       const uuids = new Set(results.map((r) => r.uuid));
-      assert.equal(uuids.size, 1, `all agree: ${[...uuids].join(", ")}`);
+      assertEquals(uuids.size, 1, `all agree: ${[...uuids].join(", ")}`);
       const [winner] = uuids;
-      assert.ok(candidates.includes(winner));
-      assert.equal(await Deno.readTextFile(file), winner);
+      assert(candidates.includes(winner));
+      assertEquals(await Deno.readTextFile(file), winner);
       // Exactly the caller whose UUID was stored reports having created it.
       const created = results.filter((r) => r.source.kind === "file" && r.source.created);
-      assert.equal(created.length, 1);
-      assert.deepEqual([...Deno.readDirSync(join(dir, "shared"))].map((e) => e.name), ["uuid"]);
+      assertEquals(created.length, 1);
+      assertEquals([...Deno.readDirSync(join(dir, "shared"))].map((e) => e.name), ["uuid"]);
     });
   });
 });
 
 Deno.test("describeUuidSource", () => {
   const d = (source: ResolvedUuid["source"]) => describeUuidSource({ uuid: U1, source });
-  assert.equal(d({ kind: "flag" }), "from --uuid");
-  assert.equal(d({ kind: "file", path: "/x/uuid", created: true }), "new, saved in /x/uuid");
-  assert.equal(d({ kind: "file", path: "/x/uuid", created: false }), "from /x/uuid");
-  assert.equal(
+  assertEquals(d({ kind: "flag" }), "from --uuid");
+  assertEquals(d({ kind: "file", path: "/x/uuid", created: true }), "new, saved in /x/uuid");
+  assertEquals(d({ kind: "file", path: "/x/uuid", created: false }), "from /x/uuid");
+  assertEquals(
     d({ kind: "legacy", path: "/w/ptpip-canon-helper.uuid" }),
     "from /w/ptpip-canon-helper.uuid (the Python helpers' file)",
   );
-  assert.equal(
+  assertEquals(
     d({ kind: "legacy", path: "/w/ptpip-canon-helper.uuid", copiedTo: "/x/uuid" }),
     "from /w/ptpip-canon-helper.uuid (the Python helpers' file), copied to /x/uuid",
   );
