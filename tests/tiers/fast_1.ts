@@ -11,6 +11,7 @@
 import "../bench/import_stats_test.ts";
 import "../bench/run_args_test.ts";
 import "../bench/stats_test.ts";
+import "../cameras/ptpip_check_test.ts";
 import "../cli/args_test.ts";
 import "../cli/camera_flags_test.ts";
 import "../cli/import_args_test.ts";
@@ -51,3 +52,4 @@ import "../sink/photo_sink_test.ts";
 import "../terminal/event_lines_test.ts";
 import "../terminal/log_buffer_test.ts";
 import "../terminal/verbosity_test.ts";
+import "../util/checked_write_test.ts";
