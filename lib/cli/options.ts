@@ -216,7 +216,7 @@ export const OPTION_TABLE = {
       "because that fetch changes the camera's state: without --eos such a camera is " +
       "only named in the log. gphoto2 must connect within those 30 s (see gphoto2-guid)",
     readme: "pair EOS bodies that announce themselves (6D, 70D, M50): fetch their description as " +
-      "Windows does; see _The EOS flow_ above",
+      "Windows does; see [Older EOS bodies](#older-eos-bodies---eos)",
   },
   "import-to": {
     kind: "path",
@@ -385,8 +385,8 @@ export const OPTION_TABLE = {
     section: "limits",
     help: "answer searches from any address, not only from the served subnets. WARNING: " +
       "lets anyone who can reach this port use the helper to reflect traffic at others.",
-    readme: "answer searches from outside the served subnets (see below: makes the helper a " +
-      "reflector)",
+    readme: "answer searches from outside the served subnets (makes the helper a reflector: " +
+      "see [source and rate rules](docs/wire.md#who-gets-an-answer-source-and-rate-rules))",
   },
   "source-rate": {
     kind: "count",
