@@ -12,14 +12,11 @@
 import { OPTION_NAMES, OPTION_TABLE, type OptionName, type OptionSpec } from "./options.ts";
 import { err, ok, type Result } from "../util/result.ts";
 
-/** What a kind of option holds once read. */
-type ValueOf<K extends OptionSpec["kind"]> = K extends "flag" ? boolean
-  : K extends "list" ? string[]
-  : string;
-
-/** The options given, by long name; absent ones are missing. */
+/** The options given, by long name; absent ones are missing. A flag holds a boolean, a list its strings. */
 export type OptionValues = {
-  -readonly [K in OptionName]?: ValueOf<typeof OPTION_TABLE[K]["kind"]>;
+  -readonly [K in OptionName]?: typeof OPTION_TABLE[K]["kind"] extends "flag" ? boolean
+    : typeof OPTION_TABLE[K]["kind"] extends "list" ? string[]
+    : string;
 };
 
 /** The command line, split. */

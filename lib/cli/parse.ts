@@ -121,11 +121,11 @@ export function suggestFlag(unknown: string): string | undefined {
   return name === undefined ? undefined : `--${name}`;
 }
 
-/** The words that act like commands without being one: they print and end. */
-const META_COMMANDS = ["help", "version"] as const;
+/** A command, or a word that acts like one (`help`, `version`: they print and end). */
+export type CommandWord = CommandName | "help" | "version";
 
-/** A command, or a word that acts like one. */
-export type CommandWord = CommandName | typeof META_COMMANDS[number];
+/** The words that act like commands without being one. */
+const META_COMMANDS: readonly CommandWord[] = ["help", "version"];
 
 /**
  * Words users type for the default command, from `deno task start` and other programs. Not typos,

@@ -33,6 +33,7 @@ export const MAX_COUNTED_SOURCES = 4096;
 
 /** What a {@linkcode FloodLog} needs. */
 export interface FloodLogOptions {
+  /** How many of this kind's lines may go out before they are summed. */
   budget: LineBudget;
   /** Monotonic milliseconds. */
   now: () => number;

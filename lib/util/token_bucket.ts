@@ -7,7 +7,9 @@
 
 /** A bucket's state: its tokens as of `updated` (milliseconds on the caller's clock). */
 export interface TokenBucket {
+  /** What is left to spend; fractional between refills. */
   tokens: number;
+  /** When `tokens` was last brought up to date. */
   updated: number;
 }
 
