@@ -13,6 +13,7 @@
  */
 
 import { RecentMap } from "../util/recent_map.ts";
+import type { Clock } from "../util/timers.ts";
 import { refill, type TokenBucket } from "../util/token_bucket.ts";
 
 /** Limits; a rate of 0 turns that limit off. */
@@ -53,7 +54,7 @@ interface Source extends TokenBucket {
 /** Why an answer was refused, for the periodic summary. */
 export type Refusal = "source" | "global";
 
-/** Per-source and global token buckets over an injected clock (milliseconds). */
+/** Per-source and global token buckets over an injected clock. */
 export class RateLimiter {
   readonly #limits: RateLimits;
   readonly #now: () => number;
@@ -66,9 +67,11 @@ export class RateLimiter {
 
   /**
    * Keeps its settings; starts nothing.
-   * @param limits the limits; @param now the clock, in milliseconds
+   * @param limits the limits
+   * @param clock the clock, or its `now` while `serve` hands no clock
    */
-  constructor(limits: RateLimits, now: () => number) {
+  constructor(limits: RateLimits, clock: Pick<Clock, "now"> | (() => number)) {
+    const now = typeof clock === "function" ? clock : clock.now;
     this.#limits = limits;
     this.#now = now;
     this.#sources = new RecentMap(limits.sourceTable);

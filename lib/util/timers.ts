@@ -1,5 +1,5 @@
 /**
- * The program's one clock: the runtime's monotonic time and its timers (`setTimeout`,
+ * The program's one clock: the runtime's monotonic time, its date and its timers (`setTimeout`,
  * `setInterval`), called nowhere else in `lib/`, so that a module whose tests drive time takes a
  * {@linkcode Clock} and the tests hand it a fake one. A pending timer keeps the process alive, as
  * the runtime's do; a delay past 2^31 − 1 ms (24.8 days) is not one they take.
@@ -17,6 +17,8 @@ export interface Timer {
 export interface Clock {
   /** Monotonic milliseconds, for measuring spans (not a date). */
   now(): number;
+  /** Milliseconds since the epoch, for dates (it jumps when the computer's clock is set). */
+  wallNow(): number;
   /** Calls `run` once, `ms` milliseconds from now. */
   after(ms: number, run: () => void): Timer;
   /** Calls `run` every `ms` milliseconds, the first time `ms` from now. */
@@ -41,4 +43,9 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** The runtime's clock. */
-export const systemClock: Clock = { now: () => performance.now(), after, every };
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  wallNow: () => Date.now(),
+  after,
+  every,
+};

@@ -14,6 +14,7 @@ import {
 } from "../../lib/ssdp/answerer.ts";
 import { formatSearchResponse, locationProvider } from "../../lib/ssdp/response.ts";
 import { TEST_UUID as UUID } from "../support/uuid.ts";
+import { FakeClock } from "../support/clock.ts";
 
 const targets = deviceTargets(identityFor(UUID));
 const PATH = "ptpip-canon-desc-helper.xml";
@@ -42,7 +43,7 @@ function answerer(options: Partial<AnswererOptions> = {}, addresses = TWO_SUBNET
     locationOf: locationProvider(8043, PATH),
     anySource: false,
     mxDelay: false,
-    limiter: new RateLimiter(NO_LIMITS, () => 0),
+    limiter: new RateLimiter(NO_LIMITS, new FakeClock()),
     random: () => 0.5,
     ...options,
   });
@@ -175,7 +176,7 @@ Deno.test("SearchAnswerer.decide", async (t) => {
 
   await t.step("the rate limit refuses, and is charged only for answered searches", () => {
     const limits: RateLimits = { sourceRate: 1, sourceBurst: 2, globalRate: 0, sourceTable: 16 };
-    const a = answerer({ limiter: new RateLimiter(limits, () => 0) });
+    const a = answerer({ limiter: new RateLimiter(limits, new FakeClock()) });
     // Ignored datagrams cost the source nothing.
     for (let i = 0; i < 5; i++) ignored(a.decide(search("urn:other:x"), "192.168.1.77"));
     answered(a.decide(ROOT_SEARCH, "192.168.1.77"));
@@ -187,7 +188,7 @@ Deno.test("SearchAnswerer.decide", async (t) => {
 
   await t.step("the global limit is named when it refuses", () => {
     const limits: RateLimits = { sourceRate: 0, sourceBurst: 1, globalRate: 1, sourceTable: 16 };
-    const a = answerer({ limiter: new RateLimiter(limits, () => 0) });
+    const a = answerer({ limiter: new RateLimiter(limits, new FakeClock()) });
     answered(a.decide(ROOT_SEARCH, "192.168.1.77"));
     assertEquals(ignored(a.decide(ROOT_SEARCH, "192.168.1.78")), "rate limit (global) reached");
   });

@@ -1,22 +1,15 @@
 import { assert, assertEquals } from "../support/assert.ts";
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from "../../lib/ssdp/rate_limit.ts";
-
-// A clock the test moves by hand: refills happen exactly when the test says time passed.
-class FakeClock {
-  ms = 1_000_000;
-  now = () => this.ms;
-  advance(ms: number) {
-    this.ms += ms;
-  }
-}
+import { FakeClock } from "../support/clock.ts";
 
 const A = 0xc0a80114; // 192.168.1.20
 const B = 0xc0a80115; // 192.168.1.21
 
-function limiter(limits: Partial<RateLimits>, clock = new FakeClock()) {
+// Refills happen exactly when the test says time passed.
+function limiter(limits: Partial<RateLimits>, clock = new FakeClock(1_000_000)) {
   return {
     clock,
-    limiter: new RateLimiter({ ...DEFAULT_RATE_LIMITS, globalRate: 0, ...limits }, clock.now),
+    limiter: new RateLimiter({ ...DEFAULT_RATE_LIMITS, globalRate: 0, ...limits }, clock),
   };
 }
 
@@ -175,15 +168,14 @@ Deno.test("RateLimiter", async (t) => {
     () => {
       // 60 s simulated: 1,000 spoofed sources take turns at 4,000 searches a second in all (4/s each,
       // under their own limit), while the camera asks every 500 ms.
-      const clock = new FakeClock();
-      const l = new RateLimiter(DEFAULT_RATE_LIMITS, clock.now);
+      const clock = new FakeClock(1_000_000);
+      const l = new RateLimiter(DEFAULT_RATE_LIMITS, clock);
       const camera = 0x0a000002;
-      const start = clock.ms;
       let asked = 0;
       let answered = 0;
       let floodAnswered = 0;
       for (let tick = 0; tick < 60 * 4000; tick++) {
-        clock.ms = start + tick / 4;
+        if (tick > 0) clock.advance(0.25);
         if (l.take(0x0b000000 + (tick % 1000)) === undefined) floodAnswered++;
         if (tick % 2000 === 777) {
           asked++;

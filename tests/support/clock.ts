@@ -18,15 +18,21 @@ interface Entry {
 /** A clock whose time moves only on {@linkcode FakeClock.advance}. */
 export class FakeClock implements Clock {
   #time: number;
+  /** The date at time 0. */
+  readonly #epoch: number;
   #entries: Entry[] = [];
 
-  /** Starts at `start` milliseconds. */
-  constructor(start = 0) {
+  /** Starts at `start` milliseconds, on the date `wallStart` (milliseconds since the epoch). */
+  constructor(start = 0, wallStart = 0) {
     this.#time = start;
+    this.#epoch = wallStart - start;
   }
 
   /** The time the test moved to. */
   now = (): number => this.#time;
+
+  /** The date: `wallStart`, moved on with the time. */
+  wallNow = (): number => this.#epoch + this.#time;
 
   /** Calls `run` once the clock has moved `ms` on. */
   after = (ms: number, run: () => void): Timer => this.#add(ms, run);
