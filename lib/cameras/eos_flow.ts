@@ -190,6 +190,10 @@ interface EosDevice extends EosNames {
   deviceType?: string;
 }
 
+/**
+ * Reads the device from a description body; a body that is too big or not XML is an error. The XML
+ * parser is loaded on the first call, not at start: most helpers never meet an EOS camera.
+ */
 async function readEosDevice(body: Uint8Array): Promise<Result<EosDevice>> {
   if (body.byteLength > MAX_EOS_DESCRIPTION_BYTES) {
     return err(`description of ${body.byteLength} bytes exceeds ${MAX_EOS_DESCRIPTION_BYTES}`);
@@ -206,17 +210,6 @@ async function readEosDevice(body: Uint8Array): Promise<Result<EosDevice>> {
   } catch (error) {
     return err(`description is not well-formed XML (${cleanText((error as Error).message, 100)})`);
   }
-}
-
-/**
- * Reads the names from a description body; a body that is too big or not XML is an error. The XML
- * parser is loaded on the first call, not at start: most helpers never meet an EOS camera.
- */
-export async function readEosNames(body: Uint8Array): Promise<Result<EosNames>> {
-  const read = await readEosDevice(body);
-  if (!read.ok) return read;
-  const { friendlyName, modelName } = read.value;
-  return ok({ friendlyName, modelName });
 }
 
 /** How often and how long the description is fetched again while the camera waits. */
@@ -239,16 +232,11 @@ export const DEFAULT_EOS_FETCH_PLAN: EosFetchPlan = {
 /** Where one camera's fetching stands. */
 export type EosSchedule =
   | { phase: "fetching"; fetches: number; failures: number; succeeded: number; nextAt: number }
-  | { phase: "done"; reason: "limit" | "failures" | "byebye"; fetches: number; succeeded: number };
+  | { phase: "done"; reason: "limit" | "failures"; fetches: number; succeeded: number };
 
 /** A schedule for a fresh announcement: the first fetch is due at once. Pure. */
 export function startEosSchedule(now: number): EosSchedule {
   return { phase: "fetching", fetches: 0, failures: 0, succeeded: 0, nextAt: now };
-}
-
-/** Whether a fetch is due at `now`. Pure. */
-export function eosFetchDue(schedule: EosSchedule, now: number): boolean {
-  return schedule.phase === "fetching" && now >= schedule.nextAt;
 }
 
 /** The schedule after a fetch that ended at `now` (`succeeded`: a 200 with a readable body). Pure. */
@@ -267,16 +255,6 @@ export function afterEosFetch(
   }
   if (fetches >= plan.maxFetches) return { phase: "done", reason: "limit", fetches, succeeded: ok };
   return { phase: "fetching", fetches, failures, succeeded: ok, nextAt: now + plan.intervalMs };
-}
-
-/** The schedule after the camera said byebye: no more fetches. Pure. */
-export function stopEosSchedule(schedule: EosSchedule): EosSchedule {
-  return {
-    phase: "done",
-    reason: "byebye",
-    fetches: schedule.fetches,
-    succeeded: schedule.succeeded,
-  };
 }
 
 /** Sends request bytes to a host and returns the response; `exchangeRaw` in production. */
@@ -329,18 +307,4 @@ export async function fetchEosCamera(
   const notCamera = notCanonCamera({ ...device, modelName });
   if (notCamera !== undefined) return { kind: "not-camera", reason: notCamera };
   return { kind: "camera", names: { friendlyName, modelName } };
-}
-
-/**
- * Performs one Windows-looking fetch of the camera's description and reads its names; a description
- * that is not a Canon camera's is an error too. Expected failures are values; never throws.
- */
-export async function fetchEosDescription(
-  announcement: EosAnnouncement,
-  exchange: RawExchange,
-  timeoutMs = EOS_FETCH_TIMEOUT_MS,
-): Promise<Result<EosNames>> {
-  const outcome = await fetchEosCamera(announcement, exchange, timeoutMs);
-  if (outcome.kind === "camera") return ok(outcome.names);
-  return err(outcome.kind === "failed" ? outcome.error : `not a Canon camera: ${outcome.reason}`);
 }

@@ -7,7 +7,7 @@ import { canonTrait } from "../../lib/cameras/recognise.ts";
 import {
   EOS_SEARCH,
   eosFetchRequest,
-  fetchEosDescription,
+  fetchEosCamera,
   readEosMessage,
 } from "../../lib/cameras/eos_flow.ts";
 import { exchangeRaw, fetchRaw } from "../../lib/description/fetch.ts";
@@ -128,8 +128,11 @@ Deno.test("the fake 6D announces, is armed only by the Windows GET, and records 
       path: "/upnp/CameraDevDesc.xml",
       location: camera.location,
     };
-    const names = await fetchEosDescription(announcement, exchangeRaw, 2000);
-    assertEquals(names, { ok: true, value: { friendlyName: "EOS6D", modelName: "Canon EOS 6D" } });
+    const names = await fetchEosCamera(announcement, exchangeRaw, 2000);
+    assertEquals(names, {
+      kind: "camera",
+      names: { friendlyName: "EOS6D", modelName: "Canon EOS 6D" },
+    });
     assert(camera.armed);
     assertEquals(camera.requests[1], { bytes: eosFetchRequest(announcement), armed: true });
   });
