@@ -1,18 +1,21 @@
-// The fast tier runs as two halves in tests/tiers/ (see there why): a test file missing from both
-// would silently never run in `deno task test`, and one in both would run twice.
+// The suite runs as a few groups in tests/tiers/ (see fast_1.ts there for why): a test file missing
+// from every group would silently never run in `deno task test`, and one in two groups would run
+// twice.
 
 import { assertEquals } from "../support/assert.ts";
 
-const TIERS = new URL("../tiers/", import.meta.url);
 const TESTS = new URL("../", import.meta.url);
-/** The tiers that run as files of their own. */
-const OWN_FILES = new Set(["lab", "loopback", "repo", "tiers", "support"]);
+const TIERS = new URL("tiers/", TESTS);
+/** Folders of tests/ that hold no test files of their own. */
+const NOT_TESTS = new Set(["tiers", "support"]);
+/** The fast tier: everything but these folders, which need root, a subprocess or the repository. */
+const SLOW = new Set(["lab", "loopback", "repo"]);
 
-async function fastTestFiles(): Promise<string[]> {
+async function testFiles(): Promise<string[]> {
   const found: string[] = [];
   for await (const entry of Deno.readDir(TESTS)) {
     if (entry.isFile && entry.name.endsWith("_test.ts")) found.push(entry.name);
-    if (!entry.isDirectory || OWN_FILES.has(entry.name)) continue;
+    if (!entry.isDirectory || NOT_TESTS.has(entry.name)) continue;
     for await (const inner of Deno.readDir(new URL(`${entry.name}/`, TESTS))) {
       if (inner.isFile && inner.name.endsWith("_test.ts")) {
         found.push(`${entry.name}/${inner.name}`);
@@ -22,33 +25,41 @@ async function fastTestFiles(): Promise<string[]> {
   return found.sort();
 }
 
-async function imports(half: string): Promise<string[]> {
-  const text = await Deno.readTextFile(new URL(half, TIERS));
-  return [...text.matchAll(/^import "\.\.\/(.+)";$/gm)].map((m) => m[1]);
+async function groups(): Promise<Map<string, string[]>> {
+  const imports = new Map<string, string[]>();
+  for await (const entry of Deno.readDir(TIERS)) {
+    const text = await Deno.readTextFile(new URL(entry.name, TIERS));
+    imports.set(entry.name, [...text.matchAll(/^import "\.\.\/(.+)";$/gm)].map((m) => m[1]));
+  }
+  return imports;
 }
 
-Deno.test("every fast-tier test file is in exactly one half of tests/tiers", async () => {
-  const halves = ["fast_1.ts", "fast_2.ts"];
-  const listed = (await Promise.all(halves.map(imports))).flat().sort();
-  const files = await fastTestFiles();
-  const missing = files.filter((f) => !listed.includes(f));
-  const twice = listed.filter((f, i) => listed.indexOf(f) !== i);
-  const gone = listed.filter((f) => !files.includes(f));
+const isFast = (file: string) => !SLOW.has(file.split("/")[0]);
+
+Deno.test("every test file is in exactly one group of tests/tiers, fast ones in a fast group", async () => {
+  const byGroup = await groups();
+  const listed = [...byGroup.values()].flat().sort();
+  const files = await testFiles();
+  const misplaced = [...byGroup].flatMap(([group, imports]) =>
+    imports.filter((f) => isFast(f) !== group.startsWith("fast_")).map((f) => `${group}: ${f}`)
+  );
   assertEquals(
-    { missing, twice, gone },
-    { missing: [], twice: [], gone: [] },
-    `add each missing file to the half that holds its folder as  import "../FOLDER/NAME_test.ts";`,
+    {
+      missing: files.filter((f) => !listed.includes(f)),
+      twice: listed.filter((f, i) => listed.indexOf(f) !== i),
+      gone: listed.filter((f) => !files.includes(f)),
+      misplaced,
+    },
+    { missing: [], twice: [], gone: [], misplaced: [] },
+    'add each missing file to the group of its tier that runs shortest: import "../FOLDER/NAME_test.ts";',
   );
 });
 
-Deno.test("the test tasks run the halves, not the fast-tier files one by one", async () => {
+Deno.test("the test tasks run the groups, test:fast the fast ones", async () => {
   const config = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url)));
-  for (const task of ["test", "test:fast"]) {
-    const argv = (config.tasks[task] as string).split(/\s+/);
-    assertEquals(
-      argv.filter((a) => a.startsWith("tests/")).slice(0, 2),
-      ["tests/tiers/fast_1.ts", "tests/tiers/fast_2.ts"],
-      task,
-    );
-  }
+  const named = (task: string) =>
+    (config.tasks[task] as string).split(/\s+/).filter((a) => a.startsWith("tests/")).sort();
+  const all = [...(await groups()).keys()].map((g) => `tests/tiers/${g}`).sort();
+  assertEquals(named("test"), all);
+  assertEquals(named("test:fast"), all.filter((g) => g.startsWith("tests/tiers/fast_")));
 });

@@ -1,9 +1,5 @@
 /**
- * Half of the fast tier, run in one test worker: here each test file run on its own costs about
- * 0.4 s of CPU to start (81 files took 20 s on two cores; the same tests in two workers take half
- * that). The halves were cut by folder to balance their run times; a new test file goes in the one
- * that runs shorter, and `tests/repo/test_tiers_test.ts` checks that every fast-tier test file is in
- * exactly one half. A single file still runs alone as always.
+ * The other half of the fast tier, in one test worker: see `fast_1.ts` for why.
  *
  * @module
  */
