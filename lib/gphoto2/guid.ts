@@ -23,11 +23,10 @@ import { joinPath } from "../util/path.ts";
 import { err, ok, type Result } from "../util/result.ts";
 
 /** The setting's id (libgphoto2's camlib name) and key. */
-export const GPHOTO_GUID_SETTING = { id: "ptp2_ip", key: "guid" } as const;
+const GPHOTO_GUID_SETTING = { id: "ptp2_ip", key: "guid" } as const;
 
 const PREFIX = `${GPHOTO_GUID_SETTING.id}=${GPHOTO_GUID_SETTING.key}=`;
 const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-([0-9a-f]{12})$/i;
-const GUID_VALUE = /^[0-9a-f]{2}(:[0-9a-f]{2}){15}$/i;
 
 /**
  * The 16 GUID bytes for a device UUID: eight zero bytes, `00 01`, then the UUID's last six bytes
@@ -45,15 +44,9 @@ export function guidFromDeviceUuid(uuid: string): Result<Uint8Array> {
 }
 
 /** The value as libgphoto2 writes it: `xx:xx:…` (16 pairs, lower case). */
-export function formatGuidValue(bytes: Uint8Array): string {
+function formatGuidValue(bytes: Uint8Array): string {
   if (bytes.length !== 16) throw new RangeError(`a GUID has 16 bytes, not ${bytes.length}`);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(":");
-}
-
-/** Reads a value the way libgphoto2 accepts it (47 characters, 16 hex pairs); else an error. */
-export function parseGuidValue(value: string): Result<Uint8Array> {
-  if (!GUID_VALUE.test(value)) return err("not 16 hex pairs joined by ':'");
-  return ok(Uint8Array.from(value.split(":"), (pair) => parseInt(pair, 16)));
 }
 
 /** The settings line for `bytes`: `ptp2_ip=guid=xx:…`. */
@@ -66,16 +59,6 @@ export function guidAsUuid(bytes: Uint8Array): string {
   const hex = formatGuidValue(bytes).replaceAll(":", "");
   return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)]
     .join("-");
-}
-
-/** What merging our line into a settings file did. */
-export interface SettingsMerge {
-  /** The new file content. */
-  text: string;
-  /** The GUID value that was there before, if any (the first one, which libgphoto2 uses). */
-  previous?: string;
-  /** Whether `text` differs from the input. */
-  changed: boolean;
 }
 
 /** What merging our line into a settings file's bytes did. */
@@ -132,16 +115,6 @@ export function mergeGuidSettingBytes(existing: Uint8Array, guid: Uint8Array): S
     offset += l.length + 1;
   }
   return { bytes, previous, changed: !equalBytes(bytes, existing) };
-}
-
-/**
- * {@linkcode mergeGuidSettingBytes} for text: the first `ptp2_ip=guid=` line is replaced in place,
- * later ones dropped, every other line kept; with none, the line is appended.
- */
-export function mergeGuidSetting(existing: string, bytes: Uint8Array): SettingsMerge {
-  const merged = mergeGuidSettingBytes(encoder.encode(existing), bytes);
-  const text = new TextDecoder().decode(merged.bytes);
-  return { text, previous: merged.previous, changed: merged.changed };
 }
 
 /** Where a program finds things, for {@linkcode gphotoSettingsPath}. */
