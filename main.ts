@@ -20,6 +20,7 @@ import {
   SocketError,
   UsageError,
   userMessage,
+  uuidFailureMessage,
 } from "./lib/errors.ts";
 import {
   bufferedStderr,
@@ -132,7 +133,9 @@ const HANDLERS: Handlers = {
   serve: async ({ config }) => {
     const status = startLoggingWithStatus(config);
     checkLanAddress(config.lanAddress);
-    await serve(config, await resolveUuid(uuidOptions(config)), {
+    const uuid = await resolveUuid(uuidOptions(config));
+    if (!uuid.ok) throw new HelperError(uuidFailureMessage(uuid.error));
+    await serve(config, uuid.value, {
       version: denoJson.version,
       hostname: () => Deno.hostname(),
       networkInterfaces: interfaces,

@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { NotAUuid, UuidFailure } from "./uuid/store.ts";
+
 /** Exit codes: 2 for a bad command line, as most Unix tools do; 1 for everything else that failed. */
 export const EXIT = {
   ok: 0,
@@ -130,6 +132,42 @@ export function userMessage(error: unknown, holders?: string): string {
       return `${error.host} is not an address of this machine (${where}).`;
     default:
       return `cannot listen on ${where}: ${cause}`;
+  }
+}
+
+/** The user-facing line for a UUID that could not be read, made or kept, with the flags that fix it. */
+export function uuidFailureMessage(failure: UuidFailure): string {
+  switch (failure.kind) {
+    case "unreadable":
+      return `cannot read the UUID file ${failure.path}: ${failure.cause}`;
+    case "not-a-uuid":
+      return `the UUID file ${failure.path} does not hold a UUID${
+        notAUuidDetail(failure.found)
+      }. ` +
+        "It was left untouched: fix it by hand, or move it away to make a new UUID " +
+        "(cameras paired with the old one will then have to pair again).";
+    case "uncreatable":
+      return `cannot create the UUID file ${failure.path}: ${failure.cause}. ` +
+        "Choose a writable place with --uuid-file PATH, or give the UUID with --uuid.";
+    case "vanished":
+      return `the UUID file ${failure.path} vanished while being created`;
+    case "unwritable":
+      return `cannot write the UUID file ${failure.target}: ${failure.cause}. ` +
+        `The UUID in ${failure.path}, if any, is unchanged.`;
+    case "no-place":
+      return "cannot tell where to keep the UUID: HOME (or APPDATA on Windows) is not set. " +
+        `Give a file with --uuid-file PATH.${failure.warning ? ` (${failure.warning}.)` : ""}`;
+  }
+}
+
+function notAUuidDetail(found: NotAUuid): string {
+  switch (found.kind) {
+    case "not-a-file":
+      return " (it is not a regular file)";
+    case "too-large":
+      return ` (it has ${found.bytes} bytes)`;
+    case "text":
+      return found.start === undefined ? "" : ` (it has ${JSON.stringify(found.start)})`;
   }
 }
 

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { errorMessage, EXIT, HelperError } from "../errors.ts";
+import { errorMessage, EXIT, HelperError, uuidFailureMessage } from "../errors.ts";
 import type { Emit } from "../events.ts";
 import { PTPIP_PORT } from "../cameras/text.ts";
 import { guidFromDeviceUuid } from "../gphoto2/guid.ts";
@@ -172,7 +172,8 @@ export async function runImportCommand(
   const folder = importFolder(command, deps);
   const camera = await chooseCamera(command, deps);
   const resolved = await resolveUuid(deps.uuid);
-  const guid = guidFromDeviceUuid(resolved.uuid);
+  if (!resolved.ok) throw new HelperError(uuidFailureMessage(resolved.error));
+  const guid = guidFromDeviceUuid(resolved.value.uuid);
   if (!guid.ok) throw new HelperError(`the device UUID gives no PTP/IP GUID: ${guid.error}`);
   const port = deps.ptpipPort ?? PTPIP_PORT;
   deps.status?.(`connecting to camera ${camera}…`);

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { UsageError } from "../errors.ts";
+import { HelperError, UsageError, uuidFailureMessage } from "../errors.ts";
 import {
   describeUuidSource,
   previousUuidPath,
@@ -20,8 +20,9 @@ export async function runUuidCommand(
 ): Promise<void> {
   if (!command.reset) {
     const resolved = await resolveUuid(options);
-    console.log(resolved.uuid);
-    console.error(describeUuidSource(resolved));
+    if (!resolved.ok) throw new HelperError(uuidFailureMessage(resolved.error));
+    console.log(resolved.value.uuid);
+    console.error(describeUuidSource(resolved.value));
     return;
   }
   if (!command.force) {
@@ -37,7 +38,9 @@ export async function runUuidCommand(
     );
   }
   const uuid = options.randomUuid();
-  const previous = await replaceUuidFile(path, uuid);
+  const replaced = await replaceUuidFile(path, uuid);
+  if (!replaced.ok) throw new HelperError(uuidFailureMessage(replaced.error));
+  const previous = replaced.value;
   console.log(uuid);
   console.error(
     `new UUID saved in ${path}` +

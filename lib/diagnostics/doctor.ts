@@ -14,13 +14,15 @@ import {
   missingInterfacesText,
 } from "../network/missing_interfaces.ts";
 import { formatOwners, type PortHolders, type SocketOwner } from "./port_holders.ts";
-import { describeUuidSource, isUuid, type UuidLocation } from "../uuid/store.ts";
+import { describeUuidSource, isUuid, type UuidFailure, type UuidLocation } from "../uuid/store.ts";
 import type { FolderAccess } from "./folder_access.ts";
 import type { FreeSpaceAnswer } from "./free_space.ts";
 import { formatBytes } from "../terminal/import_progress.ts";
 import { parentDir } from "../util/path.ts";
 import { SSDP_MULTICAST_ADDRESS } from "../ssdp/wire.ts";
 import { escapeControls } from "../terminal/logger.ts";
+import { uuidFailureMessage } from "../errors.ts";
+import type { Result } from "../util/result.ts";
 
 /** How one check came out. */
 export type Grade = "pass" | "fail" | "warn" | "unknown";
@@ -96,7 +98,7 @@ export interface DoctorFacts {
   /** Other listeners on the description port. */
   descHolders: Holders;
   /** Where the UUID is, or why it cannot be read. */
-  uuid: UuidLocation | { error: string };
+  uuid: Result<UuidLocation, UuidFailure>;
   /** Where the first start will write the UUID file, when it will, and whether it can. */
   uuidWrite?: FolderAccess & { file: string };
   /** What the firewall would do to the camera's traffic. */
@@ -202,7 +204,7 @@ function udnUuid(udn: string): string | undefined {
 
 /** This computer's UUID as doctor found it, lower-cased; `undefined` when there is none (yet). */
 function ourUuid(uuid: DoctorFacts["uuid"]): string | undefined {
-  return "error" in uuid ? undefined : uuid.uuid?.toLowerCase();
+  return uuid.ok ? uuid.value.uuid?.toLowerCase() : undefined;
 }
 
 /**
@@ -394,8 +396,9 @@ function unwritableUuid(title: string, write: NonNullable<DoctorFacts["uuidWrite
   };
 }
 
-function uuidCheck(uuid: DoctorFacts["uuid"], write: DoctorFacts["uuidWrite"]): Check {
-  if ("error" in uuid) return { grade: "fail", title: `UUID: ${uuid.error}` };
+function uuidCheck(located: DoctorFacts["uuid"], write: DoctorFacts["uuidWrite"]): Check {
+  if (!located.ok) return { grade: "fail", title: `UUID: ${uuidFailureMessage(located.error)}` };
+  const uuid = located.value;
   const unwritable = write?.problem !== undefined ? write : undefined;
   if (uuid.uuid === undefined) {
     if (unwritable) return unwritableUuid("UUID: none yet", unwritable);

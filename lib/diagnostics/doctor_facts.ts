@@ -22,7 +22,8 @@ import {
 import { fetchRaw, parseResponseHead } from "../description/fetch.ts";
 import { HTTP_SERVER } from "../ssdp/wire.ts";
 import { type FolderAccess, folderAccess } from "./folder_access.ts";
-import { errorMessage, HelperError } from "../errors.ts";
+import { errorMessage } from "../errors.ts";
+import type { Result } from "../util/result.ts";
 import { firewallAdvice, firewallFacts } from "./firewall.ts";
 import { freeSpace, type FreeSpaceAnswer } from "./free_space.ts";
 import { absolutePath, joinPath } from "../util/path.ts";
@@ -30,7 +31,7 @@ import { type InterfaceAddress, selectInterfaces } from "../network/interfaces.t
 import { missingInterfaces } from "../network/missing_interfaces.ts";
 import { portHolders } from "./port_holders.ts";
 import { Memberships, openSsdpSocket } from "../ssdp/socket.ts";
-import type { UuidLocation } from "../uuid/store.ts";
+import type { UuidFailure, UuidLocation } from "../uuid/store.ts";
 
 /** The settings `doctor` checks the machine against: the ones `serve` would start with. */
 export interface DoctorConfig {
@@ -57,7 +58,7 @@ export interface DoctorEnvironment {
   /** The interfaces now. */
   networkInterfaces: () => InterfaceAddress[];
   /** Finds the UUID without creating it. */
-  locateUuid: () => Promise<UuidLocation>;
+  locateUuid: () => Promise<Result<UuidLocation, UuidFailure>>;
   /** This program, for per-application firewalls. */
   execPath: string;
   /** The per-user UUID file, which the first start writes when the UUID comes from elsewhere. */
@@ -158,24 +159,16 @@ function tryListen(port: number, addresses: readonly string[]): AddressOutcome[]
   });
 }
 
-async function locate(env: DoctorEnvironment): Promise<DoctorFacts["uuid"]> {
-  try {
-    return await env.locateUuid();
-  } catch (error) {
-    if (error instanceof HelperError) return { error: error.message };
-    throw error;
-  }
-}
-
 /** The file the first start will write (the new UUID, or the Python helpers' copied), and whether it can. */
 async function uuidWrite(
   uuid: DoctorFacts["uuid"],
   env: DoctorEnvironment,
 ): Promise<DoctorFacts["uuidWrite"]> {
-  if ("error" in uuid) return undefined;
-  const file = uuid.uuid === undefined
-    ? uuid.createIn
-    : uuid.source.kind === "legacy"
+  if (!uuid.ok) return undefined;
+  const found = uuid.value;
+  const file = found.uuid === undefined
+    ? found.createIn
+    : found.source.kind === "legacy"
     ? env.userUuidFile
     : undefined;
   if (file === undefined) return undefined;
@@ -222,7 +215,7 @@ export async function gatherDoctorFacts(
       return { ...l, answer: await askDescription(host, config.descPort, config.descPath) };
     }),
   );
-  const uuid = await locate(env);
+  const uuid = await env.locateUuid();
   return {
     candidates,
     missingInterfaces: missingInterfaces(interfaces, config.interfaceNames),

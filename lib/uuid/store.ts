@@ -6,7 +6,8 @@
  * may write (anyone could drop one into a shared folder); else a new random UUID, created atomically
  * in the per-user file. A legacy file that differs from the per-user one is a warning, never a
  * switch. A file that exists but does not hold a UUID is an error, never replaced; its content is
- * quoted only when it is a regular file of this user.
+ * quoted only when it is a regular file of this user. Failures are facts ({@linkcode UuidFailure}):
+ * `lib/errors.ts` words them with the flags that fix them.
  *
  * Every write is checked: all bytes written, read back and compared before the file is linked or
  * renamed into place, then the directory synced; a temporary file is removed on every failure.
@@ -15,7 +16,8 @@
  */
 
 import { joinPath, parentDir } from "../util/path.ts";
-import { errorMessage, HelperError } from "../errors.ts";
+import { errorMessage } from "../errors.ts";
+import { err, ok, type Result } from "../util/result.ts";
 import {
   replaceFileChecked,
   syncDirectory,
@@ -85,6 +87,24 @@ export interface UuidOptions {
   randomUuid: () => string;
 }
 
+/** What a file found where a UUID should be holds instead. */
+export type NotAUuid =
+  | { kind: "not-a-file" }
+  | { kind: "too-large"; bytes: number }
+  /** `start` is its first 60 characters, absent when the file is not this user's to quote. */
+  | { kind: "text"; start?: string };
+
+/** Why the UUID could not be read, made or kept: the facts, worded at the edge. */
+export type UuidFailure =
+  | { kind: "unreadable"; path: string; cause: string }
+  | { kind: "not-a-uuid"; path: string; found: NotAUuid }
+  | { kind: "uncreatable"; path: string; cause: string }
+  | { kind: "vanished"; path: string }
+  /** `target` (the file or its `.previous` copy) could not be written; `path` is unchanged. */
+  | { kind: "unwritable"; path: string; target: string; cause: string }
+  /** No per-user place is known (no HOME or APPDATA), with the legacy file's warning if any. */
+  | { kind: "no-place"; warning?: string };
+
 /** Longest UUID file read: a UUID and some white space. */
 const MAX_UUID_FILE_BYTES = 4096;
 
@@ -95,38 +115,32 @@ function ownedByUser(info: Deno.FileInfo): boolean {
 }
 
 /** Reads a UUID file: its content, trimmed, or `undefined` when it does not exist. */
-async function readUuidFile(path: string): Promise<string | undefined> {
+async function readUuidFile(path: string): Promise<Result<string | undefined, UuidFailure>> {
   let info: Deno.FileInfo;
   try {
     info = await Deno.stat(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw new HelperError(`cannot read the UUID file ${path}: ${errorMessage(error)}`);
+    if (error instanceof Deno.errors.NotFound) return ok(undefined);
+    return err({ kind: "unreadable", path, cause: errorMessage(error) });
   }
+  const notAUuid = (found: NotAUuid) => err({ kind: "not-a-uuid" as const, path, found });
   // A FIFO or device would block or never end; neither can hold a UUID.
-  if (!info.isFile) throw notAUuid(path, "it is not a regular file");
-  if (info.size > MAX_UUID_FILE_BYTES) throw notAUuid(path, `it has ${info.size} bytes`);
+  if (!info.isFile) return notAUuid({ kind: "not-a-file" });
+  if (info.size > MAX_UUID_FILE_BYTES) return notAUuid({ kind: "too-large", bytes: info.size });
   let text: string;
   try {
     text = await Deno.readTextFile(path);
   } catch (error) {
-    throw new HelperError(`cannot read the UUID file ${path}: ${errorMessage(error)}`);
+    return err({ kind: "unreadable", path, cause: errorMessage(error) });
   }
   const uuid = text.trim();
+  // Another user's file may be a link to something secret: its content is not repeated.
   if (!isUuid(uuid)) {
-    // Another user's file may be a link to something secret: its content is not repeated.
-    const quoted = ownedByUser(info) ? `it has ${JSON.stringify(text.slice(0, 60))}` : "";
-    throw notAUuid(path, quoted);
+    return notAUuid(
+      ownedByUser(info) ? { kind: "text", start: text.slice(0, 60) } : { kind: "text" },
+    );
   }
-  return uuid;
-}
-
-function notAUuid(path: string, detail: string): HelperError {
-  return new HelperError(
-    `the UUID file ${path} does not hold a UUID${detail ? ` (${detail})` : ""}. ` +
-      "It was left untouched: fix it by hand, or move it away to make a new UUID " +
-      "(cameras paired with the old one will then have to pair again).",
-  );
+  return ok(uuid);
 }
 
 /**
@@ -150,7 +164,7 @@ async function legacyDistrust(path: string): Promise<string | undefined> {
  * if another process got there first, so two helpers started at once agree on the winner's UUID, and a
  * reader never sees a half-written file.
  */
-async function createUuidFile(path: string, uuid: string): Promise<string> {
+async function createUuidFile(path: string, uuid: string): Promise<Result<string, UuidFailure>> {
   try {
     const temp = await writeVerifiedTemp(path, uuid);
     try {
@@ -170,17 +184,11 @@ async function createUuidFile(path: string, uuid: string): Promise<string> {
     }
     await syncDirectory(path);
   } catch (error) {
-    if (error instanceof HelperError) throw error;
-    throw new HelperError(
-      `cannot create the UUID file ${path}: ${errorMessage(error)}. ` +
-        "Choose a writable place with --uuid-file PATH, or give the UUID with --uuid.",
-    );
+    return err({ kind: "uncreatable", path, cause: errorMessage(error) });
   }
   const stored = await readUuidFile(path);
-  if (stored === undefined) {
-    throw new HelperError(`the UUID file ${path} vanished while being created`);
-  }
-  return stored;
+  if (!stored.ok) return stored;
+  return stored.value === undefined ? err({ kind: "vanished", path }) : ok(stored.value);
 }
 
 /** Creates `path` holding `uuid` unless it exists; a file this call made but could not fill is removed. */
@@ -221,18 +229,18 @@ export function previousUuidPath(path: string): string {
  * {@linkcode previousUuidPath}, then the new one is written to a temporary file, read back and
  * renamed over the old one, so the file always holds one whole UUID. Returns the previous UUID.
  */
-export async function replaceUuidFile(path: string, uuid: string): Promise<string | undefined> {
+export async function replaceUuidFile(
+  path: string,
+  uuid: string,
+): Promise<Result<string | undefined, UuidFailure>> {
   const previous = await readUuidFile(path);
-  for (const [target, text] of [[previousUuidPath(path), previous], [path, uuid]] as const) {
+  if (!previous.ok) return previous;
+  for (const [target, text] of [[previousUuidPath(path), previous.value], [path, uuid]] as const) {
     if (text === undefined) continue;
     try {
       await replaceFileChecked(target, text);
     } catch (error) {
-      throw new HelperError(
-        `cannot write the UUID file ${target}: ${
-          errorMessage(error)
-        }. The UUID in ${path}, if any, is unchanged.`,
-      );
+      return err({ kind: "unwritable", path, target, cause: errorMessage(error) });
     }
   }
   return previous;
@@ -244,12 +252,14 @@ export type UuidLocation = ResolvedUuid | { uuid?: undefined; createIn: string; 
 /** The legacy file, when it exists and may be used; why not, when it exists but may not. */
 async function findLegacy(
   cwd: string,
-): Promise<{ path: string; uuid?: string; distrust?: string } | undefined> {
+): Promise<Result<{ path: string; uuid?: string; distrust?: string } | undefined, UuidFailure>> {
   const path = joinPath(cwd, LEGACY_UUID_FILE);
-  if (!await exists(path)) return undefined;
+  if (!await exists(path)) return ok(undefined);
   const distrust = await legacyDistrust(path);
   // An untrusted file is never read: its content is not ours to quote or use.
-  return distrust ? { path, distrust } : { path, uuid: await readUuidFile(path) };
+  if (distrust) return ok({ path, distrust });
+  const read = await readUuidFile(path);
+  return read.ok ? ok({ path, uuid: read.value }) : read;
 }
 
 function ignoredLegacy(path: string, why: string): string {
@@ -258,67 +268,79 @@ function ignoredLegacy(path: string, why: string): string {
 
 /**
  * Finds the UUID following the resolution order above without writing anything (for `doctor`).
- * Throws {@linkcode HelperError} for a file that does not hold a UUID, or when no place is known.
+ * Fails for a file that does not hold a UUID, or when no place is known.
  */
-export async function locateUuid(options: Omit<UuidOptions, "randomUuid">): Promise<UuidLocation> {
-  if (options.uuid !== undefined) return { uuid: options.uuid, source: { kind: "flag" } };
+export async function locateUuid(
+  options: Omit<UuidOptions, "randomUuid">,
+): Promise<Result<UuidLocation, UuidFailure>> {
+  if (options.uuid !== undefined) return ok({ uuid: options.uuid, source: { kind: "flag" } });
   if (options.uuidFile !== undefined) return await inFile(options.uuidFile);
-  const user = options.userFile === undefined ? undefined : await inFile(options.userFile);
-  const legacy = await findLegacy(options.cwd);
+  const inUser = options.userFile === undefined ? ok(undefined) : await inFile(options.userFile);
+  if (!inUser.ok) return inUser;
+  const user = inUser.value;
+  const found = await findLegacy(options.cwd);
+  if (!found.ok) return found;
+  const legacy = found.value;
   if (user?.uuid !== undefined) {
-    if (legacy === undefined) return user;
+    if (legacy === undefined) return ok(user);
     if (legacy.uuid === undefined) {
-      return { ...user, warning: ignoredLegacy(legacy.path, legacy.distrust!) };
+      return ok({ ...user, warning: ignoredLegacy(legacy.path, legacy.distrust!) });
     }
-    if (legacy.uuid === user.uuid) return user;
-    return {
+    if (legacy.uuid === user.uuid) return ok(user);
+    return ok({
       ...user,
       warning: `${legacy.path} (the Python helpers' file) holds ${legacy.uuid}, but ` +
         `${options.userFile} holds ${user.uuid}, which is used. To use the Python helpers' UUID ` +
         `instead (cameras paired with ${user.uuid} will then pair again): ` +
         `cp '${legacy.path}' '${options.userFile}'`,
-    };
+    });
   }
   if (legacy?.uuid !== undefined) {
-    return { uuid: legacy.uuid, source: { kind: "legacy", path: legacy.path } };
+    return ok({ uuid: legacy.uuid, source: { kind: "legacy", path: legacy.path } });
   }
   const warning = legacy ? ignoredLegacy(legacy.path, legacy.distrust!) : undefined;
   if (user === undefined) {
-    throw new HelperError(
-      "cannot tell where to keep the UUID: HOME (or APPDATA on Windows) is not set. " +
-        `Give a file with --uuid-file PATH.${warning ? ` (${warning}.)` : ""}`,
-    );
+    return err(warning ? { kind: "no-place", warning } : { kind: "no-place" });
   }
-  return warning ? { ...user, warning } : user;
+  return ok(warning ? { ...user, warning } : user);
 }
 
-async function inFile(path: string): Promise<UuidLocation> {
+async function inFile(path: string): Promise<Result<UuidLocation, UuidFailure>> {
   const existing = await readUuidFile(path);
-  return existing === undefined
-    ? { createIn: path }
-    : { uuid: existing, source: { kind: "file", path, created: false } };
+  if (!existing.ok) return existing;
+  return ok(
+    existing.value === undefined
+      ? { createIn: path }
+      : { uuid: existing.value, source: { kind: "file", path, created: false } },
+  );
 }
 
 /** Finds (or makes, once) the UUID, following the resolution order above. */
-export async function resolveUuid(options: UuidOptions): Promise<ResolvedUuid> {
-  const found = await locateUuid(options);
+export async function resolveUuid(
+  options: UuidOptions,
+): Promise<Result<ResolvedUuid, UuidFailure>> {
+  const located = await locateUuid(options);
+  if (!located.ok) return located;
+  const found = located.value;
   if (found.uuid === undefined) {
     const fresh = options.randomUuid();
     const stored = await createUuidFile(found.createIn, fresh);
-    return {
-      uuid: stored,
-      source: { kind: "file", path: found.createIn, created: stored === fresh },
+    if (!stored.ok) return stored;
+    return ok({
+      uuid: stored.value,
+      source: { kind: "file", path: found.createIn, created: stored.value === fresh },
       ...(found.warning ? { warning: found.warning } : {}),
-    };
+    });
   }
   const userFile = options.userFile;
-  if (found.source.kind !== "legacy" || userFile === undefined) return found;
+  if (found.source.kind !== "legacy" || userFile === undefined) return ok(found);
   // The legacy file seeds the missing per-user file once; from then on the per-user file wins.
   const stored = await createUuidFile(userFile, found.uuid);
-  return {
-    uuid: stored,
-    source: { ...found.source, copiedTo: stored === found.uuid ? userFile : undefined },
-  };
+  if (!stored.ok) return stored;
+  return ok({
+    uuid: stored.value,
+    source: { ...found.source, copiedTo: stored.value === found.uuid ? userFile : undefined },
+  });
 }
 
 /** Describes where the UUID came from, for the start-up line, with its warning if any. */

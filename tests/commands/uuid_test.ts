@@ -10,6 +10,7 @@ import { helperArgv } from "../../lab/helper_process.ts";
 import { namespaceTest, NetnsLab } from "../../lab/netns.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
 import { TEST_UUID as FIRST } from "../support/uuid.ts";
+import { ok } from "../../lib/util/result.ts";
 
 const SECOND = "0d9c3b34-6f7a-4c2e-9a51-3e2b7c8d9e10";
 
@@ -139,21 +140,27 @@ Deno.test("the command line of uuid", () => {
 
 Deno.test("locateUuid finds the UUID without writing, in the resolution order", async () => {
   const o = await options();
-  assertEquals(await locateUuid(o), { createIn: o.userFile! });
+  assertEquals(await locateUuid(o), ok({ createIn: o.userFile! }));
   assertEquals(await read(o.userFile!), undefined, "nothing was created");
-  assertEquals(await locateUuid({ ...o, uuid: FIRST }), { uuid: FIRST, source: { kind: "flag" } });
+  assertEquals(
+    await locateUuid({ ...o, uuid: FIRST }),
+    ok({ uuid: FIRST, source: { kind: "flag" } }),
+  );
   await Deno.chmod(o.cwd, 0o755);
   await Deno.writeTextFile(`${o.cwd}/ptpip-canon-helper.uuid`, `${SECOND}\n`);
-  assertEquals(await locateUuid(o), {
-    uuid: SECOND,
-    source: { kind: "legacy", path: `${o.cwd}/ptpip-canon-helper.uuid` },
-  });
+  assertEquals(
+    await locateUuid(o),
+    ok({
+      uuid: SECOND,
+      source: { kind: "legacy", path: `${o.cwd}/ptpip-canon-helper.uuid` },
+    }),
+  );
   const file = `${o.cwd}/explicit`;
   await Deno.writeTextFile(file, FIRST);
-  assertEquals(await locateUuid({ ...o, uuidFile: file }), {
-    uuid: FIRST,
-    source: { kind: "file", path: file, created: false },
-  });
+  assertEquals(
+    await locateUuid({ ...o, uuidFile: file }),
+    ok({ uuid: FIRST, source: { kind: "file", path: file, created: false } }),
+  );
 });
 
 await namespaceTest("ptpip-canon-helper uuid --reset --force as a program", async () => {

@@ -11,6 +11,7 @@ import { firewallAdvice, type LinuxFirewall, ufwAllows } from "../../lib/diagnos
 import { formatOwners, parseSsOutput } from "../../lib/diagnostics/port_holders.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { TEST_UUID as OURS } from "../support/uuid.ts";
+import { err, ok } from "../../lib/util/result.ts";
 
 const PORTS = { ssdp: 1900, desc: 8043 };
 
@@ -134,7 +135,7 @@ function facts(over: Partial<DoctorFacts> = {}): DoctorFacts {
     descPath: "ptpip-canon-desc-helper.xml",
     descListens: [{ address: "10.0.0.1" }],
     descHolders: { sockets: 0, owners: [], hidden: 0 },
-    uuid: { createIn: "/home/u/.config/ptpip-canon-helper/uuid" },
+    uuid: ok({ createIn: "/home/u/.config/ptpip-canon-helper/uuid" }),
     uuidWrite: { file: "/home/u/.config/ptpip-canon-helper/uuid", folder: "/home/u" },
     firewall: [{
       grade: "pass",
@@ -245,13 +246,16 @@ Deno.test("each kind of problem is graded with its fix", async (t) => {
     const checks = gradeDoctor(facts({
       memberships: [{ address: "10.0.0.1", error: { message: "No such device", inUse: false } }],
       ssdpHolders: { unknown: "`ss` (iproute2) is not installed" },
-      uuid: { error: "the UUID file /x does not hold a UUID" },
+      uuid: err({ kind: "not-a-uuid", path: "/x", found: { kind: "not-a-file" } }),
       firewall: [{ grade: "warn", summary: "firewalld is running", commands: ["a", "b"] }],
     }));
     const text = formatChecks(checks);
     assertMatch(text, /^✗ cannot join the SSDP group on 10\.0\.0\.1: No such device$/m);
     assertMatch(text, /^\? other programs on UDP 1900 could not be looked for: `ss` \(iproute2\)/m);
-    assertMatch(text, /^✗ UUID: the UUID file \/x does not hold a UUID$/m);
+    assertMatch(
+      text,
+      /^✗ UUID: the UUID file \/x does not hold a UUID \(it is not a regular file\)\. It was left untouched: fix it by hand, or move it away to make a new UUID \(cameras paired with the old one will then have to pair again\)\.$/m,
+    );
     assertMatch(text, /^! firewall: firewalld is running\n {4}fix: a\n {9}b$/m);
     assertMatch(text, /^doctor: 2 problems to fix, 1 warning, 1 not checkable from here\.$/m);
   });
@@ -280,20 +284,20 @@ Deno.test("each kind of problem is graded with its fix", async (t) => {
 
   await t.step("a found UUID says where it is", () => {
     const checks = gradeDoctor(facts({
-      uuid: {
+      uuid: ok({
         uuid: OURS,
         source: { kind: "file", path: "/u/uuid", created: false },
-      },
+      }),
     }));
     assert(
       checks.some((c) => c.title === `UUID ${OURS} (from /u/uuid)`),
     );
     const warned = gradeDoctor(facts({
-      uuid: {
+      uuid: ok({
         uuid: OURS,
         source: { kind: "file", path: "/u/uuid", created: false },
         warning: "/w/ptpip-canon-helper.uuid (the Python helpers' file) holds another",
-      },
+      }),
     })).find((c) => c.title.startsWith("UUID"));
     assertEquals(warned?.grade, "warn");
     assertEquals(warned?.fix, [
@@ -315,7 +319,7 @@ function besideHelper(udn: string, over: Partial<DoctorFacts> = {}): DoctorFacts
       answer: { udn },
     }],
     descHolders: helper,
-    uuid: { uuid: OURS, source: { kind: "file", path: "/u/uuid", created: false } },
+    uuid: ok({ uuid: OURS, source: { kind: "file", path: "/u/uuid", created: false } }),
     uuidWrite: undefined,
     ...over,
   });
@@ -379,7 +383,7 @@ Deno.test("doctor beside a running helper", async (t) => {
 
   await t.step("no UUID here to compare with: a warning saying why", () => {
     const check = gradeDoctor(besideHelper(`uuid:${THEIRS}`, {
-      uuid: { createIn: "/home/u/.config/ptpip-canon-helper/uuid" },
+      uuid: ok({ createIn: "/home/u/.config/ptpip-canon-helper/uuid" }),
     })).find((c) => c.title.startsWith("a helper"));
     assertEquals(check?.grade, "warn");
     assertEquals(
@@ -457,7 +461,7 @@ Deno.test("a UUID file that cannot be created fails, naming the folder and the w
 
   await t.step("the Python helpers' UUID, which the first start copies", () => {
     const check = gradeDoctor(facts({
-      uuid: { uuid: OURS, source: { kind: "legacy", path: "/w/ptpip-canon-helper.uuid" } },
+      uuid: ok({ uuid: OURS, source: { kind: "legacy", path: "/w/ptpip-canon-helper.uuid" } }),
       uuidWrite: {
         file: "/h/.config/ptpip-canon-helper/uuid",
         folder: "/h",

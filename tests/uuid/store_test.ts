@@ -1,6 +1,7 @@
-import { assert, assertEquals, assertMatch, assertRejects, fail } from "../support/assert.ts";
+import { assert, assertEquals, assertMatch, fail } from "../support/assert.ts";
 import { join } from "node:path";
-import { HelperError } from "../../lib/errors.ts";
+import { uuidFailureMessage } from "../../lib/errors.ts";
+import type { Result } from "../../lib/util/result.ts";
 import {
   describeUuidSource,
   isUuid,
@@ -8,6 +9,7 @@ import {
   type ResolvedUuid,
   resolveUuid,
   userUuidPath,
+  type UuidFailure,
   type UuidOptions,
 } from "../../lib/uuid/store.ts";
 
@@ -37,10 +39,18 @@ function options(dir: string, extra: Partial<UuidOptions> = {}): UuidOptions {
   };
 }
 
-async function rejectsWithHelperError(promise: Promise<unknown>, pattern: RegExp) {
-  const error = await assertRejects(promise);
-  assert(error instanceof HelperError, String(error));
-  assertMatch(error.message, pattern);
+/** The UUID a resolution found, failing the test when there is none. */
+async function resolvedUuid(options: UuidOptions): Promise<ResolvedUuid> {
+  const result = await resolveUuid(options);
+  if (!result.ok) fail(uuidFailureMessage(result.error));
+  return result.value;
+}
+
+/** The failure, as the user reads it (worded in lib/errors.ts). */
+async function failsWith(promise: Promise<Result<unknown, UuidFailure>>, pattern: RegExp) {
+  const result = await promise;
+  assert(!result.ok, "resolved");
+  assertMatch(uuidFailureMessage(result.error), pattern);
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -118,7 +128,7 @@ Deno.test("resolveUuid", async (t) => {
       const o = options(dir, { uuid: U1, uuidFile: join(dir, "f") });
       await Deno.mkdir(o.cwd);
       await Deno.writeTextFile(join(o.cwd, LEGACY_UUID_FILE), U2);
-      assertEquals(await resolveUuid(o), { uuid: U1, source: { kind: "flag" } });
+      assertEquals(await resolvedUuid(o), { uuid: U1, source: { kind: "flag" } });
       assertEquals(await exists(join(dir, "f")), false);
       assertEquals(await exists(o.userFile!), false);
     });
@@ -129,7 +139,7 @@ Deno.test("resolveUuid", async (t) => {
     async () => {
       await withTempDir(async (dir) => {
         const file = join(dir, "nested", "deeper", "my.uuid");
-        const resolved = await resolveUuid(options(dir, { uuidFile: file, randomUuid: () => U1 }));
+        const resolved = await resolvedUuid(options(dir, { uuidFile: file, randomUuid: () => U1 }));
         assertEquals(resolved, {
           uuid: U1,
           source: { kind: "file", path: file, created: true },
@@ -150,7 +160,7 @@ Deno.test("resolveUuid", async (t) => {
       const file = join(dir, "my.uuid");
       const content = `  ${U2}\r\n\n`;
       await Deno.writeTextFile(file, content);
-      const resolved = await resolveUuid(options(dir, { uuidFile: file }));
+      const resolved = await resolvedUuid(options(dir, { uuidFile: file }));
       assertEquals(resolved, {
         uuid: U2,
         source: { kind: "file", path: file, created: false },
@@ -162,10 +172,10 @@ Deno.test("resolveUuid", async (t) => {
   await t.step("the per-user file is created, then reused on the next start", async () => {
     await withTempDir(async (dir) => {
       const o = options(dir);
-      const first = await resolveUuid({ ...o, randomUuid: () => U1 });
+      const first = await resolvedUuid({ ...o, randomUuid: () => U1 });
       assertEquals(first.source, { kind: "file", path: o.userFile!, created: true });
       assertEquals(await Deno.readTextFile(o.userFile!), U1);
-      const second = await resolveUuid(o);
+      const second = await resolvedUuid(o);
       assertEquals(second, {
         uuid: U1,
         source: { kind: "file", path: o.userFile!, created: false },
@@ -179,7 +189,7 @@ Deno.test("resolveUuid", async (t) => {
       await Deno.mkdir(o.cwd);
       const legacy = join(o.cwd, LEGACY_UUID_FILE);
       await Deno.writeTextFile(legacy, `${U3}\n`);
-      const resolved = await resolveUuid(o);
+      const resolved = await resolvedUuid(o);
       assertEquals(resolved, {
         uuid: U3,
         source: { kind: "legacy", path: legacy, copiedTo: o.userFile },
@@ -199,7 +209,7 @@ Deno.test("resolveUuid", async (t) => {
         await Deno.writeTextFile(legacy, U3);
         await Deno.mkdir(join(dir, "config", "ptpip-canon-helper"), { recursive: true });
         await Deno.writeTextFile(o.userFile!, U1);
-        const resolved = await resolveUuid(o);
+        const resolved = await resolvedUuid(o);
         assertEquals(resolved.uuid, U1);
         assertEquals(resolved.source, { kind: "file", path: o.userFile!, created: false });
         assertEquals(
@@ -215,7 +225,7 @@ Deno.test("resolveUuid", async (t) => {
         assertEquals(await Deno.readTextFile(o.userFile!), U1);
         // The same UUID in both is no warning.
         await Deno.writeTextFile(legacy, U1);
-        assertEquals((await resolveUuid(o)).warning, undefined);
+        assertEquals((await resolvedUuid(o)).warning, undefined);
       });
     },
   );
@@ -230,7 +240,7 @@ Deno.test("resolveUuid", async (t) => {
         await Deno.chmod(o.cwd, 0o777);
         const legacy = join(o.cwd, LEGACY_UUID_FILE);
         await Deno.writeTextFile(legacy, U3);
-        const resolved = await resolveUuid(o);
+        const resolved = await resolvedUuid(o);
         assertEquals(resolved.uuid, U1, "a new UUID, not the planted one");
         assertEquals(
           resolved.warning,
@@ -239,13 +249,13 @@ Deno.test("resolveUuid", async (t) => {
         assertEquals(await Deno.readTextFile(o.userFile!), U1);
         // Once the per-user file exists, a planted file changes nothing, even in a safe folder.
         await Deno.chmod(o.cwd, 0o755);
-        assertEquals((await resolveUuid(o)).uuid, U1);
+        assertEquals((await resolvedUuid(o)).uuid, U1);
         // A link is not a regular file of this user, whatever it points at.
         await Deno.remove(legacy);
         await Deno.remove(o.userFile!);
         await Deno.writeTextFile(join(dir, "secret"), "top secret text");
         await Deno.symlink(join(dir, "secret"), legacy);
-        const linked = await resolveUuid({ ...o, randomUuid: () => U2 });
+        const linked = await resolvedUuid({ ...o, randomUuid: () => U2 });
         assertEquals(linked.uuid, U2);
         assertMatch(linked.warning!, /not used: it is not a regular file/);
         if (Deno.uid() === 0) {
@@ -254,7 +264,7 @@ Deno.test("resolveUuid", async (t) => {
           await Deno.remove(o.userFile!);
           await Deno.writeTextFile(legacy, "not a uuid: private");
           await Deno.chown(legacy, 65534, 65534);
-          const other = await resolveUuid({ ...o, randomUuid: () => U3 });
+          const other = await resolvedUuid({ ...o, randomUuid: () => U3 });
           assertEquals(other.uuid, U3);
           assertMatch(other.warning!, /not used: it belongs to another user/);
           assert(!other.warning!.includes("private"));
@@ -271,11 +281,12 @@ Deno.test("resolveUuid", async (t) => {
         const file = join(dir, "their.uuid");
         await Deno.writeTextFile(file, "password=hunter2");
         await Deno.chown(file, 65534, 65534);
-        const error = await assertRejects(resolveUuid(options(dir, { uuidFile: file })));
-        assert(error instanceof HelperError);
-        assertMatch(error.message, /does not hold a UUID\. It was left untouched/);
-        assert(!error.message.includes("hunter2"), error.message);
-        await rejectsWithHelperError(
+        const result = await resolveUuid(options(dir, { uuidFile: file }));
+        assert(!result.ok);
+        const message = uuidFailureMessage(result.error);
+        assertMatch(message, /does not hold a UUID\. It was left untouched/);
+        assert(!message.includes("hunter2"), message);
+        await failsWith(
           resolveUuid(options(dir, { uuidFile: "/dev/zero" })),
           /\/dev\/zero does not hold a UUID \(it is not a regular file\)/,
         );
@@ -288,7 +299,7 @@ Deno.test("resolveUuid", async (t) => {
       const o = options(dir, { userFile: undefined });
       await Deno.mkdir(o.cwd);
       await Deno.writeTextFile(join(o.cwd, LEGACY_UUID_FILE), U3);
-      const resolved = await resolveUuid(o);
+      const resolved = await resolvedUuid(o);
       assertEquals(resolved.source, { kind: "legacy", path: join(o.cwd, LEGACY_UUID_FILE) });
     });
   });
@@ -297,7 +308,7 @@ Deno.test("resolveUuid", async (t) => {
     "no user file location and no legacy file: an error pointing at --uuid-file",
     async () => {
       await withTempDir(async (dir) => {
-        await rejectsWithHelperError(
+        await failsWith(
           resolveUuid(options(dir, { userFile: undefined })),
           /HOME .* not set.*--uuid-file/,
         );
@@ -323,7 +334,7 @@ Deno.test("resolveUuid", async (t) => {
       for (const [path, opts] of cases) {
         await Deno.mkdir(join(path, ".."), { recursive: true });
         await Deno.writeFile(path, corrupt);
-        await rejectsWithHelperError(
+        await failsWith(
           resolveUuid({ ...opts, randomUuid: () => U1 }),
           new RegExp(`UUID file ${escapeRegExp(path)} does not hold`),
         );
@@ -337,7 +348,7 @@ Deno.test("resolveUuid", async (t) => {
     await withTempDir(async (dir) => {
       const file = join(dir, "empty.uuid");
       await Deno.writeTextFile(file, "");
-      await rejectsWithHelperError(
+      await failsWith(
         resolveUuid(options(dir, { uuidFile: file, randomUuid: () => U1 })),
         /does not hold a UUID/,
       );
@@ -356,7 +367,7 @@ Deno.test("resolveUuid", async (t) => {
         // A regular file where a directory is needed fails for every user, root included.
         await Deno.writeTextFile(join(dir, "blocker"), "");
         const file = join(dir, "blocker", "uuid");
-        await rejectsWithHelperError(
+        await failsWith(
           resolveUuid(options(dir, { uuidFile: file, randomUuid: () => U1 })),
           new RegExp(`^cannot read the UUID file ${escapeRegExp(file)}: `),
         );
@@ -372,7 +383,7 @@ Deno.test("resolveUuid", async (t) => {
         // The directory is a dangling symbolic link: reading finds nothing, creating it fails.
         await Deno.symlink(join(dir, "nowhere"), join(dir, "dangling"));
         const file = join(dir, "dangling", "uuid");
-        await rejectsWithHelperError(
+        await failsWith(
           resolveUuid(options(dir, { uuidFile: file, randomUuid: () => U1 })),
           new RegExp(
             `^cannot create the UUID file ${escapeRegExp(file)}: .*--uuid-file PATH.*--uuid`,
@@ -388,7 +399,7 @@ Deno.test("resolveUuid", async (t) => {
       const candidates: string[] = Array.from({ length: 20 }, () => crypto.randomUUID());
       const results = await Promise.all(
         candidates.map((uuid) =>
-          resolveUuid(options(dir, { uuidFile: file, randomUuid: () => uuid }))
+          resolvedUuid(options(dir, { uuidFile: file, randomUuid: () => uuid }))
         ),
       );
       const uuids = new Set(results.map((r) => r.uuid));
