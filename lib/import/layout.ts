@@ -6,8 +6,6 @@
  * @module
  */
 
-import { joinPath } from "../util/path.ts";
-
 /** A calendar day. */
 export interface Day {
   /** Four digits, 1900–9999. */
@@ -59,11 +57,6 @@ export function dayFolders(day: Day): [string, string] {
 /** The folders for an object: its capture day's, or `importDay`'s when that is not a date. */
 export function foldersFor(captureDate: string | undefined, importDay: Day): [string, string] {
   return dayFolders(parseCaptureDay(captureDate) ?? importDay);
-}
-
-/** The path of `name` (already safe) in the folders. */
-export function targetPath(dest: string, folders: [string, string], name: string): string {
-  return joinPath(dest, folders[0], folders[1], name);
 }
 
 /**

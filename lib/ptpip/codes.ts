@@ -180,13 +180,6 @@ export const EVENT = {
   UnreportedStatus: 0x400E,
 } as const;
 
-const EVENT_NAMES = namesOf(EVENT);
-
-/** The name of event code `code` ("ObjectAdded"), or its hex for one not listed. */
-export function eventName(code: number): string {
-  return EVENT_NAMES.get(code) ?? hex4(code);
-}
-
 /** Object format codes (PTP 1.1, and Canon's raw and movie formats from libgphoto2's `ptp.h`). */
 export const FORMAT = {
   Undefined: 0x3000,

@@ -1,11 +1,5 @@
 import { assertEquals } from "../support/assert.ts";
-import {
-  dayFolders,
-  foldersFor,
-  localDay,
-  parseCaptureDay,
-  targetPath,
-} from "../../lib/import/layout.ts";
+import { dayFolders, foldersFor, localDay, parseCaptureDay } from "../../lib/import/layout.ts";
 
 const importDay = { year: 2025, month: 1, day: 9 };
 
@@ -45,10 +39,6 @@ Deno.test("the folders: by capture day, else by the import day", () => {
   assertEquals(foldersFor("20231231T235959", importDay), ["2023", "2023-12-31"]);
   assertEquals(foldersFor(undefined, importDay), ["2025", "2025-01-09"]);
   assertEquals(foldersFor("garbage", importDay), ["2025", "2025-01-09"]);
-  assertEquals(
-    targetPath("/photos", ["2024", "2024-03-05"], "IMG_0001.JPG"),
-    "/photos/2024/2024-03-05/IMG_0001.JPG",
-  );
 });
 
 Deno.test("localDay: the local calendar day of an instant", () => {

@@ -3,8 +3,6 @@
 
 import { assertEquals, assertMatch } from "../support/assert.ts";
 import {
-  EVENT,
-  eventName,
   INIT_FAIL,
   initFailReason,
   OPERATION,
@@ -36,12 +34,10 @@ Deno.test("initFailReason names the known reasons and numbers the others", () =>
   assertMatch(initFailReason(0xdeadbeef), /reason 3735928559/);
 });
 
-Deno.test("packet names round-trip; events by name", () => {
+Deno.test("packet names round-trip", () => {
   for (const [name, value] of Object.entries(PACKET)) assertEquals(packetName(value), name);
   assertEquals(packetName(0), undefined);
   assertEquals(packetName(15), undefined);
-  assertEquals(eventName(EVENT.ObjectAdded), "ObjectAdded");
-  assertEquals(eventName(0xc181), "0xc181");
 });
 
 Deno.test("operation names: each listed code by its first name, an unlisted one by hex", () => {
