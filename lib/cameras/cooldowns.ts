@@ -29,15 +29,13 @@ export class Cooldowns {
     return this.#until.size;
   }
 
-  /** Starts (or starts again) the cooldown of `key`; returns when it ends. */
-  start(key: string): number {
+  /** Starts (or starts again) the cooldown of `key`. */
+  start(key: string): void {
     const now = this.now();
     this.#until.delete(key);
     this.#forgetOver(now);
     if (this.#until.size >= this.capacity) this.#until.delete(this.#until.keys().next().value!);
-    const until = now + this.durationMs;
-    this.#until.set(key, until);
-    return until;
+    this.#until.set(key, now + this.durationMs);
   }
 
   /** When the cooldown of `key` ends, if it has not yet. */
