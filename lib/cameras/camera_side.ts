@@ -17,7 +17,7 @@ import { MAX_EOS_DESCRIPTION_BYTES, type RawExchange } from "./eos_flow.ts";
  * The most of an EOS camera's answer that is read: a description at its bound, 8 KiB of head, and one
  * byte more, so that a longer description is refused as too big rather than read cut short.
  */
-export const EOS_RESPONSE_MAX_BYTES: number = MAX_EOS_DESCRIPTION_BYTES + 8 * 1024 + 1;
+const EOS_RESPONSE_MAX_BYTES: number = MAX_EOS_DESCRIPTION_BYTES + 8 * 1024 + 1;
 
 /** The EOS watch's exchange: the raw one, stopped at what a description needs. */
 const eosExchange: RawExchange = (hostname, port, request, timeoutMs) =>

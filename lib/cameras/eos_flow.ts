@@ -21,10 +21,10 @@ import { notCanonCamera } from "./recognise.ts";
 import { err, ok, type Result } from "../util/result.ts";
 
 /** The User-Agent whose GET makes a 6D arm its PTP/IP listener (Open-RAZStudio, medium confidence). */
-export const EOS_FETCH_USER_AGENT = "Microsoft-Windows/10.0 UPnP/1.0";
+const EOS_FETCH_USER_AGENT = "Microsoft-Windows/10.0 UPnP/1.0";
 
 /** The port an EOS body serves its description on (every body reported: 6D, 70D, M50). */
-export const EOS_UPNP_PORT = 49152;
+const EOS_UPNP_PORT = 49152;
 
 /**
  * The shape of the description path EOS bodies announce (`/upnp/CameraDevDesc.xml`): one `.xml`
@@ -34,13 +34,13 @@ export const EOS_UPNP_PORT = 49152;
 const EOS_DESCRIPTION_PATH = /^\/upnp\/[A-Za-z0-9_-]{1,64}\.xml$/;
 
 /** Longer LOCATIONs are refused: the camera's is about 50 characters. */
-export const MAX_LOCATION_CHARS = 256;
+const MAX_LOCATION_CHARS = 256;
 
 /** More than any camera description (a few KiB); a bigger body is not parsed. */
 export const MAX_EOS_DESCRIPTION_BYTES = 64 * 1024;
 
 /** Longest friendlyName/modelName kept; real ones are under 40 characters. */
-export const MAX_EOS_NAME_CHARS = 64;
+const MAX_EOS_NAME_CHARS = 64;
 
 /** An EOS body that announced itself (or answered our search for its type), validated. */
 export interface EosAnnouncement {
@@ -131,7 +131,7 @@ export function readEosMessage(message: SsdpMessage, senderIp: string): EosMessa
  * `undefined` when it is. The sender's address can be forged, so this bounds what any LAN host can
  * make the helper request of another: a Windows-looking GET of a description on port 49152. Pure.
  */
-export function eosTargetProblem(
+function eosTargetProblem(
   target: Pick<EosAnnouncement, "port" | "path">,
 ): string | undefined {
   if (target.port !== EOS_UPNP_PORT) {

@@ -63,7 +63,7 @@ const EOS_SUMMARY_MS = 1000;
 /** Cameras remembered as told about (the flow is off) or as refused, so each is said once. */
 const TOLD_CAPACITY = 64;
 /** How long the start-up search listens: its MX (2 s) and a second for the answer to arrive. */
-export const EOS_SEARCH_WINDOW_MS = 3000;
+const EOS_SEARCH_WINDOW_MS = 3000;
 
 /** A socket for the start-up search, bound to one served address. */
 export type SearchSocket = Pick<Deno.DatagramConn, "receive" | "send" | "close">;

@@ -25,7 +25,7 @@ export interface FoundCamera {
 }
 
 /** How long answers are collected by default. */
-export const FIND_WINDOW_MS = 3000;
+const FIND_WINDOW_MS = 3000;
 
 /** Answers kept at most: a LAN of chatty UPnP devices cannot grow the list without bound. */
 const MAX_ANSWERS = 1024;

@@ -101,7 +101,7 @@ const STOP_GRACE_MS = 2000;
 const KILL_WAIT_MS = 1000;
 
 /** The run was refused by {@linkcode HOOK_RUNS_PER_MINUTE}. */
-export class HookRateError extends Error {
+class HookRateError extends Error {
   /**
    * Keeps its settings; starts nothing.
    * @param limit the cap that was reached

@@ -22,7 +22,7 @@ export function loadXmlParser(): Promise<unknown> {
 }
 
 /** Announcements kept while the parser loads; more in that time are a flood, not cameras. */
-export const MAX_WAITING_ANNOUNCEMENTS = 64;
+const MAX_WAITING_ANNOUNCEMENTS = 64;
 
 // deno-lint-ignore no-control-regex
 const COLOUR = /\x1b\[[0-9;]*m/g;
@@ -31,7 +31,7 @@ const COLOUR = /\x1b\[[0-9;]*m/g;
  * A failed load in one line: Deno's module errors are coloured and go on with the import's source
  * (raw text in a JSON log); their first line says what failed. Pure.
  */
-export function loadFailure(error: unknown): string {
+function loadFailure(error: unknown): string {
   return errorMessage(error).replace(COLOUR, "").split("\n", 1)[0].trim().slice(0, 300);
 }
 

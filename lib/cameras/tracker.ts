@@ -78,13 +78,13 @@ export interface Presence {
 }
 
 /** What made a camera ready: its own SSDP message, or our fetch of an EOS camera's description. */
-export type ReadyVia = Presence["kind"] | "eos-fetch";
+type ReadyVia = Presence["kind"] | "eos-fetch";
 
 /** Why a camera is no longer counted as up. */
-export type GoneReason = "byebye" | "expired" | "silent";
+type GoneReason = "byebye" | "expired" | "silent";
 
 /** What the tracker reports; each is called once per transition, never per packet. */
-export interface TrackerEvents {
+interface TrackerEvents {
   /** Ask this camera for its presence now (a unicast M-SEARCH); called once per pairing. */
   probe(camera: Camera): void;
   /** It fetched the description: pairing or reconnecting. */
@@ -100,7 +100,7 @@ export interface TrackerEvents {
 }
 
 /** Settings of the tracker. */
-export interface TrackerOptions {
+interface TrackerOptions {
   /** Our own UUID: our NOTIFYs and answers echoing back are not a camera's. */
   ownUuid: string;
   /** Milliseconds, monotonic. */
@@ -131,7 +131,7 @@ export const REARM_COOLDOWN_MS = 30_000;
  * Addresses whose cooldown is kept apart from their entry. Each needs a camera that fetched and was
  * ready within the last {@linkcode REARM_COOLDOWN_MS}; past that many, the one ending first goes.
  */
-export const COOLDOWN_CAPACITY = 1024;
+const COOLDOWN_CAPACITY = 1024;
 /** Time for a user to pick the computer on the camera and for the camera to come up. */
 const DEFAULT_PAIRING_TIMEOUT_MS = 5 * 60_000;
 /** Longest name shown or passed to a hook, in code points; real Server headers are well under it. */

@@ -60,7 +60,7 @@ export interface CameraWatchOptions {
  * How long after a camera's first fetch we ask for its presence: a camera that is pairing lists the
  * computers first and comes up only once the user picked one; a reconnecting one comes up at once.
  */
-export const PRESENCE_SEARCH_DELAY_MS = 3000;
+const PRESENCE_SEARCH_DELAY_MS = 3000;
 /** How often ready cameras are checked against their max-age. */
 const SWEEP_INTERVAL_MS = 10_000;
 

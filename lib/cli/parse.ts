@@ -122,7 +122,7 @@ export function suggestFlag(unknown: string): string | undefined {
 }
 
 /** A command, or a word that acts like one (`help`, `version`: they print and end). */
-export type CommandWord = CommandName | "help" | "version";
+type CommandWord = CommandName | "help" | "version";
 
 /** The words that act like commands without being one. */
 const META_COMMANDS: readonly CommandWord[] = ["help", "version"];
@@ -137,7 +137,7 @@ const SERVE_WORDS: readonly string[] = ["start", "run"];
  * The command closest to a word that is none, if it looks like a typo of one. Commands of four
  * letters or more allow one edit more: "sever" is two from "serve".
  */
-export function suggestCommand(word: string): CommandWord | undefined {
+function suggestCommand(word: string): CommandWord | undefined {
   if (!/^[a-z0-9-]+$/i.test(word)) return undefined;
   const lower = word.toLowerCase();
   if (SERVE_WORDS.includes(lower)) return "serve";
@@ -409,7 +409,7 @@ function number(values: Values, name: NumberOption): number {
 }
 
 /** Why `name` cannot be given to `command`, or `undefined` when it can. Pure. */
-export function notApplicable(name: OptionName, command: CommandName): string | undefined {
+function notApplicable(name: OptionName, command: CommandName): string | undefined {
   const spec: OptionSpec = OPTION_TABLE[name];
   if (spec.commands.includes(command)) return undefined;
   const where = spec.commands.map((c) => `"${c}"`).join(" and ");

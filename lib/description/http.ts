@@ -10,7 +10,7 @@
 import { DESCRIPTION_CONTENT_TYPE, HTTP_SERVER } from "../ssdp/wire.ts";
 
 /** The methods served; everything else is 405 with this list in `Allow`. */
-export const ALLOWED_METHODS = ["GET", "HEAD"] as const;
+const ALLOWED_METHODS = ["GET", "HEAD"] as const;
 
 /** A request's start line. */
 export interface RequestLine {

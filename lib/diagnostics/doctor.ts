@@ -122,10 +122,10 @@ export interface ImportDestFacts {
  * to a 45 MP raw file), so 2 GB is a few dozen raw files: less than one outing. A share of the disk
  * would misjudge both ends: 5 % of a 4 TB disk is 200 GB, room for years; of a 16 GB SD card, 800 MB.
  */
-export const NEARLY_FULL_BYTES = 2_000_000_000;
+const NEARLY_FULL_BYTES = 2_000_000_000;
 
 /** Below this many free bytes the destination is full (a failure): not even two raw files fit. */
-export const FULL_BYTES = 100_000_000;
+const FULL_BYTES = 100_000_000;
 
 const SYMBOLS: Record<Grade, string> = { pass: "✓", fail: "✗", warn: "!", unknown: "?" };
 

@@ -55,7 +55,7 @@ export interface OpenPorts {
 }
 
 /** Where the macOS application firewall tool is. */
-export const SOCKETFILTERFW = "/usr/libexec/ApplicationFirewall/socketfilterfw";
+const SOCKETFILTERFW = "/usr/libexec/ApplicationFirewall/socketfilterfw";
 
 /** Whether ufw's user rules accept `port`/`protocol` coming in. Pure. */
 export function ufwAllows(rules: string, protocol: "udp" | "tcp", port: number): boolean {

@@ -28,7 +28,7 @@ export interface AnnouncerOptions {
 }
 
 /** Gap between the two start-up rounds of `ssdp:alive`. */
-export const REPEAT_GAP_MS = 200;
+const REPEAT_GAP_MS = 200;
 
 const encoder = new TextEncoder();
 

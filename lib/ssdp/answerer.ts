@@ -59,7 +59,7 @@ export const ALL_TARGETS_SPACING_MS = 5;
  * Most bytes answered per byte received: a forged source gets at most this factor of the traffic sent
  * in its name. A camera's search (about 100 bytes) still gets every answer of `ssdp:all` (about 870).
  */
-export const MAX_AMPLIFICATION = 10;
+const MAX_AMPLIFICATION = 10;
 
 /** Longest MX honoured: UDA caps it at 5 s, and a camera will not wait longer. */
 const MAX_MX_SECONDS = 5;

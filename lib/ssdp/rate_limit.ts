@@ -37,10 +37,10 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
 };
 
 /** The share of the global rate kept for quiet sources. */
-export const QUIET_SHARE = 0.25;
+const QUIET_SHARE = 0.25;
 
 /** Searches a second up to which a source counts as quiet; a camera asks about once a second. */
-export const QUIET_RATE = 3;
+const QUIET_RATE = 3;
 
 /** How long a source's past asking weighs in its rate, in milliseconds (an exponential average). */
 const RATE_WINDOW_MS = 2000;

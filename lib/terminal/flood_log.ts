@@ -32,7 +32,7 @@ export interface Flood {
 export const MAX_COUNTED_SOURCES = 4096;
 
 /** What a {@linkcode FloodLog} needs. */
-export interface FloodLogOptions {
+interface FloodLogOptions {
   /** How many of this kind's lines may go out before they are summed. */
   budget: LineBudget;
   /** Times the budget and schedules the summary; {@linkcode systemClock} by default. */

@@ -41,7 +41,7 @@ export function formatRate(bytes: number, ms: number): string {
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
 
 /** The most of a file name the progress line shows. */
-export const NAME_COLUMNS = 40;
+const NAME_COLUMNS = 40;
 
 /**
  * A name from the camera as it may appear on a terminal: every character that could steer it
@@ -96,7 +96,7 @@ export function progressText(p: ImportProgress): string {
 export const REDRAW_MS = 100;
 
 /** Where an {@linkcode ImportReporter} reports. */
-export interface ReporterOutputs {
+interface ReporterOutputs {
   /** Log events (the JSON log contract). */
   emit: Emit;
   /** The live line, on a terminal with text logs; then no line per photo is logged. */

@@ -14,7 +14,7 @@ import { sleep } from "../util/timers.ts";
 const encoder = new TextEncoder();
 
 /** Where a {@linkcode LogBuffer} writes: `Deno.stderr`, or a fake in tests. */
-export interface LineWriter {
+interface LineWriter {
   /** Writes some of `bytes`, resolving with how many; may take forever when nobody reads. */
   write(bytes: Uint8Array): Promise<number>;
   /** Writes at once, blocking; used only at exit, and only when no write is stuck. */
@@ -30,7 +30,7 @@ export const LOG_QUEUE_LINES = 2000;
  * the runtime's threads; measured in the open loop at 40k/s, a write every 2 ms cost 6–9 % of the
  * answers, a write every 50 ms under 1 %.
  */
-export const LOG_BATCH_MS = 50;
+const LOG_BATCH_MS = 50;
 
 /**
  * A bounded queue of log lines, written in batches by one asynchronous writer. `push` never waits:

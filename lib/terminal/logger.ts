@@ -53,7 +53,7 @@ export interface Logger {
 }
 
 /** The name of the helper's log in JSON lines. */
-export const LOGGER_NAME = "ptpip-canon-helper";
+const LOGGER_NAME = "ptpip-canon-helper";
 
 let settings: LoggerSettings | undefined;
 
