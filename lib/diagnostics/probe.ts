@@ -11,6 +11,7 @@ import type { ResponseHead } from "../description/fetch.ts";
 import type { SsdpMessage } from "../ssdp/message.ts";
 import { DESCRIPTION_CONTENT_TYPE } from "../ssdp/wire.ts";
 import { escapeControls } from "../terminal/logger.ts";
+import type { Result } from "../util/result.ts";
 
 /** One SSDP answer received, parsed. */
 export interface ProbeAnswer {
@@ -64,10 +65,16 @@ export function locationRefusal(location: string, from: string): string | undefi
   return undefined;
 }
 
-/** What fetching a responder's LOCATION gave. */
-export type FetchOutcome =
-  | { ok: true; head: ResponseHead; description: DescriptionFields | { xmlError: string } }
-  | { ok: false; error: string };
+/** A fetched description: the response head, and the document or the XML parser's complaint. */
+export interface FetchedDescription {
+  /** The response's status line and headers. */
+  head: ResponseHead;
+  /** The document's fields, or why the body is not well-formed XML. */
+  description: Result<DescriptionFields, string>;
+}
+
+/** What fetching a responder's LOCATION gave, or why nothing was (the refusal or the error). */
+export type FetchOutcome = Result<FetchedDescription, string>;
 
 /** One requirement and whether it is met. */
 export interface Requirement {
@@ -134,13 +141,13 @@ export function gradeResponder(
     return { from: answer.from, requirements };
   }
   if (fetched === undefined || !fetched.ok) {
-    const error = fetched?.error ?? "not fetched";
+    const error = fetched === undefined ? "not fetched" : fetched.error;
     requirements.push({ name: REQUIREMENTS.location, ok: false, detail: `${location}: ${error}` });
     notFetched("the description could not be fetched");
     return { from: answer.from, location, requirements };
   }
   requirements.push({ name: REQUIREMENTS.location, ok: true, detail: location });
-  const { head, description } = fetched;
+  const { head, description: parsed } = fetched.value;
   requirements.push({
     name: REQUIREMENTS.status,
     ok: head.status === 200,
@@ -152,12 +159,13 @@ export function gradeResponder(
     ok: contentType === DESCRIPTION_CONTENT_TYPE,
     detail: contentType === undefined ? "no Content-Type header" : `got ${contentType}`,
   });
-  if ("xmlError" in description) {
-    const why = `the description is not well-formed XML: ${description.xmlError}`;
+  if (!parsed.ok) {
+    const why = `the description is not well-formed XML: ${parsed.error}`;
     requirements.push({ name: REQUIREMENTS.uuid, ok: false, detail: why });
     requirements.push({ name: REQUIREMENTS.friendlyName, ok: false, detail: why });
     return { from: answer.from, location, requirements };
   }
+  const description = parsed.value;
   const usn = headers.get("usn");
   const udn = description.fields.get("root/device/UDN");
   const usnUuid = uuidOf(usn);

@@ -8,8 +8,10 @@
 
 import { errorMessage, HelperError } from "../errors.ts";
 import { fetchRaw, parseResponseHead } from "../description/fetch.ts";
+import { err, ok } from "../util/result.ts";
 import type { InterfaceAddress } from "../network/interfaces.ts";
 import {
+  type FetchedDescription,
   type FetchOutcome,
   formatProbeReport,
   gradeResponder,
@@ -75,21 +77,15 @@ async function fetchDescription(location: string): Promise<FetchOutcome> {
     // package costs the helper's start-up time and memory.
     const { readDescription } = await import("../description/reader.ts");
     const { head, body } = await fetchRaw(location, "GET", FETCH_TIMEOUT_MS);
+    let description: FetchedDescription["description"];
     try {
-      return {
-        ok: true,
-        head: parseResponseHead(head),
-        description: readDescription(decoder.decode(body)),
-      };
+      description = ok(readDescription(decoder.decode(body)));
     } catch (error) {
-      return {
-        ok: true,
-        head: parseResponseHead(head),
-        description: { xmlError: errorMessage(error) },
-      };
+      description = err(errorMessage(error));
     }
+    return ok({ head: parseResponseHead(head), description });
   } catch (error) {
-    return { ok: false, error: errorMessage(error) };
+    return err(errorMessage(error));
   }
 }
 
@@ -138,7 +134,7 @@ export async function runProbe(
   const responders = [...first.values()].map((a) => {
     const location = locationOf(a);
     const refusal = location === "" ? undefined : locationRefusal(location, a.from);
-    return gradeResponder(a, refusal ? { ok: false, error: refusal } : fetched.get(location));
+    return gradeResponder(a, refusal ? err(refusal) : fetched.get(location));
   });
   const intro = `probe: sent a Canon camera's M-SEARCH to ${to.hostname}:${to.port} from ${from}` +
     `${looped ? ", looped back to this computer too" : ""}` +

@@ -3,6 +3,7 @@
 
 import { readDescription } from "../../lib/description/reader.ts";
 import { parseResponseHead } from "../../lib/description/fetch.ts";
+import { err, ok } from "../../lib/util/result.ts";
 import {
   type FetchOutcome,
   formatProbeReport,
@@ -45,11 +46,10 @@ function fetched(
 ): FetchOutcome {
   const xml = `<?xml version="1.0"?><root xmlns="urn:schemas-upnp-org:device-1-0"><device>` +
     `<friendlyName>${friendlyName}</friendlyName><UDN>${udn}</UDN></device></root>`;
-  return {
-    ok: true,
+  return ok({
     head: parseResponseHead(`HTTP/1.1 200 OK\r\nContent-Type: ${contentType}\r\nX: 1`),
-    description: readDescription(xml),
-  };
+    description: ok(readDescription(xml)),
+  });
 }
 
 const failed = (a: ProbeAnswer, f: FetchOutcome | undefined) =>
@@ -114,7 +114,7 @@ Deno.test("each fault fails exactly its requirement", async (t) => {
   await t.step("a non-200 status", () => {
     const outcome = fetched();
     assert(outcome.ok);
-    outcome.head = parseResponseHead(
+    outcome.value.head = parseResponseHead(
       'HTTP/1.1 404 Not Found\r\nContent-Type: text/xml; charset="utf-8"',
     );
     assertEquals(failed(windowsAnswer(), outcome), [REQUIREMENTS.status]);
@@ -131,14 +131,14 @@ Deno.test("each fault fails exactly its requirement", async (t) => {
       REQUIREMENTS.location,
       ...rest,
     ]);
-    const report = gradeResponder(windowsAnswer(), { ok: false, error: "Connection refused" });
+    const report = gradeResponder(windowsAnswer(), err("Connection refused"));
     assertEquals(report.requirements.find((r) => !r.ok)?.detail, `${LOCATION}: Connection refused`);
   });
 
   await t.step("a description that is not XML fails the UUID and the name", () => {
     const outcome = fetched();
     assert(outcome.ok);
-    outcome.description = { xmlError: "unclosed tag" };
+    outcome.value.description = err("unclosed tag");
     assertEquals(failed(windowsAnswer(), outcome), [REQUIREMENTS.uuid, REQUIREMENTS.friendlyName]);
   });
 });
@@ -200,10 +200,10 @@ Deno.test("a LOCATION is fetched only on the host that answered", () => {
   );
   assertEquals(locationRefusal("::", "10.0.0.1"), "not fetched: not a URL");
   const elsewhere = windowsAnswer({ LOCATION: "http://192.168.9.9/x.xml" });
-  const report = gradeResponder(elsewhere, {
-    ok: false,
-    error: locationRefusal("http://192.168.9.9/x.xml", "10.0.0.1")!,
-  });
+  const report = gradeResponder(
+    elsewhere,
+    err(locationRefusal("http://192.168.9.9/x.xml", "10.0.0.1")!),
+  );
   assertEquals(
     report.requirements.find((r) => r.name === REQUIREMENTS.location)?.detail,
     "http://192.168.9.9/x.xml: not fetched: it names 192.168.9.9, not 10.0.0.1, the host that answered",
