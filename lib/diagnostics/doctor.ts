@@ -15,7 +15,7 @@ import {
 } from "../network/missing_interfaces.ts";
 import { formatOwners, type PortHolders, type SocketOwner } from "./port_holders.ts";
 import { describeUuidSource, isUuid, type UuidFailure, type UuidLocation } from "../uuid/store.ts";
-import type { FolderAccess } from "./folder_access.ts";
+import type { FolderAccess, FolderProblem } from "./folder_access.ts";
 import type { FreeSpaceAnswer } from "./free_space.ts";
 import { formatBytes } from "../terminal/import_progress.ts";
 import { parentDir } from "../util/path.ts";
@@ -382,12 +382,28 @@ function descChecks(facts: DoctorFacts): Check[] {
   });
 }
 
+/** Completes "the folder F …". */
+function folderProblemText(problem: FolderProblem): string {
+  switch (problem.kind) {
+    case "unreadable":
+      return `cannot be read: ${problem.cause}`;
+    case "not-a-folder":
+      return "is not a folder";
+    case "not-writable":
+      return `is not writable: ${problem.cause}`;
+  }
+}
+
 /** The failed check when the first start cannot write the UUID file, naming the folder and the ways out. */
-function unwritableUuid(title: string, write: NonNullable<DoctorFacts["uuidWrite"]>): Check {
+function unwritableUuid(
+  title: string,
+  write: NonNullable<DoctorFacts["uuidWrite"]>,
+  problem: FolderProblem,
+): Check {
+  const why = folderProblemText(problem);
   return {
     grade: "fail",
-    title:
-      `${title}, but ${write.file} cannot be created: the folder ${write.folder} ${write.problem}`,
+    title: `${title}, but ${write.file} cannot be created: the folder ${write.folder} ${why}`,
     fix: [
       "keep the UUID in a writable place with --uuid-file PATH (give serve the same option), " +
       "or give it with --uuid UUID",
@@ -399,9 +415,9 @@ function unwritableUuid(title: string, write: NonNullable<DoctorFacts["uuidWrite
 function uuidCheck(located: DoctorFacts["uuid"], write: DoctorFacts["uuidWrite"]): Check {
   if (!located.ok) return { grade: "fail", title: `UUID: ${uuidFailureMessage(located.error)}` };
   const uuid = located.value;
-  const unwritable = write?.problem !== undefined ? write : undefined;
+  const refused = write?.problem;
   if (uuid.uuid === undefined) {
-    if (unwritable) return unwritableUuid("UUID: none yet", unwritable);
+    if (write && refused) return unwritableUuid("UUID: none yet", write, refused);
     return {
       grade: uuid.warning ? "warn" : "pass",
       title: `UUID: none yet; one will be created at ${uuid.createIn} on the first start`,
@@ -410,7 +426,9 @@ function uuidCheck(located: DoctorFacts["uuid"], write: DoctorFacts["uuidWrite"]
   }
   const title = `UUID ${uuid.uuid} (${describeUuidSource({ ...uuid, warning: undefined })})`;
   // The Python helpers' UUID is copied to the per-user file on the first start.
-  if (unwritable) return unwritableUuid(`${title}, to be copied on the first start`, unwritable);
+  if (write && refused) {
+    return unwritableUuid(`${title}, to be copied on the first start`, write, refused);
+  }
   return {
     grade: uuid.warning ? "warn" : "pass",
     title,
@@ -431,14 +449,15 @@ function importDestCheck(dest: ImportDestFacts): Check {
   const { dir, access } = dest;
   const parent = parentDir(dir);
   const title = `photos (--import-to): ${dir}`;
+  const problem = access.problem;
   if (access.folder === dir) {
-    if (access.problem === undefined) {
+    if (problem === undefined) {
       return { grade: "pass", title: `${title} is a folder this user can write to` };
     }
     return {
       grade: "fail",
-      title: `${title} ${access.problem}`,
-      fix: access.problem === "is not a folder"
+      title: `${title} ${folderProblemText(problem)}`,
+      fix: problem.kind === "not-a-folder"
         ? ["give --import-to a folder, or move that file away"]
         : OWNER_FIX,
     };
@@ -450,16 +469,18 @@ function importDestCheck(dest: ImportDestFacts): Check {
       title: `${title} does not exist, nor does ${parent}: the helper creates only the last folder`,
       fix: [
         `if it is on a disk that is not mounted, mount it; else create it: mkdir -p ${dir}`,
-        ...(access.problem === undefined
+        ...(problem === undefined
           ? []
-          : [`(the nearest folder there is, ${access.folder}, ${access.problem})`]),
+          : [`(the nearest folder there is, ${access.folder}, ${folderProblemText(problem)})`]),
       ],
     };
   }
-  if (access.problem !== undefined) {
+  if (problem !== undefined) {
     return {
       grade: "fail",
-      title: `${title} does not exist, and it cannot be made: ${parent} ${access.problem}`,
+      title: `${title} does not exist, and it cannot be made: ${parent} ${
+        folderProblemText(problem)
+      }`,
       fix: [`create it for the helper's user: sudo mkdir ${dir} && sudo chown USER ${dir}`],
     };
   }

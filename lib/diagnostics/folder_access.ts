@@ -9,12 +9,18 @@
 import { errorMessage } from "../errors.ts";
 import { parentDir } from "../util/path.ts";
 
+/** Why nothing can be created in a folder; `cause` is the OS's reason. `doctor` words it. */
+export type FolderProblem =
+  | { kind: "unreadable"; cause: string }
+  | { kind: "not-a-folder" }
+  | { kind: "not-writable"; cause: string };
+
 /** The folder a file would be created under, and why it cannot be, if it cannot. */
 export interface FolderAccess {
   /** The nearest existing folder on the file's path: the first new folder or the file goes there. */
   folder: string;
-  /** Completes "the folder F …" (`is not writable: Permission denied (os error 13)`); absent when it can. */
-  problem?: string;
+  /** Why nothing can be created there; absent when something can. */
+  problem?: FolderProblem;
 }
 
 /** Creates something in `dir` and removes it; throws when nothing can be created there. */
@@ -59,14 +65,14 @@ export async function folderAccess(
         folder = up;
         continue;
       }
-      return { folder, problem: `cannot be read: ${reason(error)}` };
+      return { folder, problem: { kind: "unreadable", cause: reason(error) } };
     }
-    if (!info.isDirectory) return { folder, problem: "is not a folder" };
+    if (!info.isDirectory) return { folder, problem: { kind: "not-a-folder" } };
     try {
       await probe(folder);
       return { folder };
     } catch (error) {
-      return { folder, problem: `is not writable: ${reason(error)}` };
+      return { folder, problem: { kind: "not-writable", cause: reason(error) } };
     }
   }
 }

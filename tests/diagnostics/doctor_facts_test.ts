@@ -134,8 +134,11 @@ Deno.test("importDestFacts: the --import-to folder as serve will use it", async 
     const facts = await importDestFacts(`${root}/photos`, {
       ...env,
       folderAccess: (file) =>
-        Promise.resolve({ folder: file.replace(/\/photo$/, ""), problem: "is not writable: x" }),
+        Promise.resolve({
+          folder: file.replace(/\/photo$/, ""),
+          problem: { kind: "not-writable", cause: "x" },
+        }),
     });
-    assertEquals(facts.access.problem, "is not writable: x");
+    assertEquals(facts.access.problem, { kind: "not-writable", cause: "x" });
   });
 });

@@ -441,7 +441,7 @@ Deno.test("a UUID file that cannot be created fails, naming the folder and the w
       uuidWrite: {
         file: "/home/u/.config/ptpip-canon-helper/uuid",
         folder: "/home/u",
-        problem: "is not writable: Permission denied (os error 13)",
+        problem: { kind: "not-writable", cause: "Permission denied (os error 13)" },
       },
     }));
     assert(hasFailures(checks));
@@ -465,7 +465,7 @@ Deno.test("a UUID file that cannot be created fails, naming the folder and the w
       uuidWrite: {
         file: "/h/.config/ptpip-canon-helper/uuid",
         folder: "/h",
-        problem: "is not a folder",
+        problem: { kind: "not-a-folder" },
       },
     })).find((c) => c.title.startsWith("UUID"));
     assertEquals(check?.grade, "fail");
@@ -533,7 +533,7 @@ Deno.test("doctor --import-to: the photo sink's folder and its free space", asyn
   });
 
   await t.step("not writable, itself or where it would be made: fails naming the user fix", () => {
-    const denied = "is not writable: Permission denied (os error 13)";
+    const denied = { kind: "not-writable", cause: "Permission denied (os error 13)" } as const;
     const [own] = sink({ access: { folder: "/srv/photos", problem: denied } });
     assertEquals(own.grade, "fail");
     assertEquals(
@@ -545,7 +545,7 @@ Deno.test("doctor --import-to: the photo sink's folder and its free space", asyn
     const [parent] = sink({ access: { folder: "/srv", problem: denied } });
     assertEquals(parent.grade, "fail");
     assertMatch(parent.title, /does not exist, and it cannot be made: \/srv is not writable/);
-    const [file] = sink({ access: { folder: "/srv/photos", problem: "is not a folder" } });
+    const [file] = sink({ access: { folder: "/srv/photos", problem: { kind: "not-a-folder" } } });
     assertEquals(file.title, "photos (--import-to): /srv/photos is not a folder");
     assertEquals(file.fix, ["give --import-to a folder, or move that file away"]);
   });

@@ -31,14 +31,14 @@ Deno.test("folderAccess names the folder that refuses, and why", async (t) => {
     });
     assertEquals(access, {
       folder: home,
-      problem: "is not writable: Permission denied (os error 13)",
+      problem: { kind: "not-writable", cause: "Permission denied (os error 13)" },
     });
   });
 
   await t.step("a file where a folder must go fails even for root", async () => {
     await Deno.writeTextFile(`${home}/.config`, "");
     const access = await folderAccess(`${home}/.config/ptpip-canon-helper/uuid`);
-    assertEquals(access, { folder: `${home}/.config`, problem: "is not a folder" });
+    assertEquals(access, { folder: `${home}/.config`, problem: { kind: "not-a-folder" } });
   });
 
   assert(!(await Deno.stat(`${home}/.config`)).isDirectory);
@@ -53,7 +53,11 @@ Deno.test({
     try {
       const access = await folderAccess(`${readOnly}/.config/ptpip-canon-helper/uuid`);
       assertEquals(access.folder, readOnly);
-      assertMatch(access.problem ?? "", /^is not writable: Permission denied/);
+      assertEquals(access.problem?.kind, "not-writable");
+      assertMatch(
+        access.problem?.kind === "not-writable" ? access.problem.cause : "",
+        /^Permission denied/,
+      );
     } finally {
       await Deno.chmod(readOnly, 0o755);
     }
