@@ -12,6 +12,7 @@ import { exchangeRaw } from "../description/fetch.ts";
 import { everyPresence, type PresenceHandler } from "../ssdp/responder.ts";
 import { loadXmlParser, ParserGate, type XmlParserLoader } from "./parser_gate.ts";
 import { MAX_EOS_DESCRIPTION_BYTES, type RawExchange } from "./eos_flow.ts";
+import { type Clock, systemClock } from "../util/timers.ts";
 
 /**
  * The most of an EOS camera's answer that is read: a description at its bound, 8 KiB of head, and one
@@ -38,9 +39,16 @@ export interface CameraSide extends PresenceHandler {
 }
 
 /** The settings of both watches; the EOS watch's links to the camera watch are made here. */
-export interface CameraSideOptions extends CameraWatchOptions {
+export interface CameraSideOptions extends Omit<CameraWatchOptions, "clock"> {
+  /** The clock of both watches; {@linkcode systemClock} by default. */
+  clock?: Clock;
+  /** Monotonic milliseconds instead of the clock's, while `serve` hands no clock. */
+  now?: () => number;
   /** The EOS watch's own settings. */
-  eos: Omit<EosWatchOptions, "emit" | "now" | "ssdpPort" | "fetched" | "coolingDown" | "exchange">;
+  eos: Omit<
+    EosWatchOptions,
+    "emit" | "clock" | "ssdpPort" | "fetched" | "coolingDown" | "exchange"
+  >;
   /** Sends a request to an EOS camera and reads its answer; `exchangeRaw`, capped, by default. */
   exchange?: RawExchange;
   /** Loads the XML parser EOS descriptions are read with; {@linkcode loadXmlParser} by default. */
@@ -53,7 +61,10 @@ export interface CameraSideOptions extends CameraWatchOptions {
  * then skipped while the rest goes on.
  */
 export function cameraSide(options: CameraSideOptions): CameraSide {
-  const cameras = new CameraWatch(options);
+  const clock = options.clock ?? systemClock;
+  const { now } = options;
+  const watches = { ...options, clock: now ? { ...clock, now } : clock };
+  const cameras = new CameraWatch(watches);
   const parser = new ParserGate(
     options.loadXmlParser ?? loadXmlParser,
     (error) => options.emit({ event: "eos-unavailable", error }),
@@ -61,7 +72,7 @@ export function cameraSide(options: CameraSideOptions): CameraSide {
   const eos = new EosWatch({
     ...options.eos,
     emit: options.emit,
-    now: options.now,
+    clock: watches.clock,
     ssdpPort: options.ssdpPort,
     fetched: (announcement, names) => cameras.eosFetched(announcement, names),
     coolingDown: (ip) => cameras.coolingDown(ip),

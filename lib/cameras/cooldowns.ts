@@ -7,6 +7,8 @@
  * @module
  */
 
+import type { Clock } from "../util/timers.ts";
+
 /** A bounded table of per-address cooldowns on an injected clock. */
 export class Cooldowns {
   // Every cooldown lasts as long and the clock only moves on, so insertion order is ending order.
@@ -16,12 +18,12 @@ export class Cooldowns {
    * Keeps its settings; starts nothing.
    * @param capacity the most addresses kept
    * @param durationMs how long a cooldown lasts
-   * @param now the clock, milliseconds, monotonic
+   * @param clock the clock (its monotonic time)
    */
   constructor(
     readonly capacity: number,
     readonly durationMs: number,
-    readonly now: () => number,
+    readonly clock: Pick<Clock, "now">,
   ) {}
 
   /** How many addresses are kept now (over or not). */
@@ -31,7 +33,7 @@ export class Cooldowns {
 
   /** Starts (or starts again) the cooldown of `key`. */
   start(key: string): void {
-    const now = this.now();
+    const now = this.clock.now();
     this.#until.delete(key);
     this.#forgetOver(now);
     if (this.#until.size >= this.capacity) this.#until.delete(this.#until.keys().next().value!);
@@ -42,7 +44,7 @@ export class Cooldowns {
   until(key: string): number | undefined {
     const until = this.#until.get(key);
     if (until === undefined) return undefined;
-    if (this.now() < until) return until;
+    if (this.clock.now() < until) return until;
     this.#until.delete(key);
     return undefined;
   }

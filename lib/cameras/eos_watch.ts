@@ -40,7 +40,7 @@ import { Cooldowns } from "./cooldowns.ts";
 import { errorMessage } from "../errors.ts";
 import { SSDP_MULTICAST_ADDRESS } from "../ssdp/wire.ts";
 import { isLoopback, parseIpv4 } from "../network/ipv4.ts";
-import { after, type Timer } from "../util/timers.ts";
+import type { Clock, Timer } from "../util/timers.ts";
 
 /** EOS cameras fetched at once; more announcing at the same time wait their turn. */
 export const MAX_EOS_CAMERAS = 8;
@@ -74,8 +74,8 @@ export interface EosWatchOptions {
   enabled: boolean;
   /** Reports each step. */
   emit: Emit;
-  /** Monotonic milliseconds. */
-  now: () => number;
+  /** Times the schedules, the cooldowns, the line budgets and the start-up search. */
+  clock: Clock;
   /** Whether a sender is a host the helper serves (see `SearchAnswerer.serves`). */
   serves: (ip: string) => boolean;
   /**
@@ -144,12 +144,12 @@ export class EosWatch implements PresenceHandler {
     this.#failed = new Cooldowns(
       FAILED_CAPACITY,
       options.failedCooldownMs ?? EOS_FAILED_COOLDOWN_MS,
-      options.now,
+      options.clock,
     );
     const budget = (lines: "warnings" | "notices") =>
       new FloodLog({
         budget: options.lineBudget ?? EOS_LINE_BUDGET,
-        now: options.now,
+        clock: options.clock,
         summaryMs: EOS_SUMMARY_MS,
         summarise: (flood) => options.emit({ event: "eos-summed", ...flood, lines }),
       });
@@ -206,7 +206,7 @@ export class EosWatch implements PresenceHandler {
   #start(announcement: EosAnnouncement): void {
     const entry: Fetching = {
       announcement,
-      schedule: startEosSchedule(this.#options.now()),
+      schedule: startEosSchedule(this.#options.clock.now()),
       ready: false,
     };
     this.#fetching.set(announcement.ip, entry);
@@ -250,7 +250,10 @@ export class EosWatch implements PresenceHandler {
       const close = () => {
         if (this.#searchSockets.delete(socket)) socket.close();
       };
-      const timer = after(this.#options.searchWindowMs ?? EOS_SEARCH_WINDOW_MS, close);
+      const timer = this.#options.clock.after(
+        this.#options.searchWindowMs ?? EOS_SEARCH_WINDOW_MS,
+        close,
+      );
       this.#track(
         (async () => {
           // Answers for other types are dropped by `heard` like any other message.
@@ -324,7 +327,7 @@ export class EosWatch implements PresenceHandler {
     entry.schedule = afterEosFetch(
       entry.schedule,
       succeeded,
-      options.now(),
+      options.clock.now(),
       options.plan ?? DEFAULT_EOS_FETCH_PLAN,
     );
     if (outcome.kind === "camera") {
@@ -345,8 +348,8 @@ export class EosWatch implements PresenceHandler {
     if (schedule.phase === "done") {
       return this.#end(ip, schedule.reason, schedule.reason === "failures" && !entry.ready);
     }
-    entry.timer = after(
-      Math.max(0, schedule.nextAt - options.now()),
+    entry.timer = options.clock.after(
+      Math.max(0, schedule.nextAt - options.clock.now()),
       () => this.#fetchNow(entry),
     );
   }

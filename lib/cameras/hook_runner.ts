@@ -23,7 +23,7 @@ import { type CameraFlow, MAX_NAME_LENGTH } from "./tracker.ts";
 import { cleanText } from "../util/text.ts";
 import { parseIpv4 } from "../network/ipv4.ts";
 import { settlesWithin } from "../util/timeout.ts";
-import { after, type Timer } from "../util/timers.ts";
+import { type Clock, systemClock, type Timer } from "../util/timers.ts";
 import { errorMessage } from "../errors.ts";
 
 /** The camera a hook runs for. */
@@ -177,12 +177,10 @@ function signalRun(child: Deno.ChildProcess, signal: Deno.Signal): void {
 export interface HookRunnerOptions {
   /** Starts the program; `Deno.Command` (through `setsid` where there is one) by default. */
   spawn?: Spawn;
-  /** Milliseconds; `Date.now` by default. */
-  now?: () => number;
+  /** Times the caps, schedules waiting runs and the grace of a stop; {@linkcode systemClock} by default. */
+  clock?: Pick<Clock, "now" | "after">;
   /** How long `stop` waits after SIGTERM before SIGKILL. */
   graceMs?: number;
-  /** Schedules the start of a waiting run; `lib/util/timers.ts`'s `after` by default. */
-  after?: (ms: number, run: () => void) => Timer;
   /** Whether a waiting run should still start when its turn comes (its camera is still ready). */
   wanted?: (camera: HookCamera) => boolean;
   /**
@@ -205,9 +203,8 @@ export class HookRunner {
   readonly #command: readonly string[];
   readonly #events: HookEvents;
   readonly #spawn: Spawn;
-  readonly #now: () => number;
+  readonly #clock: Pick<Clock, "now" | "after">;
   readonly #graceMs: number;
-  readonly #after: (ms: number, run: () => void) => Timer;
   readonly #wanted: (camera: HookCamera) => boolean;
   readonly #perMinute: number;
   readonly #perAddress: number;
@@ -228,9 +225,8 @@ export class HookRunner {
     this.#command = command;
     this.#events = events;
     this.#spawn = options.spawn ?? spawnCommand;
-    this.#now = options.now ?? Date.now;
+    this.#clock = options.clock ?? systemClock;
     this.#graceMs = options.graceMs ?? STOP_GRACE_MS;
-    this.#after = options.after ?? after;
     this.#wanted = options.wanted ?? (() => true);
     this.#perMinute = options.caps?.perMinute ?? HOOK_RUNS_PER_MINUTE;
     this.#perAddress = options.caps?.perAddress ?? HOOK_RUNS_PER_ADDRESS;
@@ -264,7 +260,7 @@ export class HookRunner {
 
   /** Milliseconds until a run for `ip` is within both caps, or `undefined` if it is now. */
   #waitFor(ip: string): { ms: number; reason: string } | undefined {
-    const now = this.#now();
+    const now = this.#clock.now();
     while (this.#starts.length > 0 && now - this.#starts[0].at >= MINUTE_MS) this.#starts.shift();
     let wait: { ms: number; reason: string } | undefined;
     if (this.#starts.length >= this.#perMinute) {
@@ -340,7 +336,7 @@ export class HookRunner {
       if (soonest === undefined || ms < soonest) soonest = ms;
     }
     if (soonest === undefined) return;
-    this.#wake = this.#after(Math.max(1, soonest), () => {
+    this.#wake = this.#clock.after(Math.max(1, soonest), () => {
       this.#wake = undefined;
       this.#drain();
     });
@@ -351,7 +347,7 @@ export class HookRunner {
     if (argv === undefined) {
       return this.#events.failed(camera, new Error(`${camera.ip} is not an IPv4 address`));
     }
-    const now = this.#now();
+    const now = this.#clock.now();
     let child: Deno.ChildProcess;
     try {
       child = this.#spawn(argv, hookEnv(camera));
@@ -376,9 +372,9 @@ export class HookRunner {
     const runs = [...this.#running.values()];
     runs.forEach((r) => signalRun(r.child, "SIGTERM"));
     const all = Promise.all(runs.map((r) => r.done));
-    if (await settlesWithin(all, this.#graceMs)) return;
+    if (await settlesWithin(all, this.#graceMs, this.#clock)) return;
     runs.forEach((r) => signalRun(r.child, "SIGKILL"));
-    await settlesWithin(all, KILL_WAIT_MS);
+    await settlesWithin(all, KILL_WAIT_MS, this.#clock);
   }
 
   async #follow(camera: HookCamera, run: Run): Promise<void> {

@@ -11,6 +11,7 @@
 import { RecentMap } from "../util/recent_map.ts";
 import { cleanText } from "../util/text.ts";
 import { Cooldowns } from "./cooldowns.ts";
+import type { Clock } from "../util/timers.ts";
 import type { SsdpMessage } from "../ssdp/message.ts";
 import { CANON_SERVER, canonTrait } from "./recognise.ts";
 
@@ -103,8 +104,8 @@ interface TrackerEvents {
 interface TrackerOptions {
   /** Our own UUID: our NOTIFYs and answers echoing back are not a camera's. */
   ownUuid: string;
-  /** Milliseconds, monotonic. */
-  now: () => number;
+  /** The clock (its monotonic time). */
+  clock: Pick<Clock, "now">;
   /** Where each transition is reported. */
   events: TrackerEvents;
   /**
@@ -207,7 +208,7 @@ export class CameraTracker {
     const capacity = options.capacity ?? DEFAULT_CAPACITY;
     this.#searching = new RecentMap(capacity);
     this.#cameras = new RecentMap(capacity);
-    this.#cooldowns = new Cooldowns(COOLDOWN_CAPACITY, REARM_COOLDOWN_MS, options.now);
+    this.#cooldowns = new Cooldowns(COOLDOWN_CAPACITY, REARM_COOLDOWN_MS, options.clock);
   }
 
   /** The cameras that fetched the description and are pairing or up, oldest first. */
@@ -277,7 +278,7 @@ export class CameraTracker {
     camera.server = presence.server ?? camera.server;
     camera.usn = presence.usn ?? camera.usn;
     const maxAge = presence.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS;
-    camera.expiresAt = this.#options.now() + maxAge * 1000;
+    camera.expiresAt = this.#options.clock.now() + maxAge * 1000;
     this.#becomeReady(camera, presence.kind);
   }
 
@@ -298,7 +299,7 @@ export class CameraTracker {
     camera.model = details.model ?? camera.model;
     camera.usn = details.usn ?? camera.usn;
     const maxAge = details.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS;
-    camera.expiresAt = this.#options.now() + maxAge * 1000;
+    camera.expiresAt = this.#options.clock.now() + maxAge * 1000;
     this.#becomeReady(camera, "eos-fetch");
     return true;
   }
@@ -320,7 +321,7 @@ export class CameraTracker {
 
   /** Retires ready cameras past their max-age and pairing ones silent for too long; call it now and then. */
   sweep(): void {
-    const now = this.#options.now();
+    const now = this.#options.clock.now();
     const pairingTimeout = this.#options.pairingTimeoutMs ?? DEFAULT_PAIRING_TIMEOUT_MS;
     for (const camera of this.#cameras.values()) {
       let reason: GoneReason | undefined;
@@ -345,7 +346,7 @@ export class CameraTracker {
 
   #enter(camera: Camera, state: CameraState): void {
     camera.state = state;
-    camera.since = this.#options.now();
+    camera.since = this.#options.clock.now();
   }
 
   /**
@@ -378,7 +379,7 @@ export class CameraTracker {
       state: "searching",
       fetched: false,
       probed: false,
-      since: this.#options.now(),
+      since: this.#options.clock.now(),
       flow: "search",
     };
   }

@@ -23,15 +23,15 @@ import { errorMessage } from "../errors.ts";
 import type { PresenceHandler } from "../ssdp/responder.ts";
 import type { SsdpMessage } from "../ssdp/message.ts";
 import type { EosAnnouncement, EosNames } from "./eos_flow.ts";
-import { after, every, type Timer } from "../util/timers.ts";
+import type { Clock, Timer } from "../util/timers.ts";
 import type { SinkSide } from "../sink/serve_sink.ts";
 
 /** Settings of the watch. */
 export interface CameraWatchOptions {
   /** Our own UUID: our NOTIFYs echoing back are not a camera's. */
   ownUuid: string;
-  /** Monotonic milliseconds. */
-  now: () => number;
+  /** Times the cameras, the presence searches, the max-age checks and the hook's caps. */
+  clock: Clock;
   /** Where cameras listen for SSDP: 1900, or the helper's `-p` port in tests. */
   ssdpPort: number;
   /** `--on-camera` program and arguments. */
@@ -46,8 +46,6 @@ export interface CameraWatchOptions {
   emit: Emit;
   /** Starts the `--on-camera` program; `Deno.Command` by default. */
   spawn?: Spawn;
-  /** Schedules a hook run that waits its turn; `lib/util/timers.ts`'s `after` by default. */
-  hookAfter?: (ms: number, run: () => void) => Timer;
   /** Shows the live status (a terminal only). */
   status?: (text: string) => void;
   /** How long after a first fetch presence is asked for; {@linkcode PRESENCE_SEARCH_DELAY_MS} by default. */
@@ -88,8 +86,7 @@ export class CameraWatch implements PresenceHandler {
     this.#hooks = options.onCamera
       ? new HookRunner(options.onCamera, hookEvents(options.emit), {
         spawn: options.spawn,
-        now: options.now,
-        after: options.hookAfter,
+        clock: options.clock,
         // A run that waited its turn is for a camera still up, not one that left meanwhile.
         wanted: (camera) => this.#tracker.get(camera.ip)?.state === "ready",
       })
@@ -97,7 +94,7 @@ export class CameraWatch implements PresenceHandler {
     const emit = options.emit;
     this.#tracker = new CameraTracker({
       ownUuid: options.ownUuid,
-      now: options.now,
+      clock: options.clock,
       anyDevice: options.anyDevice,
       events: {
         probe: (camera) => this.#schedulePresenceSearch(camera.ip),
@@ -159,7 +156,7 @@ export class CameraWatch implements PresenceHandler {
   /** Shows the first status and starts checking ready cameras' max-age. */
   start(): void {
     this.#showStatus();
-    this.#sweeper = every(SWEEP_INTERVAL_MS, () => this.#tracker.sweep());
+    this.#sweeper = this.#options.clock.every(SWEEP_INTERVAL_MS, () => this.#tracker.sweep());
   }
 
   /** Stops the timers and the running programs. */
@@ -177,7 +174,8 @@ export class CameraWatch implements PresenceHandler {
   }
 
   #schedulePresenceSearch(ip: string): void {
-    const timer = after(this.#options.presenceSearchDelayMs ?? PRESENCE_SEARCH_DELAY_MS, () => {
+    const delayMs = this.#options.presenceSearchDelayMs ?? PRESENCE_SEARCH_DELAY_MS;
+    const timer = this.#options.clock.after(delayMs, () => {
       this.#timers.delete(timer);
       const to: Deno.NetAddr = { transport: "udp", hostname: ip, port: this.#options.ssdpPort };
       this.#options.emit({

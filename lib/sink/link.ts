@@ -36,7 +36,7 @@ import { cameraIdOf, ptpipFetch } from "../import/ptpip_source.ts";
 import { formatBytes, formatRate, REDRAW_MS } from "../terminal/import_progress.ts";
 import { joinPath } from "../util/path.ts";
 import { err, type Result } from "../util/result.ts";
-import type { Timer } from "../util/timers.ts";
+import type { Clock } from "../util/timers.ts";
 import { type Backoff, backoffDelay, RECONNECT_BACKOFF } from "./backoff.ts";
 import { NewObjects } from "./new_objects.ts";
 import type { LinkActivity } from "./status.ts";
@@ -65,9 +65,6 @@ export type Importer = (
   source: ImportSource,
   options: ImportOptions,
 ) => Promise<Result<ImportSummary, ImportFailure>>;
-
-/** Schedules a call: `lib/util/timers.ts`'s `after`, or a test's clock. */
-export type After = (ms: number, run: () => void) => Timer;
 
 /**
  * How a body tells of new photos, for one session. The link imports what `next` returns, in turn,
@@ -129,7 +126,7 @@ const LINK_TIMING: LinkTiming = {
   redrawMs: REDRAW_MS,
 };
 
-/** What the sink hands every link alike: where to, how, and the clocks. */
+/** What the sink hands every link alike: where to, how, and the clock. */
 export interface LinkContext {
   /** The destination folder, absolute. */
   dest: string;
@@ -139,12 +136,8 @@ export interface LinkContext {
   importNew: Importer;
   /** Chooses how new photos are noticed per body; {@linkcode standardWatch} by default. */
   watchFor?: WatchFor;
-  /** Monotonic milliseconds. */
-  now: () => number;
-  /** Milliseconds since the epoch: the import day of photos without a date. */
-  wallClock: () => number;
-  /** Schedules the waits. */
-  after: After;
+  /** Times the waits; its date is the import day of photos without one. */
+  clock: Clock;
   /** Reports each step. */
   emit: Emit;
   /** The importer's file system (tests). */
@@ -284,7 +277,7 @@ export class CameraLink {
   /** Resolves after `ms`, or at the next wake. */
   #wait(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = this.#options.after(Math.max(0, ms), () => done());
+      const timer = this.#options.clock.after(Math.max(0, ms), () => done());
       const done = () => {
         timer.cancel();
         if (this.#waking === done) this.#waking = undefined;
@@ -350,7 +343,7 @@ export class CameraLink {
     const context: WatchContext = {
       session,
       info: info.value,
-      now: this.#options.now,
+      now: this.#options.clock.now,
       wait: (ms) => this.#wait(ms),
       wake: () => this.#wake(),
       over: () => closed || this.#stopped,
@@ -389,9 +382,10 @@ export class CameraLink {
         const seconds = Math.ceil(this.#timing.importRetryMs / 1000);
         emit({ event: "sink-import-failed", ip, error: failed.detail, seconds });
         this.#options.activity({ kind: "waiting" });
-        const until = this.#options.now() + this.#timing.importRetryMs;
-        while (!this.#stopped && !closed && this.#options.now() < until) {
-          await this.#wait(until - this.#options.now());
+        const { clock } = this.#options;
+        const until = clock.now() + this.#timing.importRetryMs;
+        while (!this.#stopped && !closed && clock.now() < until) {
+          await this.#wait(until - clock.now());
         }
         watch.close();
         const again = await (this.#options.watchFor ?? standardWatch)(context);
@@ -411,7 +405,7 @@ export class CameraLink {
     objects: CameraObject[],
   ): Promise<ImportFailure | undefined> {
     const { emit, ip, dest } = this.#options;
-    const now = this.#options.now;
+    const now = this.#options.clock.now;
     let file:
       | { name: string; index: number; total: number; offset: number; since: number }
       | undefined;
@@ -468,7 +462,7 @@ export class CameraLink {
         list: () => Promise.resolve({ ok: true as const, value: objects }),
       }, {
         dest,
-        clock: this.#options.wallClock,
+        clock: this.#options.clock.wallNow,
         onProgress: progress,
         signal: this.#abort.signal,
         fs: this.#options.fs,

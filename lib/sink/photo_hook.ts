@@ -35,7 +35,7 @@ interface Queue {
 }
 
 /** Options of {@linkcode PhotoHook}. */
-interface PhotoHookOptions extends Pick<HookRunnerOptions, "now" | "graceMs" | "after"> {
+interface PhotoHookOptions extends Pick<HookRunnerOptions, "clock" | "graceMs"> {
   /** Starts the program; the runner's default otherwise. */
   spawn?: Spawn;
 }

@@ -15,7 +15,7 @@ import type { Dial } from "../ptpip/connection.ts";
 import type { Spawn } from "../cameras/hook_runner.ts";
 import { PTPIP_PORT } from "../cameras/text.ts";
 import { HelperError } from "../errors.ts";
-import { after } from "../util/timers.ts";
+import { type Clock, systemClock } from "../util/timers.ts";
 import { absolutePath } from "../util/path.ts";
 import type { LinkTiming, WatchFor } from "./link.ts";
 import { type LeaveReason, PhotoSink, type SinkCamera } from "./photo_sink.ts";
@@ -43,8 +43,10 @@ export interface ServeSinkOptions {
   uuid: string;
   /** This computer's name, sent to the camera. */
   hostName: string;
-  /** Monotonic milliseconds. */
-  now: () => number;
+  /** Times the links and the `--on-photo` runs; {@linkcode systemClock} by default. */
+  clock?: Clock;
+  /** Monotonic milliseconds instead of the clock's, while `serve` hands no clock. */
+  now?: () => number;
   /** Reports each step. */
   emit: Emit;
   /** The live status line (a terminal only). */
@@ -76,8 +78,10 @@ export function serveSink(options: ServeSinkOptions): ServeSink {
   const guid = guidFromDeviceUuid(options.uuid);
   if (!guid.ok) throw new HelperError(`the device UUID gives no PTP/IP GUID: ${guid.error}`);
   const mux = options.status ? statusMux(options.status) : undefined;
+  const { now } = options;
+  const clock = now ? { ...options.clock ?? systemClock, now } : options.clock ?? systemClock;
   const hook = options.onPhoto
-    ? new PhotoHook(options.onPhoto, options.emit, { spawn: options.spawn, now: options.now })
+    ? new PhotoHook(options.onPhoto, options.emit, { spawn: options.spawn, clock })
     : undefined;
   const photos = new PhotoSink({
     dest: absolutePath(options.importTo, () => Deno.cwd()),
@@ -95,9 +99,7 @@ export function serveSink(options: ServeSinkOptions): ServeSink {
       }),
     importNew,
     watchFor: options.watchFor ?? eosWatch(),
-    now: options.now,
-    wallClock: Date.now,
-    after,
+    clock,
     emit: options.emit,
     status: mux?.sink,
     imported: hook ? (ip, path) => hook.imported(ip, path) : undefined,

@@ -23,7 +23,6 @@ function side(loadXmlParser: () => Promise<unknown>) {
   const side = cameraSide({
     emit: log.emit,
     ownUuid: TEST_UUID,
-    now: () => performance.now(),
     ssdpPort: 1900,
     probePtpip: false,
     send: () => Promise.resolve(),
@@ -112,7 +111,6 @@ let exchanges = 0;
 const side = cameraSide({
   emit: (e) => { events.push(e); waiters.wake(); },
   ownUuid: ${JSON.stringify(TEST_UUID)},
-  now: () => performance.now(),
   ssdpPort: 1900,
   probePtpip: false,
   send: () => Promise.resolve(),

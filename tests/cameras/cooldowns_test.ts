@@ -3,30 +3,31 @@
 
 import { Cooldowns } from "../../lib/cameras/cooldowns.ts";
 import { assert, assertEquals } from "../support/assert.ts";
+import { FakeClock } from "../support/clock.ts";
 
 Deno.test("a cooldown lasts its duration, and starting it again starts it over", () => {
-  let now = 0;
-  const cooldowns = new Cooldowns(4, 30_000, () => now);
+  const clock = new FakeClock();
+  const cooldowns = new Cooldowns(4, 30_000, clock);
   cooldowns.start("10.0.0.2");
   assertEquals(cooldowns.until("10.0.0.2"), 30_000);
-  now = 29_999;
+  clock.advance(29_999);
   assert(cooldowns.active("10.0.0.2"));
   assert(!cooldowns.active("10.0.0.3"));
   cooldowns.start("10.0.0.2");
   assertEquals(cooldowns.until("10.0.0.2"), 59_999);
-  now = 30_000;
+  clock.advance(1);
   assertEquals(cooldowns.until("10.0.0.2"), 59_999);
-  now = 59_999;
+  clock.advance(29_999);
   assert(!cooldowns.active("10.0.0.2"));
   assertEquals(cooldowns.size, 0, "an ended cooldown is forgotten");
 });
 
 Deno.test("the table is bounded: ended cooldowns go first, then the one ending first", () => {
-  let now = 0;
-  const cooldowns = new Cooldowns(3, 30_000, () => now);
+  const clock = new FakeClock();
+  const cooldowns = new Cooldowns(3, 30_000, clock);
   for (let i = 1; i <= 3; i++) {
     cooldowns.start(`10.0.0.${i}`);
-    now += 10_000;
+    clock.advance(10_000);
   }
   // 10.0.0.1 ended at 30 s: it makes room, the others stay.
   cooldowns.start("10.0.0.4");

@@ -14,6 +14,8 @@ import { EOS_SERVICE_TYPE } from "../../lib/cameras/eos_type.ts";
 import type { RawResponse } from "../../lib/description/fetch.ts";
 import type { ServeEvent } from "../../lib/events.ts";
 import { eventRecorder } from "../support/events.ts";
+import { FakeClock } from "../support/clock.ts";
+import { systemClock } from "../../lib/util/timers.ts";
 import {
   eosAlive as alive,
   eosLocation as location,
@@ -60,7 +62,7 @@ function harness(
       log.emit(event);
       tee(event);
     },
-    now: () => performance.now(),
+    clock: systemClock,
     serves: (ip) => ip.startsWith("10.0.0."),
     fetched: (announcement, names) => {
       ready.push(`${announcement.ip} ${names.modelName}`);
@@ -193,22 +195,25 @@ Deno.test("a schedule ends early: a byebye, failures in a row, a camera that jus
   });
 
   await t.step("an address that fails again after its cooldown is cooled down again", async () => {
-    let clock = 0;
+    const clock = new FakeClock();
     const { watch, log, calls } = harness(
-      { now: () => clock, failedCooldownMs: 1000 },
+      { clock, failedCooldownMs: 1000 },
       () => ({ head: "HTTP/1.1 503 Service Unavailable", body: new Uint8Array() }),
     );
+    // Two failed fetches, the second due 1 ms after the first: the cooldown starts with the second.
     const failures = async (what: string) => {
       log.events.length = 0;
       watch.heard(alive("10.0.0.9"), "10.0.0.9");
+      await log.next(`${what}: the first failure`, (e) => e.event === "eos-fetch-failed");
+      clock.advance(1);
       await log.next(what, done("10.0.0.9"));
     };
     await failures("the first schedule's end");
     assertEquals(calls.length, 2);
-    clock = 1000;
+    clock.advance(1000);
     await failures("the schedule's end after the first cooldown");
     assertEquals(calls.length, 4);
-    clock = 1001;
+    clock.advance(1);
     watch.heard(alive("10.0.0.9"), "10.0.0.9");
     await watch.stop();
     assertEquals(calls.length, 4, "GETs during the second cooldown");
@@ -368,19 +373,19 @@ Deno.test("issue 22, item 5: 8 silent forged announcers do not keep a real 6D fr
 Deno.test("issue 22, item 6: 20,000 forged NOTIFYs from rotating sources make a bounded number of lines", async () => {
   const lines: string[] = [];
   setupLogging("quiet", "text", (line) => lines.push(line));
-  let now = 0;
+  const clock = new FakeClock();
   const { watch, calls } = harness(
     {
       enabled: false,
       serves: () => true,
-      now: () => now,
+      clock,
     },
     undefined,
     logEvent,
   );
   // 2000 a second for 10 seconds, each from another address.
   for (let i = 0; i < 20_000; i++) {
-    if (i % 2000 === 0 && i > 0) now += 1000;
+    if (i % 2000 === 0 && i > 0) clock.advance(1000);
     const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
     watch.heard(alive(ip), ip);
   }

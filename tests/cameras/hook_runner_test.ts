@@ -18,6 +18,7 @@ import {
 } from "../../lib/cameras/hook_runner.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { fakeSpawn } from "../support/fake_spawn.ts";
+import { FakeClock } from "../support/clock.ts";
 
 const CAMERA: HookCamera = { ip: "10.0.0.2", name: "Canon EOS R6" };
 
@@ -71,40 +72,14 @@ class Recorder implements HookEvents {
   }
 }
 
-/** A clock and a timer queue the test moves by hand. */
-function manualTime() {
-  let now = 0;
-  const timers: { at: number; run: () => void; cancelled: boolean }[] = [];
-  return {
-    now: () => now,
-    after: (ms: number, run: () => void) => {
-      const timer = { at: now + ms, run, cancelled: false };
-      timers.push(timer);
-      return { cancel: () => void (timer.cancelled = true) };
-    },
-    /** Moves the clock on and runs what fell due, in order. */
-    advance(ms: number) {
-      now += ms;
-      for (;;) {
-        const due = timers.filter((t) => !t.cancelled && t.at <= now).sort((a, b) => a.at - b.at);
-        if (due.length === 0) return;
-        due[0].cancelled = true;
-        due[0].run();
-      }
-    },
-    pending: () => timers.filter((t) => !t.cancelled).length,
-  };
-}
-
-/** A runner of processes that are not started ({@linkcode fakeSpawn}), on the manual clock. */
+/** A runner of processes that are not started ({@linkcode fakeSpawn}), on the test's clock. */
 function fakeRunner(
   events: Recorder,
-  time: ReturnType<typeof manualTime>,
+  clock: FakeClock,
   more: HookRunnerOptions = {},
 ): HookRunner {
   return new HookRunner(["/bin/true"], events, {
-    now: time.now,
-    after: time.after,
+    clock,
     spawn: fakeSpawn,
     ...more,
   });
@@ -261,15 +236,15 @@ Deno.test({
   ignore: Deno.build.os === "windows",
   fn: async () => {
     const events = new Recorder();
-    let now = 0;
-    const runner = new HookRunner(["/bin/true"], events, { now: () => now });
+    const clock = new FakeClock();
+    const runner = new HookRunner(["/bin/true"], events, { clock });
     for (let i = 1; i <= HOOK_RUNS_PER_MINUTE + 1; i++) runner.run({ ip: `10.0.1.${i}`, name: "" });
     assertEquals(events.log.filter((l) => l.startsWith("started")).length, HOOK_RUNS_PER_MINUTE);
     // Over the cap a run waits for its turn instead of being dropped (issue 22, item 2).
     assertEquals(events.log.filter((l) => l.startsWith("failed") || l.startsWith("deferred")), [
       `deferred 10.0.1.${HOOK_RUNS_PER_MINUTE + 1} 60000`,
     ]);
-    now += 60_000;
+    clock.advance(60_000);
     runner.run({ ip: "10.0.2.1", name: "" });
     await events.next("started 10.0.2.1");
     await runner.stop();
@@ -278,14 +253,14 @@ Deno.test({
 
 Deno.test("one address gets its fair share of the runs per minute, not the whole cap", async () => {
   const events = new Recorder();
-  const time = manualTime();
-  const runner = fakeRunner(events, time);
+  const clock = new FakeClock();
+  const runner = fakeRunner(events, clock);
   // One address made ready again and again, each time after its run ended (22 s, as in the issue).
   for (let i = 1; i <= 40; i++) {
     runner.run({ ip: "10.0.0.66", name: "" });
     const started = events.count("started 10.0.0.66");
     if (events.count("exited") < started) await events.nth("exited", started);
-    time.advance(550);
+    clock.advance(550);
   }
   const spent = events.count("started 10.0.0.66");
   // A real camera pairing next starts at once.
@@ -294,25 +269,25 @@ Deno.test("one address gets its fair share of the runs per minute, not the whole
   assertEquals([spent, real], [HOOK_RUNS_PER_ADDRESS, 1]);
   await events.nth("exited", spent + 1);
   await runner.stop();
-  assertEquals(time.pending(), 0, "stop drops what waits");
+  assertEquals(clock.pending, 0, "stop drops what waits");
 });
 
 Deno.test("a run refused by the cap starts later, once the minute allows, never lost", async () => {
   const events = new Recorder();
-  const time = manualTime();
-  const runner = fakeRunner(events, time);
+  const clock = new FakeClock();
+  const runner = fakeRunner(events, clock);
   for (let i = 1; i <= HOOK_RUNS_PER_MINUTE; i++) {
     runner.run({ ip: `10.0.1.${i}`, name: "" });
-    time.advance(1000);
+    clock.advance(1000);
   }
   await events.nth("exited", HOOK_RUNS_PER_MINUTE);
   runner.run({ ip: "10.0.0.2", name: "Canon EOS R6" });
   assertEquals(events.count("started 10.0.0.2"), 0, "not within the cap");
   assertEquals(events.count("failed"), 0, "waiting is no failure");
   // The first of the 30 runs leaves the minute 30 s from now.
-  time.advance(29_999);
+  clock.advance(29_999);
   assertEquals(events.count("started 10.0.0.2"), 0);
-  time.advance(1);
+  clock.advance(1);
   assertEquals(events.count("started 10.0.0.2"), 1);
   await events.nth("exited", HOOK_RUNS_PER_MINUTE + 1);
   await runner.stop();
@@ -320,9 +295,9 @@ Deno.test("a run refused by the cap starts later, once the minute allows, never 
 
 Deno.test("waiting runs are bounded, one per address; the busiest address waits, a camera that left is skipped", async () => {
   const events = new Recorder();
-  const time = manualTime();
+  const clock = new FakeClock();
   let gone = "";
-  const runner = fakeRunner(events, time, { wanted: (camera) => camera.ip !== gone });
+  const runner = fakeRunner(events, clock, { wanted: (camera) => camera.ip !== gone });
   for (let i = 1; i <= HOOK_RUNS_PER_MINUTE; i++) runner.run({ ip: `10.0.1.${i}`, name: "" });
   await events.nth("exited", HOOK_RUNS_PER_MINUTE);
   // The same address again and again: one waiting run.
@@ -333,7 +308,7 @@ Deno.test("waiting runs are bounded, one per address; the busiest address waits,
   // An address that spent none of the minute takes the place of the busiest one waiting.
   assertEquals(events.log.filter((l) => l.startsWith("failed")), ["failed 10.0.1.1 HookRateError"]);
   gone = "10.0.3.2";
-  time.advance(60_000);
+  clock.advance(60_000);
   const started = events.log.filter((l) => l.startsWith("started 10.0.3.")).length;
   assertEquals(started, HOOK_QUEUE_LENGTH - 1, "all waiting ones but the camera that left");
   assertEquals(events.count("started 10.0.3.2"), 0);

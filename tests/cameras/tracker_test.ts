@@ -10,6 +10,7 @@ import {
 } from "../../lib/cameras/tracker.ts";
 import { CAMERA_USN, OWN_UUID, ssdpMessage as message } from "../support/ssdp.ts";
 import { assert, assertEquals } from "../support/assert.ts";
+import { FakeClock } from "../support/clock.ts";
 
 const alive = (usn = CAMERA_USN, maxAge = 1800) =>
   message([
@@ -37,13 +38,13 @@ const answer = message([
 ]);
 
 function harness(options: { anyDevice?: boolean; capacity?: number } = {}) {
-  let now = 0;
+  const clock = new FakeClock();
   const events: string[] = [];
   const tracker = new CameraTracker({
     capacity: 3,
     ...options,
     ownUuid: OWN_UUID,
-    now: () => now,
+    clock,
     pairingTimeoutMs: 60_000,
     events: {
       probe: (c) => events.push(`probe ${c.ip}`),
@@ -54,7 +55,7 @@ function harness(options: { anyDevice?: boolean; capacity?: number } = {}) {
       changed: () => events.push("changed"),
     },
   });
-  return { tracker, events, advance: (ms: number) => (now += ms) };
+  return { tracker, events, advance: (ms: number) => clock.advance(ms) };
 }
 
 Deno.test("presenceOf reads NOTIFY alive/byebye and search answers, nothing else", () => {
@@ -183,7 +184,7 @@ Deno.test("the tracker forgets the least recently seen camera when full", () => 
 /** `count` searches from distinct on-LAN addresses, spread over `ms` of the harness's clock. */
 function forgedSearches(
   tracker: CameraTracker,
-  advance: (ms: number) => number,
+  advance: (ms: number) => void,
   count: number,
   ms: number,
   subnet = "10.0.1",

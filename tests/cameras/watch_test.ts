@@ -11,6 +11,7 @@ import { CAMERA_USN, ssdpMessage as message } from "../support/ssdp.ts";
 import { TEST_UUID } from "../support/uuid.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { Waiters } from "../../lab/waiters.ts";
+import { FakeClock } from "../support/clock.ts";
 
 const alive = message([
   "NOTIFY * HTTP/1.1",
@@ -24,13 +25,12 @@ const alive = message([
 const byebye = message(["NOTIFY * HTTP/1.1", "NTS: ssdp:byebye", `USN: ${CAMERA_USN}`]);
 
 function harness() {
-  let now = 1_000_000;
+  const clock = new FakeClock(1_000_000);
   const events: ServeEvent[] = [];
   const waiters = new Waiters();
-  const timers: { at: number; run: () => void; cancelled: boolean }[] = [];
   const watch = new CameraWatch({
     ownUuid: TEST_UUID,
-    now: () => now,
+    clock,
     ssdpPort: 1900,
     onCamera: ["/bin/true", "{ip}"],
     probePtpip: false,
@@ -38,11 +38,6 @@ function harness() {
     presenceSearchDelayMs: 3_600_000,
     send: () => Promise.resolve(),
     spawn: fakeSpawn,
-    hookAfter: (ms, run) => {
-      const timer = { at: now + ms, run, cancelled: false };
-      timers.push(timer);
-      return { cancel: () => void (timer.cancelled = true) };
-    },
     emit: (event) => {
       events.push(event);
       waiters.wake();
@@ -63,19 +58,11 @@ function harness() {
   const forgedSearches = (count: number, ms: number) => {
     for (let i = 0; i < count; i++) {
       watch.searched(`10.0.1.${(i % 250) + 1}`, "forged");
-      now += ms / count;
+      clock.advance(ms / count);
     }
   };
-  /** Moves the clock on, running the hook timers that fall due. */
-  const advance = (ms: number) => {
-    now += ms;
-    for (;;) {
-      const due = timers.find((t) => !t.cancelled && t.at <= now);
-      if (due === undefined) return;
-      due.cancelled = true;
-      due.run();
-    }
-  };
+  /** Moves the clock on, running the timers that fall due. */
+  const advance = (ms: number) => clock.advance(ms);
   /** A camera that searches, fetches and announces itself. */
   const pair = (ip: string) => {
     watch.searched(ip, "Camera UA/1.0");

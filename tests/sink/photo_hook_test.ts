@@ -4,6 +4,7 @@
 import { assertEquals } from "../support/assert.ts";
 import type { ServeEvent } from "../../lib/events.ts";
 import { PhotoHook } from "../../lib/sink/photo_hook.ts";
+import { FakeClock } from "../support/clock.ts";
 
 /** A program that ends when the test says, without a process. */
 function fakeRuns() {
@@ -35,7 +36,7 @@ Deno.test("--on-photo runs once per photo, in order, one at a time per camera", 
   const events: ServeEvent[] = [];
   const hook = new PhotoHook(["upload", "--file", "{path}", "{ip}"], (e) => events.push(e), {
     spawn: runs.spawn,
-    now: () => 0,
+    clock: new FakeClock(),
   });
   hook.imported("10.0.0.2", "/photos/2024/2024-05-01/IMG_0001.JPG");
   hook.imported("10.0.0.2", "/photos/2024/2024-05-01/IMG_0002.JPG");

@@ -10,7 +10,7 @@ import { importNew } from "../../lib/import/importer.ts";
 import { denoFs, type ImportFs } from "../../lib/import/fs.ts";
 import { formatRecord, parseRecord, RECORD_DIR } from "../../lib/import/record.ts";
 import { replaceFileChecked } from "../../lib/util/checked_write.ts";
-import { after, type Timer } from "../../lib/util/timers.ts";
+import { after, systemClock, type Timer } from "../../lib/util/timers.ts";
 import { Waiters } from "../../lab/waiters.ts";
 import type { ServeEvent } from "../../lib/events.ts";
 import { PhotoSink } from "../../lib/sink/photo_sink.ts";
@@ -43,9 +43,7 @@ async function sinkFor(port: number, keepAliveMs: number) {
     open: (ip) => openSession(ip, port),
     importNew,
     watchFor: eosWatch({ keepAliveMs, pollMs: POLL_MS }),
-    now: () => performance.now(),
-    wallClock: Date.now,
-    after,
+    clock: systemClock,
     emit: (e) => {
       events.push(e);
       waiters.wake();
@@ -199,9 +197,7 @@ for (const eos of [false, true]) {
       },
       importNew,
       watchFor: eosWatch({ pollMs: 10 }),
-      now: () => performance.now(),
-      wallClock: Date.now,
-      after: countedAfter,
+      clock: { ...systemClock, after: countedAfter },
       emit: (e) => {
         if (e.event === "photo-imported") imported++;
         waiters.wake();
@@ -270,9 +266,7 @@ Deno.test("a PowerShot: photo after photo through one link reads the record from
       }
     },
     fs,
-    now: () => performance.now(),
-    wallClock: Date.now,
-    after,
+    clock: systemClock,
     emit: (e) => {
       events.push(e);
       waiters.wake();

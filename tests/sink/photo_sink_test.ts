@@ -15,37 +15,7 @@ import { backoffDelay } from "../../lib/sink/backoff.ts";
 import { eosWatch } from "../../lib/sink/eos_body.ts";
 import { encodeEosEvents } from "../../lib/ptpip/eos_events.ts";
 import { CANON_VENDOR_EXTENSION } from "../../lib/ptpip/eos.ts";
-
-/** A clock and a timer queue the test moves by hand. */
-class Clock {
-  time = 0;
-  readonly timers: { at: number; run: () => void; cancelled: boolean }[] = [];
-  now = () => this.time;
-  after = (ms: number, run: () => void) => {
-    const timer = { at: this.time + ms, run, cancelled: false };
-    this.timers.push(timer);
-    return { cancel: () => void (timer.cancelled = true) };
-  };
-  /** Timers not run nor cancelled. */
-  get pending(): number {
-    return this.timers.filter((t) => !t.cancelled).length;
-  }
-  /** Moves the clock on, running what falls due in order, letting each call's work settle. */
-  async advance(ms: number): Promise<void> {
-    const end = this.time + ms;
-    for (;;) {
-      const due = this.timers.filter((t) => !t.cancelled && t.at <= end)
-        .sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.time = due.at;
-      due.cancelled = true;
-      due.run();
-      await settle();
-    }
-    this.time = end;
-    await settle();
-  }
-}
+import { FakeClock } from "../support/clock.ts";
 
 /** Lets every promise chain started so far run to its next real wait. */
 async function settle(): Promise<void> {
@@ -142,16 +112,16 @@ class FakeSession implements SinkSession {
   }
   /** Vendor operations seen: code and the clock's time. */
   readonly vendor: { code: number; at: number }[] = [];
-  clock?: Clock;
+  clock?: FakeClock;
   operation(code: number) {
-    this.vendor.push({ code, at: this.clock?.time ?? 0 });
+    this.vendor.push({ code, at: this.clock?.now() ?? 0 });
     return Promise.resolve(
       this.#gone<{ code: number; params: number[]; bytes: number }>() ??
         ok({ code: 0x2001, params: [], bytes: 0 }),
     );
   }
   operationData(code: number) {
-    this.vendor.push({ code, at: this.clock?.time ?? 0 });
+    this.vendor.push({ code, at: this.clock?.now() ?? 0 });
     return Promise.resolve(
       this.#gone<{ params: number[]; data: Uint8Array }>() ??
         ok({ params: [], data: encodeEosEvents([]) }),
@@ -186,7 +156,7 @@ class FakeSession implements SinkSession {
 function rig(
   options: { maxLinks?: number; refuse?: (ip: string) => boolean; eos?: boolean } = {},
 ) {
-  const clock = new Clock();
+  const clock = new FakeClock(0, Date.UTC(2024, 4, 1));
   const events: ServeEvent[] = [];
   const sessions: { ip: string; session: FakeSession }[] = [];
   const opens: { ip: string; at: number }[] = [];
@@ -215,7 +185,7 @@ function rig(
   const sink = new PhotoSink({
     dest: "/photos",
     open: (ip) => {
-      opens.push({ ip, at: clock.time });
+      opens.push({ ip, at: clock.now() });
       if (options.refuse?.(ip)) {
         return Promise.resolve(err({ kind: "refused", detail: "connection refused" }));
       }
@@ -226,16 +196,16 @@ function rig(
       return Promise.resolve(ok(session));
     },
     importNew: importer,
-    now: clock.now,
-    wallClock: () => Date.UTC(2024, 4, 1),
-    after: clock.after,
+    clock,
     emit: (e) => events.push(e),
     maxLinks: options.maxLinks,
     watchFor: eosWatch(),
   });
   const named = (name: string) => events.filter((e) => e.event === name);
   const last = (ip: string) => sessions.filter((s) => s.ip === ip).at(-1)?.session;
-  return { clock, events, sessions, opens, imported, cards, sink, named, last };
+  /** Moves the clock on, letting each due call's work settle. */
+  const advance = (ms: number) => clock.advanceSettling(ms, settle);
+  return { clock, advance, events, sessions, opens, imported, cards, sink, named, last };
 }
 
 function emptySummary() {
@@ -290,10 +260,10 @@ Deno.test("a body that announces nothing is re-listed every 30 s, only new handl
   await until(() => r.named("photo-imported").length === 1, "the card imported");
   const session = r.last("10.0.0.2")!;
   session.add(2, false);
-  await r.clock.advance(29_999);
+  await r.advance(29_999);
   assertEquals(r.named("photo-imported").length, 1, "not before the re-list");
   const before = session.calls.length;
-  await r.clock.advance(1);
+  await r.advance(1);
   await until(() => r.named("photo-imported").length === 2, "the re-list found it");
   assertEquals(session.calls.slice(before), [
     "GetStorageIDs",
@@ -303,7 +273,7 @@ Deno.test("a body that announces nothing is re-listed every 30 s, only new handl
   ]);
   // And again 30 s later, finding nothing new: the handles only.
   const after = session.calls.length;
-  await r.clock.advance(30_000);
+  await r.advance(30_000);
   await until(() => session.calls.length > after, "the next re-list");
   assertEquals(session.calls.slice(after), ["GetStorageIDs", "GetObjectHandles"]);
   await r.sink.stop();
@@ -316,7 +286,7 @@ Deno.test("a refused camera is tried again after 1, 2, 4… s up to 30 s; a sess
   await until(() => r.opens.length === 1, "the first attempt");
   for (let i = 1; i <= 7; i++) {
     await until(() => r.clock.pending === 1, "the backoff's timer");
-    await r.clock.advance(backoffDelay(i - 1));
+    await r.advance(backoffDelay(i - 1));
     await until(() => r.opens.length === i + 1, `attempt ${i + 1}`);
   }
   const gaps = r.opens.slice(1).map((o, i) => o.at - r.opens[i].at);
@@ -327,16 +297,16 @@ Deno.test("a refused camera is tried again after 1, 2, 4… s up to 30 s; a sess
   );
   // It connects, lists, then the camera drops it: the next try comes after 1 s again.
   refusing = false;
-  await r.clock.advance(30_000);
+  await r.advance(30_000);
   await until(() => r.named("sink-connected").length === 1, "connected");
   await until(() => r.sink.entries[0]?.activity.kind === "waiting", "waiting for photos");
   const opened = r.opens.length;
   r.last("10.0.0.2")!.drop();
   await until(() => r.clock.pending === 1 && r.named("sink-lost").length === 9, "lost");
   assertEquals(r.sink.entries[0].activity, { kind: "retrying", seconds: 1 });
-  await r.clock.advance(999);
+  await r.advance(999);
   assertEquals(r.opens.length, opened);
-  await r.clock.advance(1);
+  await r.advance(1);
   await until(() => r.opens.length === opened + 1, "reconnected after 1 s");
   await r.sink.stop();
   assertEquals(r.clock.pending, 0);
@@ -423,7 +393,7 @@ Deno.test("an EOS body: GetEvent every second, KeepDeviceOn every 60 s, through 
   assertEquals(at(OPERATION.EosSetRemoteMode), [0]);
   assertEquals(at(OPERATION.EosSetEventMode), [0]);
   const drained = at(OPERATION.EosGetEvent).length;
-  for (let s = 0; s < 600; s++) await r.clock.advance(1000);
+  for (let s = 0; s < 600; s++) await r.advance(1000);
   assertEquals(
     at(OPERATION.EosKeepDeviceOn),
     Array.from({ length: 10 }, (_, i) => (i + 1) * 60_000),

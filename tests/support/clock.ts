@@ -48,16 +48,32 @@ export class FakeClock implements Clock {
   /** Moves the time on by `ms`, making each call that falls due on the way at its due time. */
   advance(ms: number): void {
     const end = this.#time + ms;
-    for (;;) {
-      // A stable sort: ties stay in the order scheduled.
-      const due = this.#entries.filter((e) => e.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (due === undefined) break;
-      this.#time = due.at;
-      if (due.period === undefined) this.#drop(due);
-      else due.at += due.period;
-      due.run();
-    }
+    while (this.#runNext(end));
     this.#time = end;
+  }
+
+  /**
+   * Moves the time on like {@linkcode FakeClock.advance}, for calls that start asynchronous work:
+   * after each call, and at the end, `settle` lets the work run, so a timer it sets on the way is
+   * met at its due time.
+   */
+  async advanceSettling(ms: number, settle: () => Promise<void>): Promise<void> {
+    const end = this.#time + ms;
+    while (this.#runNext(end)) await settle();
+    this.#time = end;
+    await settle();
+  }
+
+  /** Makes the first call due by `end`, at its due time; whether there was one. */
+  #runNext(end: number): boolean {
+    // A stable sort: ties stay in the order scheduled.
+    const due = this.#entries.filter((e) => e.at <= end).sort((a, b) => a.at - b.at)[0];
+    if (due === undefined) return false;
+    this.#time = due.at;
+    if (due.period === undefined) this.#drop(due);
+    else due.at += due.period;
+    due.run();
+    return true;
   }
 
   #add(ms: number, run: () => void, period?: number): Timer {
