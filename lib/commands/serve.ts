@@ -6,20 +6,21 @@
  * @module
  */
 
-import { Announcer } from "../ssdp/announcer.ts";
-import { LazyCameraSide } from "../cameras/lazy_side.ts";
+import { Announcer, type AnnouncerOptions } from "../ssdp/announcer.ts";
+import { LazyCameraSide, type LazySideOptions } from "../cameras/lazy_side.ts";
+import type { CameraSide } from "../cameras/camera_side.ts";
 import { nameFromHostname, renderDescription } from "../description/document.ts";
-import { DescriptionServer } from "../description/server.ts";
+import { DescriptionServer, type DescriptionServerOptions } from "../description/server.ts";
 import { type InterfaceAddress, selectInterfaces, servedAddresses } from "../network/interfaces.ts";
 import { flushLogs, logEvent, type LogFormat } from "../terminal/log.ts";
 import type { Verbosity } from "../terminal/verbosity.ts";
 import type { Emit } from "../events.ts";
-import { NetworkFollower } from "../network/follower.ts";
-import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from "../ssdp/rate_limit.ts";
+import { type FollowerOptions, NetworkFollower } from "../network/follower.ts";
+import { RateLimiter, type RateLimits } from "../ssdp/rate_limit.ts";
 import { deviceOf, identityFor } from "../ssdp/search.ts";
 import { locationProvider } from "../ssdp/response.ts";
-import { SearchAnswerer } from "../ssdp/answerer.ts";
-import { runResponder } from "../ssdp/responder.ts";
+import { type AnswererOptions, SearchAnswerer } from "../ssdp/answerer.ts";
+import { type ResponderEvents, runResponder } from "../ssdp/responder.ts";
 import type { SearchSocket } from "../cameras/eos_watch.ts";
 import type { EosFetchPlan, RawExchange } from "../cameras/eos_flow.ts";
 import { Memberships, openSsdpSocket, type SsdpSocket } from "../ssdp/socket.ts";
@@ -27,8 +28,10 @@ import type { Spawn } from "../cameras/hook_runner.ts";
 import type { ServeSinkOptions } from "../sink/serve_sink.ts";
 import { describeUuidSource, type ResolvedUuid } from "../uuid/store.ts";
 import { errorMessage, forUser } from "../errors.ts";
-import { every } from "../util/timers.ts";
-import { type Flood, FloodLog, type LineBudget } from "../terminal/flood_log.ts";
+import { type Clock, systemClock } from "../util/timers.ts";
+import { httpLines, type SearchLines, searchLines } from "../terminal/request_lines.ts";
+import { summariseRefusals } from "../ssdp/refusal_summary.ts";
+import { sendFailureHandler } from "../ssdp/send_failures.ts";
 
 /** Everything `serve` (the default command) needs. */
 export interface ServeConfig {
@@ -130,14 +133,6 @@ const HEADER_TIMEOUT_MS = 5_000;
 const MAX_CONNECTIONS = 64;
 /** How long a stop waits for stderr to take the last log lines. */
 const LOG_FLUSH_DEADLINE_MS = 1000;
-/**
- * The lines for answered searches, and for HTTP requests: the default global limit's worth of
- * answers, so at the default limits every answered search has its line.
- */
-export const REQUEST_LINES: LineBudget = {
-  perSecond: DEFAULT_RATE_LIMITS.globalRate,
-  burst: 2 * DEFAULT_RATE_LIMITS.globalRate,
-};
 /** The production intervals. */
 const TIMING: ServeTiming = {
   refusalSummaryMs: 10_000,
@@ -161,220 +156,68 @@ export async function serve(
 
 async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironment): Promise<void> {
   const emit = env.emit ?? logEvent;
+  const timing = { ...TIMING, ...env.timing };
+  const clock: Clock = { ...systemClock, now: env.now };
   const device = deviceOf(identityFor(uuid.uuid));
   const locationOf = locationProvider(config.descPort, config.descPath);
   const name = config.name ?? nameFromHostname(env.hostname());
-  const body = new TextEncoder().encode(
-    renderDescription({ uuid: uuid.uuid, name, deviceType: device.type.st, version: env.version }),
-  );
-  emit({
-    event: "start",
-    version: env.version,
-    name,
-  });
-  emit({
-    event: "uuid",
-    uuid: uuid.uuid,
-    source: describeUuidSource(uuid),
-  });
+  emit({ event: "start", version: env.version, name });
+  emit({ event: "uuid", uuid: uuid.uuid, source: describeUuidSource(uuid) });
 
-  const select = () =>
-    servedAddresses(selectInterfaces(env.networkInterfaces(), {
-      lanAddress: config.lanAddress,
-      interfaceNames: config.interfaceNames,
-    }));
-
-  const timing = { ...TIMING, ...env.timing };
   // Whatever was started is undone in reverse, on a stop and on a failed start alike.
   await using stack = new AsyncDisposableStack();
-  const limiter = new RateLimiter(config.limits, env.now);
-  let conn: SsdpSocket;
-  try {
-    conn = (env.openSsdpSocket ?? openSsdpSocket)(config.ssdpPort);
-  } catch (error) {
-    throw forUser(error);
-  }
+  const limiter = new RateLimiter(config.limits, clock);
+  const conn = openSocket(env, config.ssdpPort);
   stack.defer(() => conn.close());
-  const memberships = new Memberships(conn);
-  const floodLog = (summarise: (flood: Flood) => void) => {
-    const log = new FloodLog({
-      budget: REQUEST_LINES,
-      now: env.now,
-      summaryMs: timing.floodSummaryMs,
-      summarise,
-    });
-    stack.defer(() => log.close());
-    return log;
-  };
-  const searchLines = floodLog((flood) => emit({ event: "searches-summed", ...flood }));
-  const httpLines = floodLog((flood) => emit({ event: "http-summed", ...flood }));
-  // The camera side loads once a camera may be about, so the first answer never waits for it.
-  const cameras = new LazyCameraSide({
-    load: async () => {
-      const { cameraSide } = await import("../cameras/camera_side.ts");
-      // --import-to: the photo sink loads with the camera side, never before the first answer.
-      const photos = config.importTo === undefined
-        ? undefined
-        : (await import("../sink/serve_sink.ts")).serveSink({
-          importTo: config.importTo,
-          onPhoto: config.onPhoto,
-          uuid: uuid.uuid,
-          hostName: name,
-          now: env.now,
-          emit,
-          status: env.status,
-          spawn: env.spawn,
-          ...env.sink,
-        });
-      return cameraSide({
-        sink: photos?.sink,
-        emit,
-        ownUuid: uuid.uuid,
-        now: env.now,
-        ssdpPort: config.ssdpPort,
-        onCamera: config.onCamera,
-        probePtpip: config.probePtpip,
-        anyDevice: config.onCameraAny,
-        send: (bytes, to) => conn.send(bytes, to),
-        status: photos?.cameraStatus ?? env.status,
-        spawn: env.spawn,
-        presenceSearchDelayMs: timing.presenceSearchDelayMs,
-        exchange: env.exchange,
-        eos: {
-          enabled: config.eos,
-          serves: (ip) => answerer.serves(ip),
-          openSearchSocket: env.openSearchSocket,
-          plan: timing.eosFetchPlan,
-        },
-      });
-    },
-    onLoadError: (error) => emit({ event: "cameras-unavailable", error: errorMessage(error) }),
-    status: env.status,
-  });
+  const lines = { emit, clock, summaryMs: timing.floodSummaryMs };
+  const searches = searchLines(lines);
+  stack.defer(() => searches.close());
+  const requests = httpLines(lines);
+  stack.defer(() => requests.close());
+  const answerer = new SearchAnswerer(
+    answererOptions(config, { targets: device.all, locationOf, limiter, random: env.random }),
+  );
+  const send = (bytes: Uint8Array, to: Deno.NetAddr) => conn.send(bytes, to);
+  const serves = (ip: string) => answerer.serves(ip);
+  const cameras = new LazyCameraSide(
+    cameraOptions(config, env, { uuid: uuid.uuid, name, emit, timing, send, serves }),
+  );
   stack.defer(() => cameras.stop());
-  const answerer = new SearchAnswerer({
-    ...config,
-    targets: device.all,
-    locationOf,
-    limiter,
-    random: env.random,
-  });
-  const server = new DescriptionServer({
-    port: config.descPort,
-    path: config.descPath,
-    body,
-    headerTimeoutMs: HEADER_TIMEOUT_MS,
-    maxConnections: MAX_CONNECTIONS,
-    onRequest: (r) => {
-      httpLines.report(r.remote, () =>
-        emit({
-          event: "http",
-          ...r,
-          path: r.path.replace(/^\//, ""),
-        }));
-      // Only the description is ever answered 200: a GET of it is a camera pairing or reconnecting.
-      if (r.status === 200 && r.method === "GET") cameras.fetched(r.remote);
-    },
-  });
+  const description = { uuid: uuid.uuid, name, deviceType: device.type.st, version: env.version };
+  const server = new DescriptionServer(serverOptions(config, description, (request) => {
+    requests.requested(request);
+    // Only the description is ever answered 200: a GET of it is a camera pairing or reconnecting.
+    if (request.status === 200 && request.method === "GET") cameras.fetched(request.remote);
+  }));
   stack.defer(() => server.close());
+  const announced = { targets: [device.root, device.uuid], locationOf, emit };
   const announcer = config.announce
-    ? new Announcer({
-      ...config,
-      targets: [device.root, device.uuid],
-      locationOf,
-      onError: (error, address) =>
-        emit({
-          event: "announce-failed",
-          address,
-          error: errorMessage(error),
-        }),
-    })
+    ? new Announcer(announcerOptions(config, announced))
     : undefined;
   if (announcer) stack.defer(() => announcer.stop());
 
   // With --eos the EOS watch is on from the start: it asks for bodies that announced already.
   if (config.eos) await cameras.load();
 
-  const follower = new NetworkFollower({
-    emit,
-    ...config,
-    select,
-    locationOf,
-    memberships,
-    server,
-    onChange: async (served) => {
+  const memberships = new Memberships(conn);
+  const follower = new NetworkFollower(
+    followerOptions(config, env, { emit, locationOf, memberships, server }, async (served) => {
       answerer.setServed(served);
       await announcer?.update(served);
       // EOS bodies that announced before this address was served are asked for once.
       cameras.searchFrom(served.map((s) => s.address));
-    },
-  });
-  try {
-    if (config.bindAll) server.listen("0.0.0.0");
-    await follower.start(config.rescanSeconds);
-  } catch (error) {
-    throw forUser(error);
-  }
+    }),
+  );
+  await startFollowing(config, server, follower);
   stack.defer(() => follower.stop());
-  const present = new Set(env.networkInterfaces().map((i) => i.name));
-  for (const name of config.interfaceNames.filter((n) => !present.has(n))) {
-    emit({
-      event: "unknown-interface",
-      name,
-    });
-  }
+  reportUnknownInterfaces(env.networkInterfaces(), config.interfaceNames, emit);
+  const refusals = summariseRefusals({ limiter, intervalMs: timing.refusalSummaryMs, clock, emit });
+  stack.defer(() => refusals.cancel());
 
-  let lastSendErrorLog = -Infinity;
-  const summaryTimer = every(timing.refusalSummaryMs, () => {
-    const refused = limiter.drainRefusals();
-    if (refused.source + refused.global > 0) {
-      emit({
-        event: "rate-limited",
-        total: refused.source + refused.global,
-        seconds: timing.refusalSummaryMs / 1000,
-        ...refused,
-        tracked: limiter.trackedSources,
-      });
-    }
-  });
-  stack.defer(() => summaryTimer.cancel());
-
-  const responding = runResponder(conn, { search: answerer, presence: cameras }, {
-    onDecision: (d, from) =>
-      emit({
-        event: "datagram",
-        from: `${from.hostname}:${from.port}`,
-        verdict: d.kind === "answer" ? `answered (${d.answers.length})` : `ignored: ${d.reason}`,
-      }),
-    onAnswered: (d, from) => {
-      searchLines.report(from.hostname, () =>
-        emit({
-          event: "search",
-          from: `${from.hostname}:${from.port}`,
-          st: d.searchTarget,
-          location: d.location,
-        }));
-      cameras.searched(from.hostname, d.userAgent);
-    },
-    onReceiveError: (error) =>
-      emit({
-        event: "receive-error",
-        error: errorMessage(error),
-      }),
-    onSendError: (error, to) => {
-      // One line a second at most, and a rescan: a failed send usually means the address changed.
-      if (env.now() - lastSendErrorLog > 1000) {
-        lastSendErrorLog = env.now();
-        emit({
-          event: "send-failed",
-          to: to.hostname,
-          error: errorMessage(error),
-        });
-      }
-      follower.rescan();
-    },
-  }, config.verbosity === "verbose");
-
+  const rescan = () => follower.rescan();
+  const events = responderEvents({ emit, clock, searches, cameras, rescan });
+  const handlers = { search: answerer, presence: cameras };
+  const responding = runResponder(conn, handlers, events, config.verbosity === "verbose");
   emit({ event: "ready", served: follower.served.map((s) => s.address) });
   cameras.start();
   const signal = await env.stopRequested;
@@ -382,7 +225,217 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
   // The socket loop ends once its socket is closed: the stop line is the last one, after the count
   // of any flood still being summed up.
   await responding;
-  searchLines.close();
-  httpLines.close();
+  searches.close();
+  requests.close();
   emit({ event: "stop", signal });
+}
+
+/** Opens the SSDP socket; a port that cannot be bound is worded for the user. */
+function openSocket(env: Pick<ServeEnvironment, "openSsdpSocket">, port: number): SsdpSocket {
+  try {
+    return (env.openSsdpSocket ?? openSsdpSocket)(port);
+  } catch (error) {
+    throw forUser(error);
+  }
+}
+
+/** The answerer's settings: the flags it reads, and the parts `run` made. */
+function answererOptions(
+  config: Pick<ServeConfig, "maxAge" | "anySource" | "mxDelay">,
+  parts: Pick<AnswererOptions, "targets" | "locationOf" | "limiter" | "random">,
+): AnswererOptions {
+  return {
+    targets: parts.targets,
+    maxAge: config.maxAge,
+    locationOf: parts.locationOf,
+    anySource: config.anySource,
+    mxDelay: config.mxDelay,
+    limiter: parts.limiter,
+    random: parts.random,
+  };
+}
+
+/** What the camera side is built from besides the flags. */
+interface CameraParts {
+  /** The device UUID. */
+  uuid: string;
+  /** The name the camera lists: the photo sink sends it as the host name. */
+  name: string;
+  emit: Emit;
+  timing: ServeTiming;
+  /** Sends from the SSDP socket. */
+  send: (bytes: Uint8Array, to: Deno.NetAddr) => Promise<unknown>;
+  /** Whether `ip` is a served host, asked by the EOS watch. */
+  serves: (ip: string) => boolean;
+}
+
+/** The flags the camera side and the photo sink read. */
+type CameraFlags = Pick<
+  ServeConfig,
+  "importTo" | "onPhoto" | "ssdpPort" | "onCamera" | "probePtpip" | "onCameraAny" | "eos"
+>;
+
+/** How the camera side (and with `--import-to` the photo sink) is loaded, and a failed load said. */
+function cameraOptions(
+  config: CameraFlags,
+  env: ServeEnvironment,
+  parts: CameraParts,
+): LazySideOptions {
+  return {
+    load: () => loadCameraSide(config, env, parts),
+    onLoadError: (error) =>
+      parts.emit({ event: "cameras-unavailable", error: errorMessage(error) }),
+    status: env.status,
+  };
+}
+
+async function loadCameraSide(
+  config: CameraFlags,
+  env: ServeEnvironment,
+  parts: CameraParts,
+): Promise<CameraSide> {
+  const { cameraSide } = await import("../cameras/camera_side.ts");
+  // --import-to: the photo sink loads with the camera side, never before the first answer.
+  const photos = config.importTo === undefined
+    ? undefined
+    : (await import("../sink/serve_sink.ts")).serveSink({
+      importTo: config.importTo,
+      onPhoto: config.onPhoto,
+      uuid: parts.uuid,
+      hostName: parts.name,
+      now: env.now,
+      emit: parts.emit,
+      status: env.status,
+      spawn: env.spawn,
+      ptpipPort: env.sink?.ptpipPort,
+      dial: env.sink?.dial,
+      timeouts: env.sink?.timeouts,
+      timing: env.sink?.timing,
+      watchFor: env.sink?.watchFor,
+    });
+  return cameraSide({
+    sink: photos?.sink,
+    emit: parts.emit,
+    ownUuid: parts.uuid,
+    now: env.now,
+    ssdpPort: config.ssdpPort,
+    onCamera: config.onCamera,
+    probePtpip: config.probePtpip,
+    anyDevice: config.onCameraAny,
+    send: parts.send,
+    status: photos?.cameraStatus ?? env.status,
+    spawn: env.spawn,
+    presenceSearchDelayMs: parts.timing.presenceSearchDelayMs,
+    exchange: env.exchange,
+    eos: {
+      enabled: config.eos,
+      serves: parts.serves,
+      openSearchSocket: env.openSearchSocket,
+      plan: parts.timing.eosFetchPlan,
+    },
+  });
+}
+
+/** The description server's settings: its port and path, the document it serves, who hears requests. */
+function serverOptions(
+  config: Pick<ServeConfig, "descPort" | "descPath">,
+  description: Parameters<typeof renderDescription>[0],
+  onRequest: DescriptionServerOptions["onRequest"],
+): DescriptionServerOptions {
+  return {
+    port: config.descPort,
+    path: config.descPath,
+    body: new TextEncoder().encode(renderDescription(description)),
+    headerTimeoutMs: HEADER_TIMEOUT_MS,
+    maxConnections: MAX_CONNECTIONS,
+    onRequest,
+  };
+}
+
+/** The announcer's settings: `--max-age`, and a failed send as one line. */
+function announcerOptions(
+  config: Pick<ServeConfig, "maxAge">,
+  parts: Pick<AnnouncerOptions, "targets" | "locationOf"> & { emit: Emit },
+): AnnouncerOptions {
+  return {
+    targets: parts.targets,
+    maxAge: config.maxAge,
+    locationOf: parts.locationOf,
+    onError: (error, address) =>
+      parts.emit({ event: "announce-failed", address, error: errorMessage(error) }),
+  };
+}
+
+/** The follower's settings: which interfaces are served (LAN_IP, `-i`), and how they are served. */
+function followerOptions(
+  config: Pick<ServeConfig, "lanAddress" | "interfaceNames" | "bindAll" | "ssdpPort">,
+  env: Pick<ServeEnvironment, "networkInterfaces">,
+  parts: Pick<FollowerOptions, "emit" | "locationOf" | "memberships" | "server">,
+  onChange: FollowerOptions["onChange"],
+): FollowerOptions {
+  return {
+    select: () =>
+      servedAddresses(selectInterfaces(env.networkInterfaces(), {
+        lanAddress: config.lanAddress,
+        interfaceNames: config.interfaceNames,
+      })),
+    memberships: parts.memberships,
+    server: parts.server,
+    bindAll: config.bindAll,
+    ssdpPort: config.ssdpPort,
+    locationOf: parts.locationOf,
+    emit: parts.emit,
+    onChange,
+  };
+}
+
+/** Starts the description listener and the follower; a port that cannot be bound is worded for the user. */
+async function startFollowing(
+  config: Pick<ServeConfig, "bindAll" | "rescanSeconds">,
+  server: Pick<DescriptionServer, "listen">,
+  follower: Pick<NetworkFollower, "start">,
+): Promise<void> {
+  try {
+    if (config.bindAll) server.listen("0.0.0.0");
+    await follower.start(config.rescanSeconds);
+  } catch (error) {
+    throw forUser(error);
+  }
+}
+
+/** One line for each `-i` name no interface has. */
+function reportUnknownInterfaces(
+  interfaces: readonly InterfaceAddress[],
+  names: readonly string[],
+  emit: Emit,
+): void {
+  const present = new Set(interfaces.map((i) => i.name));
+  for (const name of names.filter((n) => !present.has(n))) {
+    emit({ event: "unknown-interface", name });
+  }
+}
+
+/** What the socket loop reports, as lines and as what the cameras hear. */
+function responderEvents(parts: {
+  emit: Emit;
+  clock: Pick<Clock, "now">;
+  searches: SearchLines;
+  cameras: Pick<CameraSide, "searched">;
+  rescan: () => void;
+}): ResponderEvents {
+  const { emit, searches, cameras } = parts;
+  return {
+    onDecision: (d, from) =>
+      emit({
+        event: "datagram",
+        from: `${from.hostname}:${from.port}`,
+        verdict: d.kind === "answer" ? `answered (${d.answers.length})` : `ignored: ${d.reason}`,
+      }),
+    onAnswered: (d, from) => {
+      searches.answered(d, from);
+      cameras.searched(from.hostname, d.userAgent);
+    },
+    onReceiveError: (error) => emit({ event: "receive-error", error: errorMessage(error) }),
+    onSendError: sendFailureHandler({ clock: parts.clock, emit, rescan: parts.rescan }),
+  };
 }

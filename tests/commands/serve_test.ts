@@ -5,16 +5,12 @@
 
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { parseCommandLine } from "../../lib/cli/parse.ts";
-import {
-  REQUEST_LINES,
-  serve,
-  type ServeConfig,
-  type ServeEnvironment,
-} from "../../lib/commands/serve.ts";
+import { serve, type ServeConfig, type ServeEnvironment } from "../../lib/commands/serve.ts";
 import { fetchRaw } from "../../lib/description/fetch.ts";
 import type { ServeEvent } from "../../lib/events.ts";
 import type { InterfaceAddress } from "../../lib/network/interfaces.ts";
 import type { SsdpSocket } from "../../lib/ssdp/socket.ts";
+import { REQUEST_LINES } from "../../lib/terminal/request_lines.ts";
 import { withTimeout } from "../../lib/util/timeout.ts";
 import { Waiters } from "../../lab/waiters.ts";
 import { TEST_UUID as UUID } from "../support/uuid.ts";
