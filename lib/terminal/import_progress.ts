@@ -8,6 +8,7 @@
 
 import type { Emit } from "../events.ts";
 import type { ImportEvent } from "../import/importer.ts";
+import { replaceUnshown } from "../util/text.ts";
 
 /** A byte count in decimal units, as file managers show them: `512 B`, `3.4 kB`, `84.1 MB`, `2.30 GB`. */
 export function formatBytes(bytes: number): string {
@@ -35,20 +36,16 @@ export function formatRate(bytes: number, ms: number): string {
   return ms < 50 || bytes <= 0 ? "…" : `${formatBytes((bytes * 1000) / ms)}/s`;
 }
 
-// C0 and C1 controls, DEL, zero-width and direction marks, line separators, bidirectional
-// overrides and isolates, the byte-order mark: each could move the cursor, hide or reorder text.
-// deno-lint-ignore no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
-
 /** The most of a file name the progress line shows. */
 const NAME_COLUMNS = 40;
 
 /**
- * A name from the camera as it may appear on a terminal: every character that could steer it
- * replaced by `?`, and cut to `max` characters (the end kept: `…0001.JPG` tells more than `IMG_…`).
+ * A name from the camera as it may appear on a terminal: every character that could steer it or
+ * hide and reorder text (`lib/util/text.ts`'s set) marked `?`, where the user may want to know one
+ * was, and cut to `max` characters (the end kept: `…0001.JPG` tells more than `IMG_…`).
  */
 export function safeName(name: string, max = NAME_COLUMNS): string {
-  const clean = name.replace(UNSAFE, "?");
+  const clean = replaceUnshown(name, () => "?");
   const chars = [...clean];
   return chars.length <= max ? clean : `…${chars.slice(chars.length - (max - 1)).join("")}`;
 }
@@ -101,8 +98,8 @@ interface ReporterOutputs {
   emit: Emit;
   /** The live line, on a terminal with text logs; then no line per photo is logged. */
   status?: (text: string) => void;
-  /** Monotonic milliseconds. */
-  now: () => number;
+  /** Times the rate and the redraws. */
+  clock: Pick<Clock, "now">;
 }
 
 /**
@@ -130,7 +127,7 @@ export class ImportReporter {
 
   /** Reports one event of the importer; never throws. */
   handle(event: ImportEvent): void {
-    const { emit, status, now } = this.#out;
+    const { emit, status, clock: { now } } = this.#out;
     switch (event.kind) {
       case "listing":
         status?.("listing the photos on the camera…");
@@ -183,7 +180,7 @@ export class ImportReporter {
   }
 
   #draw(force: boolean): void {
-    const { status, now } = this.#out;
+    const { status, clock: { now } } = this.#out;
     const file = this.#file;
     if (!status || !file) return;
     const time = now();

@@ -9,6 +9,8 @@
  * @module
  */
 
+import { escapeUnshown, replaceUnshown } from "../util/text.ts";
+
 /** How severe a line is, least first. */
 export type LogLevel = "debug" | "info" | "warning" | "error" | "fatal";
 
@@ -95,13 +97,16 @@ export function renderMessage(record: Pick<LogRecord, "template" | "properties">
   );
 }
 
-// C0 and C1 control characters and DEL (the line's own newline is added after this).
-// deno-lint-ignore no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-
-/** Shows control characters as `\xNN`, so text from the network is inert on a terminal. Pure. */
+/**
+ * Shows what a terminal would act on or hide (`lib/util/text.ts`'s set: controls as `\xNN`, the
+ * invisible and reordering characters as `\uXXXX`), so text from the network is inert on a terminal
+ * and reads in the order it came. The line's own newline is added after this. Pure.
+ */
 export function escapeControls(text: string): string {
-  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return replaceUnshown(
+    text,
+    (c) => c <= "\u00ff" ? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}` : escapeUnshown(c),
+  );
 }
 
 const ABBREVIATION: Record<LogLevel, string> = {
@@ -130,19 +135,18 @@ const JSON_LEVEL: Record<LogLevel, string> = {
   fatal: "FATAL",
 };
 
-// JSON escapes C0 itself; C1, DEL and the line separators would still reach a terminal raw.
-const JSON_UNESCAPED = /[\u007f-\u009f\u2028\u2029]/g;
-
 /**
  * One JSON object and a newline: the time, the level, the message, and the exact properties, with
- * every control character escaped. Pure.
+ * every character of `lib/util/text.ts`'s set escaped (`JSON.stringify` escapes C0 and lone
+ * surrogates only; DEL, C1, the line separators and the bidi and zero-width characters would reach a
+ * terminal raw). Pure.
  */
 export function jsonLine(record: LogRecord): string {
-  return JSON.stringify({
+  return escapeUnshown(JSON.stringify({
     "@timestamp": new Date(record.timestamp).toISOString(),
     level: JSON_LEVEL[record.level],
     message: renderMessage(record),
     logger: LOGGER_NAME,
     properties: record.properties,
-  }).replace(JSON_UNESCAPED, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) + "\n";
+  })) + "\n";
 }

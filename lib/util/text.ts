@@ -35,12 +35,21 @@ export function cleanText(text: string, max = 120): string {
 }
 
 /**
+ * Each character of the policy's set in `text` (one code point, or a lone surrogate) replaced by
+ * what `replace` makes of it, for a caller that must show where one was: a log line escapes them, a
+ * progress line marks them.
+ */
+export function replaceUnshown(text: string, replace: (found: string) => string): string {
+  return text.replace(UNSHOWN, replace);
+}
+
+/**
  * The same characters kept but shown as `\uXXXX` escapes, for text that must be read exactly (a
  * name the user gave that matched nothing): after `JSON.stringify`, which escapes C0 only, the
  * rest of the policy's characters are escaped the way JSON would.
  */
 export function escapeUnshown(text: string): string {
-  return text.replace(UNSHOWN, (found) => {
+  return replaceUnshown(text, (found) => {
     let escaped = "";
     for (let i = 0; i < found.length; i++) {
       escaped += `\\u${found.charCodeAt(i).toString(16).padStart(4, "0")}`;

@@ -42,6 +42,7 @@ Deno.test("import progress formatting", async (t) => {
     assertEquals(safeName("IMG_0001.JPG"), "IMG_0001.JPG");
     assertEquals(safeName("a\x1b[2Jb\r\n\u202eGPJ.exe"), "a?[2Jb???GPJ.exe");
     assertEquals(safeName("\u009b31m\u200b"), "?31m?");
+    assertEquals(safeName("a\u2066b\u{e0041}c\u00add"), "a?b?c?d");
     const long = safeName(`${"x".repeat(100)}IMG_0001.JPG`, 20);
     assertEquals([...long].length, 20);
     assert(long.startsWith("…") && long.endsWith("IMG_0001.JPG"), long);
@@ -138,13 +139,13 @@ Deno.test("ImportReporter", async (t) => {
   const run = (terminal: boolean) => {
     const events: ServeEvent[] = [];
     const shown: string[] = [];
-    let clock = 1000;
+    const clock = new FakeClock(1000);
     const reporter = new ImportReporter({
       emit: (e) => events.push(e),
       status: terminal ? (text) => shown.push(text) : undefined,
-      now: () => clock,
+      clock,
     });
-    const tick = (ms: number) => clock += ms;
+    const tick = (ms: number) => clock.advance(ms);
     return { events, shown, reporter, tick };
   };
 

@@ -45,6 +45,19 @@ Deno.test("text lines: UTC time, level, message, network text escaped", () => {
   );
 });
 
+Deno.test("text and JSON lines escape what reorders or hides text (lib/util/text.ts's set)", () => {
+  // U+202E in a request path would show `/gpj.exe` as `/exe.jpg`; zero-width and tag characters hide.
+  const path = "/\u202egpj.exe\u200b\u2066\u{e0041}\ud800";
+  const properties = { event: "x", path };
+  assertEquals(
+    textLine(record({ template: "GET {path}", properties })),
+    "07:44:47.154 INF GET /\\u202egpj.exe\\u200b\\u2066\\udb40\\udc41\\ud800\n",
+  );
+  const line = jsonLine(record({ template: "GET {path}", properties }));
+  assert(!/[\u200b\u202e\u2066]|\udb40/.test(line), line);
+  assertEquals(JSON.parse(line).properties.path, path);
+});
+
 Deno.test("JSON lines: LogTape's fields, exact properties, every control character escaped", () => {
   const line = jsonLine(
     record({ level: "warning", properties: { event: "x", from: "\u009b\u2028" } }),
