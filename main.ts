@@ -31,6 +31,7 @@ import {
 } from "./lib/terminal/log.ts";
 import { log } from "./lib/terminal/logger.ts";
 import { serve } from "./lib/commands/serve.ts";
+import { type LabTiming, readLabTiming } from "./lib/commands/lab_timing.ts";
 import { stopSignal } from "./lib/terminal/signals.ts";
 import { StatusLine } from "./lib/terminal/status_line.ts";
 import { resolveUuid, userUuidPath } from "./lib/uuid/store.ts";
@@ -120,7 +121,7 @@ const HANDLERS: Handlers = {
       os: Deno.build.os,
       env: (name) => Deno.env.get(name),
       interfaces,
-      now: () => performance.now(),
+      findWindowMs: labTiming()?.findWindowMs,
       emit: logEvent,
       status: status ? (text) => status.show(text) : undefined,
       stopSignal: () => {
@@ -143,6 +144,7 @@ const HANDLERS: Handlers = {
       random: Math.random,
       stopRequested: stopSignal(),
       status: status ? (text) => status.show(text) : undefined,
+      timing: labTiming(),
     });
   },
 };
@@ -170,6 +172,17 @@ function startLogging(config: LogSettings, status?: StatusLine): void {
     status ? (line) => status.writeLog(line) : undefined,
   );
   logFormat = config.logFormat;
+}
+
+/** The lab's shorter intervals; nothing in any shipped configuration, which cannot read them. */
+function labTiming(): LabTiming | undefined {
+  const timing = readLabTiming({
+    granted: (variable) =>
+      Deno.permissions.querySync({ name: "env", variable }).state === "granted",
+    get: (variable) => Deno.env.get(variable),
+  });
+  if (!timing.ok) throw new HelperError(timing.error);
+  return timing.value;
 }
 
 function uuidOptions(config: UuidConfig) {

@@ -8,6 +8,7 @@
 
 import { fileURLToPath } from "node:url";
 import { RUNTIME_FLAGS } from "../scripts/permissions.ts";
+import { LAB_TIMING_VARIABLE } from "../lib/commands/lab_timing.ts";
 import { denoCacheDir, type Netns } from "./netns.ts";
 import { tempDir } from "./temp_dir.ts";
 import { Waiters } from "./waiters.ts";
@@ -21,6 +22,11 @@ export interface HelperOptions {
   /** Extra environment; HOME defaults to a fresh temp dir so no real UUID file is touched. */
   env?: Record<string, string>;
   cwd?: string;
+  /**
+   * Shorter production intervals, as `presence=MS,refusals=MS,find=MS` (lib/commands/lab_timing.ts):
+   * for tests that check what happens at an interval's end, not how long it is.
+   */
+  labTiming?: string;
 }
 
 /** A running helper. */
@@ -110,9 +116,15 @@ export function homeEnv(home: string): Record<string, string> {
   return { HOME: home, XDG_CONFIG_HOME: `${home}/.config`, APPDATA: `${home}/AppData/Roaming` };
 }
 
-/** The argv that runs the program with the release flags. */
-export function helperArgv(args: readonly string[]): string[] {
-  return [Deno.execPath(), "run", ...RUNTIME_FLAGS, MAIN, ...args];
+/**
+ * The argv that runs the program with the release flags; with `labTiming`, the one variable more
+ * that lets it read the lab's intervals.
+ */
+export function helperArgv(args: readonly string[], labTiming = false): string[] {
+  const flags = labTiming
+    ? RUNTIME_FLAGS.map((f) => f.startsWith("--allow-env=") ? `${f},${LAB_TIMING_VARIABLE}` : f)
+    : RUNTIME_FLAGS;
+  return [Deno.execPath(), "run", ...flags, MAIN, ...args];
 }
 
 /** Starts the program with `args`; with a namespace, inside it (`ip netns exec` passes signals on). */
@@ -124,7 +136,8 @@ export async function startHelper(
   const env: Record<string, string> = { ...homeEnv(home), NO_COLOR: "1", ...options.env };
   const cache = denoCacheDir();
   if (cache) env.DENO_DIR = cache;
-  const argv = helperArgv(args);
+  if (options.labTiming) env[LAB_TIMING_VARIABLE] = options.labTiming;
+  const argv = helperArgv(args, options.labTiming !== undefined);
   const spawnOptions = { env, cwd: options.cwd ?? home, stdout: "piped", stderr: "piped" } as const;
   if (options.netns) return new HelperProcess(options.netns.spawn(argv, spawnOptions));
   const [cmd, ...rest] = argv;

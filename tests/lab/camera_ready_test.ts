@@ -6,10 +6,14 @@ import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { ERASE_LINE } from "../../lib/terminal/status_line.ts";
 import { FAKE_CAMERA_TYPE, FAKE_CAMERA_UUID } from "../../lab/fake_camera.ts";
 import { helperArgv, startHelper } from "../../lab/helper_process.ts";
+import { LAB_TIMING_VARIABLE } from "../../lib/commands/lab_timing.ts";
 import { namespaceTest, type Netns, NetnsLab } from "../../lab/netns.ts";
 import { DeviceProcess } from "../../lab/device_process.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
 import { Waiters } from "../../lab/waiters.ts";
+
+/** The presence delay: production's 3 s only make the test wait (see lib/commands/lab_timing.ts). */
+const LAB_TIMING = "presence=300";
 
 /** The fake camera program on the camera's host. */
 function fakeCamera(ns: Netns, args: string[]): DeviceProcess {
@@ -34,6 +38,7 @@ await namespaceTest(
     ];
     await using helper = await startHelper(["-v", "--on-camera", "--", ...hook, "{ip}"], {
       netns: pc,
+      labTiming: LAB_TIMING,
     });
     await helper.waitForLine(/ready: waiting for a camera/);
     await using cam = fakeCamera(camera, []);
@@ -109,7 +114,7 @@ await namespaceTest(
     const { pc, camera } = await lab.pcAndCamera("10.232.2");
     await using helper = await startHelper(
       ["--log-format", "json", "--probe-ptpip", "10.232.2.1"],
-      { netns: pc },
+      { netns: pc, labTiming: LAB_TIMING },
     );
     await helper.waitForLine(/"event":"ready"/);
     await using cam = fakeCamera(camera, ["--notify", "never", "--server", "Canon EOS M50"]);
@@ -169,9 +174,9 @@ await namespaceTest("on a terminal the status line follows the camera", async ()
   const dir = await tempDir("pch-tty-");
   // `script` gives the helper a terminal; its output is the terminal's.
   const args = ["--uuid-file", `${dir}/uuid`, "10.232.3.1"];
-  const command = helperArgv(args).map((a) => `'${a}'`).join(" ");
+  const command = helperArgv(args, true).map((a) => `'${a}'`).join(" ");
   const child = pc.spawn(["script", "-qfec", command, "/dev/null"], {
-    env: { NO_COLOR: "1", TERM: "xterm" },
+    env: { NO_COLOR: "1", TERM: "xterm", [LAB_TIMING_VARIABLE]: LAB_TIMING },
     stdin: "piped",
   });
   let screen = "";

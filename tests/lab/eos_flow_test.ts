@@ -134,7 +134,11 @@ await namespaceTest(
     await using lab = await NetnsLab.create();
     const { pc, camera: other } = await lab.pcAndCamera("10.233.4");
     const hook = await recordingHook();
-    await using helper = await startHelper(["--on-camera", "--", ...hook.argv], { netns: pc });
+    await using helper = await startHelper(["--on-camera", "--", ...hook.argv], {
+      netns: pc,
+      // The presence delay of production (3 s) only makes the test wait.
+      labTiming: "presence=300",
+    });
     const served = await helper.waitForLine(
       /serving eth0 10\.233\.4\.1: .*description is at (\S+)/,
     );

@@ -22,6 +22,8 @@ await namespaceTest(
     await camera.ipBatch([...sources, sentinel].map((a) => `addr add ${a}/24 dev wlan0`));
     await using helper = await startHelper(["-v", "--on-camera", "--", "/bin/true", "{ip}"], {
       netns: pc,
+      // The presence delay of production (3 s) only makes the test wait.
+      labTiming: "presence=300",
     });
     await helper.waitForLine(/ready: waiting for a camera/);
     // No NOTIFY: the camera is ready only by answering the helper's search, 3 s after its fetch.

@@ -20,6 +20,7 @@ import "../cli/import_args_test.ts";
 import "../cli/options_test.ts";
 import "../cli/parse_test.ts";
 import "../cli/photo_sink_flags_test.ts";
+import "../commands/lab_timing_test.ts";
 import "../diagnostics/doctor_facts_test.ts";
 import "../diagnostics/doctor_test.ts";
 import "../diagnostics/folder_access_test.ts";
