@@ -22,6 +22,7 @@ import { findCanonCameras, type FindOptions, type FoundCamera } from "../cameras
 import { defaultImportFolder } from "../import/default_folder.ts";
 import type { InterfaceAddress } from "../network/interfaces.ts";
 import { resolveUuid, type UuidOptions } from "../uuid/store.ts";
+import { type Clock, systemClock } from "../util/timers.ts";
 
 /** What `import` reads from the command line. */
 export interface ImportCommand {
@@ -45,8 +46,8 @@ export interface ImportDeps {
   env: (name: string) => string | undefined;
   /** The interface list, for the search. */
   interfaces: () => InterfaceAddress[];
-  /** Monotonic milliseconds. */
-  now: () => number;
+  /** Times the progress and dates photos that carry no date; {@linkcode systemClock} by default. */
+  clock?: Clock;
   /** Reports each step; `logEvent` in production. */
   emit: Emit;
   /** Shows the live progress line (a terminal with text logs only). */
@@ -205,10 +206,11 @@ export async function runImportCommand(
     model: cleanText(info.value.model, 80) || "a camera",
     to: folder,
   });
-  const reporter = new ImportReporter({ emit: deps.emit, status: deps.status, now: deps.now });
+  const clock = deps.clock ?? systemClock;
+  const reporter = new ImportReporter({ emit: deps.emit, status: deps.status, clock });
   const result = await importNew(source, {
     dest: folder,
-    clock: () => Date.now(),
+    clock: clock.wallNow,
     onProgress: (event) => reporter.handle(event),
     signal: deps.stopSignal?.(),
   });

@@ -9,6 +9,7 @@
 import type { Emit } from "../events.ts";
 import type { ImportEvent } from "../import/importer.ts";
 import { replaceUnshown } from "../util/text.ts";
+import type { Clock } from "../util/timers.ts";
 
 /** A byte count in decimal units, as file managers show them: `512 B`, `3.4 kB`, `84.1 MB`, `2.30 GB`. */
 export function formatBytes(bytes: number): string {

@@ -54,7 +54,6 @@ async function run(camera: PtpipCamera, to: string) {
       os: "linux",
       env: () => undefined,
       interfaces: () => [],
-      now: () => performance.now(),
       emit: (e) => events.push(e),
       ptpipPort: camera.port,
       timeouts: { connectMs: 2000, initMs: 2000, readMs: 2000 },

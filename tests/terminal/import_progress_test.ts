@@ -12,6 +12,7 @@ import {
 } from "../../lib/terminal/import_progress.ts";
 import { logEvent, setupLogging } from "../../lib/terminal/log.ts";
 import type { ServeEvent } from "../../lib/events.ts";
+import { FakeClock } from "../support/clock.ts";
 
 Deno.test("import progress formatting", async (t) => {
   await t.step("sizes in decimal units, rounded without reading 1000.0", () => {
