@@ -180,7 +180,7 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
   const send = (bytes: Uint8Array, to: Deno.NetAddr) => conn.send(bytes, to);
   const serves = (ip: string) => answerer.serves(ip);
   const cameras = new LazyCameraSide(
-    cameraOptions(config, env, { uuid: uuid.uuid, name, emit, timing, send, serves }),
+    cameraOptions(config, env, { uuid: uuid.uuid, name, emit, clock, timing, send, serves }),
   );
   stack.defer(() => cameras.stop());
   const description = { uuid: uuid.uuid, name, deviceType: device.type.st, version: env.version };
@@ -262,6 +262,8 @@ interface CameraParts {
   /** The name the camera lists: the photo sink sends it as the host name. */
   name: string;
   emit: Emit;
+  /** serve's one clock. */
+  clock: Clock;
   timing: ServeTiming;
   /** Sends from the SSDP socket. */
   send: (bytes: Uint8Array, to: Deno.NetAddr) => Promise<unknown>;
@@ -303,7 +305,7 @@ async function loadCameraSide(
       onPhoto: config.onPhoto,
       uuid: parts.uuid,
       hostName: parts.name,
-      now: env.now,
+      clock: parts.clock,
       emit: parts.emit,
       status: env.status,
       spawn: env.spawn,
@@ -317,7 +319,7 @@ async function loadCameraSide(
     sink: photos?.sink,
     emit: parts.emit,
     ownUuid: parts.uuid,
-    now: env.now,
+    clock: parts.clock,
     ssdpPort: config.ssdpPort,
     onCamera: config.onCamera,
     probePtpip: config.probePtpip,
