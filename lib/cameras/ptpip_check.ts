@@ -6,7 +6,7 @@
  * @module
  */
 
-import { PTPIP_PORT } from "./text.ts";
+import { PTPIP_PORT } from "../ptpip/port.ts";
 import { errorMessage } from "../errors.ts";
 
 /** Whether the port accepted a connection, and if not, why. */

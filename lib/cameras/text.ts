@@ -7,9 +7,6 @@
 
 import type { Camera } from "./tracker.ts";
 
-/** The PTP/IP port a Canon camera listens on once it is up. */
-export const PTPIP_PORT = 15740;
-
 /** Command lines that talk to the camera at `ip` over PTP/IP now. */
 export function clientCommands(ip: string): { chdkptp: string; gphoto2: string } {
   return {

@@ -8,7 +8,8 @@
  */
 
 import { type Camera, cameraName, CameraTracker } from "./tracker.ts";
-import { clientCommands, PTPIP_PORT, statusText } from "./text.ts";
+import { clientCommands, statusText } from "./text.ts";
+import { PTPIP_PORT } from "../ptpip/port.ts";
 import {
   type HookCamera,
   type HookEvents,

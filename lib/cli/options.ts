@@ -7,7 +7,7 @@
  * @module
  */
 
-import { PTPIP_PORT } from "../cameras/text.ts";
+import { PTPIP_PORT } from "../ptpip/port.ts";
 import { DEFAULT_RATE_LIMITS } from "../ssdp/rate_limit.ts";
 import { SSDP_PORT } from "../ssdp/wire.ts";
 

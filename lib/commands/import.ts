@@ -8,7 +8,7 @@
 
 import { errorMessage, EXIT, HelperError, uuidFailureMessage } from "../errors.ts";
 import type { Emit } from "../events.ts";
-import { PTPIP_PORT } from "../cameras/text.ts";
+import { PTPIP_PORT } from "../ptpip/port.ts";
 import { guidFromDeviceUuid } from "../gphoto2/guid.ts";
 import { type ImportFailure, importNew } from "../import/importer.ts";
 import { ptpipSource } from "../import/ptpip_source.ts";

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { PTPIP_PORT } from "../cameras/text.ts";
+import { PTPIP_PORT } from "./port.ts";
 import { err, ok, type Result } from "../util/result.ts";
 import { sleep } from "../util/timers.ts";
 import {

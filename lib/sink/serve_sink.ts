@@ -13,7 +13,7 @@ import { importNew } from "../import/importer.ts";
 import { openPtpipSession, type SessionTimeouts } from "../ptpip/session.ts";
 import type { Dial } from "../ptpip/connection.ts";
 import type { Spawn } from "../cameras/hook_runner.ts";
-import { PTPIP_PORT } from "../cameras/text.ts";
+import { PTPIP_PORT } from "../ptpip/port.ts";
 import { HelperError } from "../errors.ts";
 import { type Clock, systemClock } from "../util/timers.ts";
 import { absolutePath } from "../util/path.ts";

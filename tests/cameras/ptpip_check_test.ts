@@ -5,7 +5,7 @@
 
 import { assertEquals } from "../support/assert.ts";
 import { checkPtpipPort } from "../../lib/cameras/ptpip_check.ts";
-import { PTPIP_PORT } from "../../lib/cameras/text.ts";
+import { PTPIP_PORT } from "../../lib/ptpip/port.ts";
 
 function listenOnPtpipPort(): Deno.TcpListener | undefined {
   try {
