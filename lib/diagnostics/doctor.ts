@@ -22,7 +22,7 @@ import { parentDir } from "../util/path.ts";
 import { SSDP_MULTICAST_ADDRESS } from "../ssdp/wire.ts";
 import { escapeControls } from "../terminal/logger.ts";
 import { uuidFailureMessage } from "../errors.ts";
-import type { Result } from "../util/result.ts";
+import { ok, type Result } from "../util/result.ts";
 
 /** How one check came out. */
 export type Grade = "pass" | "fail" | "warn" | "unknown";
@@ -46,7 +46,7 @@ export interface AddressOutcome {
 }
 
 /** Who holds a port, or why that could not be seen. */
-export type Holders = PortHolders | { unknown: string };
+export type Holders = Result<PortHolders, string>;
 
 /**
  * What answered a GET of the description path where the description port was in use: a description
@@ -85,8 +85,8 @@ export interface DoctorFacts {
   ssdpPort: number;
   /** The description port checked. */
   descPort: number;
-  /** Opening UDP `ssdpPort` on all addresses with address reuse. */
-  ssdpSocket: { error?: string };
+  /** Opening UDP `ssdpPort` on all addresses with address reuse, or the error it failed with. */
+  ssdpSocket: Result<void, string>;
   /** Joining the SSDP group on each served address (empty when the socket failed). */
   memberships: AddressOutcome[];
   /** Other sockets on the SSDP port, seen before ours was opened. */
@@ -129,10 +129,10 @@ const FULL_BYTES = 100_000_000;
 
 const SYMBOLS: Record<Grade, string> = { pass: "✓", fail: "✗", warn: "!", unknown: "?" };
 
-function holderText(holders: Holders): string {
-  if ("unknown" in holders || holders.sockets === 0) return "";
-  const hidden = holders.hidden;
-  const named = formatOwners(holders.owners);
+function holderText(found: Holders): string {
+  if (!found.ok || found.value.sockets === 0) return "";
+  const { hidden, owners } = found.value;
+  const named = formatOwners(owners);
   if (hidden <= 0) return named;
   const unseen = `${hidden} socket${
     hidden === 1 ? "" : "s"
@@ -149,8 +149,8 @@ const HELPER_NAMES = /^(deno|ptpip-canon-hel)/;
  * with it.
  */
 function staleHelperFix(holders: Holders): string[] {
-  if ("unknown" in holders) return [];
-  return holders.owners.filter((o) => HELPER_NAMES.test(o.name)).map((o) =>
+  if (!holders.ok) return [];
+  return holders.value.owners.filter((o) => HELPER_NAMES.test(o.name)).map((o) =>
     `${o.name} (pid ${o.pid}) looks like an earlier helper still running (a \`deno task start\` ` +
     `killed with SIGKILL leaves its \`deno run\` child behind): stop it with kill ${o.pid}`
   );
@@ -215,7 +215,7 @@ function helperOwners(facts: DoctorFacts): SocketOwner[] {
   const recognised = facts.descListens.some((l) =>
     l.answer !== undefined && "udn" in l.answer && udnUuid(l.answer.udn) !== undefined
   );
-  return recognised && !("unknown" in facts.descHolders) ? facts.descHolders.owners : [];
+  return recognised && facts.descHolders.ok ? facts.descHolders.value.owners : [];
 }
 
 /** ` (deno, pid 4242)`, or nothing when the owner could not be seen. */
@@ -225,10 +225,11 @@ function ownersInParens(owners: readonly SocketOwner[]): string {
 
 /** The SSDP port's holders without the running helper's processes: sharing with it is no problem. */
 function withoutHelper(holders: Holders, helper: readonly SocketOwner[]): Holders {
-  if ("unknown" in holders || helper.length === 0) return holders;
-  const owners = holders.owners.filter((o) => !helper.some((h) => h.pid === o.pid));
-  const sockets = owners.length === 0 && holders.hidden === 0 ? 0 : holders.sockets;
-  return { sockets, owners, hidden: holders.hidden };
+  if (!holders.ok || helper.length === 0) return holders;
+  const { hidden } = holders.value;
+  const owners = holders.value.owners.filter((o) => !helper.some((h) => h.pid === o.pid));
+  const sockets = owners.length === 0 && hidden === 0 ? 0 : holders.value.sockets;
+  return ok({ sockets, owners, hidden });
 }
 
 function ssdpChecks(facts: DoctorFacts): Check[] {
@@ -236,7 +237,7 @@ function ssdpChecks(facts: DoctorFacts): Check[] {
   const helper = helperOwners(facts);
   const others = withoutHelper(facts.ssdpHolders, helper);
   const holders = holderText(others);
-  if (facts.ssdpSocket.error !== undefined) {
+  if (!facts.ssdpSocket.ok) {
     return [{
       grade: "fail",
       title: `UDP ${port} cannot be opened: ${facts.ssdpSocket.error}`,
@@ -263,10 +264,10 @@ function ssdpChecks(facts: DoctorFacts): Check[] {
         },
     );
   }
-  if ("unknown" in facts.ssdpHolders) {
+  if (!facts.ssdpHolders.ok) {
     checks.push({
       grade: "unknown",
-      title: `other programs on UDP ${port} could not be looked for: ${facts.ssdpHolders.unknown}`,
+      title: `other programs on UDP ${port} could not be looked for: ${facts.ssdpHolders.error}`,
     });
   } else if (holders) {
     checks.push({
@@ -278,10 +279,7 @@ function ssdpChecks(facts: DoctorFacts): Check[] {
         ...staleHelperFix(others),
       ],
     });
-  } else if (
-    others !== facts.ssdpHolders && !("unknown" in facts.ssdpHolders) &&
-    facts.ssdpHolders.sockets > 0
-  ) {
+  } else if (others !== facts.ssdpHolders && facts.ssdpHolders.value.sockets > 0) {
     checks.push({
       grade: "pass",
       title: `no other program than the running helper listens on UDP ${port}`,
@@ -496,10 +494,9 @@ function importDestCheck(dest: ImportDestFacts): Check {
 }
 
 /** Whether the disk has room for photos; see {@linkcode NEARLY_FULL_BYTES}. */
-function freeSpaceCheck(space: FreeSpaceAnswer): Check {
-  if ("unknown" in space) {
-    return { grade: "unknown", title: `free space for photos: ${space.unknown}` };
-  }
+function freeSpaceCheck(answer: FreeSpaceAnswer): Check {
+  if (!answer.ok) return { grade: "unknown", title: `free space for photos: ${answer.error}` };
+  const space = answer.value;
   const free = formatBytes(space.availableBytes);
   const of = `of ${formatBytes(space.totalBytes)} on ${space.mountedOn}`;
   const fix = [

@@ -23,7 +23,7 @@ import { fetchRaw, parseResponseHead } from "../description/fetch.ts";
 import { HTTP_SERVER } from "../ssdp/wire.ts";
 import { type FolderAccess, folderAccess } from "./folder_access.ts";
 import { errorMessage } from "../errors.ts";
-import type { Result } from "../util/result.ts";
+import { err, ok, type Result } from "../util/result.ts";
 import { firewallAdvice, firewallFacts } from "./firewall.ts";
 import { freeSpace, type FreeSpaceAnswer } from "./free_space.ts";
 import { absolutePath, joinPath } from "../util/path.ts";
@@ -75,11 +75,11 @@ export interface DoctorEnvironment {
 const ASK_TIMEOUT_MS = 1500;
 
 async function holders(os: string, port: number, protocol: "udp" | "tcp"): Promise<Holders> {
-  if (os !== "linux") return { unknown: "only possible on Linux" };
+  if (os !== "linux") return err("only possible on Linux");
   try {
-    return await portHolders(port, protocol);
+    return ok(await portHolders(port, protocol));
   } catch (error) {
-    return { unknown: errorMessage(error) };
+    return err(errorMessage(error));
   }
 }
 
@@ -91,7 +91,7 @@ async function trySsdp(
   try {
     conn = openSsdpSocket(port);
   } catch (error) {
-    return { ssdpSocket: { error: errorMessage(error) }, memberships: [] };
+    return { ssdpSocket: err(errorMessage(error)), memberships: [] };
   }
   const memberships = new Memberships(conn);
   const outcomes: AddressOutcome[] = [];
@@ -108,7 +108,7 @@ async function trySsdp(
     for (const address of memberships.addresses) await memberships.leave(address);
     conn.close();
   }
-  return { ssdpSocket: {}, memberships: outcomes };
+  return { ssdpSocket: ok(undefined), memberships: outcomes };
 }
 
 /**

@@ -9,6 +9,7 @@
  */
 
 import { errorMessage } from "../errors.ts";
+import { err, ok, type Result } from "../util/result.ts";
 import { exists, readTextOrUndefined } from "../util/file_probe.ts";
 
 /** What was found on Linux. */
@@ -29,8 +30,8 @@ export interface LinuxFirewall {
 export interface MacFirewall {
   /** macOS: the application firewall. */
   os: "darwin";
-  /** From `socketfilterfw --getglobalstate`, or why it could not be asked. */
-  enabled: boolean | { unknown: string };
+  /** From `socketfilterfw --getglobalstate`, or why it could not be asked (what it said instead). */
+  enabled: Result<boolean, string>;
 }
 
 /** Everything the firewall advice is made from. */
@@ -158,15 +159,15 @@ export function firewallAdvice(
         `sudo ${SOCKETFILTERFW} --add ${binary}`,
         `sudo ${SOCKETFILTERFW} --unblockapp ${binary}`,
       ];
-      if (typeof facts.enabled === "object") {
+      if (!facts.enabled.ok) {
         return [{
           grade: "unknown",
-          summary: `the application firewall's state could not be read: ${facts.enabled.unknown}`,
+          summary: `the application firewall's state could not be read: ${facts.enabled.error}`,
           commands,
         }];
       }
       return [
-        facts.enabled
+        facts.enabled.value
           ? {
             grade: "warn",
             summary: "the application firewall is on: allow this program to accept connections",
@@ -227,14 +228,11 @@ async function macFacts(): Promise<MacFirewall> {
       stderr: "piped",
     }).output();
     const text = new TextDecoder().decode(out.stdout);
-    if (/enabled/i.test(text)) return { os: "darwin", enabled: true };
-    if (/disabled/i.test(text)) return { os: "darwin", enabled: false };
-    return { os: "darwin", enabled: { unknown: text.trim() || `exit code ${out.code}` } };
+    if (/enabled/i.test(text)) return { os: "darwin", enabled: ok(true) };
+    if (/disabled/i.test(text)) return { os: "darwin", enabled: ok(false) };
+    return { os: "darwin", enabled: err(text.trim() || `exit code ${out.code}`) };
   } catch (error) {
-    return {
-      os: "darwin",
-      enabled: { unknown: errorMessage(error) },
-    };
+    return { os: "darwin", enabled: err(errorMessage(error)) };
   }
 }
 

@@ -21,8 +21,8 @@ export interface FreeSpace {
   mountedOn: string;
 }
 
-/** The free space, or why it is not known. */
-export type FreeSpaceAnswer = FreeSpace | { unknown: string };
+/** The free space, or why it is not known (shown after "free space for photos: "). */
+export type FreeSpaceAnswer = Result<FreeSpace, string>;
 
 /** How long `df` may take: it answers a local disk in milliseconds. */
 const DF_TIMEOUT_MS = 3000;
@@ -95,13 +95,13 @@ export interface FreeSpaceOptions {
 
 /**
  * The free space of the file system `dir` (an existing folder, absolute) is on. Never throws: a
- * missing `df`, a failure, a deadline passed or an answer not understood is the `unknown` reason.
+ * missing `df`, a failure, a deadline passed or an answer not understood is the reason it fails with.
  */
 export async function freeSpace(
   dir: string,
   options: FreeSpaceOptions = {},
 ): Promise<FreeSpaceAnswer> {
-  if ((options.os ?? Deno.build.os) === "windows") return { unknown: "not checked on Windows" };
+  if ((options.os ?? Deno.build.os) === "windows") return err("not checked on Windows");
   const program = options.program ?? "df";
   const timeoutMs = options.timeoutMs ?? DF_TIMEOUT_MS;
   let child: Deno.ChildProcess;
@@ -116,9 +116,9 @@ export async function freeSpace(
     }).spawn();
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
-      return { unknown: `\`${program}\` is not installed` };
+      return err(`\`${program}\` is not installed`);
     }
-    return { unknown: `\`${program}\` could not be run: ${errorMessage(error)}` };
+    return err(`\`${program}\` could not be run: ${errorMessage(error)}`);
   }
   let timedOut = false;
   const timer = after(timeoutMs, () => {
@@ -144,22 +144,17 @@ export async function freeSpace(
       await child.status;
       throw error;
     });
-    if (timedOut) return { unknown: `\`${program}\` gave no answer within ${timeoutMs} ms` };
-    if (stdout === undefined) {
-      return { unknown: `\`${program}\` said more than ${MAX_OUTPUT_BYTES} bytes` };
-    }
+    if (timedOut) return err(`\`${program}\` gave no answer within ${timeoutMs} ms`);
+    if (stdout === undefined) return err(`\`${program}\` said more than ${MAX_OUTPUT_BYTES} bytes`);
     if (!status.success) {
       const said = stderr
         ? new TextDecoder().decode(stderr).trim().split("\n")[0].slice(0, 200)
         : "";
-      return {
-        unknown: `\`${program}\` failed (exit code ${status.code})${said ? `: ${said}` : ""}`,
-      };
+      return err(`\`${program}\` failed (exit code ${status.code})${said ? `: ${said}` : ""}`);
     }
-    const parsed = parseDfOutput(new TextDecoder().decode(stdout));
-    return parsed.ok ? parsed.value : { unknown: parsed.error };
+    return parseDfOutput(new TextDecoder().decode(stdout));
   } catch (error) {
-    return { unknown: `\`${program}\` could not be read: ${errorMessage(error)}` };
+    return err(`\`${program}\` could not be read: ${errorMessage(error)}`);
   } finally {
     timer.cancel();
   }

@@ -10,6 +10,7 @@ import { DEVICE_TYPE } from "../../lib/ssdp/wire.ts";
 import { OPTION_TABLE } from "../../lib/cli/options.ts";
 import { assertEquals, assertMatch } from "../support/assert.ts";
 import { TEST_UUID as UUID } from "../support/uuid.ts";
+import { ok } from "../../lib/util/result.ts";
 
 /** The path a helper started without -f serves its description on. */
 const DESC_PATH = OPTION_TABLE["file-path"].default;
@@ -106,7 +107,7 @@ Deno.test("importDestFacts: the --import-to folder as serve will use it", async 
     cwd: () => root,
     freeSpace: (dir: string) => {
       asked.push(dir);
-      return Promise.resolve({ availableBytes: 5e9, totalBytes: 1e10, mountedOn: "/" });
+      return Promise.resolve(ok({ availableBytes: 5e9, totalBytes: 1e10, mountedOn: "/" }));
     },
   };
 

@@ -99,14 +99,17 @@ Deno.test("firewall advice per OS", async (t) => {
   });
 
   await t.step("macOS: on warns with the binary to allow; unknown says why", () => {
-    const [on] = firewallAdvice({ os: "darwin", enabled: true }, PORTS, "/usr/local/bin/pch");
+    const [on] = firewallAdvice({ os: "darwin", enabled: ok(true) }, PORTS, "/usr/local/bin/pch");
     assertEquals(on.grade, "warn");
     assertEquals(on.commands, [
       "sudo /usr/libexec/ApplicationFirewall/socketfilterfw --add /usr/local/bin/pch",
       "sudo /usr/libexec/ApplicationFirewall/socketfilterfw --unblockapp /usr/local/bin/pch",
     ]);
-    assertEquals(firewallAdvice({ os: "darwin", enabled: false }, PORTS, "/b")[0].grade, "pass");
-    const unknown = firewallAdvice({ os: "darwin", enabled: { unknown: "denied" } }, PORTS, "/b");
+    assertEquals(
+      firewallAdvice({ os: "darwin", enabled: ok(false) }, PORTS, "/b")[0].grade,
+      "pass",
+    );
+    const unknown = firewallAdvice({ os: "darwin", enabled: err("denied") }, PORTS, "/b");
     assertMatch(unknown[0].summary, /could not be read: denied/);
   });
 
@@ -129,12 +132,12 @@ function facts(over: Partial<DoctorFacts> = {}): DoctorFacts {
     ],
     ssdpPort: 1900,
     descPort: 8043,
-    ssdpSocket: {},
+    ssdpSocket: ok(undefined),
     memberships: [{ address: "10.0.0.1" }],
-    ssdpHolders: { sockets: 0, owners: [], hidden: 0 },
+    ssdpHolders: ok({ sockets: 0, owners: [], hidden: 0 }),
     descPath: "ptpip-canon-desc-helper.xml",
     descListens: [{ address: "10.0.0.1" }],
-    descHolders: { sockets: 0, owners: [], hidden: 0 },
+    descHolders: ok({ sockets: 0, owners: [], hidden: 0 }),
     uuid: ok({ createIn: "/home/u/.config/ptpip-canon-helper/uuid" }),
     uuidWrite: { file: "/home/u/.config/ptpip-canon-helper/uuid", folder: "/home/u" },
     firewall: [{
@@ -202,9 +205,9 @@ Deno.test("each kind of problem is graded with its fix", async (t) => {
 
   await t.step("a taken SSDP port names its holder; memberships are then not claimed", () => {
     const checks = gradeDoctor(facts({
-      ssdpSocket: { error: "UDP port 1900 is in use by a program that does not share it." },
+      ssdpSocket: err("UDP port 1900 is in use by a program that does not share it."),
       memberships: [],
-      ssdpHolders: { sockets: 1, owners: [{ pid: 812, name: "svchost" }], hidden: 0 },
+      ssdpHolders: ok({ sockets: 1, owners: [{ pid: 812, name: "svchost" }], hidden: 0 }),
     }));
     const text = formatChecks(checks);
     assertMatch(text, /^✗ UDP 1900 cannot be opened: UDP port 1900 is in use/m);
@@ -217,7 +220,7 @@ Deno.test("each kind of problem is graded with its fix", async (t) => {
 
   await t.step("a shared SSDP port is a warning naming the others, visible or not", () => {
     const checks = gradeDoctor(facts({
-      ssdpHolders: { sockets: 3, owners: [{ pid: 812, name: "minidlnad" }], hidden: 2 },
+      ssdpHolders: ok({ sockets: 3, owners: [{ pid: 812, name: "minidlnad" }], hidden: 2 }),
     }));
     const warning = checks.find((c) => c.grade === "warn");
     assertEquals(
@@ -230,7 +233,7 @@ Deno.test("each kind of problem is graded with its fix", async (t) => {
   await t.step("a taken description port fails, naming the holder and the fix", () => {
     const checks = gradeDoctor(facts({
       descListens: [{ address: "10.0.0.1", error: { message: "in use", inUse: true } }],
-      descHolders: { sockets: 1, owners: [{ pid: 4242, name: "python3" }], hidden: 0 },
+      descHolders: ok({ sockets: 1, owners: [{ pid: 4242, name: "python3" }], hidden: 0 }),
     }));
     assert(hasFailures(checks));
     const text = formatChecks(checks);
@@ -245,7 +248,7 @@ Deno.test("each kind of problem is graded with its fix", async (t) => {
   await t.step("a failed membership, a UUID error, unknowns and warnings are all counted", () => {
     const checks = gradeDoctor(facts({
       memberships: [{ address: "10.0.0.1", error: { message: "No such device", inUse: false } }],
-      ssdpHolders: { unknown: "`ss` (iproute2) is not installed" },
+      ssdpHolders: err("`ss` (iproute2) is not installed"),
       uuid: err({ kind: "not-a-uuid", path: "/x", found: { kind: "not-a-file" } }),
       firewall: [{ grade: "warn", summary: "firewalld is running", commands: ["a", "b"] }],
     }));
@@ -261,7 +264,7 @@ Deno.test("each kind of problem is graded with its fix", async (t) => {
   });
 
   await t.step("a port held by an earlier helper names it and how to stop it", () => {
-    const stale = { sockets: 1, owners: [{ pid: 5150, name: "deno" }], hidden: 0 };
+    const stale = ok({ sockets: 1, owners: [{ pid: 5150, name: "deno" }], hidden: 0 });
     const text = formatChecks(gradeDoctor(facts({
       ssdpHolders: stale,
       descListens: [{ address: "10.0.0.1", error: { message: "in use", inUse: true } }],
@@ -275,7 +278,11 @@ Deno.test("each kind of problem is graded with its fix", async (t) => {
 
   await t.step("process names and errors cannot drive the terminal", () => {
     const text = formatChecks(gradeDoctor(facts({
-      ssdpHolders: { sockets: 1, owners: [{ pid: 7, name: "evil\x1b[2J\x1b]0;t\x07" }], hidden: 0 },
+      ssdpHolders: ok({
+        sockets: 1,
+        owners: [{ pid: 7, name: "evil\x1b[2J\x1b]0;t\x07" }],
+        hidden: 0,
+      }),
     })));
     // deno-lint-ignore no-control-regex
     assert(!/[\x00-\x09\x0b-\x1f\x7f]/.test(text), text);
@@ -310,7 +317,7 @@ const THEIRS = "0d8e2a31-5f6b-4c1e-9a0f-3b7c6d5e4f21";
 
 /** The facts beside a running helper: it holds both ports, and its description names `udn`. */
 function besideHelper(udn: string, over: Partial<DoctorFacts> = {}): DoctorFacts {
-  const helper = { sockets: 1, owners: [{ pid: 4242, name: "deno" }], hidden: 0 };
+  const helper = ok({ sockets: 1, owners: [{ pid: 4242, name: "deno" }], hidden: 0 });
   return facts({
     ssdpHolders: helper,
     descListens: [{
@@ -348,11 +355,11 @@ Deno.test("doctor beside a running helper", async (t) => {
 
   await t.step("other programs on UDP 1900 are still named, the helper is not", () => {
     const text = formatChecks(gradeDoctor(besideHelper(`uuid:${OURS}`, {
-      ssdpHolders: {
+      ssdpHolders: ok({
         sockets: 3,
         owners: [{ pid: 4242, name: "deno" }, { pid: 812, name: "minidlnad" }],
         hidden: 0,
-      },
+      }),
     })));
     assertMatch(text, /^! UDP 1900 is also used by minidlnad \(pid 812\)$/m);
     assert(!text.includes("kill"), text);
@@ -394,7 +401,7 @@ Deno.test("doctor beside a running helper", async (t) => {
   });
 
   await t.step("its owner unseen: no pid is made up", () => {
-    const hidden = { sockets: 1, owners: [], hidden: 1 };
+    const hidden = ok({ sockets: 1, owners: [], hidden: 1 });
     const check = gradeDoctor(besideHelper(`uuid:${OURS}`, { descHolders: hidden }))
       .find((c) => c.title.startsWith("the helper"));
     assertEquals(
@@ -486,7 +493,7 @@ Deno.test("doctor --import-to: the photo sink's folder and its free space", asyn
   ): DoctorFacts["importDest"] => ({
     dir: "/srv/photos",
     access: { folder: "/srv/photos" },
-    space: roomy,
+    space: ok(roomy),
     ...over,
   });
   const sink = (over: Parameters<typeof dest>[0] = {}) =>
@@ -551,7 +558,7 @@ Deno.test("doctor --import-to: the photo sink's folder and its free space", asyn
   });
 
   await t.step("nearly full warns below 2 GB, full fails below 100 MB", () => {
-    const space = (availableBytes: number) => ({ ...roomy, availableBytes });
+    const space = (availableBytes: number) => ok({ ...roomy, availableBytes });
     const grade = (bytes: number) => sink({ space: space(bytes) })[1].grade;
     assertEquals(grade(2 * GB), "pass");
     assertEquals(grade(2 * GB - 1), "warn");
@@ -572,7 +579,7 @@ Deno.test("doctor --import-to: the photo sink's folder and its free space", asyn
 
   await t.step("free space not known: said as such, not failed", () => {
     const checks = gradeDoctor(facts({
-      importDest: dest({ space: { unknown: "not checked on Windows" } }),
+      importDest: dest({ space: err("not checked on Windows") }),
     }));
     assertEquals(checks.at(-1), {
       grade: "unknown",
@@ -582,7 +589,7 @@ Deno.test("doctor --import-to: the photo sink's folder and its free space", asyn
   });
 
   await t.step("a mount point cannot drive the terminal", () => {
-    const [, check] = sink({ space: { ...roomy, mountedOn: "/mnt/\x1b[2Jx" } });
+    const [, check] = sink({ space: ok({ ...roomy, mountedOn: "/mnt/\x1b[2Jx" }) });
     assert(!formatChecks([check]).includes("\x1b"), formatChecks([check]));
   });
 });

@@ -3,6 +3,7 @@
 
 import { freeSpace, parseDfOutput } from "../../lib/diagnostics/free_space.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
+import { err } from "../../lib/util/result.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 
 Deno.test("parseDfOutput reads POSIX df lines", async (t) => {
@@ -63,8 +64,9 @@ Deno.test({
   ignore: !unix,
   fn: async () => {
     const dir = await tempDir("pch-space-");
-    const space = await freeSpace(dir);
-    assert(!("unknown" in space), JSON.stringify(space));
+    const answer = await freeSpace(dir);
+    assert(answer.ok, JSON.stringify(answer));
+    const space = answer.value;
     assert(space.totalBytes > 0 && space.availableBytes <= space.totalBytes, JSON.stringify(space));
     assertMatch(space.mountedOn, /^\//);
   },
@@ -72,15 +74,14 @@ Deno.test({
 
 Deno.test("freeSpace says unknown, and why, instead of failing", async (t) => {
   await t.step("on Windows", async () => {
-    assertEquals(await freeSpace("C:\\photos", { os: "windows" }), {
-      unknown: "not checked on Windows",
-    });
+    assertEquals(await freeSpace("C:\\photos", { os: "windows" }), err("not checked on Windows"));
   });
 
   await t.step("without df", async () => {
-    assertEquals(await freeSpace("/", { os: "linux", program: "/nonexistent/df" }), {
-      unknown: "`/nonexistent/df` is not installed",
-    });
+    assertEquals(
+      await freeSpace("/", { os: "linux", program: "/nonexistent/df" }),
+      err("`/nonexistent/df` is not installed"),
+    );
   });
 
   await t.step({
@@ -89,7 +90,7 @@ Deno.test("freeSpace says unknown, and why, instead of failing", async (t) => {
     fn: async () => {
       const answer = await freeSpace("/nonexistent-pch-folder");
       assertMatch(
-        "unknown" in answer ? answer.unknown : "",
+        answer.ok ? "" : answer.error,
         /^`df` failed \(exit code 1\): .*nonexistent-pch-folder/,
       );
     },
@@ -105,7 +106,7 @@ Deno.test("freeSpace says unknown, and why, instead of failing", async (t) => {
       const started = performance.now();
       const answer = await freeSpace("/", { program: hang, timeoutMs: 200 });
       const took = performance.now() - started;
-      assertEquals(answer, { unknown: `\`${hang}\` gave no answer within 200 ms` });
+      assertEquals(answer, err(`\`${hang}\` gave no answer within 200 ms`));
       assert(took < 5000, `took ${took} ms`);
     },
   });
@@ -118,7 +119,7 @@ Deno.test("freeSpace says unknown, and why, instead of failing", async (t) => {
       const chatty = `${dir}/df`;
       await Deno.writeTextFile(chatty, "#!/bin/sh\nexec yes\n", { mode: 0o755 });
       const answer = await freeSpace("/", { program: chatty, timeoutMs: 5000 });
-      assertEquals(answer, { unknown: `\`${chatty}\` said more than 8192 bytes` });
+      assertEquals(answer, err(`\`${chatty}\` said more than 8192 bytes`));
     },
   });
 });
