@@ -212,13 +212,6 @@ function emptySummary() {
   return { imported: 0, bytes: 0, ms: 0, alreadyImported: 0, failed: [], files: [] };
 }
 
-Deno.test("the backoff doubles from 1 s and stops at 30 s", () => {
-  assertEquals(
-    [0, 1, 2, 3, 4, 5, 6, 50].map((n) => backoffDelay(n)),
-    [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000],
-  );
-});
-
 Deno.test("a ready camera is listed at once, its card imported, then each photo it announces", async () => {
   const r = rig();
   r.cards.set("10.0.0.2", [1, 2]);
