@@ -42,8 +42,6 @@ export interface CameraSide extends PresenceHandler {
 export interface CameraSideOptions extends Omit<CameraWatchOptions, "clock"> {
   /** The clock of both watches; {@linkcode systemClock} by default. */
   clock?: Clock;
-  /** Monotonic milliseconds instead of the clock's, while `serve` hands no clock. */
-  now?: () => number;
   /** The EOS watch's own settings. */
   eos: Omit<
     EosWatchOptions,
@@ -62,9 +60,7 @@ export interface CameraSideOptions extends Omit<CameraWatchOptions, "clock"> {
  */
 export function cameraSide(options: CameraSideOptions): CameraSide {
   const clock = options.clock ?? systemClock;
-  const { now } = options;
-  const watches = { ...options, clock: now ? { ...clock, now } : clock };
-  const cameras = new CameraWatch(watches);
+  const cameras = new CameraWatch({ ...options, clock });
   const parser = new ParserGate(
     options.loadXmlParser ?? loadXmlParser,
     (error) => options.emit({ event: "eos-unavailable", error }),
@@ -72,7 +68,7 @@ export function cameraSide(options: CameraSideOptions): CameraSide {
   const eos = new EosWatch({
     ...options.eos,
     emit: options.emit,
-    clock: watches.clock,
+    clock,
     ssdpPort: options.ssdpPort,
     fetched: (announcement, names) => cameras.eosFetched(announcement, names),
     coolingDown: (ip) => cameras.coolingDown(ip),

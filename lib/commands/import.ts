@@ -210,7 +210,7 @@ export async function runImportCommand(
   const reporter = new ImportReporter({ emit: deps.emit, status: deps.status, clock });
   const result = await importNew(source, {
     dest: folder,
-    clock: clock.wallNow,
+    clock: () => clock.wallNow(),
     onProgress: (event) => reporter.handle(event),
     signal: deps.stopSignal?.(),
   });

@@ -343,7 +343,7 @@ export class CameraLink {
     const context: WatchContext = {
       session,
       info: info.value,
-      now: this.#options.clock.now,
+      now: () => this.#options.clock.now(),
       wait: (ms) => this.#wait(ms),
       wake: () => this.#wake(),
       over: () => closed || this.#stopped,
@@ -405,7 +405,8 @@ export class CameraLink {
     objects: CameraObject[],
   ): Promise<ImportFailure | undefined> {
     const { emit, ip, dest } = this.#options;
-    const now = this.#options.clock.now;
+    const { clock } = this.#options;
+    const now = () => clock.now();
     let file:
       | { name: string; index: number; total: number; offset: number; since: number }
       | undefined;
@@ -462,7 +463,7 @@ export class CameraLink {
         list: () => Promise.resolve({ ok: true as const, value: objects }),
       }, {
         dest,
-        clock: this.#options.clock.wallNow,
+        clock: () => this.#options.clock.wallNow(),
         onProgress: progress,
         signal: this.#abort.signal,
         fs: this.#options.fs,

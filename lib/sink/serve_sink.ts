@@ -45,8 +45,6 @@ export interface ServeSinkOptions {
   hostName: string;
   /** Times the links and the `--on-photo` runs; {@linkcode systemClock} by default. */
   clock?: Clock;
-  /** Monotonic milliseconds instead of the clock's, while `serve` hands no clock. */
-  now?: () => number;
   /** Reports each step. */
   emit: Emit;
   /** The live status line (a terminal only). */
@@ -78,8 +76,7 @@ export function serveSink(options: ServeSinkOptions): ServeSink {
   const guid = guidFromDeviceUuid(options.uuid);
   if (!guid.ok) throw new HelperError(`the device UUID gives no PTP/IP GUID: ${guid.error}`);
   const mux = options.status ? statusMux(options.status) : undefined;
-  const { now } = options;
-  const clock = now ? { ...options.clock ?? systemClock, now } : options.clock ?? systemClock;
+  const clock = options.clock ?? systemClock;
   const hook = options.onPhoto
     ? new PhotoHook(options.onPhoto, options.emit, { spawn: options.spawn, clock })
     : undefined;

@@ -57,7 +57,7 @@ export type Refusal = "source" | "global";
 /** Per-source and global token buckets over an injected clock. */
 export class RateLimiter {
   readonly #limits: RateLimits;
-  readonly #now: () => number;
+  readonly #clock: Pick<Clock, "now">;
   readonly #sources: RecentMap<number, Source>;
   /** The part of the global rate any source may use. */
   readonly #shared: TokenBucket;
@@ -68,16 +68,16 @@ export class RateLimiter {
   /**
    * Keeps its settings; starts nothing.
    * @param limits the limits
-   * @param clock the clock, or its `now` while `serve` hands no clock
+   * @param clock the clock (its monotonic time)
    */
-  constructor(limits: RateLimits, clock: Pick<Clock, "now"> | (() => number)) {
-    const now = typeof clock === "function" ? clock : clock.now;
+  constructor(limits: RateLimits, clock: Pick<Clock, "now">) {
     this.#limits = limits;
-    this.#now = now;
+    this.#clock = clock;
     this.#sources = new RecentMap(limits.sourceTable);
     const quietRate = quietShare(limits.globalRate);
-    this.#shared = { tokens: Math.max(limits.globalRate - quietRate, 1), updated: now() };
-    this.#quiet = { tokens: quietRate, updated: now() };
+    const now = clock.now();
+    this.#shared = { tokens: Math.max(limits.globalRate - quietRate, 1), updated: now };
+    this.#quiet = { tokens: quietRate, updated: now };
   }
 
   /**
@@ -85,7 +85,7 @@ export class RateLimiter {
    * address as a number; returns why not, or `undefined` when the answers may go.
    */
   take(source: number, cost = 1): Refusal | undefined {
-    const now = this.#now();
+    const now = this.#clock.now();
     const { sourceRate, sourceBurst, globalRate } = this.#limits;
     // With no per-source limit nothing is tracked, and every source counts as quiet.
     let bucket: Source | undefined;

@@ -37,8 +37,6 @@ interface FloodLogOptions {
   budget: LineBudget;
   /** Times the budget and schedules the summary; {@linkcode systemClock} by default. */
   clock?: Pick<Clock, "now" | "after">;
-  /** Monotonic milliseconds instead of the clock's, while `serve` hands no clock. */
-  now?: () => number;
   /** How long after the first request past the budget the summary goes out. */
   summaryMs: number;
   /** Writes the summary line. */
@@ -58,8 +56,7 @@ export class FloodLog {
   /** Starts with a full budget; schedules nothing until the budget is spent. */
   constructor(options: FloodLogOptions) {
     this.#options = options;
-    const clock = options.clock ?? systemClock;
-    this.#clock = options.now ? { now: options.now, after: clock.after } : clock;
+    this.#clock = options.clock ?? systemClock;
     this.#bucket = { tokens: options.budget.burst, updated: this.#clock.now() };
   }
 

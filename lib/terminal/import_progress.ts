@@ -128,7 +128,8 @@ export class ImportReporter {
 
   /** Reports one event of the importer; never throws. */
   handle(event: ImportEvent): void {
-    const { emit, status, clock: { now } } = this.#out;
+    const { emit, status, clock } = this.#out;
+    const now = () => clock.now();
     switch (event.kind) {
       case "listing":
         status?.("listing the photos on the camera…");
@@ -181,10 +182,10 @@ export class ImportReporter {
   }
 
   #draw(force: boolean): void {
-    const { status, clock: { now } } = this.#out;
+    const { status, clock } = this.#out;
     const file = this.#file;
     if (!status || !file) return;
-    const time = now();
+    const time = clock.now();
     if (!force && time - this.#lastDraw < REDRAW_MS) return;
     this.#lastDraw = time;
     status(
