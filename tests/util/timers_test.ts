@@ -38,6 +38,12 @@ Deno.test("a call is not made before its time, on the clock's own time", async (
   assert(at >= 24, `ran after ${at.toFixed(1)} ms`);
 });
 
+Deno.test("the clock's date is the runtime's", () => {
+  const before = Date.now();
+  const date = systemClock.wallNow();
+  assert(date >= before && date <= Date.now(), `${date} against ${before}`);
+});
+
 Deno.test("every repeats until cancelled, also from inside its own call", async () => {
   let count = 0;
   await new Promise<void>((resolve) => {
