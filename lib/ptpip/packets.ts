@@ -302,7 +302,8 @@ export type Incoming = Exclude<Packet, { type: "Data" | "EndData" }> | DataHeade
 /** How much the reader asks its source for at a time, and its buffer's usual size. */
 export const READ_CHUNK = 64 * 1024;
 
-type Outcome = { n: number | null } | { error: unknown };
+/** One read of the source: the bytes it gave (`null` at its end), or what it threw. */
+type Outcome = Result<number | null, unknown>;
 
 /**
  * Packets out of a byte source, one at a time, each within a deadline. A read that misses its
@@ -360,10 +361,7 @@ export class PacketReader {
       this.#start = 0;
       this.#end = buffered;
     }
-    this.#pending = this.#source.read(this.#buffer.subarray(this.#end)).then(
-      (n) => ({ n }),
-      (error) => ({ error }),
-    );
+    this.#pending = this.#source.read(this.#buffer.subarray(this.#end)).then(ok, err);
   }
 
   /** Waits for one read (the pending one, or a new one) until `deadline`. */
@@ -371,33 +369,33 @@ export class PacketReader {
     need: number,
     deadline: number,
     timeoutMs: number,
-  ): Promise<ReadFailure | undefined> {
-    if (this.#failure) return this.#failure;
+  ): Promise<Result<void, ReadFailure>> {
+    if (this.#failure) return err(this.#failure);
     if (!this.#pending) this.#startRead(need);
     const ms = Math.max(0, deadline - performance.now());
     // A miss leaves `#pending` in place: the next call waits on the same read.
     const outcome = await raceDeadline(this.#pending!, ms);
-    if (outcome === TIMED_OUT) return { kind: "timeout", detail: `nothing within ${timeoutMs} ms` };
+    if (outcome === TIMED_OUT) {
+      return err({ kind: "timeout", detail: `nothing within ${timeoutMs} ms` });
+    }
     this.#pending = undefined;
-    if ("error" in outcome) {
+    if (!outcome.ok) {
       const reason = outcome.error instanceof Error ? outcome.error.name : "error";
-      this.#failure = { kind: "closed", detail: `the connection failed (${reason})` };
-      return this.#failure;
+      return this.#fail({ kind: "closed", detail: `the connection failed (${reason})` });
     }
-    if (outcome.n === null) {
-      this.#failure = { kind: "closed", detail: "the camera closed the connection" };
-      return this.#failure;
+    if (outcome.value === null) {
+      return this.#fail({ kind: "closed", detail: "the camera closed the connection" });
     }
-    this.#end += outcome.n;
-    return undefined;
+    this.#end += outcome.value;
+    return ok(undefined);
   }
 
-  async #fill(n: number, deadline: number, timeoutMs: number): Promise<ReadFailure | undefined> {
+  async #fill(n: number, deadline: number, timeoutMs: number): Promise<Result<void, ReadFailure>> {
     while (this.#buffered < n) {
-      const failure = await this.#readOnce(n - this.#buffered, deadline, timeoutMs);
-      if (failure) return failure;
+      const read = await this.#readOnce(n - this.#buffered, deadline, timeoutMs);
+      if (!read.ok) return read;
     }
-    return undefined;
+    return ok(undefined);
   }
 
   /**
@@ -409,15 +407,15 @@ export class PacketReader {
     const deadline = performance.now() + timeoutMs;
     while (this.#payloadLeft > 0) {
       if (this.#buffered === 0) {
-        const failure = await this.#readOnce(1, deadline, timeoutMs);
-        if (failure) return err(failure);
+        const read = await this.#readOnce(1, deadline, timeoutMs);
+        if (!read.ok) return read;
       }
       const skip = Math.min(this.#buffered, this.#payloadLeft);
       this.#start += skip;
       this.#payloadLeft -= skip;
     }
-    const headerFailure = await this.#fill(HEADER_BYTES, deadline, timeoutMs);
-    if (headerFailure) return err(headerFailure);
+    const header = await this.#fill(HEADER_BYTES, deadline, timeoutMs);
+    if (!header.ok) return header;
     const { length, type } = readHeader(this.#buffer.subarray(this.#start));
     const name = packetName(type);
     if (length < HEADER_BYTES) {
@@ -436,16 +434,16 @@ export class PacketReader {
       if (length < HEADER_BYTES + 4) {
         return this.#fail({ kind: "malformed", detail: `a ${name} packet of ${length} bytes` });
       }
-      const failure = await this.#fill(HEADER_BYTES + 4, deadline, timeoutMs);
-      if (failure) return err(failure);
+      const filled = await this.#fill(HEADER_BYTES + 4, deadline, timeoutMs);
+      if (!filled.ok) return filled;
       const view = new DataView(this.#buffer.buffer, this.#start + HEADER_BYTES, 4);
       const transactionId = view.getUint32(0, true);
       this.#start += HEADER_BYTES + 4;
       this.#payloadLeft = length - HEADER_BYTES - 4;
       return ok({ type: name, transactionId, payloadLength: this.#payloadLeft });
     }
-    const failure = await this.#fill(length, deadline, timeoutMs);
-    if (failure) return err(failure);
+    const filled = await this.#fill(length, deadline, timeoutMs);
+    if (!filled.ok) return filled;
     const body = this.#buffer.slice(this.#start + HEADER_BYTES, this.#start + length);
     this.#start += length;
     const decoded = decodePacket(type, body);
@@ -464,8 +462,8 @@ export class PacketReader {
     if (this.#payloadLeft === 0) return ok(new Uint8Array(0));
     if (this.#failure) return err(this.#failure);
     if (this.#buffered === 0) {
-      const failure = await this.#readOnce(1, performance.now() + timeoutMs, timeoutMs);
-      if (failure) return err(failure);
+      const read = await this.#readOnce(1, performance.now() + timeoutMs, timeoutMs);
+      if (!read.ok) return read;
     }
     const take = Math.min(this.#buffered, this.#payloadLeft, Math.max(1, maxChunk));
     const chunk = this.#buffer.subarray(this.#start, this.#start + take);
