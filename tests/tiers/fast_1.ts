@@ -54,5 +54,6 @@ import "../sink/photo_sink_camera_test.ts";
 import "../sink/photo_sink_test.ts";
 import "../terminal/event_lines_test.ts";
 import "../terminal/log_buffer_test.ts";
+import "../terminal/status_line_test.ts";
 import "../terminal/verbosity_test.ts";
 import "../util/checked_write_test.ts";

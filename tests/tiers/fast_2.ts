@@ -27,6 +27,7 @@ import "../description/http_test.ts";
 import "../description/server_test.ts";
 import "../diagnostics/probe_run_test.ts";
 import "../errors_test.ts";
+import "../ptpip/bytes_test.ts";
 import "../sink/backoff_test.ts";
 import "../ssdp/announcer_test.ts";
 import "../ssdp/answerer_test.ts";
