@@ -67,7 +67,7 @@ export interface ImportBenchConfig {
 export type Phase = "throughput" | "rss" | "again";
 const PHASES: readonly Phase[] = ["throughput", "rss", "again"];
 
-/** The issue's card: 20 files of 5 MB and one of 300 MB; 1,000 photos of 20 kB imported again. */
+/** The bench's card: 20 files of 5 MB and one of 300 MB; 1,000 photos of 20 kB imported again. */
 export const DEFAULT_IMPORT_CONFIG: ImportBenchConfig = {
   runs: 3,
   smallFiles: 20,
@@ -592,7 +592,7 @@ export function renderImportReport(r: ImportResults): string {
     out.push("", `**${tool} not measured:** ${why.split("\n")[0]}`);
   }
   for (const section of importSections(r)) out.push("", `### ${section.title}`, "", section.table);
-  out.push("", "### Import targets (issue 20)", "", targetTable(importTargets(r)));
+  out.push("", "### Import targets", "", targetTable(importTargets(r)));
   return out.join("\n");
 }
 

@@ -78,7 +78,7 @@ export interface ImportResults {
   notMeasured: Record<string, string>;
 }
 
-/** The import targets of issue 20. */
+/** The import targets: throughput beside gphoto2's, memory, importing again. */
 export const IMPORT_TARGETS = {
   /** Our throughput ÷ gphoto2's, paired within a run. */
   throughputVsGphoto2: 1.0,
@@ -126,20 +126,20 @@ export function importTargets(r: ImportResults): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const ratio = pairedThroughputRatio(r.runs);
   checks.push({
-    target: `#20 import throughput ≥ ${IMPORT_TARGETS.throughputVsGphoto2}× gphoto2's (same card)`,
+    target: `import throughput ≥ ${IMPORT_TARGETS.throughputVsGphoto2}× gphoto2's (same card)`,
     measured: formatRatio(ratio, 3),
     pass: Number.isFinite(ratio) ? ratio >= IMPORT_TARGETS.throughputVsGphoto2 : undefined,
   });
   const over = median(r.rss.map(rssOverIdleKiB));
   checks.push({
-    target: "#20 RSS importing the large file ≤ idle + 16 MB",
+    target: "RSS importing the large file ≤ idle + 16 MB",
     measured: Number.isFinite(over) ? `+${mb(over)} MB` : "n/a",
     pass: Number.isFinite(over) ? over * 1024 <= IMPORT_TARGETS.rssOverIdleBytes : undefined,
   });
   const ours = r.reimport.find((x) => x.tool === "ours");
   const slowest = ours && ours.againSeconds.length ? Math.max(...ours.againSeconds) : NaN;
   checks.push({
-    target: `#20 importing again copies nothing, < 1 s for ${ours?.photos ?? "1 000"} photos`,
+    target: `importing again copies nothing, < 1 s for ${ours?.photos ?? "1 000"} photos`,
     measured: ours ? `${ours.transfersAgain} transfers, slowest ${fixed(slowest, 2)} s` : "n/a",
     pass: ours && Number.isFinite(slowest)
       ? ours.transfersAgain === 0 && slowest < IMPORT_TARGETS.reimportSeconds

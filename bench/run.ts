@@ -1,8 +1,8 @@
 /**
  * The system benchmark (`deno task bench`): the helper and its peers, each a real process on the
  * "computer" side of a veth pair in private network namespaces, loaded by a C generator on the
- * "camera" side. Prints the tables; writes the results as JSON only when asked (`--save` for the
- * tracked `bench/results.json`, `--out PATH` for any other file). See bench/README.md.
+ * "camera" side. Prints the tables; writes the results as JSON only when asked (`--save` for
+ * `bench/results.json`, which git ignores; `--out PATH` for any other file). See bench/README.md.
  *
  *     deno run --allow-all bench/run.ts [--runs N] [--quick] [--only ID,ID] [--no-micro] [--strict]
  *
@@ -73,7 +73,7 @@ export interface Config {
   strict: boolean;
   /** Whether the import bench (bench/import.ts) runs after the SSDP subjects. */
   importBench: boolean;
-  /** Where to write the results; unset, nothing is written (the tracked file changes only on request). */
+  /** Where to write the results; unset, nothing is written. */
   out?: string;
   /** Extra V8 flags for the helper only (`--ours-v8-flags=...`), to try settings before proposing them. */
   oursV8Flags?: string;
@@ -334,8 +334,9 @@ const COMM: Record<SubjectId, string> = {
 };
 
 /**
- * Why the Python reference (ssdpy 0.4.1, the issue's "Python scripts") is not measured, shown in
- * the report. Only the registries' ordinary clients may install it: Debian's python3-ssdpy or pip.
+ * Why the Python reference (the two Python scripts this program replaces, on ssdpy 0.4.1) is not
+ * measured, shown in the report. Only the registries' ordinary clients may install it: Debian's
+ * python3-ssdpy or pip.
  */
 async function pythonSsdpyProblem(): Promise<string> {
   const out = await new Deno.Command("/usr/bin/python3", {
@@ -345,7 +346,8 @@ async function pythonSsdpyProblem(): Promise<string> {
   }).output().catch(() => undefined);
   if (!out?.success) {
     return "ssdpy is not installed for Debian's python3: Debian has no python3-ssdpy package " +
-      "and pip cannot reach PyPI from here; its 61 ms start from issue 13 is not re-measured";
+      "and pip cannot reach PyPI from here; its earlier 61 ms start (docs/performance.md) " +
+      "is not re-measured";
   }
   return `ssdpy ${decoder.decode(out.stdout).trim()} is installed, but the bench has no ssdpy ` +
     "peer yet";
@@ -852,7 +854,12 @@ function renderReport(r: Results): string {
     ));
   }
   if (r.targets.length) {
-    out.push("", "## Targets (issue 6; `#13.N`: issue 13, item N)", "", targetTable(r.targets));
+    out.push(
+      "",
+      "## Targets (under load at -q, then the settings users run)",
+      "",
+      targetTable(r.targets),
+    );
   }
   return out.join("\n");
 }
@@ -909,7 +916,7 @@ async function measureAll(config: Config, began: number): Promise<Results> {
       }
     }
     const subjects = config.subjects.filter((s) => !broken.has(s));
-    // The issue's Python reference: measured when its registries could install it, else said so.
+    // The Python reference: measured when its registries could install it, else said so.
     broken.set("python-ssdpy", await pythonSsdpyProblem());
     progress(`${SUBJECT_LABELS["python-ssdpy"]} left out: ${broken.get("python-ssdpy")}`);
 

@@ -1,7 +1,7 @@
 /**
- * The photo sink bench (issue 21): `serve --import-to DIR` in a "pc" namespace, and in a "cam"
- * namespace a camera's two sides, the pairing fake (a PowerShot that searches, `lab/fake_camera.ts`,
- * or an EOS 6D that announces, `lab/fake_device.ts`) and the fake PTP/IP camera on 15740
+ * The photo sink bench: `serve --import-to DIR` in a "pc" namespace, and in a "cam" namespace a
+ * camera's two sides, the pairing fake (a PowerShot that searches, `lab/fake_camera.ts`, or an
+ * EOS 6D that announces, `lab/fake_device.ts`) and the fake PTP/IP camera on 15740
  * (`lab/ptpip_camera_main.ts`, in eos mode for the 6D). It measures:
  *
  * - latency: from the camera's `add` to the file renamed into place in DEST (polled every 2 ms),
@@ -639,7 +639,7 @@ const verdict = (ok: boolean) => ok ? "PASS" : "FAIL";
 
 /** The results as Markdown. */
 export function renderSinkReport(r: SinkResults, config: SinkBenchConfig): string {
-  const out = ["## Photo sink (issue 21)", ""];
+  const out = ["## Photo sink", ""];
   out.push("| target | figure | result |", "| --- | --- | --- |");
   for (const [flow, values] of Object.entries(r.latency)) {
     const m = median(values!);

@@ -224,7 +224,7 @@ export const openFraction = (offered: number, mix: Mix): Pick => (r) => {
   return step ? answeredFraction(step) : undefined;
 };
 
-/** The thresholds of issue 6, named once so the checks and the README agree. */
+/** The thresholds, named once so the checks and bench/README.md agree. */
 export const TARGETS = {
   /** The concurrency the rate and p99 targets are judged at. */
   loadClients: 16,
@@ -243,13 +243,13 @@ export const TARGETS = {
   rssAfterLoadBytes: 50_000_000,
   growthMiB: 2,
   startupVsBareDeno: 1.2,
-  /** Issue 13: at INFO, answers/s at 16 clients against -q's, and p99 at 1 client. */
+  /** Logging at INFO: answers/s at 16 clients against -q's, and p99 at 1 client. */
   infoRateVsQuiet: 0.8,
   infoP99VsQuiet: 1.5,
-  /** Issue 13: the defaults' start → first answer against the bare responder's and Python's. */
+  /** Start-up at the defaults: start → first answer against the bare responder's and Python's. */
   defaultsStartVsBareDeno: 1.1,
   defaultsStartVsPython: 1,
-  /** Issue 13: decimal MB, idle and after the load phases of a run. */
+  /** Memory at the defaults: decimal MB, idle and after the load phases of a run. */
   idleRssBytes: 40_000_000,
   loadedRssBytes: 45_000_000,
 } as const;
@@ -304,7 +304,11 @@ function judge(value: number, ok: (v: number) => boolean): boolean | undefined {
   return Number.isFinite(value) ? ok(value) : undefined;
 }
 
-/** Every target of issue 6, judged on medians (and medians of paired ratios) over the runs. */
+/**
+ * Every target, judged on medians (and medians of paired ratios) over the runs: first the
+ * responder's under load (-q, limits off), then those of the settings users run (`logging`,
+ * `start-up` and `memory`, at INFO and at the defaults).
+ */
 export function evaluateTargets(
   runs: readonly SubjectRun[],
   memory: readonly MemoryResult[],
@@ -408,16 +412,16 @@ export function evaluateTargets(
     checks.push(chatterLoggingCheck(runs));
   }
 
-  // Issue 13: what users run. Each judged only where its subjects ran, n/a otherwise.
+  // The settings users run. Each judged only where its subjects ran, n/a otherwise.
   ratioCheck(
-    `#13.1 at INFO: answers/s at ${n} clients ≥ ${t.infoRateVsQuiet}× -q`,
+    `logging, at INFO: answers/s at ${n} clients ≥ ${t.infoRateVsQuiet}× -q`,
     "ours",
     closedRate(n),
     (v) => v >= t.infoRateVsQuiet,
     "ours-info",
   );
   ratioCheck(
-    `#13.1 at INFO: p99 at 1 client ≤ ${t.infoP99VsQuiet}× -q`,
+    `logging, at INFO: p99 at 1 client ≤ ${t.infoP99VsQuiet}× -q`,
     "ours",
     closedP99(1),
     (v) => v <= t.infoP99VsQuiet,
@@ -429,20 +433,20 @@ export function evaluateTargets(
     "qualifying",
     t.openLoopMaxRate,
     t.openLoopAnswered,
-    `#13.1 at INFO: open loop ≥ ${t.openLoopAnswered * 100}% answered at every rate ≤ ${
+    `logging, at INFO: open loop ≥ ${t.openLoopAnswered * 100}% answered at every rate ≤ ${
       t.openLoopMaxRate / 1000
     }k/s the C ceiling answers fully`,
   ));
   checks.push(answerLoggingCheck(runs));
   ratioCheck(
-    `#13.2 defaults: start → first answer ≤ ${t.defaultsStartVsBareDeno}× bare Deno`,
+    `start-up, defaults: first answer ≤ ${t.defaultsStartVsBareDeno}× bare Deno`,
     "deno-bare",
     (r) => r.firstAnswerUs,
     (v) => v <= t.defaultsStartVsBareDeno,
     "ours-defaults",
   );
   ratioCheck(
-    `#13.2 defaults: start → first answer ≤ ${t.defaultsStartVsPython}× Python (ssdpy)`,
+    `start-up, defaults: first answer ≤ ${t.defaultsStartVsPython}× Python (ssdpy)`,
     "python-ssdpy",
     (r) => r.firstAnswerUs,
     (v) => v <= t.defaultsStartVsPython,
@@ -450,7 +454,7 @@ export function evaluateTargets(
   );
   const idle = medianOf(runs, "ours-defaults", (r) => r.rssAfterStartKiB) * 1024 / 1e6;
   checks.push({
-    target: `#13.3 defaults: idle RSS ≤ ${t.idleRssBytes / 1e6} MB`,
+    target: `memory, defaults: idle RSS ≤ ${t.idleRssBytes / 1e6} MB`,
     measured: `${fixed(idle, 1)} MB`,
     pass: judge(idle, (v) => v <= t.idleRssBytes / 1e6),
   });
@@ -464,7 +468,7 @@ export function evaluateTargets(
  */
 export function loadedRssCheck(runs: readonly SubjectRun[]): TargetCheck {
   const limit = TARGETS.loadedRssBytes / 1e6;
-  const target = `#13.3 RSS after the load phases ≤ ${limit} MB (each setting of ours)`;
+  const target = `memory: RSS after the load phases ≤ ${limit} MB (each setting of ours)`;
   const measured = OURS.map((s) => ({
     s,
     mb: medianOf(runs, s, (r) => r.rssAfterLoadKiB) * 1024 / 1e6,
@@ -483,7 +487,7 @@ export function loadedRssCheck(runs: readonly SubjectRun[]): TargetCheck {
  * watches for); fewer lines than answers means a line was dropped.
  */
 export function answerLoggingCheck(runs: readonly SubjectRun[]): TargetCheck {
-  const target = "#13.1 defaults: one log line per answered search at a camera's rate";
+  const target = "logging, defaults: one log line per answered search at a camera's rate";
   const paced = runs.filter((r) => r.subject === "ours-defaults" && r.paced).map((r) => r.paced!);
   const perAnswer = median(paced.filter((p) => p.answers > 0).map((p) => p.logLines / p.answers));
   return {
@@ -760,7 +764,7 @@ export function targetTable(checks: readonly TargetCheck[]): string {
 const mb = (kib: number) => fixed((kib * 1024) / 1e6, 1);
 
 /**
- * One row per subject, in the issue's terms: start-up (and its ratio to the bare responder, paired),
+ * One row per subject, in the targets' terms: start-up (and its ratio to the bare responder, paired),
  * c=1 p99, c=16 answers/s, the open loop at the fastest rate, idle and loaded RSS in decimal MB.
  * The defaults' limits cap a closed loop and an open loop at a few answers a second, so those cells
  * say so instead of showing the cap as a speed.

@@ -7,7 +7,7 @@ Deno.test("the bench writes results only when asked", async (t) => {
     assertEquals(parseArgs(["--quick"]).out, undefined);
   });
 
-  await t.step("--save writes the tracked bench/results.json; --out any file", () => {
+  await t.step("--save writes bench/results.json (ignored by git); --out any file", () => {
     assertEquals(parseArgs(["--quick", "--save"]).out?.endsWith("/bench/results.json"), true);
     assertEquals(parseArgs(["--out", "/tmp/x.json"]).out, "/tmp/x.json");
   });

@@ -29,6 +29,7 @@ import {
   reportSections,
   type SubjectId,
   type SubjectRun,
+  type TargetCheck,
   targetTable,
 } from "../../bench/stats.ts";
 
@@ -209,15 +210,21 @@ Deno.test("answeredFraction and ceilingFullRates", async (t) => {
   });
 });
 
+/**
+ * The targets of the settings users run (INFO, the defaults), named by what they judge; the others
+ * are the responder's under load.
+ */
+const usersRun = (c: TargetCheck) => /^(logging|start-up|memory)[,:] /.test(c.target);
+
 Deno.test("evaluateTargets", async (t) => {
-  // Issue 6's targets come first, in a fixed order; issue 13's (`#13.N`) follow, tested below.
-  const issue6 = (runs: SubjectRun[], memory: MemoryResult[]) =>
-    evaluateTargets(runs, memory).filter((c) => !c.target.startsWith("#13"));
+  // The targets under load come first, in a fixed order; the settings users run follow (below).
+  const underLoad = (runs: SubjectRun[], memory: MemoryResult[]) =>
+    evaluateTargets(runs, memory).filter((c) => !usersRun(c));
   const verdicts = (runs: SubjectRun[], memory: MemoryResult[]) =>
-    issue6(runs, memory).map((c) => c.pass);
+    underLoad(runs, memory).map((c) => c.pass);
 
   await t.step("all pass when ours meets every threshold", () => {
-    const checks = issue6(passingRuns(), [goodMemory]);
+    const checks = underLoad(passingRuns(), [goodMemory]);
     assertEquals(checks.length, 10);
     assertEquals(checks.filter((c) => c.pass !== true), []);
   });
@@ -257,7 +264,7 @@ Deno.test("evaluateTargets", async (t) => {
     runs.filter((r) => r.subject === "ours").forEach((
       r,
     ) => (r.open[2] = open(40_000, "qualifying", 0.9)));
-    const check = issue6(runs, [goodMemory])[5];
+    const check = underLoad(runs, [goodMemory])[5];
     assertEquals(check.pass, true);
     assertMatch(check.measured, /judged at 1k\)/);
   });
@@ -287,7 +294,7 @@ Deno.test("evaluateTargets", async (t) => {
         chatterLog: { lines: 5000, chatterSent: 95_000, qualifyingSent: 5000 },
       }));
     }
-    const checks = issue6(runs, [goodMemory]);
+    const checks = underLoad(runs, [goodMemory]);
     assertEquals(checks.length, 12);
     assertEquals(checks.slice(10).map((c) => c.pass), [true, true]);
   });
@@ -358,7 +365,7 @@ Deno.test("formatting", async (t) => {
   });
 });
 
-/** Passing runs plus the helper at INFO and at its defaults, every issue 13 target met. */
+/** Passing runs plus the helper at INFO and at its defaults, every target of those settings met. */
 function usersRuns(): SubjectRun[] {
   const runs = passingRuns();
   for (let run = 0; run < 3; run++) {
@@ -392,22 +399,20 @@ function usersRuns(): SubjectRun[] {
   return runs;
 }
 
-Deno.test("issue 13 targets", async (t) => {
-  const issue13 = (runs: SubjectRun[]) =>
+Deno.test("targets of the settings users run", async (t) => {
+  const byName = (runs: SubjectRun[]) =>
     Object.fromEntries(
-      evaluateTargets(runs, [goodMemory]).filter((c) => c.target.startsWith("#13")).map((
+      evaluateTargets(runs, [goodMemory]).filter(usersRun).map((
         c,
       ) => [c.target.replace(/ [≥≤].*/, "").replace(/:.*?: /, ": "), c]),
     );
 
   await t.step("all met when INFO and the defaults meet every threshold", () => {
-    const checks = evaluateTargets(usersRuns(), [goodMemory]).filter((c) =>
-      c.target.startsWith("#13")
-    );
+    const checks = evaluateTargets(usersRuns(), [goodMemory]).filter(usersRun);
     assertEquals(checks.length, 8);
     // Python is never measured here: n/a, not a pass and not a failure.
     assertEquals(checks.filter((c) => c.pass !== true).map((c) => c.target), [
-      "#13.2 defaults: start → first answer ≤ 1× Python (ssdpy)",
+      "start-up, defaults: first answer ≤ 1× Python (ssdpy)",
     ]);
     assertEquals(checks.find((c) => /Python/.test(c.target))?.pass, undefined);
   });
@@ -432,9 +437,9 @@ Deno.test("issue 13 targets", async (t) => {
     // 230 / 200 = 1.15×.
     runs.filter((r) => r.subject === "ours-defaults").forEach((r) => (r.firstAnswerUs = 230_000));
     const check = evaluateTargets(runs, [goodMemory]).find((c) =>
-      /^#13.2 .*bare Deno$/.test(c.target)
+      /^start-up, .*bare Deno$/.test(c.target)
     )!;
-    assertMatch(check.target, /^#13\.2 defaults/);
+    assertMatch(check.target, /^start-up, defaults:/);
     assertEquals(check.measured, "1.150×");
     assertEquals(check.pass, false);
   });
@@ -443,10 +448,10 @@ Deno.test("issue 13 targets", async (t) => {
     const runs = usersRuns();
     // 39 100 KiB = 40.04 MB.
     runs.filter((r) => r.subject === "ours-defaults").forEach((r) => (r.rssAfterStartKiB = 39_100));
-    assertEquals(issue13(runs)["#13.3 defaults: idle RSS"].pass, false);
+    assertEquals(byName(runs)["memory, defaults: idle RSS"].pass, false);
     // 44 000 KiB = 45.06 MB, for -q alone.
     runs.filter((r) => r.subject === "ours").forEach((r) => (r.rssAfterLoadKiB = 44_000));
-    const loaded = issue13(runs)["#13.3 RSS after the load phases"];
+    const loaded = byName(runs)["memory: RSS after the load phases"];
     assertEquals(loaded.pass, false);
     assertEquals(loaded.measured, "defaults 41.0, INFO 43.0, -q 45.1 MB");
   });
