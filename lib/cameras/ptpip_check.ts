@@ -8,9 +8,13 @@
 
 import { PTPIP_PORT } from "../ptpip/port.ts";
 import { errorMessage } from "../errors.ts";
+import { err, ok, type Result } from "../util/result.ts";
 
-/** Whether the port accepted a connection, and if not, why. */
-export type PtpipCheck = { open: true } | { open: false; reason: string };
+/** Why the port did not accept the connection; `lib/cameras/text.ts` words it. */
+export type PtpipRefusal =
+  | { kind: "refused" }
+  | { kind: "silent"; ms: number }
+  | { kind: "failed"; cause: string };
 
 /** How long the one connect may take before the port counts as unreachable. */
 const CONNECT_TIMEOUT_MS = 3000;
@@ -19,7 +23,7 @@ const CONNECT_TIMEOUT_MS = 3000;
 export async function checkPtpipPort(
   ip: string,
   timeoutMs = CONNECT_TIMEOUT_MS,
-): Promise<PtpipCheck> {
+): Promise<Result<void, PtpipRefusal>> {
   try {
     const conn = await Deno.connect({
       hostname: ip,
@@ -27,14 +31,12 @@ export async function checkPtpipPort(
       signal: AbortSignal.timeout(timeoutMs),
     });
     conn.close();
-    return { open: true };
+    return ok(undefined);
   } catch (error) {
-    if (error instanceof Deno.errors.ConnectionRefused) {
-      return { open: false, reason: "refused the connection (the camera is not waiting for one)" };
-    }
+    if (error instanceof Deno.errors.ConnectionRefused) return err({ kind: "refused" });
     if (error instanceof DOMException && error.name === "TimeoutError") {
-      return { open: false, reason: `did not answer within ${timeoutMs} ms` };
+      return err({ kind: "silent", ms: timeoutMs });
     }
-    return { open: false, reason: errorMessage(error) };
+    return err({ kind: "failed", cause: errorMessage(error) });
   }
 }

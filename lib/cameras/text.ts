@@ -6,6 +6,7 @@
  */
 
 import type { Camera } from "./tracker.ts";
+import type { PtpipRefusal } from "./ptpip_check.ts";
 
 /** Command lines that talk to the camera at `ip` over PTP/IP now. */
 export function clientCommands(ip: string): { chdkptp: string; gphoto2: string } {
@@ -29,4 +30,16 @@ export function statusText(active: readonly Pick<Camera, "ip" | "state" | "model
   );
   const more = active.length - shown.length;
   return shown.join(", ") + (more > 0 ? ` (+${more} more)` : "");
+}
+
+/** Why `--probe-ptpip` found the camera's PTP/IP port closed, as the `ptpip-check` line says it. */
+export function ptpipRefusalText(refusal: PtpipRefusal): string {
+  switch (refusal.kind) {
+    case "refused":
+      return "refused the connection (the camera is not waiting for one)";
+    case "silent":
+      return `did not answer within ${refusal.ms} ms`;
+    case "failed":
+      return refusal.cause;
+  }
 }

@@ -8,7 +8,7 @@
  */
 
 import { type Camera, cameraName, CameraTracker } from "./tracker.ts";
-import { clientCommands, statusText } from "./text.ts";
+import { clientCommands, ptpipRefusalText, statusText } from "./text.ts";
 import { PTPIP_PORT } from "../ptpip/port.ts";
 import {
   type HookCamera,
@@ -219,14 +219,14 @@ export class CameraWatch implements PresenceHandler {
     // The check's connection is closed before the program starts, so the program finds the camera's
     // single PTP/IP slot free.
     const pending: Promise<void> = checkPtpipPort(camera.ip).then((result) => {
-      if (result.open) emit({ event: "ptpip-check", ip: camera.ip, port: PTPIP_PORT, open: true });
+      if (result.ok) emit({ event: "ptpip-check", ip: camera.ip, port: PTPIP_PORT, open: true });
       else {
         emit({
           event: "ptpip-check",
           ip: camera.ip,
           port: PTPIP_PORT,
           open: false,
-          reason: result.reason,
+          reason: ptpipRefusalText(result.error),
         });
       }
       link();

@@ -6,6 +6,7 @@
 import { assertEquals } from "../support/assert.ts";
 import { checkPtpipPort } from "../../lib/cameras/ptpip_check.ts";
 import { PTPIP_PORT } from "../../lib/ptpip/port.ts";
+import { err, ok } from "../../lib/util/result.ts";
 
 function listenOnPtpipPort(): Deno.TcpListener | undefined {
   try {
@@ -27,7 +28,7 @@ Deno.test({ name, ignore: free === undefined }, async () => {
   const listener = listenOnPtpipPort()!;
   try {
     const accepted = listener.accept();
-    assertEquals(await checkPtpipPort("127.0.0.1", 2000), { open: true });
+    assertEquals(await checkPtpipPort("127.0.0.1", 2000), ok(undefined));
     const conn = await accepted;
     const read = await conn.read(new Uint8Array(16));
     assertEquals(read, null, "closed at once, without a byte");
@@ -35,8 +36,5 @@ Deno.test({ name, ignore: free === undefined }, async () => {
   } finally {
     listener.close();
   }
-  assertEquals(await checkPtpipPort("127.0.0.1", 2000), {
-    open: false,
-    reason: "refused the connection (the camera is not waiting for one)",
-  });
+  assertEquals(await checkPtpipPort("127.0.0.1", 2000), err({ kind: "refused" }));
 });

@@ -1,6 +1,11 @@
 // What the user reads about cameras: the client commands and the status line's text.
 
-import { clientCommands, statusText, WAITING_STATUS } from "../../lib/cameras/text.ts";
+import {
+  clientCommands,
+  ptpipRefusalText,
+  statusText,
+  WAITING_STATUS,
+} from "../../lib/cameras/text.ts";
 import { assertEquals } from "../support/assert.ts";
 
 Deno.test("clientCommands name the camera for chdkptp and gphoto2", () => {
@@ -24,5 +29,17 @@ Deno.test("statusText follows the active cameras", () => {
   assertEquals(
     statusText(many),
     "camera 10.0.0.3 ready, camera 10.0.0.4 ready, camera 10.0.0.5 ready (+2 more)",
+  );
+});
+
+Deno.test("ptpipRefusalText words why the PTP/IP port was closed", () => {
+  assertEquals(
+    ptpipRefusalText({ kind: "refused" }),
+    "refused the connection (the camera is not waiting for one)",
+  );
+  assertEquals(ptpipRefusalText({ kind: "silent", ms: 3000 }), "did not answer within 3000 ms");
+  assertEquals(
+    ptpipRefusalText({ kind: "failed", cause: "No route to host (os error 113)" }),
+    "No route to host (os error 113)",
   );
 });
