@@ -13,6 +13,7 @@
 import "../bench/import_stats_test.ts";
 import "../bench/run_args_test.ts";
 import "../bench/stats_test.ts";
+import "../cameras/parser_gate_test.ts";
 import "../cameras/ptpip_check_test.ts";
 import "../cli/args_test.ts";
 import "../cli/camera_flags_test.ts";
