@@ -4,6 +4,7 @@ import { assertEquals } from "../support/assert.ts";
 import { canonCameras } from "../../lib/cameras/find.ts";
 import { parseSsdpMessage, type SsdpMessage } from "../../lib/ssdp/message.ts";
 import { CANON_SERVER } from "../../lib/cameras/recognise.ts";
+import { TEST_UUID } from "../support/uuid.ts";
 
 function answer(headers: Record<string, string>): SsdpMessage {
   const text = ["HTTP/1.1 200 OK", ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), "", ""]
@@ -22,7 +23,7 @@ Deno.test("canonCameras", async (t) => {
   const helper = answer({
     SERVER: "Windows/10.0 UPnP/1.0 ptpip-canon-helper/0.1.0",
     ST: "upnp:rootdevice",
-    USN: "uuid:0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d::upnp:rootdevice",
+    USN: `uuid:${TEST_UUID}::upnp:rootdevice`,
   });
   const router = answer({ SERVER: "Linux UPnP/1.0 MiniUPnPd/2.2", ST: "upnp:rootdevice" });
 

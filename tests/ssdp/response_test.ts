@@ -22,10 +22,11 @@ Deno.test("descriptionUrl", () => {
 
 Deno.test("formatSearchResponse", async (t) => {
   await t.step("the root-device answer, byte for byte", () => {
-    // The exact text cameras are known to accept; it is the specification, written out literally.
+    // The exact text cameras are known to accept; it is the specification, written out literally
+    // but for the UUID, which is any device's.
     const expected = "HTTP/1.1 200 OK\r\n" +
       "ST: upnp:rootdevice\r\n" +
-      "USN: uuid:0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d::upnp:rootdevice\r\n" +
+      `USN: uuid:${UUID}::upnp:rootdevice\r\n` +
       "LOCATION: http://192.168.1.20:8043/ptpip-canon-desc-helper.xml\r\n" +
       "Cache-Control: max-age=900\r\n" +
       "Server: Microsoft-Windows/10.0 UPnP/1.0 UPnP-Device-Host/1.0\r\n" +

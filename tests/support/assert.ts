@@ -45,6 +45,21 @@ export async function assertRejects(
   return fail(message ?? "expected a rejection");
 }
 
+/** Fails unless `fn` throws an `ErrorClass`; returns it, for checks on its message. */
+export function assertThrows<E extends Error>(
+  fn: () => unknown,
+  ErrorClass: new (...args: never[]) => E,
+  message?: string,
+): E {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ErrorClass) return error;
+    return fail(message ?? `expected ${ErrorClass.name}, got ${error}`);
+  }
+  return fail(message ?? `expected ${ErrorClass.name} to be thrown`);
+}
+
 /** Fails the test here, with `message`. */
 export function fail(message: string): never {
   nodeAssert.fail(message);
