@@ -16,9 +16,10 @@ import { type Clock, systemClock } from "../util/timers.ts";
 
 /**
  * The most of an EOS camera's answer that is read: a description at its bound, 8 KiB of head, and one
- * byte more, so that a longer description is refused as too big rather than read cut short.
+ * byte more, so that a longer description is refused as too big rather than read cut short. Exported
+ * for tests: `tests/description/fetch_test.ts` measures what a trickled read retains at this cap.
  */
-const EOS_RESPONSE_MAX_BYTES: number = MAX_EOS_DESCRIPTION_BYTES + 8 * 1024 + 1;
+export const EOS_RESPONSE_MAX_BYTES: number = MAX_EOS_DESCRIPTION_BYTES + 8 * 1024 + 1;
 
 /** The EOS watch's exchange: the raw one, stopped at what a description needs. */
 const eosExchange: RawExchange = (hostname, port, request, timeoutMs) =>
