@@ -24,6 +24,7 @@ import "../commands/uuid_test.ts";
 import "../description/document_test.ts";
 import "../description/fetch_test.ts";
 import "../description/http_test.ts";
+import "../description/reader_test.ts";
 import "../description/server_test.ts";
 import "../diagnostics/probe_run_test.ts";
 import "../errors_test.ts";
