@@ -2,7 +2,6 @@
 
 import { assertEquals, assertMatch } from "../support/assert.ts";
 import { parsed, usageError } from "../support/cli.ts";
-import { commandHelpText, helpText } from "../../lib/cli/help.ts";
 
 const importCommand = (args: string[]) => parsed(args, "import");
 
@@ -77,12 +76,5 @@ Deno.test("import: the command line", async (t) => {
 
   await t.step("a typo of import gets a hint", () => {
     assertMatch(usageError(["improt"]), /Did you mean import\?/);
-  });
-
-  await t.step("--help shows the command, help import its --to", () => {
-    assertMatch(helpText("0.0.0"), /import \[CAMERA_IP\] \[--to DIR\]/);
-    const page = commandHelpText("import", "0.0.0");
-    assertMatch(page, /ptpip-canon-helper import \[CAMERA_IP\] \[--to DIR\]/);
-    assertMatch(page, /--to DIR/);
   });
 });

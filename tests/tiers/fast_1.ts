@@ -17,6 +17,7 @@ import "../cameras/parser_gate_test.ts";
 import "../cameras/ptpip_check_test.ts";
 import "../cli/args_test.ts";
 import "../cli/camera_flags_test.ts";
+import "../cli/help_test.ts";
 import "../cli/import_args_test.ts";
 import "../cli/options_test.ts";
 import "../cli/parse_test.ts";
