@@ -26,6 +26,7 @@ import "../description/fetch_test.ts";
 import "../description/http_test.ts";
 import "../description/reader_test.ts";
 import "../description/server_test.ts";
+import "../diagnostics/firewall_test.ts";
 import "../diagnostics/probe_run_test.ts";
 import "../errors_test.ts";
 import "../ptpip/bytes_test.ts";
