@@ -60,3 +60,4 @@ import "../terminal/log_buffer_test.ts";
 import "../terminal/status_line_test.ts";
 import "../terminal/verbosity_test.ts";
 import "../util/checked_write_test.ts";
+import "../util/update_file_test.ts";
