@@ -261,9 +261,11 @@ interface CameraParts {
   uuid: string;
   /** The name the camera lists: the photo sink sends it as the host name. */
   name: string;
+  /** Where the camera side's and the sink's events go. */
   emit: Emit;
   /** serve's one clock. */
   clock: Clock;
+  /** The presence delay and the EOS fetch plan a test shortens. */
   timing: ServeTiming;
   /** Sends from the SSDP socket. */
   send: (bytes: Uint8Array, to: Deno.NetAddr) => Promise<unknown>;
