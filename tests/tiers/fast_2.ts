@@ -31,6 +31,7 @@ import "../diagnostics/probe_run_test.ts";
 import "../errors_test.ts";
 import "../ptpip/bytes_test.ts";
 import "../sink/backoff_test.ts";
+import "../sink/status_test.ts";
 import "../ssdp/announcer_test.ts";
 import "../ssdp/answerer_test.ts";
 import "../ssdp/message_property_test.ts";
