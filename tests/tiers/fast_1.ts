@@ -51,6 +51,7 @@ import "../ptpip/eos_test.ts";
 import "../ptpip/packets_test.ts";
 import "../ptpip/session_camera_test.ts";
 import "../ptpip/session_test.ts";
+import "../sink/new_objects_test.ts";
 import "../sink/photo_hook_test.ts";
 import "../sink/photo_sink_camera_test.ts";
 import "../sink/photo_sink_test.ts";
