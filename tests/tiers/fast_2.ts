@@ -30,6 +30,7 @@ import "../diagnostics/firewall_test.ts";
 import "../diagnostics/probe_run_test.ts";
 import "../errors_test.ts";
 import "../ptpip/bytes_test.ts";
+import "../ptpip/connection_test.ts";
 import "../sink/backoff_test.ts";
 import "../sink/status_test.ts";
 import "../ssdp/announcer_test.ts";
