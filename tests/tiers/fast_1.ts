@@ -56,6 +56,7 @@ import "../sink/photo_hook_test.ts";
 import "../sink/photo_sink_camera_test.ts";
 import "../sink/photo_sink_test.ts";
 import "../ssdp/answers_test.ts";
+import "../ssdp/socket_test.ts";
 import "../terminal/event_lines_test.ts";
 import "../terminal/log_buffer_test.ts";
 import "../terminal/status_line_test.ts";
