@@ -42,6 +42,7 @@ import "../ssdp/refusal_summary_test.ts";
 import "../ssdp/responder_test.ts";
 import "../ssdp/response_test.ts";
 import "../ssdp/search_request_test.ts";
+import "../ssdp/search_sockets_test.ts";
 import "../ssdp/search_test.ts";
 import "../ssdp/send_failures_test.ts";
 import "../ssdp/wire_test.ts";
