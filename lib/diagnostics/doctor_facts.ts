@@ -75,12 +75,7 @@ export interface DoctorEnvironment {
 const ASK_TIMEOUT_MS = 1500;
 
 async function holders(os: string, port: number, protocol: "udp" | "tcp"): Promise<Holders> {
-  if (os !== "linux") return err("only possible on Linux");
-  try {
-    return ok(await portHolders(port, protocol));
-  } catch (error) {
-    return err(errorMessage(error));
-  }
+  return os === "linux" ? await portHolders(port, protocol) : err("only possible on Linux");
 }
 
 async function trySsdp(

@@ -1,15 +1,14 @@
 /**
  * How much room is left where the photo sink writes, for `doctor --import-to`. Deno has no statfs,
  * so the answer comes from `df -P -k DIR` (POSIX output: one line per file system, 1024-byte blocks,
- * never wrapped), run without a shell, with a deadline (a hung network mount makes `df` hang too)
- * and its output bounded. On Windows there is no `df`: the answer is "unknown", said as such.
+ * never wrapped), run by {@linkcode runBounded}: no shell, a deadline (a hung network mount makes
+ * `df` hang too) and its output bounded. On Windows there is no `df`: the answer is "unknown", said as such.
  *
  * @module
  */
 
 import { err, ok, type Result } from "../util/result.ts";
-import { after } from "../util/timers.ts";
-import { errorMessage } from "../errors.ts";
+import { runBounded } from "./run_bounded.ts";
 
 /** The file system a folder is on, as `df` reports it. */
 export interface FreeSpace {
@@ -55,34 +54,6 @@ export function parseDfOutput(text: string): Result<FreeSpace> {
   });
 }
 
-/** Reads at most `max` bytes of `stream`; `undefined` when it holds more. */
-async function readBounded(
-  stream: ReadableStream<Uint8Array>,
-  max: number,
-): Promise<Uint8Array | undefined> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      length += value.length;
-      if (length > max) return undefined;
-      chunks.push(value);
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  const bytes = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return bytes;
-}
-
 /** What runs `df`; tests name another program to make it hang or talk too much. */
 export interface FreeSpaceOptions {
   /** The OS: Windows has no `df`. */
@@ -103,59 +74,16 @@ export async function freeSpace(
 ): Promise<FreeSpaceAnswer> {
   if ((options.os ?? Deno.build.os) === "windows") return err("not checked on Windows");
   const program = options.program ?? "df";
-  const timeoutMs = options.timeoutMs ?? DF_TIMEOUT_MS;
-  let child: Deno.ChildProcess;
-  try {
-    child = new Deno.Command(program, {
-      args: ["-P", "-k", dir],
-      // Headers and messages in English, as the parser reads them.
-      env: { LC_ALL: "C" },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      return err(`\`${program}\` is not installed`);
-    }
-    return err(`\`${program}\` could not be run: ${errorMessage(error)}`);
-  }
-  let timedOut = false;
-  const timer = after(timeoutMs, () => {
-    timedOut = true;
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // it ended meanwhile
-    }
+  const ran = await runBounded(program, {
+    args: ["-P", "-k", dir],
+    // Headers and messages in English, as the parser reads them.
+    env: { LC_ALL: "C" },
+    timeoutMs: options.timeoutMs ?? DF_TIMEOUT_MS,
+    maxBytes: MAX_OUTPUT_BYTES,
   });
-  try {
-    const [stdout, stderr, status] = await Promise.all([
-      readBounded(child.stdout, MAX_OUTPUT_BYTES),
-      readBounded(child.stderr, MAX_OUTPUT_BYTES),
-      child.status,
-    ]).catch(async (error) => {
-      // A cancelled stream can reject while the program still runs: end it before answering.
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // it ended already
-      }
-      await child.status;
-      throw error;
-    });
-    if (timedOut) return err(`\`${program}\` gave no answer within ${timeoutMs} ms`);
-    if (stdout === undefined) return err(`\`${program}\` said more than ${MAX_OUTPUT_BYTES} bytes`);
-    if (!status.success) {
-      const said = stderr
-        ? new TextDecoder().decode(stderr).trim().split("\n")[0].slice(0, 200)
-        : "";
-      return err(`\`${program}\` failed (exit code ${status.code})${said ? `: ${said}` : ""}`);
-    }
-    return parseDfOutput(new TextDecoder().decode(stdout));
-  } catch (error) {
-    return err(`\`${program}\` could not be read: ${errorMessage(error)}`);
-  } finally {
-    timer.cancel();
-  }
+  if (!ran.ok) return ran;
+  const { success, code, stdout, stderr } = ran.value;
+  if (success) return parseDfOutput(stdout);
+  const said = stderr.trim().split("\n")[0].slice(0, 200);
+  return err(`\`${program}\` failed (exit code ${code})${said ? `: ${said}` : ""}`);
 }

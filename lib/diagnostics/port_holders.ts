@@ -7,7 +7,8 @@
  * @module
  */
 
-import { withTimeout } from "../util/timeout.ts";
+import { err, ok, type Result } from "../util/result.ts";
+import { runBounded } from "./run_bounded.ts";
 import { cleanText } from "../util/text.ts";
 
 /** A process holding a socket. */
@@ -50,28 +51,38 @@ export function formatOwners(owners: readonly SocketOwner[]): string {
   return owners.map((o) => `${o.name} (pid ${o.pid})`).join(", ");
 }
 
+/** How long `ss` may take: it answers in milliseconds. */
+const SS_TIMEOUT_MS = 3000;
+
+/** Far more than the lines of every socket on one port. */
+const MAX_OUTPUT_BYTES = 64 * 1024;
+
 /**
- * The sockets bound to `port` (every UDP socket, listening TCP ones) and their processes. Throws with
- * a readable message when `ss` cannot be run, so the caller can say the check could not be made.
+ * The sockets bound to `port` (every UDP socket, listening TCP ones) and their processes, or why they
+ * could not be looked for (no `ss`, no `--allow-run`, its failure or deadline).
  */
-export async function portHolders(port: number, protocol: "udp" | "tcp"): Promise<PortHolders> {
-  const kind = protocol === "udp" ? ["-u", "-a"] : ["-t", "-l"];
-  let out: Deno.CommandOutput;
-  try {
-    out = await new Deno.Command("ss", {
-      args: ["-H", "-n", "-p", ...kind, "sport", "=", `:${port}`],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) throw new Error("`ss` (iproute2) is not installed");
-    throw error;
-  }
-  if (!out.success) {
-    throw new Error(`ss failed: ${new TextDecoder().decode(out.stderr).trim()}`);
-  }
-  return parseSsOutput(new TextDecoder().decode(out.stdout));
+export async function portHolders(
+  port: number,
+  protocol: "udp" | "tcp",
+  timeoutMs = SS_TIMEOUT_MS,
+): Promise<Result<PortHolders, string>> {
+  const ran = await runBounded("ss", {
+    args: [
+      "-H",
+      "-n",
+      "-p",
+      ...(protocol === "udp" ? ["-u", "-a"] : ["-t", "-l"]),
+      "sport",
+      "=",
+      `:${port}`,
+    ],
+    timeoutMs,
+    maxBytes: MAX_OUTPUT_BYTES,
+    name: "`ss` (iproute2)",
+  });
+  if (!ran.ok) return ran;
+  if (!ran.value.success) return err(`ss failed: ${ran.value.stderr.trim()}`);
+  return ok(parseSsOutput(ran.value.stdout));
 }
 
 /** The most processes named in one error line. */
@@ -89,13 +100,9 @@ export async function holdersPhrase(
   ms = 1000,
 ): Promise<string | undefined> {
   if (os !== "linux") return undefined;
-  let found: PortHolders;
-  try {
-    found = await withTimeout(portHolders(port, protocol), ms, "answer from ss");
-  } catch {
-    return undefined;
-  }
-  if (found.owners.length === 0) return undefined;
+  const ran = await portHolders(port, protocol, ms);
+  if (!ran.ok || ran.value.owners.length === 0) return undefined;
+  const found = ran.value;
   const more = found.owners.length - MAX_NAMED;
   // Another user's process may be named anything, escape sequences included.
   const named = formatOwners(
