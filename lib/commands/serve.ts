@@ -13,7 +13,7 @@ import { nameFromHostname, renderDescription } from "../description/document.ts"
 import { DescriptionServer, type DescriptionServerOptions } from "../description/server.ts";
 import { type InterfaceAddress, selectInterfaces, servedAddresses } from "../network/interfaces.ts";
 import { flushLogs, logEvent, type LogFormat } from "../terminal/log.ts";
-import type { Verbosity } from "../terminal/verbosity.ts";
+import type { Verbosity } from "../terminal/log.ts";
 import type { Emit } from "../events.ts";
 import { type FollowerOptions, NetworkFollower } from "../network/follower.ts";
 import { RateLimiter, type RateLimits } from "../ssdp/rate_limit.ts";

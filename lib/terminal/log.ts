@@ -1,17 +1,40 @@
 /**
- * The program's log: {@linkcode setupLogging} picks the verbosity and the format, {@linkcode logEvent}
- * writes an event in the words of `event_lines.ts`, and by default every line goes to the one
- * process-wide stderr {@linkcode LogBuffer}, shared with the status line so that their lines keep
+ * The program's log: {@linkcode setupLogging} picks the verbosity (what `-q` and `-v` keep) and the
+ * format, {@linkcode logEvent} writes an event in the words of `event_lines.ts`, and by default
+ * every line goes to the one process-wide stderr {@linkcode LogBuffer}, shared with the status line so that their lines keep
  * their order. {@linkcode flushLogs} drains it, with a deadline, before the process exits.
  *
  * @module
  */
 
 import { configureLogger, jsonLine, log, textLine } from "./logger.ts";
+import type { LoggerSettings, LogRecord } from "./logger.ts";
 import type { ServeEvent } from "../events.ts";
 import { eventLine } from "./event_lines.ts";
 import { LogBuffer } from "./log_buffer.ts";
-import { type Verbosity, verbosityFilter } from "./verbosity.ts";
+
+/** How much is logged: warnings only, one line per event, or every datagram too. */
+export type Verbosity = "quiet" | "normal" | "verbose";
+
+/** The lines a user runs the helper for: shown with `-q` too, whatever their level. */
+const ALWAYS_SHOWN: ReadonlySet<string> = new Set(["camera-ready", "import-summary"]);
+
+/** Whether a record passes `-q`: a warning or worse, or one of the lines a user runs the helper for. */
+function passesQuiet(record: Pick<LogRecord, "level" | "properties">): boolean {
+  return record.level === "warning" || record.level === "error" || record.level === "fatal" ||
+    ALWAYS_SHOWN.has(String(record.properties.event));
+}
+
+/** The lowest level and the filter that keep what `verbosity` shows (the `-q` filter). Pure. */
+export function verbosityFilter(
+  verbosity: Verbosity,
+): Pick<LoggerSettings, "lowestLevel" | "filter"> {
+  return {
+    // -q still makes the info records of ALWAYS_SHOWN, then filters the rest out.
+    lowestLevel: verbosity === "verbose" ? "debug" : "info",
+    filter: verbosity === "quiet" ? passesQuiet : undefined,
+  };
+}
 
 /** The output form of log lines. */
 export const LOG_FORMATS = ["text", "json"] as const;
@@ -45,24 +68,21 @@ export async function flushLogs(deadlineMs = 1000): Promise<void> {
  * line and the log lines keep their order, and a terminal paused with Ctrl+S stalls neither.
  */
 export function bufferedStderr(): (text: string) => void {
-  const queue = stderrBuffer();
+  if (buffer === undefined) {
+    const created = new LogBuffer(
+      Deno.stderr,
+      (dropped) =>
+        log.warn("{dropped} log lines dropped: stderr was not being read", {
+          event: "log-dropped",
+          dropped,
+        }),
+    );
+    // `Deno.exit` cannot wait: what is queued then is written at once, unless stderr is stuck.
+    globalThis.addEventListener("unload", () => created.flushSync());
+    buffer = created;
+  }
+  const queue = buffer;
   return (line) => queue.push(line);
-}
-
-function stderrBuffer(): LogBuffer {
-  if (buffer) return buffer;
-  const created = new LogBuffer(
-    Deno.stderr,
-    (dropped) =>
-      log.warn("{dropped} log lines dropped: stderr was not being read", {
-        event: "log-dropped",
-        dropped,
-      }),
-  );
-  // `Deno.exit` cannot wait: what is queued then is written at once, unless stderr is stuck.
-  globalThis.addEventListener("unload", () => created.flushSync());
-  buffer = created;
-  return created;
 }
 
 /**

@@ -1,8 +1,9 @@
-// The log sink as the user sees it: text from the network is escaped, JSON lines parse.
+// The log sink as the user sees it: text from the network is escaped, JSON lines parse; the quiet
+// filter: -q keeps warnings and the lines a user runs the helper for.
 
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { escapeControls, log } from "../../lib/terminal/logger.ts";
-import { logEvent, setupLogging } from "../../lib/terminal/log.ts";
+import { logEvent, setupLogging, verbosityFilter } from "../../lib/terminal/log.ts";
 
 Deno.test("log lines", async (t) => {
   await t.step("control characters from the network are shown escaped in text lines", () => {
@@ -73,4 +74,22 @@ Deno.test("log lines", async (t) => {
     assertEquals(escapeControls("Canon EOS R6 – ü ✓"), "Canon EOS R6 – ü ✓");
     assertEquals(escapeControls("\u0085\u009b"), "\\x85\\x9b");
   });
+});
+
+Deno.test("each verbosity keeps its levels; only -q filters", () => {
+  assertEquals(verbosityFilter("verbose"), { lowestLevel: "debug", filter: undefined });
+  assertEquals(verbosityFilter("normal"), { lowestLevel: "info", filter: undefined });
+  assertEquals(verbosityFilter("quiet").lowestLevel, "info");
+});
+
+Deno.test("-q passes warnings and worse, and the ready and summary lines at any level", () => {
+  const filter = verbosityFilter("quiet").filter;
+  assert(filter !== undefined);
+  const passes = (level: "info" | "warning" | "error" | "fatal", event?: string) =>
+    filter({ level, template: "", properties: event ? { event } : {}, timestamp: 0 });
+  assert(!passes("info"));
+  assert(!passes("info", "camera-pairing"));
+  assert(passes("info", "camera-ready"));
+  assert(passes("info", "import-summary"));
+  for (const level of ["warning", "error", "fatal"] as const) assert(passes(level));
 });
