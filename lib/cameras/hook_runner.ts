@@ -262,26 +262,20 @@ export class HookRunner {
   #waitFor(ip: string): { ms: number; reason: string } | undefined {
     const now = this.#clock.now();
     while (this.#starts.length > 0 && now - this.#starts[0].at >= MINUTE_MS) this.#starts.shift();
-    let wait: { ms: number; reason: string } | undefined;
-    if (this.#starts.length >= this.#perMinute) {
-      wait = {
-        ms: this.#starts[this.#starts.length - this.#perMinute].at + MINUTE_MS - now,
-        reason: `${this.#perMinute} runs already started in the last minute`,
-      };
-    }
-    const own = this.#starts.filter((s) => s.ip === ip);
-    if (own.length >= this.#perAddress) {
-      const ms = own[own.length - this.#perAddress].at + MINUTE_MS - now;
-      if (wait === undefined || ms > wait.ms) {
-        wait = { ms, reason: `${this.#perAddress} runs for this camera in the last minute` };
-      }
-    }
-    return wait;
+    // Over a cap of n, a run may start once the n-th latest start counted against it leaves the minute.
+    const leaves = (starts: readonly { at: number }[], cap: number) =>
+      starts.length < cap ? -Infinity : starts[starts.length - cap].at + MINUTE_MS - now;
+    const all = leaves(this.#starts, this.#perMinute);
+    const own = leaves(this.#starts.filter((s) => s.ip === ip), this.#perAddress);
+    if (all === -Infinity && own === -Infinity) return undefined;
+    return own > all
+      ? { ms: own, reason: `${this.#perAddress} runs for this camera in the last minute` }
+      : { ms: all, reason: `${this.#perMinute} runs already started in the last minute` };
   }
 
   /** Runs started for `ip` in the last minute. */
   #spent(ip: string): number {
-    return this.#starts.reduce((n, s) => n + (s.ip === ip ? 1 : 0), 0);
+    return this.#starts.filter((s) => s.ip === ip).length;
   }
 
   #queue(camera: HookCamera, wait: { ms: number; reason: string }): void {
