@@ -16,22 +16,19 @@ import { flushLogs, logEvent, type LogFormat } from "../terminal/log.ts";
 import type { Verbosity } from "../terminal/log.ts";
 import type { Emit } from "../events.ts";
 import { type FollowerOptions, NetworkFollower } from "../network/follower.ts";
-import { RateLimiter, type RateLimits } from "../ssdp/rate_limit.ts";
+import { RateLimiter, type RateLimits, summariseRefusals } from "../ssdp/rate_limit.ts";
 import { deviceOf, identityFor } from "../ssdp/search.ts";
 import { locationProvider } from "../ssdp/response.ts";
 import { type AnswererOptions, SearchAnswerer } from "../ssdp/answerer.ts";
-import { type ResponderEvents, runResponder } from "../ssdp/responder.ts";
+import { type ResponderEvents, runResponder, sendFailureHandler } from "../ssdp/responder.ts";
 import type { SearchSocket } from "../cameras/eos_watch.ts";
 import type { EosFetchPlan, RawExchange } from "../cameras/eos_flow.ts";
 import { Memberships, openSsdpSocket, type SsdpSocket } from "../ssdp/socket.ts";
 import type { Spawn } from "../cameras/hook_runner.ts";
-import type { ServeSinkOptions } from "../sink/serve_sink.ts";
 import { describeUuidSource, type ResolvedUuid } from "../uuid/store.ts";
 import { errorMessage, forUser } from "../errors.ts";
 import { type Clock, systemClock } from "../util/timers.ts";
 import { httpLines, type SearchLines, searchLines } from "../terminal/request_lines.ts";
-import { summariseRefusals } from "../ssdp/refusal_summary.ts";
-import { sendFailureHandler } from "../ssdp/send_failures.ts";
 
 /** Everything `serve` (the default command) needs. */
 export interface ServeConfig {
@@ -111,8 +108,6 @@ export interface ServeEnvironment {
   openSearchSocket?: (address: string) => SearchSocket;
   /** The intervals a test shortens: production values by default. */
   timing?: Partial<ServeTiming>;
-  /** The photo sink's port, dial, deadlines and intervals, for tests. */
-  sink?: Pick<ServeSinkOptions, "ptpipPort" | "dial" | "timeouts" | "timing" | "watchFor">;
 }
 
 /** The intervals of `serve`, in milliseconds; the camera side's have their defaults there. */
@@ -311,11 +306,6 @@ async function loadCameraSide(
       emit: parts.emit,
       status: env.status,
       spawn: env.spawn,
-      ptpipPort: env.sink?.ptpipPort,
-      dial: env.sink?.dial,
-      timeouts: env.sink?.timeouts,
-      timing: env.sink?.timing,
-      watchFor: env.sink?.watchFor,
     });
   return cameraSide({
     sink: photos?.sink,

@@ -20,9 +20,16 @@ import {
 import type { SessionFailure } from "../ptpip/session.ts";
 import { describeEosObject, eosSource } from "../import/eos_source.ts";
 import { asSourceFailure, isObjectFailure } from "../import/ptpip_source.ts";
-import type { CameraObject, SourceFailure } from "../import/source.ts";
+import type { CameraObject } from "../import/source.ts";
 import { err, ok, type Result } from "../util/result.ts";
-import { type BodyWatch, standardWatch, type WatchContext, type WatchFor } from "./link.ts";
+import {
+  type BodyWatch,
+  listFirst,
+  RELIST_MS,
+  standardWatch,
+  type WatchContext,
+  type WatchFor,
+} from "./link.ts";
 import { NewObjects } from "./new_objects.ts";
 
 /** New objects described from one GetEvent at most; the rest are found by the next re-list. */
@@ -47,59 +54,49 @@ export function eosWatch(timing: Partial<EosTiming> = {}): WatchFor {
     if (!started.ok) return started;
     const source = eosSource(session, info);
     const objects = new NewObjects();
-    let first: Promise<Result<CameraObject[], SourceFailure>> | undefined = objects.list(session);
     let pollAt = now() + pollMs;
     let keepAliveAt = now() + keepAliveMs;
-    let relistAt = now() + context.timing.relistMs;
-    const watch: BodyWatch = {
-      fetch: source.fetch,
-      async next() {
-        if (first) {
-          const listing = first;
-          first = undefined;
-          return await listing;
+    let relistAt = now() + RELIST_MS;
+    const next = listFirst(objects, session, async () => {
+      for (;;) {
+        if (context.over()) return undefined;
+        const time = now();
+        if (time >= keepAliveAt) {
+          keepAliveAt = time + keepAliveMs;
+          const kept = await eosKeepAlive(session);
+          if (!kept.ok && !isObjectFailure(kept.error)) return err(asSourceFailure(kept.error));
+          continue;
         }
-        for (;;) {
-          if (context.over()) return undefined;
-          const time = now();
-          if (time >= keepAliveAt) {
-            keepAliveAt = time + keepAliveMs;
-            const kept = await eosKeepAlive(session);
-            if (!kept.ok && !isObjectFailure(kept.error)) return err(asSourceFailure(kept.error));
-            continue;
-          }
-          if (time >= relistAt) {
-            // A record lost (or past the bound) is still found: the card's handles, new ones only.
-            relistAt = time + context.timing.relistMs;
-            objects.relist();
-            const listed = await objects.list(session);
-            if (!listed.ok || listed.value.length > 0) return listed;
-            continue;
-          }
-          if (time >= pollAt) {
-            pollAt = time + pollMs;
-            const polled = await eosEvents(session);
-            if (!polled.ok) {
-              if (!isObjectFailure(polled.error)) return err(asSourceFailure(polled.error));
-              continue;
-            }
-            const found: CameraObject[] = [];
-            for (const event of polled.value) {
-              if (event.kind !== "object-added" || found.length >= MAX_EVENT_OBJECTS) continue;
-              if (objects.has(event.handle)) continue;
-              const described = await describeEosObject(session, event);
-              if (!described.ok) return described;
-              objects.markKnown(event.handle);
-              found.push(described.value);
-            }
-            if (found.length > 0) return ok(found);
-            continue;
-          }
-          await context.wait(Math.min(pollAt, keepAliveAt, relistAt) - time);
+        if (time >= relistAt) {
+          // A record lost (or past the bound) is still found: the card's handles, new ones only.
+          relistAt = time + RELIST_MS;
+          objects.relist();
+          const listed = await objects.list(session);
+          if (!listed.ok || listed.value.length > 0) return listed;
+          continue;
         }
-      },
-      close: () => {},
-    };
-    return ok(watch);
+        if (time >= pollAt) {
+          pollAt = time + pollMs;
+          const polled = await eosEvents(session);
+          if (!polled.ok) {
+            if (!isObjectFailure(polled.error)) return err(asSourceFailure(polled.error));
+            continue;
+          }
+          const found: CameraObject[] = [];
+          for (const event of polled.value) {
+            if (event.kind !== "object-added" || found.length >= MAX_EVENT_OBJECTS) continue;
+            if (objects.has(event.handle)) continue;
+            const described = await describeEosObject(session, event);
+            if (!described.ok) return described;
+            objects.markKnown(event.handle);
+            found.push(described.value);
+          }
+          if (found.length > 0) return ok(found);
+          continue;
+        }
+        await context.wait(Math.min(pollAt, keepAliveAt, relistAt) - time);
+      }
+    });
+    return ok({ fetch: source.fetch, next, close: () => {} });
   };
 }

@@ -5,7 +5,7 @@
  *
  * How new photos are noticed depends on the body ({@linkcode BodyWatch}): standard PTP bodies
  * announce ObjectAdded on the event connection, and a bounded re-list every
- * {@linkcode LinkTiming.relistMs} catches bodies that announce nothing; EOS bodies are polled with
+ * {@linkcode RELIST_MS} catches bodies that announce nothing; EOS bodies are polled with
  * GetEvent and kept awake with KeepDeviceOn (`eos_body.ts`).
  *
  * A session that fails while the camera is present is opened again after a backoff (1 s doubling to
@@ -35,9 +35,9 @@ import type { CameraObject, ImportSource, SourceFailure } from "../import/source
 import { cameraIdOf, ptpipFetch } from "../import/ptpip_source.ts";
 import { formatBytes, formatRate, REDRAW_MS } from "../terminal/import_progress.ts";
 import { joinPath } from "../util/path.ts";
-import { err, type Result } from "../util/result.ts";
+import { err, ok, type Result } from "../util/result.ts";
 import type { Clock } from "../util/timers.ts";
-import { type Backoff, backoffDelay, RECONNECT_BACKOFF } from "./backoff.ts";
+import { backoffDelay } from "./backoff.ts";
 import { NewObjects } from "./new_objects.ts";
 import type { LinkActivity } from "./status.ts";
 
@@ -99,32 +99,16 @@ export interface WatchContext {
   wake(): void;
   /** Whether the session ended or the link stops: `next` returns at once then. */
   over(): boolean;
-  /** The timing of the link. */
-  timing: LinkTiming;
 }
 
 /** Chooses the watch for a body: EOS bodies get `eos_body.ts`'s, others {@linkcode standardWatch}. */
 export type WatchFor = (context: WatchContext) => Promise<Result<BodyWatch, SessionFailure>>;
 
-/** The intervals of a link, in milliseconds. */
-export interface LinkTiming {
-  /** A full re-list this long after the last listing, for bodies that announce nothing. */
-  relistMs: number;
-  /** The reconnect backoff. */
-  backoff: Backoff;
-  /** An import stopped by this computer (a full disk) is tried again after this. */
-  importRetryMs: number;
-  /** Least time between two status updates during a transfer. */
-  redrawMs: number;
-}
+/** A full re-list this long after the last listing (ms), for bodies that announce nothing. */
+export const RELIST_MS = 30_000;
 
-/** The production intervals. */
-const LINK_TIMING: LinkTiming = {
-  relistMs: 30_000,
-  backoff: RECONNECT_BACKOFF,
-  importRetryMs: 60_000,
-  redrawMs: REDRAW_MS,
-};
+/** An import stopped by this computer (a full disk) is tried again after this (ms). */
+const IMPORT_RETRY_MS = 60_000;
 
 /** What the sink hands every link alike: where to, how, and the clock. */
 export interface LinkContext {
@@ -142,8 +126,6 @@ export interface LinkContext {
   emit: Emit;
   /** The importer's file system (tests). */
   fs?: ImportFs;
-  /** Intervals; production values by default (tests). */
-  timing?: Partial<LinkTiming>;
 }
 
 /** What a link is handed. */
@@ -166,50 +148,54 @@ interface Ended {
   reason: string;
 }
 
-/** The standard PTP watch: ObjectAdded events, and a re-list every `relistMs` (and first). */
+/**
+ * A watch's `next` that returns first the listing started now, before the importer reads its
+ * record (GetObjectHandles early), then `later`'s.
+ */
+export function listFirst(
+  objects: NewObjects,
+  session: SinkSession,
+  later: BodyWatch["next"],
+): BodyWatch["next"] {
+  let first: ReturnType<BodyWatch["next"]> | undefined = objects.list(session);
+  return () => {
+    const listing = first;
+    first = undefined;
+    return listing ?? later();
+  };
+}
+
+/** The standard PTP watch: ObjectAdded events, and a re-list every {@linkcode RELIST_MS} (and first). */
 export function standardWatch(context: WatchContext): Promise<Result<BodyWatch, SessionFailure>> {
-  const { session, info, timing } = context;
+  const { session, info } = context;
   const objects = new NewObjects();
-  let relistAt = context.now() + timing.relistMs;
+  let relistAt = context.now() + RELIST_MS;
   const off = session.onEvent((event) => {
     if (event.code !== EVENT.ObjectAdded && event.code !== EVENT.RequestObjectTransfer) return;
     objects.announce(event.params[0]);
     context.wake();
   });
-  // The first listing starts now, before the importer reads its record: GetObjectHandles early.
-  let first: Promise<Result<CameraObject[], SourceFailure>> | undefined = objects.list(session);
-  return Promise.resolve({
-    ok: true,
-    value: {
-      fetch: ptpipFetch(session, info),
-      async next() {
-        if (first) {
-          const listing = first;
-          first = undefined;
-          return await listing;
-        }
-        while (!objects.due) {
-          if (context.over()) return undefined;
-          const left = relistAt - context.now();
-          if (left <= 0) {
-            objects.relist();
-            break;
-          }
-          await context.wait(left);
-        }
-        if (context.over()) return undefined;
-        relistAt = context.now() + timing.relistMs;
-        return await objects.list(session);
-      },
-      close: off,
-    },
+  const next = listFirst(objects, session, async () => {
+    while (!objects.due) {
+      if (context.over()) return undefined;
+      const left = relistAt - context.now();
+      if (left <= 0) {
+        objects.relist();
+        break;
+      }
+      await context.wait(left);
+    }
+    if (context.over()) return undefined;
+    relistAt = context.now() + RELIST_MS;
+    return await objects.list(session);
   });
+  return Promise.resolve(ok({ fetch: ptpipFetch(session, info), next, close: off }));
 }
 
 /** One camera's link: {@linkcode CameraLink.done} resolves when it gave up or was stopped. */
 export class CameraLink {
   readonly #options: LinkOptions;
-  readonly #timing: LinkTiming;
+  readonly #watchFor: WatchFor;
   readonly #abort = new AbortController();
   #present = true;
   #stopped = false;
@@ -225,7 +211,7 @@ export class CameraLink {
   /** Starts the link at once. */
   constructor(options: LinkOptions) {
     this.#options = options;
-    this.#timing = { ...LINK_TIMING, ...options.timing };
+    this.#watchFor = options.watchFor ?? standardWatch;
     this.done = this.#run();
   }
 
@@ -289,9 +275,9 @@ export class CameraLink {
   }
 
   async #run(): Promise<void> {
-    const { emit, ip } = this.#options;
+    const { emit, ip, activity } = this.#options;
     while (!this.#stopped) {
-      this.#options.activity({ kind: "connecting" });
+      activity({ kind: "connecting" });
       const opened = await this.#options.open(ip);
       let ended: Ended;
       if (!opened.ok) ended = { worked: false, reason: opened.error.detail };
@@ -314,10 +300,10 @@ export class CameraLink {
         emit({ event: "sink-ended", ip, reason: `it left (${ended.reason})` });
         return;
       }
-      const delay = backoffDelay(this.#failures++, this.#timing.backoff);
+      const delay = backoffDelay(this.#failures++);
       const seconds = Math.ceil(delay / 1000);
       emit({ event: "sink-lost", ip, error: ended.reason, seconds });
-      this.#options.activity({ kind: "retrying", seconds });
+      activity({ kind: "retrying", seconds });
       await this.#wait(delay);
       if (!this.#present && !this.#stopped) {
         emit({ event: "sink-ended", ip, reason: "it left" });
@@ -328,7 +314,7 @@ export class CameraLink {
   }
 
   async #serve(session: SinkSession): Promise<Ended> {
-    const { emit, ip } = this.#options;
+    const { emit, ip, clock, activity } = this.#options;
     let closedBy: SessionFailure | undefined;
     let closed = false;
     session.closed.then((failure) => {
@@ -343,26 +329,26 @@ export class CameraLink {
     const context: WatchContext = {
       session,
       info: info.value,
-      now: () => this.#options.clock.now(),
+      now: () => clock.now(),
       wait: (ms) => this.#wait(ms),
       wake: () => this.#wake(),
       over: () => closed || this.#stopped,
-      timing: this.#timing,
     };
-    const chosen = await (this.#options.watchFor ?? standardWatch)(context);
-    if (!chosen.ok) return { worked: false, reason: chosen.error.detail };
-    let watch = chosen.value;
-    emit({ event: "sink-connected", ip, model, to: this.#options.dest });
-    const source: Pick<ImportSource, "cameraId" | "fetch"> = {
-      cameraId: cameraIdOf(info.value),
-      fetch: watch.fetch,
-    };
+    const cameraId = cameraIdOf(info.value);
+    let watch: BodyWatch | undefined;
+    let listing = true;
     let worked = false;
-    let firstListing = true;
     try {
       while (!this.#stopped && !closed) {
-        if (firstListing) this.#options.activity({ kind: "listing" });
-        else this.#options.activity({ kind: "waiting" });
+        if (!watch) {
+          const chosen = await this.#watchFor(context);
+          if (!chosen.ok) return { worked, reason: chosen.error.detail };
+          watch = chosen.value;
+          listing = true;
+          // A watch is chosen again only after an import, so only the first comes before a listing.
+          if (!worked) emit({ event: "sink-connected", ip, model, to: this.#options.dest });
+        }
+        activity({ kind: listing ? "listing" : "waiting" });
         const listed = await watch.next();
         if (listed === undefined) break;
         if (!listed.ok) {
@@ -370,31 +356,27 @@ export class CameraLink {
           continue;
         }
         worked = true;
-        firstListing = false;
+        listing = false;
         if (listed.value.length === 0) continue;
-        const failed = await this.#import(source, listed.value);
+        const failed = await this.#import({ cameraId, fetch: watch.fetch }, listed.value);
         if (failed === undefined) continue;
         if (failed.kind === "source") return { worked, reason: failed.detail };
         if (failed.kind === "aborted") break;
         // The disk, the destination or the record: this computer's trouble. The camera's session
         // is kept (the listing goes on, which keeps a PowerShot connected) and the photos are
         // tried again later by a full re-list.
-        const seconds = Math.ceil(this.#timing.importRetryMs / 1000);
+        const seconds = Math.ceil(IMPORT_RETRY_MS / 1000);
         emit({ event: "sink-import-failed", ip, error: failed.detail, seconds });
-        this.#options.activity({ kind: "waiting" });
-        const { clock } = this.#options;
-        const until = clock.now() + this.#timing.importRetryMs;
+        activity({ kind: "waiting" });
+        const until = clock.now() + IMPORT_RETRY_MS;
         while (!this.#stopped && !closed && clock.now() < until) {
           await this.#wait(until - clock.now());
         }
         watch.close();
-        const again = await (this.#options.watchFor ?? standardWatch)(context);
-        if (!again.ok) return { worked, reason: again.error.detail };
-        watch = again.value;
-        firstListing = true;
+        watch = undefined;
       }
     } finally {
-      watch.close();
+      watch?.close();
     }
     return { worked, reason: closedBy?.detail ?? "the session ended" };
   }
@@ -404,19 +386,16 @@ export class CameraLink {
     source: Pick<ImportSource, "cameraId" | "fetch">,
     objects: CameraObject[],
   ): Promise<ImportFailure | undefined> {
-    const { emit, ip, dest } = this.#options;
-    const { clock } = this.#options;
-    const now = () => clock.now();
+    const { emit, ip, dest, clock, activity } = this.#options;
     let file:
-      | { name: string; index: number; total: number; offset: number; since: number }
+      | { name: string; index: number; total: number; offset: number; since: number; drawn: number }
       | undefined;
-    let lastDraw = -Infinity;
     const progress = (event: ImportEvent) => {
+      const time = clock.now();
       switch (event.kind) {
         case "file-start":
-          file = { ...event, since: now() };
-          lastDraw = now();
-          this.#options.activity({
+          file = { ...event, since: time, drawn: time };
+          activity({
             kind: "importing",
             index: event.index,
             total: event.total,
@@ -424,12 +403,10 @@ export class CameraLink {
             rate: "…",
           });
           return;
-        case "bytes": {
-          if (!file) return;
-          const time = now();
-          if (time - lastDraw < this.#timing.redrawMs) return;
-          lastDraw = time;
-          this.#options.activity({
+        case "bytes":
+          if (!file || time - file.drawn < REDRAW_MS) return;
+          file.drawn = time;
+          activity({
             kind: "importing",
             index: file.index,
             total: file.total,
@@ -437,14 +414,13 @@ export class CameraLink {
             rate: formatRate(event.done - file.offset, time - file.since),
           });
           return;
-        }
         case "file-done":
           emit({
             event: "photo-imported",
             camera: ip,
             path: event.path,
             bytes: event.size,
-            ms: Math.round(file ? now() - file.since : 0),
+            ms: Math.round(file ? time - file.since : 0),
             size: formatBytes(event.size),
           });
           file = undefined;
@@ -460,10 +436,10 @@ export class CameraLink {
     try {
       result = await this.#options.importNew({
         ...source,
-        list: () => Promise.resolve({ ok: true as const, value: objects }),
+        list: () => Promise.resolve(ok(objects)),
       }, {
         dest,
-        clock: () => this.#options.clock.wallNow(),
+        clock: () => clock.wallNow(),
         onProgress: progress,
         signal: this.#abort.signal,
         fs: this.#options.fs,

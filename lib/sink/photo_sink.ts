@@ -132,7 +132,6 @@ export class PhotoSink {
       clock: o.clock,
       emit: o.emit,
       fs: o.fs,
-      timing: o.timing,
       activity: (activity: LinkActivity) => {
         entry.activity = activity;
         this.#show();

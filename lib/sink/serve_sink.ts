@@ -10,14 +10,12 @@
 import type { Emit } from "../events.ts";
 import { guidFromDeviceUuid } from "../gphoto2/guid.ts";
 import { importNew } from "../import/importer.ts";
-import { openPtpipSession, type SessionTimeouts } from "../ptpip/session.ts";
-import type { Dial } from "../ptpip/connection.ts";
+import { openPtpipSession } from "../ptpip/session.ts";
 import type { Spawn } from "../cameras/hook_runner.ts";
 import { PTPIP_PORT } from "../ptpip/port.ts";
 import { HelperError } from "../errors.ts";
-import { type Clock, systemClock } from "../util/timers.ts";
+import type { Clock } from "../util/timers.ts";
 import { absolutePath } from "../util/path.ts";
-import type { LinkTiming, WatchFor } from "./link.ts";
 import { type LeaveReason, PhotoSink, type SinkCamera } from "./photo_sink.ts";
 import { PhotoHook } from "./photo_hook.ts";
 import { statusMux } from "./status.ts";
@@ -43,24 +41,14 @@ export interface ServeSinkOptions {
   uuid: string;
   /** This computer's name, sent to the camera. */
   hostName: string;
-  /** Times the links and the `--on-photo` runs; {@linkcode systemClock} by default. */
-  clock?: Clock;
+  /** Times the links and the `--on-photo` runs. */
+  clock: Clock;
   /** Reports each step. */
   emit: Emit;
   /** The live status line (a terminal only). */
   status?: (text: string) => void;
   /** Starts `--on-photo`; `Deno.Command` by default. */
   spawn?: Spawn;
-  /** Tests: the camera's port, the dial, deadlines, intervals. */
-  ptpipPort?: number;
-  /** Tests: how connections are made. */
-  dial?: Dial;
-  /** Tests: session deadlines. */
-  timeouts?: Partial<SessionTimeouts>;
-  /** Tests: link intervals. */
-  timing?: Partial<LinkTiming>;
-  /** How new photos are noticed per body; {@linkcode eosWatch} (EOS bodies, else standard). */
-  watchFor?: WatchFor;
 }
 
 /** The sink and the camera watch's half of the status line. */
@@ -76,7 +64,7 @@ export function serveSink(options: ServeSinkOptions): ServeSink {
   const guid = guidFromDeviceUuid(options.uuid);
   if (!guid.ok) throw new HelperError(`the device UUID gives no PTP/IP GUID: ${guid.error}`);
   const mux = options.status ? statusMux(options.status) : undefined;
-  const clock = options.clock ?? systemClock;
+  const { clock } = options;
   const hook = options.onPhoto
     ? new PhotoHook(options.onPhoto, options.emit, { spawn: options.spawn, clock })
     : undefined;
@@ -87,20 +75,17 @@ export function serveSink(options: ServeSinkOptions): ServeSink {
     open: (ip) =>
       openPtpipSession({
         host: ip,
-        port: options.ptpipPort ?? PTPIP_PORT,
+        port: PTPIP_PORT,
         guid: guid.value,
         hostName: options.hostName,
-        dial: options.dial,
-        timeouts: options.timeouts,
         closeSession: false,
       }),
     importNew,
-    watchFor: options.watchFor ?? eosWatch(),
+    watchFor: eosWatch(),
     clock,
     emit: options.emit,
     status: mux?.sink,
     imported: hook ? (ip, path) => hook.imported(ip, path) : undefined,
-    timing: options.timing,
   });
   return {
     sink: {
