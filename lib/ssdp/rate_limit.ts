@@ -9,11 +9,16 @@
  * once a second); a source that asks more often only draws from the rest. Every answer still comes out
  * of the same total, so the reflection limit is unchanged.
  *
+ * What the limits refused is summed up in one `rate-limited` line per interval in which any was
+ * refused ({@linkcode summariseRefusals}), never a line per refusal, which a flood would turn into a
+ * flood of lines.
+ *
  * @module
  */
 
 import { RecentMap } from "../util/recent_map.ts";
-import type { Clock } from "../util/timers.ts";
+import type { Emit } from "../events.ts";
+import type { Clock, Timer } from "../util/timers.ts";
 import { refill, type TokenBucket } from "../util/token_bucket.ts";
 
 /** Limits; a rate of 0 turns that limit off. */
@@ -144,4 +149,33 @@ export class RateLimiter {
 // Whole answers only: a global rate of a few answers a second keeps no reserve.
 function quietShare(globalRate: number): number {
   return Math.floor(globalRate * QUIET_SHARE);
+}
+
+/** What the refusal summary needs. */
+export interface RefusalSummaryOptions {
+  /** The limiter whose refusals are counted. */
+  limiter: Pick<RateLimiter, "drainRefusals" | "trackedSources">;
+  /** How often the refusals are summed up, in milliseconds. */
+  intervalMs: number;
+  /** Schedules the summaries. */
+  clock: Pick<Clock, "every">;
+  /** Where the line goes. */
+  emit: Emit;
+}
+
+/** Sums up the refusals every interval until the returned timer is cancelled. */
+export function summariseRefusals(options: RefusalSummaryOptions): Timer {
+  const { limiter, intervalMs, emit } = options;
+  return options.clock.every(intervalMs, () => {
+    const refused = limiter.drainRefusals();
+    if (refused.source + refused.global > 0) {
+      emit({
+        event: "rate-limited",
+        total: refused.source + refused.global,
+        seconds: intervalMs / 1000,
+        ...refused,
+        tracked: limiter.trackedSources,
+      });
+    }
+  });
 }

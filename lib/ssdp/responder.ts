@@ -4,14 +4,19 @@
  * each behind its own cheap prefilter. The answer is sent before anything is reported. Nothing a
  * datagram holds, and no receive error, ends the loop; only closing the socket does.
  *
+ * A failed send usually means a served address went away, so every failure asks for a rescan at
+ * once; but a gone address fails every send, so its line comes once a second at most
+ * ({@linkcode sendFailureHandler}).
+ *
  * @module
  */
 
 import { type Decision, type SearchAnswerer, startsWithSearch } from "./answerer.ts";
 import { isRejection, parseSsdpMessage, type SsdpMessage } from "./message.ts";
 import { notASearch } from "./search.ts";
-import { isClosedError } from "../errors.ts";
-import { after, sleep } from "../util/timers.ts";
+import { errorMessage, isClosedError } from "../errors.ts";
+import type { Emit } from "../events.ts";
+import { after, type Clock, sleep } from "../util/timers.ts";
 
 /** Who hears NOTIFYs and answers to our own searches: camera presence. */
 export interface PresenceHandler {
@@ -147,4 +152,32 @@ function send(
   conn.send(bytes, to).catch((error) => {
     if (!isClosedError(error)) events.onSendError(error, to);
   });
+}
+
+/** The least time between two `send-failed` lines, in milliseconds. */
+const LINE_INTERVAL_MS = 1000;
+
+/** What the send-failure handler needs. */
+export interface SendFailureOptions {
+  /** Times the lines. */
+  clock: Pick<Clock, "now">;
+  /** Where the line goes. */
+  emit: Emit;
+  /** Reads the interfaces again at once. */
+  rescan: () => void;
+}
+
+/** The handler for the responder's failed sends: a throttled line, and a rescan each time. */
+export function sendFailureHandler(
+  options: SendFailureOptions,
+): (error: unknown, to: Deno.NetAddr) => void {
+  let lastLine = -Infinity;
+  return (error, to) => {
+    const now = options.clock.now();
+    if (now - lastLine > LINE_INTERVAL_MS) {
+      lastLine = now;
+      options.emit({ event: "send-failed", to: to.hostname, error: errorMessage(error) });
+    }
+    options.rescan();
+  };
 }

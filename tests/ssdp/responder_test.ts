@@ -1,10 +1,18 @@
 // The socket loop dispatches by message kind, with fake sockets: searches to the answerer, NOTIFYs and
-// answers to presence, and the answer leaves before anything is reported.
+// answers to presence, and the answer leaves before anything is reported; a failed send's line is
+// throttled, its rescan not.
 
 import { assert, assertEquals } from "../support/assert.ts";
 import type { Decision } from "../../lib/ssdp/answerer.ts";
 import type { SsdpMessage } from "../../lib/ssdp/message.ts";
-import { dispatchOther, type PresenceHandler, runResponder } from "../../lib/ssdp/responder.ts";
+import {
+  dispatchOther,
+  type PresenceHandler,
+  runResponder,
+  sendFailureHandler,
+} from "../../lib/ssdp/responder.ts";
+import type { ServeEvent } from "../../lib/events.ts";
+import { FakeClock } from "../support/clock.ts";
 
 const encoder = new TextEncoder();
 const NOTIFY = encoder.encode("NOTIFY * HTTP/1.1\r\nNT: a\r\nNTS: ssdp:alive\r\n\r\n");
@@ -83,4 +91,28 @@ Deno.test("SSDP dispatch", async (t) => {
       assertEquals(log, ["send OK to 10.0.0.5", "answered 10.0.0.5"]);
     },
   );
+});
+
+const to = (hostname: string): Deno.NetAddr => ({ transport: "udp", hostname, port: 1900 });
+
+Deno.test("sendFailureHandler: a rescan for every failure, a line at most once a second", () => {
+  const clock = new FakeClock(1_000);
+  const events: ServeEvent[] = [];
+  let rescans = 0;
+  const failed = sendFailureHandler({
+    clock,
+    emit: (e) => events.push(e),
+    rescan: () => rescans++,
+  });
+  failed(new Deno.errors.AddrNotAvailable("address gone"), to("192.168.1.20"));
+  failed(new Error("again"), to("192.168.1.21"));
+  clock.advance(1000);
+  failed(new Error("a second on"), to("192.168.1.22"));
+  clock.advance(1);
+  failed("past a second", to("192.168.1.23"));
+  assertEquals(rescans, 4);
+  assertEquals(events, [
+    { event: "send-failed", to: "192.168.1.20", error: "address gone" },
+    { event: "send-failed", to: "192.168.1.23", error: "past a second" },
+  ]);
 });
