@@ -18,7 +18,6 @@
 import {
   afterEosFetch,
   DEFAULT_EOS_FETCH_PLAN,
-  EOS_FETCH_TIMEOUT_MS,
   EOS_SEARCH,
   type EosAnnouncement,
   type EosFetchPlan,
@@ -93,10 +92,6 @@ export interface EosWatchOptions {
   openSearchSocket?: (address: string) => SearchSocket;
   /** The re-fetch schedule; {@linkcode DEFAULT_EOS_FETCH_PLAN} in production. */
   plan?: EosFetchPlan;
-  /** The time one fetch may take. */
-  fetchTimeoutMs?: number;
-  /** How long the start-up search listens. */
-  searchWindowMs?: number;
   /** The budget of each kind of line senders can cause; {@linkcode EOS_LINE_BUDGET} by default. */
   lineBudget?: LineBudget;
   /** How long an address that failed is not fetched again; {@linkcode EOS_FAILED_COOLDOWN_MS}. */
@@ -250,10 +245,7 @@ export class EosWatch implements PresenceHandler {
       const close = () => {
         if (this.#searchSockets.delete(socket)) socket.close();
       };
-      const timer = this.#options.clock.after(
-        this.#options.searchWindowMs ?? EOS_SEARCH_WINDOW_MS,
-        close,
-      );
+      const timer = this.#options.clock.after(EOS_SEARCH_WINDOW_MS, close);
       this.#track(
         (async () => {
           // Answers for other types are dropped by `heard` like any other message.
@@ -315,11 +307,7 @@ export class EosWatch implements PresenceHandler {
     const { announcement } = entry;
     const { ip, location } = announcement;
     const options = this.#options;
-    const outcome = await fetchEosCamera(
-      announcement,
-      options.exchange,
-      options.fetchTimeoutMs ?? EOS_FETCH_TIMEOUT_MS,
-    );
+    const outcome = await fetchEosCamera(announcement, options.exchange);
     // A byebye or a stop while the fetch was out: its schedule is over.
     if (this.#fetching.get(ip) !== entry) return;
     const fetch = entry.schedule.fetches + 1;
