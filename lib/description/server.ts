@@ -13,6 +13,7 @@
 import { isClosedError, SocketError } from "../errors.ts";
 import { encodeResponse, parseRequestLine, respond } from "./http.ts";
 import { after, sleep } from "../util/timers.ts";
+import { writeAll } from "../util/checked_write.ts";
 
 /** Settings of the description server. */
 export interface DescriptionServerOptions {
@@ -26,15 +27,25 @@ export interface DescriptionServerOptions {
   headerTimeoutMs: number;
   /** Connections open at once, over all clients. */
   maxConnections: number;
-  /** Connections open at once from one client address. */
-  maxPerClient?: number;
   /** One call per request answered, for the log. */
-  onRequest(request: { remote: string; method: string; path: string; status: number }): void;
+  onRequest(request: HttpRequest): void;
+}
+
+/** A request as the server reports it. */
+export interface HttpRequest {
+  /** The client's address. */
+  remote: string;
+  /** The request method, `?` when the request line was unreadable. */
+  method: string;
+  /** The path asked for, with its leading slash, cut to {@linkcode MAX_LOGGED_PATH}. */
+  path: string;
+  /** The status answered. */
+  status: number;
 }
 
 const MAX_HEAD_BYTES = 8192;
-/** A camera opens one connection at a time; a few more cover a browser or a retry. */
-const DEFAULT_MAX_PER_CLIENT = 8;
+/** Connections open at once from one client: a camera opens one, a browser or a retry a few more. */
+const MAX_PER_CLIENT = 8;
 /** The longest request path reported; a longer one is cut, so a client cannot fill the log. */
 export const MAX_LOGGED_PATH = 256;
 /** Pause after an accept that failed for want of resources (`EMFILE`), instead of spinning. */
@@ -101,12 +112,7 @@ export class DescriptionServer {
         continue;
       }
       const remote = conn.remoteAddr.hostname;
-      const victim = evictionFor(
-        this.#open,
-        remote,
-        this.#options.maxConnections,
-        this.#options.maxPerClient ?? DEFAULT_MAX_PER_CLIENT,
-      );
+      const victim = evictionFor(this.#open, remote, this.#options.maxConnections, MAX_PER_CLIENT);
       if (victim) closeQuietly(victim);
       this.#open.set(conn, remote);
       this.#serve(conn).finally(() => {
@@ -199,11 +205,6 @@ async function readHead(conn: Deno.TcpConn): Promise<string | undefined> {
   }
   // A head this large is no camera's; answer what its first line asks, or 400.
   return decoder.decode(buffer);
-}
-
-async function writeAll(conn: Deno.TcpConn, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.length) written += await conn.write(bytes.subarray(written));
 }
 
 function closeQuietly(conn: Deno.Conn): void {

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { type Clock, systemClock, type Timer } from "../util/timers.ts";
+import type { Clock, Timer } from "../util/timers.ts";
 import { refill, type TokenBucket } from "../util/token_bucket.ts";
 
 /** How many lines may go out: a token bucket. */
@@ -35,8 +35,8 @@ export const MAX_COUNTED_SOURCES = 4096;
 interface FloodLogOptions {
   /** How many of this kind's lines may go out before they are summed. */
   budget: LineBudget;
-  /** Times the budget and schedules the summary; {@linkcode systemClock} by default. */
-  clock?: Pick<Clock, "now" | "after">;
+  /** Times the budget and schedules the summary. */
+  clock: Pick<Clock, "now" | "after">;
   /** How long after the first request past the budget the summary goes out. */
   summaryMs: number;
   /** Writes the summary line. */
@@ -46,7 +46,6 @@ interface FloodLogOptions {
 /** One kind of per-request line, under a {@linkcode LineBudget}. */
 export class FloodLog {
   readonly #options: FloodLogOptions;
-  readonly #clock: Pick<Clock, "now" | "after">;
   readonly #bucket: TokenBucket;
   #count = 0;
   #since = 0;
@@ -56,8 +55,7 @@ export class FloodLog {
   /** Starts with a full budget; schedules nothing until the budget is spent. */
   constructor(options: FloodLogOptions) {
     this.#options = options;
-    this.#clock = options.clock ?? systemClock;
-    this.#bucket = { tokens: options.budget.burst, updated: this.#clock.now() };
+    this.#bucket = { tokens: options.budget.burst, updated: options.clock.now() };
   }
 
   /**
@@ -65,7 +63,7 @@ export class FloodLog {
    * summary, which this schedules if none is pending.
    */
   report(source: string, line: () => void): void {
-    const now = this.#clock.now();
+    const now = this.#options.clock.now();
     const { perSecond, burst } = this.#options.budget;
     refill(this.#bucket, now, perSecond, burst);
     if (this.#bucket.tokens >= 1) {
@@ -76,7 +74,7 @@ export class FloodLog {
     if (this.#count === 0) this.#since = now;
     this.#count++;
     if (this.#sources.size < MAX_COUNTED_SOURCES) this.#sources.add(source);
-    this.#timer ??= this.#clock.after(this.#options.summaryMs, () => {
+    this.#timer ??= this.#options.clock.after(this.#options.summaryMs, () => {
       this.#timer = undefined;
       this.#summarise();
     });
@@ -94,7 +92,7 @@ export class FloodLog {
     const flood = {
       count: this.#count,
       sources: this.#sources.size,
-      seconds: Math.round((this.#clock.now() - this.#since) / 100) / 10,
+      seconds: Math.round((this.#options.clock.now() - this.#since) / 100) / 10,
     };
     this.#count = 0;
     this.#sources.clear();

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { HttpRequest } from "../description/server.ts";
 import type { Emit } from "../events.ts";
 import { DEFAULT_RATE_LIMITS } from "../ssdp/rate_limit.ts";
 import type { Clock } from "../util/timers.ts";
@@ -43,18 +44,6 @@ export interface HttpLines {
   requested(request: HttpRequest): void;
   /** Writes the pending summary at once, so a stop loses no count. */
   close(): void;
-}
-
-/** A request as the description server reports it. */
-export interface HttpRequest {
-  /** The client's address. */
-  remote: string;
-  /** The request method, `?` when the request line was unreadable. */
-  method: string;
-  /** The path asked for, with its leading slash. */
-  path: string;
-  /** The status answered. */
-  status: number;
 }
 
 /** Lines for answered searches, summed up as `searches-summed` past the budget. */
