@@ -7,8 +7,7 @@
  * @module
  */
 
-import type { ServedAddress } from "./interfaces.ts";
-import { diffServed } from "./interfaces.ts";
+import { diffServed, type ServedAddress } from "./interfaces.ts";
 import type { Emit } from "../events.ts";
 import { errorMessage, userMessage } from "../errors.ts";
 import { every, type Timer } from "../util/timers.ts";
@@ -105,11 +104,7 @@ export class NetworkFollower {
     for (const s of removed) {
       await memberships.leave(s.address);
       if (!bindAll) server.unlisten(s.address);
-      emit({
-        event: "interface-removed",
-        iface: s.name,
-        address: s.address,
-      });
+      emit({ event: "interface-removed", iface: s.name, address: s.address });
     }
     const joined: ServedAddress[] = [];
     for (const s of added) {
