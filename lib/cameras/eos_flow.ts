@@ -266,7 +266,7 @@ export type RawExchange = (
 ) => Promise<RawResponse>;
 
 /** The time one fetch may take, connect and read together. */
-export const EOS_FETCH_TIMEOUT_MS = 3000;
+const EOS_FETCH_TIMEOUT_MS = 3000;
 
 /**
  * What one fetch found: a Canon camera's description (with its names), a host that answered with
