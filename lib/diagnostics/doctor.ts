@@ -162,6 +162,7 @@ function interfaceCheck(
   interfaces: readonly InterfaceAddress[],
 ): Check {
   const served = candidates.filter((c) => c.served);
+  const serving = `serving ${served.map((c) => `${c.name} ${c.address}`).join(", ")}`;
   if (missing.length > 0) {
     // A mistyped -i: every interface is "not named with -i", which hides the typo.
     return {
@@ -170,21 +171,14 @@ function interfaceCheck(
       fix: [
         `this computer has: ${interfaceList(interfaces)}`,
         "name one of those with -i NAME, or leave -i out to serve every LAN interface",
-        ...(served.length > 0
-          ? [`serving ${served.map((c) => `${c.name} ${c.address}`).join(", ")}`]
-          : []),
+        ...(served.length > 0 ? [serving] : []),
       ],
     };
   }
+  if (served.length > 0) return { grade: "pass", title: `interfaces: ${serving}` };
   const skipped = candidates.filter((c) => !c.served).map((c) =>
     `${c.name} ${c.address} is skipped: ${c.reason}`
   );
-  if (served.length > 0) {
-    return {
-      grade: "pass",
-      title: `interfaces: serving ${served.map((c) => `${c.name} ${c.address}`).join(", ")}`,
-    };
-  }
   return {
     grade: "fail",
     title: "interfaces: no IPv4 interface would be served",
@@ -414,18 +408,15 @@ function uuidCheck(located: DoctorFacts["uuid"], write: DoctorFacts["uuidWrite"]
   if (!located.ok) return { grade: "fail", title: `UUID: ${uuidFailureMessage(located.error)}` };
   const uuid = located.value;
   const refused = write?.problem;
-  if (uuid.uuid === undefined) {
-    if (write && refused) return unwritableUuid("UUID: none yet", write, refused);
-    return {
-      grade: uuid.warning ? "warn" : "pass",
-      title: `UUID: none yet; one will be created at ${uuid.createIn} on the first start`,
-      fix: uuid.warning ? [uuid.warning] : undefined,
-    };
-  }
-  const title = `UUID ${uuid.uuid} (${describeUuidSource({ ...uuid, warning: undefined })})`;
-  // The Python helpers' UUID is copied to the per-user file on the first start.
+  const title = uuid.uuid === undefined
+    ? `UUID: none yet; one will be created at ${uuid.createIn} on the first start`
+    : `UUID ${uuid.uuid} (${describeUuidSource({ ...uuid, warning: undefined })})`;
   if (write && refused) {
-    return unwritableUuid(`${title}, to be copied on the first start`, write, refused);
+    // The Python helpers' UUID is copied to the per-user file on the first start.
+    const what = uuid.uuid === undefined
+      ? "UUID: none yet"
+      : `${title}, to be copied on the first start`;
+    return unwritableUuid(what, write, refused);
   }
   return {
     grade: uuid.warning ? "warn" : "pass",
