@@ -140,8 +140,6 @@ export interface SessionOptions {
    * `await using` closes on every path.
    */
   closeSession?: boolean | (() => boolean);
-  /** The session ID for OpenSession (default 1). */
-  sessionId?: number;
 }
 
 /** What the camera said about itself in InitCommandAck. */
@@ -182,11 +180,7 @@ export interface PtpipSession {
   /** GetStorageInfo for one storage. */
   storageInfo(storageId: number): Promise<Result<StorageInfo, SessionFailure>>;
   /** GetObjectHandles: every storage by default, every format, the whole tree (parent 0). */
-  objectHandles(
-    storageId?: number,
-    format?: number,
-    parent?: number,
-  ): Promise<Result<number[], SessionFailure>>;
+  objectHandles(storageId?: number): Promise<Result<number[], SessionFailure>>;
   /** GetObjectInfo. */
   objectInfo(handle: number): Promise<Result<ObjectInfo, SessionFailure>>;
   /** GetObject, streamed to `sink`; resolves with the byte count. */
@@ -200,12 +194,12 @@ export interface PtpipSession {
   ): Promise<Result<number, SessionFailure>>;
   /**
    * Any operation with no data or data in (vendor ones: EOS SetRemoteMode…), its data streamed
-   * to `sink` if given, else dropped. `allow` lists response codes besides OK that count as done.
+   * to `sink` if given, else dropped.
    */
   operation(
     code: number,
     params?: number[],
-    options?: { sink?: DataSink; allow?: number[] },
+    options?: { sink?: DataSink },
   ): Promise<Result<OperationResult, SessionFailure>>;
   /** Any operation whose data phase is collected, up to `maxBytes` (more is a protocol failure). */
   operationData(
@@ -565,9 +559,9 @@ class Session implements PtpipSession {
   operation(
     code: number,
     params: number[] = [],
-    options: { sink?: DataSink; allow?: number[] } = {},
+    options: { sink?: DataSink } = {},
   ): Promise<Result<OperationResult, SessionFailure>> {
-    return this.transact(code, params, options.sink, options.allow);
+    return this.transact(code, params, options.sink);
   }
 
   async operationData(
@@ -623,14 +617,10 @@ class Session implements PtpipSession {
     );
   }
 
-  objectHandles(
-    storageId = 0xFFFFFFFF,
-    format = 0,
-    parent = 0,
-  ): Promise<Result<number[], SessionFailure>> {
+  objectHandles(storageId = 0xFFFFFFFF): Promise<Result<number[], SessionFailure>> {
     return this.#dataset(
       OPERATION.GetObjectHandles,
-      [storageId, format, parent],
+      [storageId, 0, 0],
       MAX_HANDLES_BYTES,
       decodeUint32Array,
     );
@@ -818,11 +808,9 @@ export async function openPtpipSession(
   session.startEvents();
   const openSession = await session.transact(
     OPERATION.OpenSession,
-    [options.sessionId ?? 1],
+    [1],
     undefined,
-    [
-      RESPONSE.SessionAlreadyOpen,
-    ],
+    [RESPONSE.SessionAlreadyOpen],
   );
   if (!openSession.ok) {
     await session.abandon();
