@@ -164,7 +164,7 @@ function isCommand(word: string | undefined): word is CommandName {
  * `help [COMMAND]`, `COMMAND --help`, `version` and `--version`: they win over everything else on the
  * line, as the help is what someone whose line does not parse needs. `undefined` for anything else.
  */
-function metaCommand(words: readonly string[], values: Values): Command | undefined {
+function metaCommand(words: readonly string[], values: OptionValues): Command | undefined {
   if (words[0] === "help") {
     const topic = words[1];
     if (isCommand(topic)) return { kind: "help", topic };
@@ -211,6 +211,9 @@ function syntaxError(problem: ArgsProblem, command: CommandName): UsageError {
 
 const HOOK_EXAMPLE = "ptpip-canon-helper --on-camera -- gphoto2 --port ptpip:{ip} --summary";
 
+/** `--on-camera` given without a program after `--`. */
+const NO_HOOK_PROGRAM = `--on-camera needs the program to run after "--", as in: ${HOOK_EXAMPLE}`;
+
 /**
  * Splits the positionals at `--` when `--on-camera`/`--exec` is given: the ones before are the
  * command's (LAN_IP, HOST), the ones after are the program and its arguments, taken verbatim.
@@ -223,9 +226,7 @@ function splitHookCommand(
   if (!hook) return { rest: positionals };
   const onCamera = positionals.slice(beforeTerminator);
   if (onCamera.length === 0 || onCamera[0].trim() === "") {
-    throw new UsageError(
-      `--on-camera needs the program to run after "--", as in: ${HOOK_EXAMPLE}`,
-    );
+    throw new UsageError(NO_HOOK_PROGRAM);
   }
   return { rest: positionals.slice(0, beforeTerminator), onCamera };
 }
@@ -254,9 +255,7 @@ export function parseCommandLine(given: readonly string[]): Command {
   if (!split.ok) {
     // `--on-camera gphoto2 --summary` without "--": the program's own flags look like ours.
     if (args.some((a) => a === "--on-camera" || a === "--exec") && !args.includes("--")) {
-      throw new UsageError(
-        `--on-camera needs the program to run after "--", as in: ${HOOK_EXAMPLE}`,
-      );
+      throw new UsageError(NO_HOOK_PROGRAM);
     }
     throw syntaxError(split.error, args.find(isCommand) ?? "serve");
   }
@@ -353,13 +352,11 @@ export function parseCommandLine(given: readonly string[]): Command {
   }
 }
 
-type Values = OptionValues;
-
 /** The positional a command takes, named as `--help` names it. */
 const POSITIONAL: Partial<Record<CommandName, string>> = { probe: "HOST", import: "CAMERA_IP" };
 
 /** `import [CAMERA_IP] [--to DIR]`, validated. */
-function importCommand(values: Values, camera: string | undefined): Command {
+function importCommand(values: OptionValues, camera: string | undefined): Command {
   if (camera !== undefined) {
     const problem = cameraAddressProblem(camera);
     if (problem) throw new UsageError(problem);
@@ -400,7 +397,7 @@ type NumberOption = {
 }[OptionName];
 
 /** A number option's value within its row's bounds, or its row's default when it is not given. */
-function number(values: Values, name: NumberOption): number {
+function number(values: OptionValues, name: NumberOption): number {
   const text = values[name];
   const spec = OPTION_TABLE[name];
   return typeof text === "string"
@@ -417,7 +414,7 @@ function notApplicable(name: OptionName, command: CommandName): string | undefin
   return `${flagLabel(name)} does not apply to "${command}": it goes with ${where}${example}.`;
 }
 
-function serveConfig(values: Values, lanAddress: string | undefined): ServeConfig {
+function serveConfig(values: OptionValues, lanAddress: string | undefined): ServeConfig {
   if (lanAddress !== undefined) {
     const problem = lanAddressSyntaxProblem(lanAddress);
     if (problem) throw new UsageError(problem);
@@ -490,7 +487,7 @@ function serveConfig(values: Values, lanAddress: string | undefined): ServeConfi
 }
 
 /** `--import-to`, `--on-photo` and `--on-photo-arg`, checked together. */
-function photoSink(values: Values): Pick<ServeConfig, "importTo" | "onPhoto"> {
+function photoSink(values: OptionValues): Pick<ServeConfig, "importTo" | "onPhoto"> {
   const importTo = values["import-to"];
   if (importTo !== undefined && importTo.trim() === "") {
     throw new UsageError("--import-to needs a folder, such as --import-to ~/Pictures/Canon.");
