@@ -234,20 +234,12 @@ function openSocket(env: Pick<ServeEnvironment, "openSsdpSocket">, port: number)
   }
 }
 
-/** The answerer's settings: the flags it reads, and the parts `run` made. */
+/** The answerer's settings: the flags it reads, and the parts `run` made (named there, typed here). */
 function answererOptions(
   config: Pick<ServeConfig, "maxAge" | "anySource" | "mxDelay">,
   parts: Pick<AnswererOptions, "targets" | "locationOf" | "limiter" | "random">,
 ): AnswererOptions {
-  return {
-    targets: parts.targets,
-    maxAge: config.maxAge,
-    locationOf: parts.locationOf,
-    anySource: config.anySource,
-    mxDelay: config.mxDelay,
-    limiter: parts.limiter,
-    random: parts.random,
-  };
+  return { ...parts, maxAge: config.maxAge, anySource: config.anySource, mxDelay: config.mxDelay };
 }
 
 /** What the camera side is built from besides the flags. */
@@ -373,12 +365,9 @@ function followerOptions(
         lanAddress: config.lanAddress,
         interfaceNames: config.interfaceNames,
       })),
-    memberships: parts.memberships,
-    server: parts.server,
+    ...parts,
     bindAll: config.bindAll,
     ssdpPort: config.ssdpPort,
-    locationOf: parts.locationOf,
-    emit: parts.emit,
     onChange,
   };
 }
