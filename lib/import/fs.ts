@@ -9,9 +9,6 @@
 
 import { replaceFileChecked, syncDirectory } from "../util/checked_write.ts";
 
-// The importer writes through a FileWriter with the same every-byte rule as checked writes.
-export { writeAll } from "../util/checked_write.ts";
-
 /** A file open for writing. */
 export interface FileWriter {
   /** Writes some of `bytes`; returns how many (a short write is possible). */

@@ -9,7 +9,8 @@
  * @module
  */
 
-import { type FileWriter, writeAll } from "./fs.ts";
+import type { FileWriter } from "./fs.ts";
+import { writeAll } from "../util/checked_write.ts";
 
 /** Bytes gathered before one write. */
 export const WRITE_BATCH_BYTES = 1024 * 1024;
