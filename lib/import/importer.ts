@@ -46,7 +46,7 @@ import { joinPath } from "../util/path.ts";
 import { cleanText } from "../util/text.ts";
 import { errorMessage } from "../errors.ts";
 import { fitName, MAX_NAME_BYTES, safeFileName, withSuffix } from "./file_name.ts";
-import { foldersFor, localDay, MAX_NAME_TRIES } from "./layout.ts";
+import { type Day, foldersFor, localDay, MAX_NAME_TRIES } from "./layout.ts";
 import { denoFs, type FileReader, type FileWriter, type ImportFs, isNoSpace } from "./fs.ts";
 import { BatchedWriter } from "./write_batch.ts";
 import { ensureRealDir, keyDigest, loadRecord, objectKey, type RecordCache } from "./record.ts";
@@ -158,13 +158,15 @@ interface Context {
   source: ImportSource;
   fs: ImportFs;
   dest: string;
-  importDay: ReturnType<typeof localDay>;
+  importDay: Day;
   emit: (event: ImportEvent) => void;
   signal?: AbortSignal;
   /** Set once `link` proved unsupported on DEST. */
   noLinks: boolean;
   /** Folders given a new name since their last sync, each with a path inside it. */
   unsynced: Map<string, string>;
+  /** Year and day folders found real in this run: most photos of a run share a few. */
+  realDirs: Set<string>;
 }
 
 /** One object, its camera fields bounded. */
@@ -211,6 +213,13 @@ async function sameContent(fs: ImportFs, partial: string, path: string, size: nu
   }
 }
 
+/** A write that failed: a full disk stops the import, anything else fails this file. */
+function writeFailed(error: unknown, reason: string): Outcome {
+  return isNoSpace(error)
+    ? { kind: "stop", failure: "disk-full", detail: errorMessage(error) }
+    : { kind: "failed", reason: `${reason}${errorMessage(error)}` };
+}
+
 /** Streams the object into the partial file from `offset`; undefined when all its bytes are there. */
 async function download(
   ctx: Context,
@@ -224,13 +233,7 @@ async function download(
   try {
     writer = offset === 0 ? await ctx.fs.create(partial) : await ctx.fs.append(partial);
   } catch (error) {
-    if (isNoSpace(error)) {
-      return { kind: "stop", failure: "disk-full", detail: errorMessage(error) };
-    }
-    return {
-      kind: "failed",
-      reason: `its partial file could not be opened: ${errorMessage(error)}`,
-    };
+    return writeFailed(error, "its partial file could not be opened: ");
   }
   // Bytes go to the file in batches (`write_batch.ts`): a write per Data packet cost the serving
   // thread most of its time in an import.
@@ -270,11 +273,8 @@ async function download(
       return { kind: "failed", reason: `the camera sent more than the ${size} bytes it declared` };
     }
     if (stopped === "write") {
-      if (isNoSpace(writeError)) {
-        return { kind: "stop", failure: "disk-full", detail: errorMessage(writeError) };
-      }
-      keep = false;
-      return { kind: "failed", reason: `writing it failed: ${errorMessage(writeError)}` };
+      keep = isNoSpace(writeError);
+      return writeFailed(writeError, "writing it failed: ");
     }
     if (stopped === "aborted") {
       return { kind: "stop", failure: "aborted", detail: "the import was stopped" };
@@ -304,11 +304,8 @@ async function download(
     synced = true;
     return undefined;
   } catch (error) {
-    if (isNoSpace(error)) {
-      return { kind: "stop", failure: "disk-full", detail: errorMessage(error) };
-    }
-    keep = false;
-    return { kind: "failed", reason: `writing it failed: ${errorMessage(error)}` };
+    keep = isNoSpace(error);
+    return writeFailed(error, "writing it failed: ");
   } finally {
     // A partial kept for resuming gets the bytes held and is synced, so the next run's offset
     // matches bytes on the disk (a write that fails here leaves a shorter partial, still a prefix).
@@ -390,8 +387,10 @@ async function importOne(
   const dir = joinPath(year, folders[1]);
   try {
     for (const folder of [year, dir]) {
+      if (ctx.realDirs.has(folder)) continue;
       const checked = await ensureRealDir(ctx.fs, folder);
       if (!checked.ok) return { kind: "failed", reason: checked.error };
+      ctx.realDirs.add(folder);
     }
     const digest = await keyDigest(ctx.source.cameraId, wanted.key);
     const partial = joinPath(dir, `.${fitName(name, PARTIAL_NAME_BYTES)}.${digest}.partial`);
@@ -421,10 +420,7 @@ async function importOne(
     if (failed) return failed;
     return await place(ctx, wanted, dir, folders, partial);
   } catch (error) {
-    if (isNoSpace(error)) {
-      return { kind: "stop", failure: "disk-full", detail: errorMessage(error) };
-    }
-    return { kind: "failed", reason: errorMessage(error) };
+    return writeFailed(error, "");
   }
 }
 
@@ -530,6 +526,7 @@ export async function importNew(
     signal: options.signal,
     noLinks: false,
     unsynced: new Map(),
+    realDirs: new Set(),
   };
   let savedAt: number | undefined;
   let saveMs = 0;
