@@ -22,7 +22,7 @@ import { findCanonCameras, type FindOptions, type FoundCamera } from "../cameras
 import { defaultImportFolder } from "../import/default_folder.ts";
 import type { InterfaceAddress } from "../network/interfaces.ts";
 import { resolveUuid, type UuidOptions } from "../uuid/store.ts";
-import { type Clock, systemClock } from "../util/timers.ts";
+import { systemClock } from "../util/timers.ts";
 
 /** What `import` reads from the command line. */
 export interface ImportCommand {
@@ -46,8 +46,6 @@ export interface ImportDeps {
   env: (name: string) => string | undefined;
   /** The interface list, for the search. */
   interfaces: () => InterfaceAddress[];
-  /** Times the progress and dates photos that carry no date; {@linkcode systemClock} by default. */
-  clock?: Clock;
   /** Reports each step; `logEvent` in production. */
   emit: Emit;
   /** Shows the live progress line (a terminal with text logs only). */
@@ -108,7 +106,7 @@ export function onlyCamera(found: readonly FoundCamera[]): string {
 function sessionFailureMessage(
   failure: SessionFailure,
   camera: string,
-  port: number = PTPIP_PORT,
+  port: number,
 ): string {
   const where = `camera ${camera} (PTP/IP port ${port})`;
   const check = 'Check that the camera is on, in "connect to computer" mode (Wi-Fi > computer) ' +
@@ -206,11 +204,11 @@ export async function runImportCommand(
     model: cleanText(info.value.model, 80) || "a camera",
     to: folder,
   });
-  const clock = deps.clock ?? systemClock;
-  const reporter = new ImportReporter({ emit: deps.emit, status: deps.status, clock });
+  // The runtime's clock times the progress and dates photos that carry no date.
+  const reporter = new ImportReporter({ emit: deps.emit, status: deps.status, clock: systemClock });
   const result = await importNew(source, {
     dest: folder,
-    clock: () => clock.wallNow(),
+    clock: () => systemClock.wallNow(),
     onProgress: (event) => reporter.handle(event),
     signal: deps.stopSignal?.(),
   });
