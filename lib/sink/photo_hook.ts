@@ -85,15 +85,8 @@ export class PhotoHook {
         });
         this.#next(camera);
       },
-      busy: (camera) => {
-        // Not reached: a camera's photos are handed over one at a time.
-        emit({
-          event: "photo-hook-error",
-          ip: camera.ip,
-          path: path(camera),
-          error: "the previous run for this camera is still going",
-        });
-      },
+      // Not reached: a camera's photos are handed over one at a time, the next once a run ended.
+      busy: () => {},
       deferred: (camera, reason, inMs) =>
         emit({
           event: "photo-hook-deferred",
