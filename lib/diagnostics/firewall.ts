@@ -8,7 +8,7 @@
  * @module
  */
 
-import { errorMessage } from "../errors.ts";
+import { runBounded } from "./run_bounded.ts";
 import { err, ok, type Result } from "../util/result.ts";
 import { exists, readTextOrUndefined } from "../util/file_probe.ts";
 
@@ -221,19 +221,16 @@ async function linuxFacts(): Promise<LinuxFirewall> {
 }
 
 async function macFacts(): Promise<MacFirewall> {
-  try {
-    const out = await new Deno.Command(SOCKETFILTERFW, {
-      args: ["--getglobalstate"],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(out.stdout);
-    if (/enabled/i.test(text)) return { os: "darwin", enabled: ok(true) };
-    if (/disabled/i.test(text)) return { os: "darwin", enabled: ok(false) };
-    return { os: "darwin", enabled: err(text.trim() || `exit code ${out.code}`) };
-  } catch (error) {
-    return { os: "darwin", enabled: err(errorMessage(error)) };
-  }
+  const ran = await runBounded(SOCKETFILTERFW, {
+    args: ["--getglobalstate"],
+    timeoutMs: 3000,
+    maxBytes: 8192,
+  });
+  if (!ran.ok) return { os: "darwin", enabled: ran };
+  const text = ran.value.stdout;
+  if (/enabled/i.test(text)) return { os: "darwin", enabled: ok(true) };
+  if (/disabled/i.test(text)) return { os: "darwin", enabled: ok(false) };
+  return { os: "darwin", enabled: err(text.trim() || `exit code ${ran.value.code}`) };
 }
 
 /** Looks for the firewall of this OS; runs a program only on macOS, where nothing else tells. */
