@@ -1,7 +1,7 @@
 /**
- * Runs a system tool the facts come from (`df`, `ss`, `socketfilterfw`) without a shell, with a deadline and its output
- * bounded: a hung network mount makes `df` hang, and what a tool prints must never cost unbounded
- * memory. Every way it can go wrong is the reason it fails with.
+ * Runs a system tool the facts come from (`df`, `ss`, `socketfilterfw`) without a shell, with a
+ * deadline and its output bounded: a hung network mount makes `df` hang, and what a tool prints must
+ * never cost unbounded memory. Every way it can go wrong is the reason it fails with.
  *
  * @module
  */
