@@ -112,24 +112,19 @@ export async function runProbe(
   await Promise.all(collecting);
   const answers = received.kept;
 
+  const locationOf = (a: ProbeAnswer) => a.message.headers.get("location") ?? "";
   // One responder per address and LOCATION; an `ssdp:all` answerer repeats both.
   const first = new Map<string, ProbeAnswer>();
   for (const a of answers) {
-    const key = `${a.from} ${a.message.headers.get("location") ?? ""}`;
+    const key = `${a.from} ${locationOf(a)}`;
     if (!first.has(key)) first.set(key, a);
   }
   // Only a LOCATION on the answering host is fetched, each once.
-  const locationOf = (a: ProbeAnswer) => a.message.headers.get("location") ?? "";
-  const locations = [
-    ...new Set(
-      [...first.values()].filter((a) =>
-        locationOf(a) !== "" && !locationRefusal(locationOf(a), a.from)
-      )
-        .map(locationOf),
-    ),
-  ];
+  const fetchable = (a: ProbeAnswer) =>
+    locationOf(a) !== "" && !locationRefusal(locationOf(a), a.from);
+  const locations = new Set([...first.values()].filter(fetchable).map(locationOf));
   const fetched = new Map(
-    await Promise.all(locations.map(async (l) => [l, await fetchDescription(l)] as const)),
+    await Promise.all([...locations].map(async (l) => [l, await fetchDescription(l)] as const)),
   );
   const responders = [...first.values()].map((a) => {
     const location = locationOf(a);
