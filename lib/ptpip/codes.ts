@@ -162,59 +162,22 @@ export function responseReason(code: number): string {
   return `${RESPONSE_WORDS[code]} (${name}, ${hex4(code)})`;
 }
 
-/** PTP event codes the project reacts to. */
+/** PTP event codes the project reacts to (a new object on the camera). */
 export const EVENT = {
-  CancelTransaction: 0x4001,
   ObjectAdded: 0x4002,
-  ObjectRemoved: 0x4003,
-  StoreAdded: 0x4004,
-  StoreRemoved: 0x4005,
-  DevicePropChanged: 0x4006,
-  ObjectInfoChanged: 0x4007,
-  DeviceInfoChanged: 0x4008,
   RequestObjectTransfer: 0x4009,
-  StoreFull: 0x400A,
-  DeviceReset: 0x400B,
-  StorageInfoChanged: 0x400C,
-  CaptureComplete: 0x400D,
-  UnreportedStatus: 0x400E,
 } as const;
 
-/** Object format codes (PTP 1.1, and Canon's raw and movie formats from libgphoto2's `ptp.h`). */
+/** Object format codes the project uses (PTP 1.1; Canon's raw and movie ones from libgphoto2's `ptp.h`). */
 export const FORMAT = {
   Undefined: 0x3000,
   Association: 0x3001,
-  Script: 0x3002,
-  Executable: 0x3003,
-  Text: 0x3004,
-  Html: 0x3005,
-  Dpof: 0x3006,
-  Aiff: 0x3007,
   Wav: 0x3008,
-  Mp3: 0x3009,
   Avi: 0x300A,
-  Mpeg: 0x300B,
-  Asf: 0x300C,
-  QuickTime: 0x300D,
-  UndefinedImage: 0x3800,
   Jpeg: 0x3801,
-  TiffEp: 0x3802,
-  FlashPix: 0x3803,
-  Bmp: 0x3804,
-  Ciff: 0x3805,
-  Gif: 0x3807,
-  Jfif: 0x3808,
-  Pcd: 0x3809,
-  Pict: 0x380A,
-  Png: 0x380B,
-  Tiff: 0x380D,
-  TiffIt: 0x380E,
-  Jp2: 0x380F,
-  Jpx: 0x3810,
   CanonCrw: 0xB101,
   CanonCr2: 0xB103,
   CanonMov: 0xB104,
-  CanonMov2: 0xB105,
   CanonCr3: 0xB108,
   Mp4: 0xB982,
 } as const;
