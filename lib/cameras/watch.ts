@@ -179,17 +179,9 @@ export class CameraWatch implements PresenceHandler {
     const timer = this.#options.clock.after(delayMs, () => {
       this.#timers.delete(timer);
       const to: Deno.NetAddr = { transport: "udp", hostname: ip, port: this.#options.ssdpPort };
-      this.#options.emit({
-        event: "camera-search",
-        ip,
-        port: to.port,
-      });
+      this.#options.emit({ event: "camera-search", ip, port: to.port });
       this.#options.send(encoder.encode(unicastPresenceSearch(ip, to.port)), to).catch((error) =>
-        this.#options.emit({
-          event: "camera-search-failed",
-          ip,
-          error: errorMessage(error),
-        })
+        this.#options.emit({ event: "camera-search-failed", ip, error: errorMessage(error) })
       );
     });
     this.#timers.add(timer);
@@ -219,16 +211,13 @@ export class CameraWatch implements PresenceHandler {
     // The check's connection is closed before the program starts, so the program finds the camera's
     // single PTP/IP slot free.
     const pending: Promise<void> = checkPtpipPort(camera.ip).then((result) => {
-      if (result.ok) emit({ event: "ptpip-check", ip: camera.ip, port: PTPIP_PORT, open: true });
-      else {
-        emit({
-          event: "ptpip-check",
-          ip: camera.ip,
-          port: PTPIP_PORT,
-          open: false,
-          reason: ptpipRefusalText(result.error),
-        });
-      }
+      const check = {
+        event: "ptpip-check",
+        ip: camera.ip,
+        port: PTPIP_PORT,
+        open: result.ok,
+      } as const;
+      emit(result.ok ? check : { ...check, reason: ptpipRefusalText(result.error) });
       link();
       this.#hooks?.run(hookCamera(camera));
     }).finally(() => this.#pending.delete(pending));
