@@ -205,7 +205,7 @@ export class EosWatch implements PresenceHandler {
       ready: false,
     };
     this.#fetching.set(announcement.ip, entry);
-    this.#fetchNow(entry);
+    this.#track(this.#fetch(entry));
   }
 
   /** Fills the free fetch slots from the announcements waiting, first come first. */
@@ -299,10 +299,6 @@ export class EosWatch implements PresenceHandler {
     (warns ? this.#warnings : this.#notices).report(ip, () => this.#options.emit(event));
   }
 
-  #fetchNow(entry: Fetching): void {
-    this.#track(this.#fetch(entry));
-  }
-
   async #fetch(entry: Fetching): Promise<void> {
     const { announcement } = entry;
     const { ip, location } = announcement;
@@ -311,10 +307,9 @@ export class EosWatch implements PresenceHandler {
     // A byebye or a stop while the fetch was out: its schedule is over.
     if (this.#fetching.get(ip) !== entry) return;
     const fetch = entry.schedule.fetches + 1;
-    const succeeded = outcome.kind === "camera";
     entry.schedule = afterEosFetch(
       entry.schedule,
-      succeeded,
+      outcome.kind === "camera",
       options.clock.now(),
       options.plan ?? DEFAULT_EOS_FETCH_PLAN,
     );
@@ -338,7 +333,7 @@ export class EosWatch implements PresenceHandler {
     }
     entry.timer = options.clock.after(
       Math.max(0, schedule.nextAt - options.clock.now()),
-      () => this.#fetchNow(entry),
+      () => this.#track(this.#fetch(entry)),
     );
   }
 
