@@ -69,12 +69,12 @@ export function splitArgs(args: readonly string[]): Result<SplitArgs, ArgsProble
   const values: OptionValues = {};
   const positionals: string[] = [];
   let beforeTerminator: number | undefined;
-  // The value an option at `i` takes from the next word, or why it cannot.
-  const nextValue = (i: number, name: OptionName): Result<string, ArgsProblem> => {
+  // Stores the value an option at `i` takes from the next word, or says why it cannot.
+  const takeNext = (i: number, name: OptionName): ArgsProblem | undefined => {
     const value = args[i + 1];
-    if (value === undefined) return err({ kind: "missing-value", name });
-    if (value.startsWith("-") && value !== "-") return err({ kind: "dash-value", name, value });
-    return ok(value);
+    if (value === undefined) return { kind: "missing-value", name };
+    if (value.startsWith("-") && value !== "-") return { kind: "dash-value", name, value };
+    store(values, name, value);
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -96,9 +96,8 @@ export function splitArgs(args: readonly string[]): Result<SplitArgs, ArgsProble
       } else if (equals >= 0) {
         store(values, name, arg.slice(equals + 1));
       } else {
-        const value = nextValue(i, name);
-        if (!value.ok) return value;
-        store(values, name, value.value);
+        const problem = takeNext(i, name);
+        if (problem) return err(problem);
         i++;
       }
       continue;
@@ -115,9 +114,8 @@ export function splitArgs(args: readonly string[]): Result<SplitArgs, ArgsProble
         // `-n=Studio` means what `--name=Studio` does: the "=" is no part of the value.
         store(values, name, arg.slice(j + 1).replace(/^=/, ""));
       } else {
-        const value = nextValue(i, name);
-        if (!value.ok) return value;
-        store(values, name, value.value);
+        const problem = takeNext(i, name);
+        if (problem) return err(problem);
         i++;
       }
       break;
