@@ -19,15 +19,19 @@ export type PtpipRefusal =
 /** How long the one connect may take before the port counts as unreachable. */
 const CONNECT_TIMEOUT_MS = 3000;
 
-/** Connects once to `ip`'s PTP/IP port and closes the connection straight away. */
+/**
+ * Connects once to `ip`'s PTP/IP port and closes the connection straight away. The port is the
+ * camera's fixed one; a test gives a free one, as a fixed port may be taken on the machine.
+ */
 export async function checkPtpipPort(
   ip: string,
   timeoutMs = CONNECT_TIMEOUT_MS,
+  port = PTPIP_PORT,
 ): Promise<Result<void, PtpipRefusal>> {
   try {
     const conn = await Deno.connect({
       hostname: ip,
-      port: PTPIP_PORT,
+      port,
       signal: AbortSignal.timeout(timeoutMs),
     });
     conn.close();
