@@ -140,7 +140,6 @@ const HANDLERS: Handlers = {
       version: denoJson.version,
       hostname: () => Deno.hostname(),
       networkInterfaces: interfaces,
-      now: () => performance.now(),
       random: Math.random,
       stopRequested: stopSignal(),
       status: status ? (text) => status.show(text) : undefined,

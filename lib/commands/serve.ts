@@ -88,8 +88,8 @@ export interface ServeEnvironment {
   hostname: () => string;
   /** The interfaces now; read at start and at every rescan. */
   networkInterfaces: () => InterfaceAddress[];
-  /** Monotonic milliseconds, for rate limits and camera timeouts. */
-  now: () => number;
+  /** Time for rate limits, summaries and camera timeouts; the runtime's by default. */
+  clock?: Clock;
   /** Uniform in [0, 1), for `--mx-delay`. */
   random: () => number;
   /** Resolves when the user asks to stop (Ctrl+C, SIGTERM). */
@@ -152,7 +152,7 @@ export async function serve(
 async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironment): Promise<void> {
   const emit = env.emit ?? logEvent;
   const timing = { ...TIMING, ...env.timing };
-  const clock: Clock = { ...systemClock, now: env.now };
+  const clock = env.clock ?? systemClock;
   const device = deviceOf(identityFor(uuid.uuid));
   const locationOf = locationProvider(config.descPort, config.descPath);
   const name = config.name ?? nameFromHostname(env.hostname());

@@ -11,6 +11,7 @@ import type { ServeEvent } from "../../lib/events.ts";
 import type { InterfaceAddress } from "../../lib/network/interfaces.ts";
 import type { SsdpSocket } from "../../lib/ssdp/socket.ts";
 import { REQUEST_LINES } from "../../lib/terminal/request_lines.ts";
+import { systemClock } from "../../lib/util/timers.ts";
 import { withTimeout } from "../../lib/util/timeout.ts";
 import { Waiters } from "../../lab/waiters.ts";
 import { TEST_UUID as UUID } from "../support/uuid.ts";
@@ -154,7 +155,6 @@ function startServing(config: ServeConfig, env: Partial<ServeEnvironment> = {}) 
     version: "0.0.0-test",
     hostname: () => "test-host",
     networkInterfaces: () => [lanInterface("192.168.50.10")],
-    now: () => performance.now(),
     random: () => 0,
     stopRequested: new Promise((resolve) => stop = resolve),
     emit: (event) => events.push(event),
@@ -358,7 +358,7 @@ Deno.test("serve in-process, limits off: a flood of searches is answered in full
   ]);
   // The clock stands still: the log's budget cannot refill while the flood comes in.
   const { socket, events, stop, serving } = startServing(config, {
-    now: () => 1_000,
+    clock: { ...systemClock, now: () => 1_000 },
     timing: { refusalSummaryMs: 10_000, presenceSearchDelayMs: 0, floodSummaryMs: 20 },
   });
   await events.next("ready", (e) => e.event === "ready");
