@@ -19,22 +19,18 @@ import {
 import { assert, assertEquals } from "../support/assert.ts";
 import { fakeSpawn } from "../support/fake_spawn.ts";
 import { FakeClock } from "../support/clock.ts";
+import { Waiters } from "../../lab/waiters.ts";
 
 const CAMERA: HookCamera = { ip: "10.0.0.2", name: "Canon EOS R6" };
 
 /** Records the events and lets a test await the ones it needs. */
 class Recorder implements HookEvents {
   readonly log: string[] = [];
-  readonly #waiters: [(line: string) => boolean, () => void][] = [];
+  readonly #waiters = new Waiters();
 
   #push(line: string) {
     this.log.push(line);
-    for (const waiter of [...this.#waiters]) {
-      if (waiter[0](line)) {
-        this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
-        waiter[1]();
-      }
-    }
+    this.#waiters.wake();
   }
 
   next(prefix: string): Promise<void> {
@@ -42,10 +38,8 @@ class Recorder implements HookEvents {
   }
 
   /** Resolves once `count` lines start with `prefix`. */
-  nth(prefix: string, count: number): Promise<void> {
-    const seen = () => this.log.filter((l) => l.startsWith(prefix)).length;
-    if (seen() >= count) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push([() => seen() >= count, resolve]));
+  async nth(prefix: string, count: number): Promise<void> {
+    await this.#waiters.until(() => this.count(prefix) >= count, `${count} "${prefix}" lines`);
   }
 
   count(prefix: string): number {
