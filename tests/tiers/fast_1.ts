@@ -50,6 +50,7 @@ import "../ptpip/datasets_test.ts";
 import "../ptpip/eos_events_test.ts";
 import "../ptpip/eos_test.ts";
 import "../ptpip/packets_test.ts";
+import "../ptpip/port_test.ts";
 import "../ptpip/session_camera_test.ts";
 import "../ptpip/session_test.ts";
 import "../sink/new_objects_test.ts";
