@@ -164,57 +164,6 @@ export interface OperationResult {
   bytes: number;
 }
 
-/** An open PTP/IP session. */
-export interface PtpipSession {
-  /** The camera's InitCommandAck. */
-  readonly camera: CameraHello;
-  /**
-   * Resolves when the session ends: undefined after `close()`, the failure when a connection
-   * dropped or a transaction broke it.
-   */
-  readonly closed: Promise<SessionFailure | undefined>;
-  /** GetDeviceInfo. */
-  deviceInfo(): Promise<Result<DeviceInfo, SessionFailure>>;
-  /** GetStorageIDs. */
-  storageIds(): Promise<Result<number[], SessionFailure>>;
-  /** GetStorageInfo for one storage. */
-  storageInfo(storageId: number): Promise<Result<StorageInfo, SessionFailure>>;
-  /** GetObjectHandles: every storage by default, every format, the whole tree (parent 0). */
-  objectHandles(storageId?: number): Promise<Result<number[], SessionFailure>>;
-  /** GetObjectInfo. */
-  objectInfo(handle: number): Promise<Result<ObjectInfo, SessionFailure>>;
-  /** GetObject, streamed to `sink`; resolves with the byte count. */
-  getObject(handle: number, sink: DataSink): Promise<Result<number, SessionFailure>>;
-  /** GetPartialObject from `offset`, at most `maxBytes`, streamed; resolves with the byte count. */
-  getPartialObject(
-    handle: number,
-    offset: number,
-    maxBytes: number,
-    sink: DataSink,
-  ): Promise<Result<number, SessionFailure>>;
-  /**
-   * Any operation with no data or data in (vendor ones: EOS SetRemoteMode…), its data streamed
-   * to `sink` if given, else dropped.
-   */
-  operation(
-    code: number,
-    params?: number[],
-    options?: { sink?: DataSink },
-  ): Promise<Result<OperationResult, SessionFailure>>;
-  /** Any operation whose data phase is collected, up to `maxBytes` (more is a protocol failure). */
-  operationData(
-    code: number,
-    params: number[],
-    maxBytes: number,
-  ): Promise<Result<{ params: number[]; data: Uint8Array }, SessionFailure>>;
-  /** Calls `listener` for each event; returns the call that stops it. */
-  onEvent(listener: (event: PtpEvent) => void): () => void;
-  /** CloseSession (unless turned off, or a transaction is under way), then both sockets. */
-  close(): Promise<void>;
-  /** The same as `close()`, for `await using`. */
-  [Symbol.asyncDispose](): Promise<void>;
-}
-
 /** The most a dataset (DeviceInfo, StorageInfo, ObjectInfo) may be. */
 const MAX_DATASET_BYTES = 1024 * 1024;
 /** The most a handle list may be: the count and MAX_ARRAY_COUNT handles. */
@@ -277,8 +226,14 @@ function collector(max: number): { sink: DataSink; bytes: () => Uint8Array } {
   };
 }
 
-class Session implements PtpipSession {
+/** An open PTP/IP session, as {@linkcode openPtpipSession} opens it. */
+export class PtpipSession {
+  /** The camera's InitCommandAck. */
   readonly camera: CameraHello;
+  /**
+   * Resolves when the session ends: undefined after `close()`, the failure when a connection
+   * dropped or a transaction broke it.
+   */
   readonly closed: Promise<SessionFailure | undefined>;
   #command: Deno.Conn;
   #commandReader: PacketReader;
@@ -294,9 +249,10 @@ class Session implements PtpipSession {
   #eventFailure: SessionFailure | undefined;
   #ending = false;
   #resolveClosed!: (value: SessionFailure | undefined) => void;
-  #eventLoop: Promise<void> = Promise.resolve();
+  #eventLoop: Promise<void>;
   #closing: Promise<void> | undefined;
 
+  /** The two connections after their handshakes; reading events starts at once. */
   constructor(
     camera: CameraHello,
     command: Deno.Conn,
@@ -314,9 +270,6 @@ class Session implements PtpipSession {
     this.#timeouts = timeouts;
     this.#closeSession = closeSession;
     this.closed = new Promise((resolve) => this.#resolveClosed = resolve);
-  }
-
-  startEvents(): void {
     this.#eventLoop = this.#readEvents();
   }
 
@@ -368,6 +321,7 @@ class Session implements PtpipSession {
     }
   }
 
+  /** Calls `listener` for each event; returns the call that stops it. */
   onEvent(listener: (event: PtpEvent) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -401,7 +355,7 @@ class Session implements PtpipSession {
     return id;
   }
 
-  /** One transaction, queued. */
+  /** One transaction, queued: `allow` lists responses taken as OK, `limit` bounds its data. */
   transact(
     code: number,
     params: number[],
@@ -556,6 +510,10 @@ class Session implements PtpipSession {
     return err(failure);
   }
 
+  /**
+   * Any operation with no data or data in (vendor ones: EOS SetRemoteMode…), its data streamed
+   * to `sink` if given, else dropped.
+   */
   operation(
     code: number,
     params: number[] = [],
@@ -564,6 +522,7 @@ class Session implements PtpipSession {
     return this.transact(code, params, options.sink);
   }
 
+  /** Any operation whose data phase is collected, up to `maxBytes` (more is a protocol failure). */
   async operationData(
     code: number,
     params: number[],
@@ -600,14 +559,17 @@ class Session implements PtpipSession {
     return ok(decoded.value);
   }
 
+  /** GetDeviceInfo. */
   deviceInfo(): Promise<Result<DeviceInfo, SessionFailure>> {
     return this.#dataset(OPERATION.GetDeviceInfo, [], MAX_DATASET_BYTES, decodeDeviceInfo);
   }
 
+  /** GetStorageIDs. */
   storageIds(): Promise<Result<number[], SessionFailure>> {
     return this.#dataset(OPERATION.GetStorageIDs, [], MAX_HANDLES_BYTES, decodeUint32Array);
   }
 
+  /** GetStorageInfo for one storage. */
   storageInfo(storageId: number): Promise<Result<StorageInfo, SessionFailure>> {
     return this.#dataset(
       OPERATION.GetStorageInfo,
@@ -617,6 +579,7 @@ class Session implements PtpipSession {
     );
   }
 
+  /** GetObjectHandles: every storage by default, every format, the whole tree (parent 0). */
   objectHandles(storageId = 0xFFFFFFFF): Promise<Result<number[], SessionFailure>> {
     return this.#dataset(
       OPERATION.GetObjectHandles,
@@ -626,15 +589,18 @@ class Session implements PtpipSession {
     );
   }
 
+  /** GetObjectInfo. */
   objectInfo(handle: number): Promise<Result<ObjectInfo, SessionFailure>> {
     return this.#dataset(OPERATION.GetObjectInfo, [handle], MAX_DATASET_BYTES, decodeObjectInfo);
   }
 
+  /** GetObject, streamed to `sink`; resolves with the byte count. */
   async getObject(handle: number, sink: DataSink): Promise<Result<number, SessionFailure>> {
     const result = await this.transact(OPERATION.GetObject, [handle], sink);
     return result.ok ? ok(result.value.bytes) : result;
   }
 
+  /** GetPartialObject from `offset`, at most `maxBytes`, streamed; resolves with the byte count. */
   async getPartialObject(
     handle: number,
     offset: number,
@@ -656,6 +622,7 @@ class Session implements PtpipSession {
     await this.#queue;
   }
 
+  /** CloseSession (unless turned off, or a transaction is under way), then both sockets. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       // CloseSession only when nothing is under way: it would wait behind a long transfer.
@@ -678,6 +645,7 @@ class Session implements PtpipSession {
     return this.#closing;
   }
 
+  /** The same as `close()`, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
@@ -796,7 +764,7 @@ export async function openPtpipSession(
     return fail({ kind: "protocol", detail: `${eventAck.value.type} instead of InitEventAck` });
   }
 
-  const session = new Session(
+  const session = new PtpipSession(
     camera,
     command,
     commandReader,
@@ -805,7 +773,6 @@ export async function openPtpipSession(
     timeouts,
     options.closeSession ?? true,
   );
-  session.startEvents();
   const openSession = await session.transact(
     OPERATION.OpenSession,
     [1],
