@@ -44,11 +44,6 @@ export class LazyCameraSide implements CameraSide {
     this.#options = options;
   }
 
-  /** Whether the camera side is loaded. */
-  get loaded(): boolean {
-    return this.#side !== undefined;
-  }
-
   /** Loads the camera side unless it is loading or loaded; resolves once it is, or failed. */
   load(): Promise<void> {
     this.#loading ??= this.#options.load().then(

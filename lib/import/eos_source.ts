@@ -9,7 +9,7 @@
  *
  * A new object from GetEvent becomes a {@linkcode CameraObject} with {@linkcode describeEosObject}
  * (its ObjectInfo, as libgphoto2 fetches for an added object) so that the importer's record sees
- * the same name, date and size as a later listing would; {@linkcode eosObjectFromEvent} is the
+ * the same name, date and size as a later listing would; when the body will not describe it, the
  * record alone, without a capture date.
  *
  * @module
@@ -41,25 +41,11 @@ export const EOS_BLOCK_BYTES = 1024 * 1024;
 const U32_MAX = 0xFFFF_FFFF;
 
 /**
- * A new object from GetEvent as the importer's object, from the record alone: no capture date
- * (the importer files it under the import day, and its record key differs from a listing's).
- * Prefer {@linkcode describeEosObject}.
- */
-export function eosObjectFromEvent(event: EosObjectAdded): CameraObject {
-  return {
-    handle: event.handle,
-    storageId: event.storageId,
-    format: event.format,
-    name: event.name,
-    size: event.size,
-  };
-}
-
-/**
  * A new object from GetEvent as the importer's object, described by its ObjectInfo (name, date,
  * size as a listing gives them). When the body will not describe it (a RequestObjectTransfer
- * object need not be on a card) the record is used ({@linkcode eosObjectFromEvent}); a failure of
- * the connection is returned.
+ * object need not be on a card) the record is used, without a capture date (the importer files it
+ * under the import day, and its record key differs from a listing's); a failure of the connection is
+ * returned.
  */
 export async function describeEosObject(
   session: Pick<PtpipSession, "objectInfo">,
@@ -68,7 +54,9 @@ export async function describeEosObject(
   const info = await session.objectInfo(event.handle);
   if (!info.ok) {
     const failure = asSourceFailure(info.error);
-    return failure.kind === "object" ? ok(eosObjectFromEvent(event)) : err(failure);
+    if (failure.kind !== "object") return err(failure);
+    const { handle, storageId, format, name, size } = event;
+    return ok({ handle, storageId, format, name, size });
   }
   const object = cameraObjectOf(event.handle, info.value);
   // ObjectInfo's size is a u32: a 64-bit record knows better past 4 GiB.

@@ -32,12 +32,10 @@ import {
 import {
   decodeDeviceInfo,
   decodeObjectInfo,
-  decodeStorageInfo,
   decodeUint32Array,
   type DeviceInfo,
   MAX_ARRAY_COUNT,
   type ObjectInfo,
-  type StorageInfo,
 } from "./datasets.ts";
 import {
   encodePacket,
@@ -164,7 +162,7 @@ export interface OperationResult {
   bytes: number;
 }
 
-/** The most a dataset (DeviceInfo, StorageInfo, ObjectInfo) may be. */
+/** The most a dataset (DeviceInfo, ObjectInfo) may be. */
 const MAX_DATASET_BYTES = 1024 * 1024;
 /** The most a handle list may be: the count and MAX_ARRAY_COUNT handles. */
 const MAX_HANDLES_BYTES = 4 + 4 * MAX_ARRAY_COUNT;
@@ -567,16 +565,6 @@ export class PtpipSession {
   /** GetStorageIDs. */
   storageIds(): Promise<Result<number[], SessionFailure>> {
     return this.#dataset(OPERATION.GetStorageIDs, [], MAX_HANDLES_BYTES, decodeUint32Array);
-  }
-
-  /** GetStorageInfo for one storage. */
-  storageInfo(storageId: number): Promise<Result<StorageInfo, SessionFailure>> {
-    return this.#dataset(
-      OPERATION.GetStorageInfo,
-      [storageId],
-      MAX_DATASET_BYTES,
-      decodeStorageInfo,
-    );
   }
 
   /** GetObjectHandles: every storage by default, every format, the whole tree (parent 0). */
