@@ -33,7 +33,7 @@ import type { ImportFs } from "../import/fs.ts";
 import { RecordCache } from "../import/record.ts";
 import type { CameraObject, ImportSource, SourceFailure } from "../import/source.ts";
 import { cameraIdOf, ptpipFetch } from "../import/ptpip_source.ts";
-import { formatBytes, formatRate, REDRAW_MS } from "../terminal/import_progress.ts";
+import { formatRate, photoImported, REDRAW_MS } from "../terminal/import_progress.ts";
 import { joinPath } from "../util/path.ts";
 import { err, ok, type Result } from "../util/result.ts";
 import type { Clock } from "../util/timers.ts";
@@ -415,14 +415,7 @@ export class CameraLink {
           });
           return;
         case "file-done":
-          emit({
-            event: "photo-imported",
-            camera: ip,
-            path: event.path,
-            bytes: event.size,
-            ms: Math.round(file ? time - file.since : 0),
-            size: formatBytes(event.size),
-          });
+          emit(photoImported(event, file ? time - file.since : 0, ip));
           file = undefined;
           this.#options.imported?.(joinPath(dest, event.path));
           return;

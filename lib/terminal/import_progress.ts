@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Emit } from "../events.ts";
+import type { Emit, ServeEvent } from "../events.ts";
 import type { ImportEvent } from "../import/importer.ts";
 import { replaceUnshown } from "../util/text.ts";
 import type { Clock } from "../util/timers.ts";
@@ -90,6 +90,22 @@ export function progressText(p: ImportProgress): string {
     formatRate(p.copiedBytes, p.elapsedMs);
 }
 
+/**
+ * The log line of a photo copied in `ms`, worded once for the import and the sink (which names its
+ * camera, first after the event's name).
+ */
+export function photoImported(
+  done: { path: string; size: number },
+  ms: number,
+  camera?: string,
+): ServeEvent {
+  const { path, size } = done;
+  const bytes = { path, bytes: size, ms: Math.round(ms), size: formatBytes(size) };
+  return camera === undefined
+    ? { event: "photo-imported", ...bytes }
+    : { event: "photo-imported", camera, ...bytes };
+}
+
 /** The least time between two redraws of the progress line: a chunk can arrive every millisecond. */
 export const REDRAW_MS = 100;
 
@@ -162,13 +178,7 @@ export class ImportReporter {
         this.#copiedBefore = this.copiedBytes;
         this.#file = undefined;
         if (status) return;
-        emit({
-          event: "photo-imported",
-          path: event.path,
-          bytes: event.size,
-          ms: Math.round(file ? now() - file.since : 0),
-          size: formatBytes(event.size),
-        });
+        emit(photoImported(event, file ? now() - file.since : 0));
         return;
       }
       case "file-failed":
