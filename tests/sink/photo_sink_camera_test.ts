@@ -1,34 +1,25 @@
 // The photo sink against the fake PTP/IP camera of lab/ptpip_camera.ts on 127.0.0.1, in both modes:
 // a PowerShot that announces ObjectAdded, and an EOS body polled with GetEvent and kept awake with
-// KeepDeviceOn. Real sessions, the real importer, a temporary DEST.
+// KeepDeviceOn. Real sessions, the real importer, a temporary DEST. (The link's record between its
+// imports is tests/sink/link_test.ts's.)
 
 import { assert, assertEquals } from "../support/assert.ts";
 import { contentBytes, startPtpipCamera } from "../../lab/ptpip_camera.ts";
-import { openPtpipSession } from "../../lib/ptpip/session.ts";
+import { openOnLoopback, testGuid } from "../support/ptpip.ts";
 import { OPERATION } from "../../lib/ptpip/codes.ts";
 import { importNew } from "../../lib/import/importer.ts";
 import { denoFs, type ImportFs } from "../../lib/import/fs.ts";
-import { formatRecord, parseRecord, RECORD_DIR } from "../../lib/import/record.ts";
-import { replaceFileChecked } from "../../lib/util/checked_write.ts";
 import { after, systemClock, type Timer } from "../../lib/util/timers.ts";
 import { Waiters } from "../../lab/waiters.ts";
 import type { ServeEvent } from "../../lib/events.ts";
 import { PhotoSink } from "../../lib/sink/photo_sink.ts";
 import { eosWatch } from "../../lib/sink/eos_body.ts";
 
-const GUID = Uint8Array.from({ length: 16 }, (_, i) => 0x20 + i);
 const DATE = "20240501T101500";
 
-/** The sink's PTP/IP session with the fake camera at `ip`:`port`, opened the same way by every test. */
-function openSession(ip: string, port: number) {
-  return openPtpipSession({
-    host: ip,
-    port,
-    guid: GUID,
-    hostName: "sink-test",
-    closeSession: false,
-    timeouts: { connectMs: 2000, initMs: 2000, readMs: 2000 },
-  });
+/** The sink's PTP/IP session with the fake camera on `port`, opened the same way by every test. */
+function openSession(port: number) {
+  return openOnLoopback(port, { guid: testGuid(0x20), hostName: "sink-test", closeSession: false });
 }
 
 /** GetEvent's period here: the production second is the lab test's to measure, not this one's. */
@@ -40,7 +31,7 @@ async function sinkFor(port: number, keepAliveMs: number) {
   const waiters = new Waiters();
   const sink = new PhotoSink({
     dest,
-    open: (ip) => openSession(ip, port),
+    open: () => openSession(port),
     importNew,
     watchFor: eosWatch({ keepAliveMs, pollMs: POLL_MS }),
     clock: systemClock,
@@ -116,7 +107,6 @@ for (const eos of [false, true]) {
   });
 }
 
-/** Open descriptors of this process, where /proc tells (Linux); undefined elsewhere. */
 /**
  * The real file system, counting the files it opened and has not closed. Counted here rather than
  * in /proc/self/fd, which the test files running beside this one in the same process share.
@@ -177,8 +167,8 @@ for (const eos of [false, true]) {
     const sink = new PhotoSink({
       dest,
       fs: files.fs,
-      open: async (ip) => {
-        const opened = await openSession(ip, camera.port);
+      open: async () => {
+        const opened = await openSession(camera.port);
         if (!opened.ok) return opened;
         const session = opened.value;
         const subscribe = session.onEvent.bind(session);
@@ -229,104 +219,3 @@ for (const eos of [false, true]) {
     }
   });
 }
-
-Deno.test("a PowerShot: photo after photo through one link reads the record from disk only when another process saved it", async () => {
-  await using camera = await startPtpipCamera({
-    files: [{
-      path: "DCIM/100CANON/IMG_0001.JPG",
-      content: { seed: 1, size: 3000 },
-      captureDate: DATE,
-    }],
-  });
-  const dest = await Deno.makeTempDir({ prefix: "pch-sink-record-" });
-  const recordDir = `${dest}/${RECORD_DIR}/`;
-  // The record's reads, through the importer's file system seam.
-  let reads = 0;
-  const fs: ImportFs = {
-    ...denoFs,
-    open: (path) => {
-      if (path.startsWith(recordDir)) reads++;
-      return denoFs.open(path);
-    },
-  };
-  const events: ServeEvent[] = [];
-  const waiters = new Waiters();
-  let running = 0;
-  const sink = new PhotoSink({
-    dest,
-    open: (ip) => openSession(ip, camera.port),
-    // Counted in flight: a photo is reported before its import saves the record.
-    importNew: async (source, options) => {
-      running++;
-      try {
-        return await importNew(source, options);
-      } finally {
-        running--;
-        waiters.wake();
-      }
-    },
-    fs,
-    clock: systemClock,
-    emit: (e) => {
-      events.push(e);
-      waiters.wake();
-    },
-  });
-  const imported = () =>
-    events.flatMap((e) => e.event === "photo-imported" ? [e.path.split("/").at(-1)] : []);
-  const until = (count: number) =>
-    waiters.until(
-      () => imported().length >= count && running === 0,
-      `${count} photos imported`,
-      5000,
-    );
-  const add = (n: number, size = 2000 + n) =>
-    camera.addFile({
-      path: `DCIM/100CANON/IMG_${String(n).padStart(4, "0")}.JPG`,
-      content: { seed: n, size },
-      captureDate: DATE,
-    });
-  try {
-    sink.ready({ ip: "127.0.0.1" });
-    await until(1);
-    for (let n = 2; n <= 11; n++) {
-      await add(n);
-      await until(n);
-    }
-    // The first import found no record and saved it; the ten after it kept it in memory.
-    assertEquals(reads, 0, "eleven imports, no read of the record they saved");
-
-    // Another process (the import command) saves the record with a photo the sink has not seen.
-    const [name] = [...Deno.readDirSync(recordDir)].map((e) => e.name);
-    const path = `${recordDir}${name}`;
-    const text = await Deno.readTextFile(path);
-    const cameraId = JSON.parse(text).cameraId;
-    const entries = parseRecord(text, cameraId);
-    assert(entries.ok);
-    assertEquals(entries.value.length, 11);
-    const { captureDate } = entries.value[0];
-    entries.value.push({
-      name: "IMG_0500.JPG",
-      captureDate,
-      size: 4000,
-      path: "elsewhere/IMG_0500.JPG",
-    });
-    await replaceFileChecked(path, formatRecord(cameraId, entries.value));
-
-    await add(500, 4000);
-    await add(501);
-    await until(12);
-    assertEquals(imported().at(-1), "IMG_0501.JPG");
-    assertEquals(imported().includes("IMG_0500.JPG"), false, "recorded by the other process");
-    assertEquals(reads, 1, "read again once it changed");
-    await add(502);
-    await until(13);
-    assertEquals(reads, 1, "its own saves are not read again");
-    const saved = parseRecord(await Deno.readTextFile(path), cameraId);
-    assert(saved.ok);
-    assertEquals(saved.value.length, 14, "the other process's entry kept beside the sink's");
-  } finally {
-    await sink.stop();
-    await Deno.remove(dest, { recursive: true });
-  }
-});
