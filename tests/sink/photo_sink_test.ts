@@ -2,7 +2,6 @@
 // maxLinks at once, a byebye ending a link at once and a camera only unheard not reconnected.
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { OPERATION } from "../../lib/ptpip/codes.ts";
 import { rig, until } from "../support/sink.ts";
 
 Deno.test("a byebye ends the session at once; a camera only unheard keeps its session but is not reconnected", async () => {
@@ -63,28 +62,4 @@ Deno.test("at most maxLinks cameras are linked at once; the next waits its turn,
   assertEquals(r.sink.entries.map((e) => e.ip), ["10.0.0.3", "10.0.0.4"]);
   await r.sink.stop();
   assert(r.named("sink-ended").length === 3);
-});
-
-Deno.test("an EOS body: GetEvent every second, KeepDeviceOn every 60 s, through 10 minutes of silence", async () => {
-  const r = rig({ eos: true });
-  r.sink.ready({ ip: "10.0.0.6" });
-  await until(() => r.sink.entries[0]?.activity.kind === "waiting", "waiting for photos");
-  const session = r.last("10.0.0.6")!;
-  const at = (code: number) => session.vendor.filter((v) => v.code === code).map((v) => v.at);
-  assertEquals(at(OPERATION.EosSetRemoteMode), [0]);
-  assertEquals(at(OPERATION.EosSetEventMode), [0]);
-  const drained = at(OPERATION.EosGetEvent).length;
-  for (let s = 0; s < 600; s++) await r.advance(1000);
-  assertEquals(
-    at(OPERATION.EosKeepDeviceOn),
-    Array.from({ length: 10 }, (_, i) => (i + 1) * 60_000),
-    "KeepDeviceOn on its schedule",
-  );
-  const polls = at(OPERATION.EosGetEvent).slice(drained);
-  assertEquals(polls.length, 600, "a GetEvent a second");
-  assertEquals(polls.slice(0, 3), [1000, 2000, 3000]);
-  assertEquals(r.named("sink-lost"), [], "the session was kept");
-  assertEquals(r.opens.length, 1);
-  await r.sink.stop();
-  assertEquals(r.clock.pending, 0);
 });

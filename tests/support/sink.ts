@@ -122,11 +122,15 @@ class FakeSession implements SinkSession {
         ok({ code: 0x2001, params: [], bytes: 0 }),
     );
   }
+  /** The records of the next GetEvent answer (an EOS body's); none once taken. */
+  eosRecords: Uint8Array[] = [];
   operationData(code: number) {
     this.vendor.push({ code, at: this.clock?.now() ?? 0 });
+    const records = this.eosRecords;
+    this.eosRecords = [];
     return Promise.resolve(
       this.#gone<{ params: number[]; data: Uint8Array }>() ??
-        ok({ params: [], data: encodeEosEvents([]) }),
+        ok({ params: [], data: encodeEosEvents(records) }),
     );
   }
   onEvent(listener: (event: PtpEvent) => void) {

@@ -32,6 +32,7 @@ import "../errors_test.ts";
 import "../ptpip/bytes_test.ts";
 import "../ptpip/connection_test.ts";
 import "../sink/backoff_test.ts";
+import "../sink/eos_body_test.ts";
 import "../sink/link_test.ts";
 import "../sink/status_test.ts";
 import "../ssdp/announcer_test.ts";
