@@ -34,6 +34,7 @@ import "../ptpip/connection_test.ts";
 import "../sink/backoff_test.ts";
 import "../sink/eos_body_test.ts";
 import "../sink/link_test.ts";
+import "../sink/serve_sink_test.ts";
 import "../sink/status_test.ts";
 import "../ssdp/announcer_test.ts";
 import "../ssdp/answerer_test.ts";
