@@ -49,6 +49,11 @@ export interface ServeSinkOptions {
   status?: (text: string) => void;
   /** Starts `--on-photo`; `Deno.Command` by default. */
   spawn?: Spawn;
+  /**
+   * The camera's PTP/IP port, {@linkcode PTPIP_PORT}; a test gives a free one, as the fixed port may
+   * be held on the test machine (the lab's fake cameras listen there).
+   */
+  ptpipPort?: number;
 }
 
 /** The sink and the camera watch's half of the status line. */
@@ -75,7 +80,7 @@ export function serveSink(options: ServeSinkOptions): ServeSink {
     open: (ip) =>
       openPtpipSession({
         host: ip,
-        port: PTPIP_PORT,
+        port: options.ptpipPort ?? PTPIP_PORT,
         guid: guid.value,
         hostName: options.hostName,
         closeSession: false,

@@ -1,6 +1,6 @@
 // The sink as serve wires it: the GUID from the device UUID, the status line shared with the camera
-// watch, and links that open PTP/IP on the camera's port. The camera is 127.0.0.1, where the test
-// listens on that port and hangs up after the first packet; the fake clock holds the backoff.
+// watch, and links that open PTP/IP to the camera. The camera is 127.0.0.1, where the test listens
+// on a free port and hangs up after the first packet; the fake clock holds the backoff.
 
 import { assertEquals, assertMatch, assertThrows } from "../support/assert.ts";
 import { FakeClock } from "../support/clock.ts";
@@ -8,7 +8,6 @@ import { TEST_UUID } from "../support/uuid.ts";
 import { Waiters } from "../../lab/waiters.ts";
 import { HelperError } from "../../lib/errors.ts";
 import { guidFromDeviceUuid } from "../../lib/gphoto2/guid.ts";
-import { PTPIP_PORT } from "../../lib/ptpip/port.ts";
 import type { ServeEvent } from "../../lib/events.ts";
 import { serveSink, type ServeSinkOptions } from "../../lib/sink/serve_sink.ts";
 
@@ -44,15 +43,17 @@ Deno.test("a ready camera gets a link that dials PTP/IP on it, shows on the stat
   const lines: string[] = [];
   const waiters = new Waiters();
   const clock = new FakeClock();
+  // A free port: the camera's own (15740) may be held here, e.g. by the lab's fake cameras.
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { sink, cameraStatus } = serveSink(options({
     clock,
+    ptpipPort: (listener.addr as Deno.NetAddr).port,
     emit: (event) => {
       events.push(event);
       waiters.wake();
     },
     status: (text) => lines.push(text),
   }));
-  using listener = Deno.listen({ hostname: "127.0.0.1", port: PTPIP_PORT });
   // The Init Command Request: length, type 1, the GUID, this computer's name in UTF-16LE.
   const first = (async () => {
     const conn = await listener.accept();
