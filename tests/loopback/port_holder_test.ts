@@ -20,9 +20,11 @@ Deno.test("a port in use names the process holding it", async (t) => {
   const named = LINUX && await hasSs();
 
   await t.step("UDP: the SSDP port held without address reuse", async () => {
-    const ports = freePorts();
-    // No reuseAddress: the helper's shared 0.0.0.0 socket cannot be bound beside it.
-    const held = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: ports.udp });
+    // No reuseAddress: the helper's shared 0.0.0.0 socket cannot be bound beside it. Bound to a port
+    // of its own first: a port found free and then bound may be taken between the two by another
+    // test running beside this one.
+    const held = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+    const ports = { udp: (held.addr as Deno.NetAddr).port, tcp: freePorts().tcp };
     const helper = await startHelper(["-p", `${ports.udp}`, "-P", `${ports.tcp}`, "127.0.0.1"]);
     const { code, stderr } = await helper.exit().finally(() => held.close());
     assertEquals(code, 1);
