@@ -9,6 +9,7 @@
 import { fileURLToPath } from "node:url";
 import type { Netns } from "./netns.ts";
 import { WAIT_MS, Waiters } from "./waiters.ts";
+import { lines } from "./lines.ts";
 
 /** One line of the program's output. */
 export interface DeviceEvent {
@@ -41,15 +42,9 @@ export class DeviceProcess implements AsyncDisposable {
     this.#child = child;
     this.#stdin = child.stdin.getWriter();
     this.#done = (async () => {
-      let pending = "";
-      for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-        pending += chunk;
-        let newline;
-        while ((newline = pending.indexOf("\n")) >= 0) {
-          this.events.push(JSON.parse(pending.slice(0, newline)));
-          pending = pending.slice(newline + 1);
-          this.#waiters.wake();
-        }
+      for await (const line of lines(child.stdout)) {
+        this.events.push(JSON.parse(line));
+        this.#waiters.wake();
       }
       this.#waiters.end("the program ended");
     })();

@@ -24,6 +24,7 @@ import { parseArgs } from "node:util";
 import { fetchRaw } from "../lib/description/fetch.ts";
 import { CAMERA_SEARCH } from "../lib/ssdp/search_request.ts";
 import { withTimeout } from "../lib/util/timeout.ts";
+import { lines } from "./lines.ts";
 
 /** The Server header the fake camera sends unless told otherwise. */
 export const FAKE_CAMERA_SERVER = "Camera OS/1.0 UPnP/1.0 Canon Device Discovery/1.0";
@@ -108,24 +109,18 @@ if (import.meta.main) {
 
   // Commands: `byebye` says the camera leaves.
   (async () => {
-    let pending = "";
-    for await (const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream())) {
-      pending += chunk;
-      let newline;
-      while ((newline = pending.indexOf("\n")) >= 0) {
-        const command = pending.slice(0, newline).trim();
-        pending = pending.slice(newline + 1);
-        if (command === "byebye") {
-          const byebye = deviceLines(values.server, values.uuid, port, [
-            "NOTIFY * HTTP/1.1",
-            `HOST: ${GROUP}:1900`,
-            `NT: ${FAKE_CAMERA_TYPE}`,
-            "NTS: ssdp:byebye",
-          ]);
-          await device.send(encoder.encode(byebye), { transport: "udp", hostname: GROUP, port });
-        }
-        report("done", { command });
+    for await (const line of lines(Deno.stdin.readable)) {
+      const command = line.trim();
+      if (command === "byebye") {
+        const byebye = deviceLines(values.server, values.uuid, port, [
+          "NOTIFY * HTTP/1.1",
+          `HOST: ${GROUP}:1900`,
+          `NT: ${FAKE_CAMERA_TYPE}`,
+          "NTS: ssdp:byebye",
+        ]);
+        await device.send(encoder.encode(byebye), { transport: "udp", hostname: GROUP, port });
       }
+      report("done", { command });
     }
   })();
 

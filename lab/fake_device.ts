@@ -21,6 +21,7 @@ import { parseArgs } from "node:util";
 import { FakeEos6D, FakeUpnpPc } from "./canon_fakes.ts";
 import { fetchRaw } from "../lib/description/fetch.ts";
 import { SSDP_MULTICAST_ADDRESS, SSDP_PORT } from "../lib/ssdp/wire.ts";
+import { lines } from "./lines.ts";
 
 const GROUP: Deno.NetAddr = { transport: "udp", hostname: SSDP_MULTICAST_ADDRESS, port: SSDP_PORT };
 
@@ -70,23 +71,17 @@ follow(device.ssdp.searches, (n) => device.ssdp.searched(n), "searched");
 await device.ssdp.listening;
 report("listening");
 
-let pending = "";
-for await (const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream())) {
-  pending += chunk;
-  let newline;
-  while ((newline = pending.indexOf("\n")) >= 0) {
-    const [command, argument] = pending.slice(0, newline).trim().split(" ");
-    pending = pending.slice(newline + 1);
-    if (command === "announce") await device.announce(GROUP);
-    else if (command === "byebye" && device instanceof FakeEos6D) await device.byebye(GROUP);
-    else if (command === "fetch") {
-      const { head } = await fetchRaw(argument, "GET", 3000);
-      report("fetched", { status: head.split("\r\n", 1)[0] });
-    } else {
-      console.error(`unknown command: ${command}`);
-      continue;
-    }
-    report("done", { command });
+for await (const line of lines(Deno.stdin.readable)) {
+  const [command, argument] = line.trim().split(" ");
+  if (command === "announce") await device.announce(GROUP);
+  else if (command === "byebye" && device instanceof FakeEos6D) await device.byebye(GROUP);
+  else if (command === "fetch") {
+    const { head } = await fetchRaw(argument, "GET", 3000);
+    report("fetched", { status: head.split("\r\n", 1)[0] });
+  } else {
+    console.error(`unknown command: ${command}`);
+    continue;
   }
+  report("done", { command });
 }
 await device[Symbol.asyncDispose]();

@@ -12,6 +12,7 @@ import { LAB_TIMING_VARIABLE } from "../lib/commands/lab_timing.ts";
 import { denoCacheDir, type Netns } from "./netns.ts";
 import { tempDir } from "./temp_dir.ts";
 import { Waiters } from "./waiters.ts";
+import { lines } from "./lines.ts";
 
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 
@@ -46,18 +47,10 @@ export class HelperProcess implements AsyncDisposable {
   }
 
   async #collect(stream: ReadableStream<Uint8Array>): Promise<void> {
-    let pending = "";
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-      pending += chunk;
-      let newline;
-      while ((newline = pending.indexOf("\n")) >= 0) {
-        const line = pending.slice(0, newline);
-        pending = pending.slice(newline + 1);
-        this.lines.push(line);
-        this.#waiters.wake();
-      }
+    for await (const line of lines(stream, { unterminated: true })) {
+      this.lines.push(line);
+      this.#waiters.wake();
     }
-    if (pending) this.lines.push(pending);
     this.#waiters.end("the helper ended");
   }
 

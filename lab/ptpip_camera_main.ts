@@ -27,6 +27,7 @@
 
 import { parseArgs } from "node:util";
 import { type PtpipCameraOptions, startPtpipCamera } from "./ptpip_camera.ts";
+import { lines } from "./lines.ts";
 
 function report(event: string, details: Record<string, unknown> = {}): void {
   console.log(JSON.stringify({ event, ...details }));
@@ -46,38 +47,32 @@ await using camera = await startPtpipCamera({
 });
 report("listening", { port: camera.port });
 
-let pending = "";
-for await (const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream())) {
-  pending += chunk;
-  let newline;
-  while ((newline = pending.indexOf("\n")) >= 0) {
-    const line = pending.slice(0, newline).trim();
-    pending = pending.slice(newline + 1);
-    const [command, ...args] = line.split(" ");
-    try {
-      if (command === "add") {
-        const [path, size, seed, captureDate] = args;
-        const handle = await camera.addFile({
-          path,
-          content: { seed: Number(seed), size: Number(size) },
-          captureDate,
-        });
-        report("file", { path, handle });
-      } else if (command === "init-fail") {
-        camera.configure({ initFail: args[0] === "off" ? undefined : Number(args[0]) });
-      } else if (command === "rate") {
-        const rate = args[0] === "off" ? 0 : Number(args[0]);
-        if (!(rate >= 0)) throw new Error(`not a rate: ${args[0]}`);
-        camera.configure({ bytesPerSecond: rate });
-      } else if (command === "ping") {
-        report("pinged", { count: await camera.ping() });
-      } else {
-        console.error(`unknown command: ${line}`);
-        continue;
-      }
-    } catch (error) {
-      report("error", { command, message: (error as Error).message });
+for await (const raw of lines(Deno.stdin.readable)) {
+  const line = raw.trim();
+  const [command, ...args] = line.split(" ");
+  try {
+    if (command === "add") {
+      const [path, size, seed, captureDate] = args;
+      const handle = await camera.addFile({
+        path,
+        content: { seed: Number(seed), size: Number(size) },
+        captureDate,
+      });
+      report("file", { path, handle });
+    } else if (command === "init-fail") {
+      camera.configure({ initFail: args[0] === "off" ? undefined : Number(args[0]) });
+    } else if (command === "rate") {
+      const rate = args[0] === "off" ? 0 : Number(args[0]);
+      if (!(rate >= 0)) throw new Error(`not a rate: ${args[0]}`);
+      camera.configure({ bytesPerSecond: rate });
+    } else if (command === "ping") {
+      report("pinged", { count: await camera.ping() });
+    } else {
+      console.error(`unknown command: ${line}`);
+      continue;
     }
-    report("done", { command });
+  } catch (error) {
+    report("error", { command, message: (error as Error).message });
   }
+  report("done", { command });
 }

@@ -4,6 +4,7 @@
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { pairFrom, ssdpToolArgv } from "../../lab/camera_process.ts";
 import { helperArgv, startHelper } from "../../lab/helper_process.ts";
+import { lines } from "../../lab/lines.ts";
 import { namespaceTest, type Netns, NetnsLab } from "../../lab/netns.ts";
 
 const decoder = new TextDecoder();
@@ -80,21 +81,12 @@ await namespaceTest("a changed address is served again without a restart", async
 /** A NOTIFY listener on another host of the LAN, as a program in its namespace. */
 async function notifyListener(ns: Netns, address: string) {
   const child = ns.spawn(ssdpToolArgv("listen", ["--on", address]), { stdout: "piped" });
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const events = lines(child.stdout);
   const received: { from: string; text: string; listening?: boolean }[] = [];
-  let pending = "";
   const next = async () => {
-    for (;;) {
-      const newline = pending.indexOf("\n");
-      if (newline >= 0) {
-        const line = pending.slice(0, newline);
-        pending = pending.slice(newline + 1);
-        return JSON.parse(line);
-      }
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`the listener on ${address} ended`);
-      pending += value;
-    }
+    const line = await events.next();
+    if (line.done) throw new Error(`the listener on ${address} ended`);
+    return JSON.parse(line.value);
   };
   const first = await next();
   assert(first.listening, "the listener joined the group");
@@ -109,7 +101,7 @@ async function notifyListener(ns: Netns, address: string) {
     },
     async [Symbol.asyncDispose]() {
       child.kill("SIGKILL");
-      await reader.cancel().catch(() => {});
+      await events.return(undefined).catch(() => {});
       await child.status;
     },
   };
