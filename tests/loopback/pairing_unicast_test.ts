@@ -147,17 +147,7 @@ Deno.test("a restart keeps the UUID", async () => {
 });
 
 Deno.test("start-up failures are one clear line and exit code 1 or 2", async (t) => {
-  await t.step("description port in use", async () => {
-    const ports = freePorts();
-    using _held = Deno.listen({ hostname: "127.0.0.1", port: ports.tcp });
-    const helper = await startHelper(["-p", `${ports.udp}`, "-P", `${ports.tcp}`, "127.0.0.1"]);
-    const { code, stderr } = await helper.exit();
-    assertEquals(code, 1);
-    assertMatch(stderr, new RegExp(`TCP port ${ports.tcp} on 127\\.0\\.0\\.1 is already in use`));
-    assertMatch(stderr, /-P\/--desc-port/);
-    assert(!/^\s+at /m.test(stderr), `no stack trace: ${stderr}`);
-  });
-
+  // The description port in use: port_holder_test.ts, which also checks the holder is named.
   await t.step("a LAN_IP of another machine lists this machine's addresses", async () => {
     const { code, stderr } = await (await startHelper(["192.0.2.77"])).exit();
     assertEquals(code, 2);

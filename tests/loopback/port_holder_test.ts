@@ -38,12 +38,15 @@ Deno.test("a port in use names the process holding it", async (t) => {
   });
 
   await t.step("TCP: the description port", async () => {
-    const ports = freePorts();
-    using _held = Deno.listen({ hostname: "127.0.0.1", port: ports.tcp });
+    // Held from its first bind, as the UDP port above.
+    using held = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const ports = { udp: freePorts().udp, tcp: (held.addr as Deno.NetAddr).port };
     const helper = await startHelper(["-p", `${ports.udp}`, "-P", `${ports.tcp}`, "127.0.0.1"]);
     const { code, stderr } = await helper.exit();
     assertEquals(code, 1);
     assertMatch(stderr, new RegExp(`TCP port ${ports.tcp} on 127\\.0\\.0\\.1 is already in use`));
+    assertMatch(stderr, /-P\/--desc-port/);
+    assert(!/^\s+at /m.test(stderr), `no stack trace: ${stderr}`);
     if (named) assert(stderr.includes(`in use by deno (pid ${Deno.pid})`), stderr);
   });
 });
