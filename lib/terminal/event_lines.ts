@@ -28,6 +28,12 @@ const GONE: Record<Extract<ServeEvent, { event: "camera-gone" }>["reason"], stri
     "if it is a camera that says it is connected, try {chdkptp} anyway",
 };
 
+/** How a hook program ended, worded alike for `--on-camera` and `--on-photo`. */
+const programExit = (program: string) => (e: { code: number; signal: string | null }) =>
+  e.signal !== null
+    ? ["warn", `${program} was ended by {signal}`] satisfies EventLine
+    : [e.code !== 0 ? "warn" : "info", `${program} exited with code {code}`] satisfies EventLine;
+
 const SERVING_DETAIL = "serving {iface} {address}: SSDP on UDP {ssdpPort}, description at {url}";
 
 const serving = (e: { error?: string }): EventLine =>
@@ -175,12 +181,7 @@ const LINES: LineOf = {
       : ["warn", "PTP/IP port {port} of camera {ip} {reason}"],
   "hook-start": () => ["info", "--on-camera: started {command} for camera {ip} (pid {pid})"],
   "hook-output": () => ["info", "on-camera {ip}: {line}"],
-  "hook-exit": (e) =>
-    e.signal !== null
-      ? ["warn", "--on-camera program for camera {ip} was ended by {signal}"]
-      : e.code !== 0
-      ? ["warn", "--on-camera program for camera {ip} exited with code {code}"]
-      : ["info", "--on-camera program for camera {ip} exited with code {code}"],
+  "hook-exit": programExit("--on-camera program for camera {ip}"),
   "hook-error": () => [
     "error",
     "--on-camera program could not be started for camera {ip}: {error}",
@@ -217,12 +218,7 @@ const LINES: LineOf = {
   ],
   "photo-hook-start": () => ["info", "--on-photo: started {command} for {path} (pid {pid})"],
   "photo-hook-output": () => ["info", "on-photo {ip}: {line}"],
-  "photo-hook-exit": (e) =>
-    e.signal !== null
-      ? ["warn", "--on-photo program for {path} was ended by {signal}"]
-      : e.code !== 0
-      ? ["warn", "--on-photo program for {path} exited with code {code}"]
-      : ["info", "--on-photo program for {path} exited with code {code}"],
+  "photo-hook-exit": programExit("--on-photo program for {path}"),
   "photo-hook-error":
     () => ["error", "--on-photo program could not be started for {path}: {error}"],
   "photo-hook-deferred": () => [

@@ -92,3 +92,32 @@ Deno.test("eventLine gives the level, the template and the technical detail", ()
     ["info", "camera {ip} left (ssdp:byebye)"],
   );
 });
+
+Deno.test("both hook programs' ends: a signal and a failure warn, a clean exit informs", () => {
+  const camera = { event: "hook-exit", ip: "10.0.0.3" } as const;
+  const photo = { event: "photo-hook-exit", ip: "10.0.0.3", path: "/p/IMG_1.JPG" } as const;
+  assertEquals(eventLine({ ...camera, code: 0, signal: "SIGTERM" }), [
+    "warn",
+    "--on-camera program for camera {ip} was ended by {signal}",
+  ]);
+  assertEquals(eventLine({ ...camera, code: 2, signal: null }), [
+    "warn",
+    "--on-camera program for camera {ip} exited with code {code}",
+  ]);
+  assertEquals(eventLine({ ...camera, code: 0, signal: null }), [
+    "info",
+    "--on-camera program for camera {ip} exited with code {code}",
+  ]);
+  assertEquals(eventLine({ ...photo, code: 0, signal: "SIGKILL" }), [
+    "warn",
+    "--on-photo program for {path} was ended by {signal}",
+  ]);
+  assertEquals(eventLine({ ...photo, code: 1, signal: null }), [
+    "warn",
+    "--on-photo program for {path} exited with code {code}",
+  ]);
+  assertEquals(eventLine({ ...photo, code: 0, signal: null }), [
+    "info",
+    "--on-photo program for {path} exited with code {code}",
+  ]);
+});
