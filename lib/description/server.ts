@@ -72,9 +72,13 @@ export class DescriptionServer {
     return [...this.#listeners.keys()];
   }
 
-  /** Starts listening on `hostname` (`0.0.0.0` for all); throws a {@linkcode SocketError}. */
-  listen(hostname: string): void {
-    if (this.#listeners.has(hostname)) return;
+  /**
+   * Starts listening on `hostname` (`0.0.0.0` for all); throws a {@linkcode SocketError}. Returns
+   * the port listened on: the one given, or with port 0 (tests) the one the system chose.
+   */
+  listen(hostname: string): number {
+    const listening = this.#listeners.get(hostname);
+    if (listening) return (listening.addr as Deno.NetAddr).port;
     let listener: Deno.TcpListener;
     try {
       listener = Deno.listen({ hostname, port: this.#options.port, transport: "tcp" });
@@ -83,6 +87,7 @@ export class DescriptionServer {
     }
     this.#listeners.set(hostname, listener);
     this.#accept(listener);
+    return (listener.addr as Deno.NetAddr).port;
   }
 
   /** Stops listening on `hostname`; open connections finish. */

@@ -10,18 +10,15 @@ const decoder = new TextDecoder();
 
 function server(options: { headerTimeoutMs?: number; maxConnections?: number } = {}) {
   const requests: string[] = [];
-  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (probe.addr as Deno.NetAddr).port;
-  probe.close();
   const s = new DescriptionServer({
-    port,
+    port: 0,
     path: "d.xml",
     body: encoder.encode("<root/>"),
     headerTimeoutMs: options.headerTimeoutMs ?? 5000,
     maxConnections: options.maxConnections ?? 64,
     onRequest: (r) => requests.push(`${r.method} ${r.path} ${r.status}`),
   });
-  s.listen("127.0.0.1");
+  const port = s.listen("127.0.0.1");
   return { s, port, requests };
 }
 

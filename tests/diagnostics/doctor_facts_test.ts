@@ -15,25 +15,17 @@ import { ok } from "../../lib/util/result.ts";
 /** The path a helper started without -f serves its description on. */
 const DESC_PATH = OPTION_TABLE["file-path"].default;
 
-function freePort(): number {
-  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (probe.addr as Deno.NetAddr).port;
-  probe.close();
-  return port;
-}
-
 function helperServer(path: string): { server: DescriptionServer; port: number } {
-  const port = freePort();
   const body = renderDescription({ uuid: UUID, name: "pc", deviceType: DEVICE_TYPE, version: "0" });
   const server = new DescriptionServer({
-    port,
+    port: 0,
     path,
     body: new TextEncoder().encode(body),
     headerTimeoutMs: 2000,
     maxConnections: 8,
     onRequest: () => {},
   });
-  server.listen("127.0.0.1");
+  const port = server.listen("127.0.0.1");
   return { server, port };
 }
 

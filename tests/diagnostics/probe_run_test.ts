@@ -17,12 +17,9 @@ const decoder = new TextDecoder();
 
 /** A helper on 127.0.0.1: an SSDP socket answering every search with `location`, and its searches. */
 function fakeHelper(location: (httpPort: number) => string) {
-  const free = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const httpPort = (free.addr as Deno.NetAddr).port;
-  free.close();
   let fetches = 0;
   const server = new DescriptionServer({
-    port: httpPort,
+    port: 0,
     path: "desc.xml",
     body: encoder.encode(
       renderDescription({ uuid: TEST_UUID, name: "pc", deviceType: DEVICE_TYPE, version: "0" }),
@@ -31,7 +28,7 @@ function fakeHelper(location: (httpPort: number) => string) {
     maxConnections: 8,
     onRequest: () => void fetches++,
   });
-  server.listen("127.0.0.1");
+  const httpPort = server.listen("127.0.0.1");
   const socket = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
   const searches: string[] = [];
   const answer = formatSearchResponse(deviceOf(identityFor(TEST_UUID)).root, {
