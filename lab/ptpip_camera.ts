@@ -52,6 +52,7 @@ import {
   encodeUint32Array,
 } from "../lib/ptpip/datasets.ts";
 import { sleep } from "../lib/util/timers.ts";
+import { closeQuietly } from "../lib/util/close.ts";
 import { refill, type TokenBucket } from "../lib/util/token_bucket.ts";
 import { Waiters } from "./waiters.ts";
 import {
@@ -299,14 +300,6 @@ async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-function closeQuietly(conn: Deno.Conn): void {
-  try {
-    conn.close();
-  } catch {
-    // already closed
   }
 }
 

@@ -8,6 +8,7 @@
 
 import { isRejection, parseSsdpMessage } from "../ssdp/message.ts";
 import { withTimeout } from "../util/timeout.ts";
+import { closeQuietly } from "../util/close.ts";
 
 /** What came back: the head as text (without the blank line) and the body bytes. */
 export interface RawResponse {
@@ -103,11 +104,8 @@ export async function exchangeRaw(
       body: all.subarray(end + HEAD_END.length),
     };
   } finally {
-    try {
-      conn.close();
-    } catch {
-      // closed by the timeout path already
-    }
+    // The timeout path may have closed it already.
+    closeQuietly(conn);
   }
 }
 

@@ -14,6 +14,7 @@ import { isClosedError, SocketError } from "../errors.ts";
 import { encodeResponse, parseRequestLine, respond } from "./http.ts";
 import { after, sleep } from "../util/timers.ts";
 import { writeAll } from "../util/checked_write.ts";
+import { closeQuietly } from "../util/close.ts";
 
 /** Settings of the description server. */
 export interface DescriptionServerOptions {
@@ -210,12 +211,4 @@ async function readHead(conn: Deno.TcpConn): Promise<string | undefined> {
   }
   // A head this large is no camera's; answer what its first line asks, or 400.
   return decoder.decode(buffer);
-}
-
-function closeQuietly(conn: Deno.Conn): void {
-  try {
-    conn.close();
-  } catch {
-    // already closed
-  }
 }

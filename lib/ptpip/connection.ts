@@ -90,12 +90,3 @@ export async function writeAll(
     return err({ kind: "closed", detail: `the connection failed while sending (${name})` });
   }
 }
-
-/** Closes `conn`, ignoring that it may be closed already. */
-export function closeQuietly(conn: Deno.Conn | undefined): void {
-  try {
-    conn?.close();
-  } catch {
-    // Already closed: nothing to undo.
-  }
-}

@@ -21,14 +21,8 @@ import {
   responseReason,
 } from "./codes.ts";
 import { cleanText } from "../util/text.ts";
-import {
-  closeQuietly,
-  type Dial,
-  dialWithin,
-  tcpDial,
-  writeAll,
-  type WriteFailure,
-} from "./connection.ts";
+import { closeQuietly } from "../util/close.ts";
+import { type Dial, dialWithin, tcpDial, writeAll, type WriteFailure } from "./connection.ts";
 import {
   decodeDeviceInfo,
   decodeObjectInfo,

@@ -63,4 +63,5 @@ import "../terminal/event_lines_test.ts";
 import "../terminal/log_buffer_test.ts";
 import "../terminal/status_line_test.ts";
 import "../util/checked_write_test.ts";
+import "../util/close_test.ts";
 import "../util/update_file_test.ts";
