@@ -45,6 +45,7 @@ import { err, ok, type Result } from "../util/result.ts";
 import { joinPath } from "../util/path.ts";
 import { cleanText } from "../util/text.ts";
 import { errorMessage } from "../errors.ts";
+import { equalBytes } from "../util/bytes.ts";
 import { fitName, MAX_NAME_BYTES, safeFileName, withSuffix } from "./file_name.ts";
 import { type Day, foldersFor, localDay, MAX_NAME_TRIES } from "./layout.ts";
 import { denoFs, type FileReader, type FileWriter, type ImportFs, isNoSpace } from "./fs.ts";
@@ -201,8 +202,7 @@ async function sameContent(fs: ImportFs, partial: string, path: string, size: nu
       const bufB = new Uint8Array(bufA.length);
       for (;;) {
         const [na, nb] = [await readFull(a, bufA), await readFull(b, bufB)];
-        if (na !== nb) return false;
-        for (let i = 0; i < na; i++) if (bufA[i] !== bufB[i]) return false;
+        if (!equalBytes(bufA.subarray(0, na), bufB.subarray(0, nb))) return false;
         if (na < bufA.length) return true;
       }
     } finally {

@@ -10,6 +10,7 @@
 import { err, ok, type Result } from "../util/result.ts";
 import { raceDeadline, TIMED_OUT } from "../util/timeout.ts";
 import { cleanText } from "../util/text.ts";
+import { errorMessage } from "../errors.ts";
 
 /** Opens a TCP connection to `host`:`port` (the default is `Deno.connect`). */
 export type Dial = (host: string, port: number) => Promise<Deno.Conn>;
@@ -52,8 +53,7 @@ export async function dialWithin(
       return err({ kind: "refused", detail: "the connection was refused" });
     }
     const name = error instanceof Error ? error.name : "error";
-    const message = error instanceof Error ? error.message : String(error);
-    return err({ kind: "unreachable", detail: cleanText(`${name}: ${message}`) });
+    return err({ kind: "unreachable", detail: cleanText(`${name}: ${errorMessage(error)}`) });
   }
 }
 
