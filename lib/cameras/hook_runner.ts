@@ -337,10 +337,8 @@ export class HookRunner {
   }
 
   #start(camera: HookCamera): void {
-    const argv = hookArgv(this.#command, camera);
-    if (argv === undefined) {
-      return this.#events.failed(camera, new Error(`${camera.ip} is not an IPv4 address`));
-    }
+    // `run` lets only IPv4 addresses through, for which there always is an argv.
+    const argv = hookArgv(this.#command, camera)!;
     const now = this.#clock.now();
     let child: Deno.ChildProcess;
     try {
