@@ -44,10 +44,20 @@ export function openSearchSockets(
   // On Linux a socket bound to an interface's address sends multicast out of that interface;
   // elsewhere the default route decides (Deno cannot set IP_MULTICAST_IF). Deno turns multicast
   // loopback off unless asked: without it a helper on this computer would never hear the search.
+  const sockets: Deno.DatagramConn[] = [];
+  try {
+    for (const c of served) {
+      sockets.push(
+        Deno.listenDatagram({ transport: "udp", hostname: c.address, port: 0, loopback: true }),
+      );
+    }
+  } catch (error) {
+    // An address gone since the list was read: the sockets already open must not stay open.
+    for (const socket of sockets) socket.close();
+    throw error;
+  }
   return {
-    sockets: served.map((c) =>
-      Deno.listenDatagram({ transport: "udp", hostname: c.address, port: 0, loopback: true })
-    ),
+    sockets,
     to: { transport: "udp", hostname: SSDP_MULTICAST_ADDRESS, port: ssdpPort },
     from: served.map((c) => `${c.name} ${c.address}`).join(", "),
     looped: true,
