@@ -135,6 +135,14 @@ export function userMessage(error: unknown, holders?: string): string {
   }
 }
 
+/**
+ * The error for a device UUID that gives no PTP/IP GUID (`import` and the photo sink both derive
+ * one to connect with); `reason` is `guidFromDeviceUuid`'s.
+ */
+export function noGuidError(reason: string): HelperError {
+  return new HelperError(`the device UUID gives no PTP/IP GUID: ${reason}`);
+}
+
 /** The user-facing line for a UUID that could not be read, made or kept, with the flags that fix it. */
 export function uuidFailureMessage(failure: UuidFailure): string {
   switch (failure.kind) {

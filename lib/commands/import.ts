@@ -6,7 +6,7 @@
  * @module
  */
 
-import { errorMessage, EXIT, HelperError, uuidFailureMessage } from "../errors.ts";
+import { errorMessage, EXIT, HelperError, noGuidError, uuidFailureMessage } from "../errors.ts";
 import type { Emit } from "../events.ts";
 import { PTPIP_PORT } from "../ptpip/port.ts";
 import { guidFromDeviceUuid } from "../gphoto2/guid.ts";
@@ -173,7 +173,7 @@ export async function runImportCommand(
   const resolved = await resolveUuid(deps.uuid);
   if (!resolved.ok) throw new HelperError(uuidFailureMessage(resolved.error));
   const guid = guidFromDeviceUuid(resolved.value.uuid);
-  if (!guid.ok) throw new HelperError(`the device UUID gives no PTP/IP GUID: ${guid.error}`);
+  if (!guid.ok) throw noGuidError(guid.error);
   const port = deps.ptpipPort ?? PTPIP_PORT;
   deps.status?.(`connecting to camera ${camera}…`);
   let eos = false;

@@ -13,7 +13,7 @@ import { importNew } from "../import/importer.ts";
 import { openPtpipSession } from "../ptpip/session.ts";
 import type { Spawn } from "../cameras/hook_runner.ts";
 import { PTPIP_PORT } from "../ptpip/port.ts";
-import { HelperError } from "../errors.ts";
+import { noGuidError } from "../errors.ts";
 import type { Clock } from "../util/timers.ts";
 import { absolutePath } from "../util/path.ts";
 import { type LeaveReason, PhotoSink, type SinkCamera } from "./photo_sink.ts";
@@ -67,7 +67,7 @@ export interface ServeSink {
 /** Builds the sink; starts nothing until a camera is ready. */
 export function serveSink(options: ServeSinkOptions): ServeSink {
   const guid = guidFromDeviceUuid(options.uuid);
-  if (!guid.ok) throw new HelperError(`the device UUID gives no PTP/IP GUID: ${guid.error}`);
+  if (!guid.ok) throw noGuidError(guid.error);
   const mux = options.status ? statusMux(options.status) : undefined;
   const { clock } = options;
   const hook = options.onPhoto
