@@ -16,6 +16,7 @@ import { flushLogs, logEvent, type LogFormat } from "../terminal/log.ts";
 import type { Verbosity } from "../terminal/log.ts";
 import type { Emit } from "../events.ts";
 import { type FollowerOptions, NetworkFollower } from "../network/follower.ts";
+import { missingInterfaces } from "../network/missing_interfaces.ts";
 import { RateLimiter, type RateLimits, summariseRefusals } from "../ssdp/rate_limit.ts";
 import { deviceOf, identityFor } from "../ssdp/search.ts";
 import { locationProvider } from "../ssdp/response.ts";
@@ -392,9 +393,8 @@ function reportUnknownInterfaces(
   names: readonly string[],
   emit: Emit,
 ): void {
-  const present = new Set(interfaces.map((i) => i.name));
-  for (const name of names.filter((n) => !present.has(n))) {
-    emit({ event: "unknown-interface", name });
+  for (const { name, why } of missingInterfaces(interfaces, names)) {
+    if (why === "absent") emit({ event: "unknown-interface", name });
   }
 }
 

@@ -379,3 +379,29 @@ Deno.test("serve in-process, limits off: a flood of searches is answered in full
     { event: "stop", signal: "SIGTERM" },
   ]);
 });
+
+Deno.test("serve in-process: an -i name no interface has is reported once, however often given", async () => {
+  const config = serveConfig([
+    "--bind-all",
+    "-i",
+    "eth0",
+    "-i",
+    "wlan9",
+    "-i",
+    "wlan9",
+    "--desc-port",
+    String(freeTcpPort()),
+    "--rescan-interval",
+    "0",
+    "--uuid",
+    UUID,
+  ]);
+  const { events, stop, serving } = startServing(config);
+  await events.next("ready", (e) => e.event === "ready");
+  assertEquals(
+    events.seen.filter((e) => e.event === "unknown-interface"),
+    [{ event: "unknown-interface", name: "wlan9" }],
+  );
+  stop("SIGTERM");
+  await serving;
+});
