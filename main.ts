@@ -227,15 +227,16 @@ export async function main(args: readonly string[]): Promise<number> {
       startLogging({ verbosity: "normal", logFormat: "json" });
     }
     // With JSON logs every line of stderr stays one JSON object, the last one included.
+    // The last line must reach stderr before the exit, but a stalled stderr cannot hold the exit:
+    // one flush, with a deadline, either way.
     if (logFormat === "json") {
       log.fatal("{error}", { event: "error", error: failure.message, exitCode: failure.exitCode });
+      await flushLogs(1000);
     } else {
       // The lines logged before the failure (an import's summary) come before it, as they happened.
       await flushLogs(1000);
       console.error(`ptpip-canon-helper: ${failure.message}`);
     }
-    // The last line must reach stderr before the exit, but a stalled stderr cannot hold the exit.
-    await flushLogs(1000);
     return failure.exitCode;
   }
 }
