@@ -31,6 +31,7 @@ import {
 import { mentionsEosType } from "./eos_type.ts";
 import type { Emit, ServeEvent } from "../events.ts";
 import { FloodLog, type LineBudget } from "../terminal/flood_log.ts";
+import { eventLine } from "../terminal/event_lines.ts";
 import type { SsdpMessage } from "../ssdp/message.ts";
 import type { PresenceHandler } from "../ssdp/responder.ts";
 import { receiveAnswers } from "../ssdp/answers.ts";
@@ -292,10 +293,9 @@ export class EosWatch implements PresenceHandler {
     this.#say(ip, event);
   }
 
-  /** Emits a line a sender caused, within its kind's budget (the level `logEvent` gives it). */
+  /** Emits a line a sender caused, within the budget of its level (the one `logEvent` gives it). */
   #say(ip: string, event: ServeEvent): void {
-    const warns = event.event === "eos-off" || event.event === "eos-fetch-failed" ||
-      (event.event === "eos-ignored" && event.busy === true);
+    const warns = eventLine(event)[0] === "warn";
     (warns ? this.#warnings : this.#notices).report(ip, () => this.#options.emit(event));
   }
 
