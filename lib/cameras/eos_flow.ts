@@ -16,7 +16,7 @@ import { SSDP_MULTICAST_ADDRESS, SSDP_PORT } from "../ssdp/wire.ts";
 import type { RawResponse } from "../description/fetch.ts";
 import { parseResponseHead } from "../description/fetch.ts";
 import { MAX_NAME_LENGTH, parseMaxAge } from "./tracker.ts";
-import { cleanText } from "../util/text.ts";
+import { cleanOptional, cleanText } from "../util/text.ts";
 import { notCanonCamera } from "./recognise.ts";
 import { err, ok, type Result } from "../util/result.ts";
 
@@ -103,7 +103,7 @@ export function validateEosLocation(location: string, senderIp: string): Result<
  */
 export function readEosMessage(message: SsdpMessage, senderIp: string): EosMessage | undefined {
   const h = message.headers;
-  const usn = cleanText(h.get("usn") ?? "", MAX_NAME_LENGTH) || undefined;
+  const usn = cleanOptional(h.get("usn"), MAX_NAME_LENGTH);
   let alive: boolean;
   if (message.method === "NOTIFY") {
     if (!isEosType(h.get("nt"))) return undefined;
@@ -181,7 +181,7 @@ export interface EosNames {
 }
 
 function boundedName(value: string | undefined): string | undefined {
-  return cleanText(value ?? "", MAX_EOS_NAME_CHARS) || undefined;
+  return cleanOptional(value, MAX_EOS_NAME_CHARS);
 }
 
 /** What a description says of the device: its names, and what tells a Canon camera. */

@@ -9,7 +9,7 @@
  */
 
 import { RecentMap } from "../util/recent_map.ts";
-import { cleanText } from "../util/text.ts";
+import { cleanOptional } from "../util/text.ts";
 import { Cooldowns } from "./cooldowns.ts";
 import type { Clock } from "../util/timers.ts";
 import type { SsdpMessage } from "../ssdp/message.ts";
@@ -140,7 +140,7 @@ export const MAX_NAME_LENGTH = 200;
 
 /** A header value fit to be read (see `cleanText`); `undefined` when absent or nothing is left. */
 function headerText(value: string | undefined): string | undefined {
-  return cleanText(value ?? "", MAX_NAME_LENGTH) || undefined;
+  return cleanOptional(value, MAX_NAME_LENGTH);
 }
 
 /**

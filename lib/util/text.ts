@@ -34,6 +34,11 @@ export function cleanText(text: string, max = 120): string {
   return points.slice(0, Math.max(0, max - 1)).join("") + CUT;
 }
 
+/** {@linkcode cleanText} of a header or field that may be missing: `undefined` when nothing is left. */
+export function cleanOptional(text: string | undefined, max?: number): string | undefined {
+  return cleanText(text ?? "", max) || undefined;
+}
+
 /**
  * Each character of the policy's set in `text` (one code point, or a lone surrogate) replaced by
  * what `replace` makes of it, for a caller that must show where one was: a log line escapes them, a

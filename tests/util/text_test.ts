@@ -2,7 +2,7 @@
 // must read exactly, escaped), and the length is bounded with an ellipsis.
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { cleanText, escapeUnshown } from "../../lib/util/text.ts";
+import { cleanOptional, cleanText, escapeUnshown } from "../../lib/util/text.ts";
 
 Deno.test("cleanText removes controls: C0, DEL, C1, whatever they would do to a terminal", () => {
   assertEquals(cleanText("a\u001b[2Jb\u202ec\u0000"), "a[2Jbc");
@@ -65,4 +65,11 @@ Deno.test("escapeUnshown shows the same characters as escapes, after JSON's own"
   assertEquals(escapeUnshown("a\u202eb\u2028c"), "a\\u202eb\\u2028c");
   assertEquals(escapeUnshown("\u{e0041}"), "\\udb40\\udc41", "astral: each UTF-16 unit, as JSON");
   assertEquals(escapeUnshown("eth0 ü 😀"), "eth0 ü 😀");
+});
+
+Deno.test("cleanOptional: a missing or unreadable value is undefined, the rest as cleanText", () => {
+  assertEquals(cleanOptional(undefined, 10), undefined);
+  assertEquals(cleanOptional(" \u200b\u0007 ", 10), undefined);
+  assertEquals(cleanOptional(" Canon\u202e EOS 6D ", 200), "Canon EOS 6D");
+  assertEquals(cleanOptional("abcdefghijkl", 5), cleanText("abcdefghijkl", 5));
 });
