@@ -6,6 +6,8 @@ import { fileURLToPath } from "node:url";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { helperArgv, startHelper } from "../../lab/helper_process.ts";
 import { namespaceTest, type Netns, NetnsLab } from "../../lab/netns.ts";
+import { lines } from "../../lab/lines.ts";
+import { withTimeout } from "../../lib/util/timeout.ts";
 import { WRONG_CONTENT_TYPE, WRONG_SERVER } from "../../lab/wrong_responder.ts";
 
 const WRONG_RESPONDER = fileURLToPath(new URL("../../lab/wrong_responder.ts", import.meta.url));
@@ -58,9 +60,10 @@ await namespaceTest(
       "10.233.2.3",
     ]);
     try {
-      const reader = wrong.stdout.pipeThrough(new TextDecoderStream()).getReader();
-      assertMatch((await reader.read()).value ?? "", /"listening":true/);
-      reader.releaseLock();
+      const output = lines(wrong.stdout);
+      const first = await withTimeout(output.next(), 15_000, "the wrong responder listening");
+      assertMatch(first.value ?? "", /"listening":true/);
+      await output.return(undefined);
 
       // Each probe waits out its whole window, so the five run at once. None hears another's
       // answers (each listens on its own port), and the two that reach the helper from the camera
