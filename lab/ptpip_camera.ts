@@ -65,8 +65,11 @@ import {
 export type { CameraFile, FileContent } from "./ptpip_camera_objects.ts";
 export { ALL, contentBytes, contentSize, STORAGE_ID } from "./ptpip_camera_objects.ts";
 
+/** A command connection idle this long is closed, as a camera's is. */
+const IDLE_MS = 5 * 60_000;
+
 /** The operations the fake answers, as its DeviceInfo advertises them. */
-export const SUPPORTED_OPERATIONS: readonly number[] = [
+const SUPPORTED_OPERATIONS: readonly number[] = [
   OPERATION.GetDeviceInfo,
   OPERATION.OpenSession,
   OPERATION.CloseSession,
@@ -80,7 +83,7 @@ export const SUPPORTED_OPERATIONS: readonly number[] = [
 ];
 
 /** The Canon operations the fake answers in EOS mode, besides the standard ones. */
-export const EOS_OPERATIONS: readonly number[] = [
+const EOS_OPERATIONS: readonly number[] = [
   OPERATION.EosGetObject,
   OPERATION.EosGetPartialObject,
   OPERATION.EosSetRemoteMode,
@@ -149,8 +152,6 @@ export interface PtpipCameraOptions {
    * unless set false.
    */
   eos?: boolean;
-  /** A command connection idle this long is closed, as a camera's does (default 5 minutes). */
-  idleTimeoutMs?: number;
   /**
    * Object bytes a second the camera sends at most, over all its connections, as its Wi-Fi link
    * would (undefined or 0: as fast as it can make them). Paced per Data packet with a token bucket
@@ -571,9 +572,8 @@ class FakePtpipCamera implements PtpipCamera {
   }
 
   async #commands(session: Session, reader: PacketReader): Promise<void> {
-    const idle = this.#options.idleTimeoutMs ?? 5 * 60_000;
     while (!this.#closed) {
-      const next = await reader.next(idle);
+      const next = await reader.next(IDLE_MS);
       if (!next.ok) return;
       const request = next.value;
       if (request.type !== "OperationRequest") continue;

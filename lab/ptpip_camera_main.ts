@@ -18,7 +18,6 @@
  * - `init-fail REASON` / `init-fail off`: answer InitFail from now on, or stop
  * - `rate BYTES_PER_SECOND` / `rate off`: pace object data from now on (as `bytesPerSecond` in
  *   `--options`, e.g. `{"bytesPerSecond":10000000}` for a generous Wi-Fi link), or stop
- * - `ping`: Ping on every event connection
  *
  * Runs until stdin ends or it is killed.
  *
@@ -65,8 +64,6 @@ for await (const raw of lines(Deno.stdin.readable)) {
       const rate = args[0] === "off" ? 0 : Number(args[0]);
       if (!(rate >= 0)) throw new Error(`not a rate: ${args[0]}`);
       camera.configure({ bytesPerSecond: rate });
-    } else if (command === "ping") {
-      report("pinged", { count: await camera.ping() });
     } else {
       console.error(`unknown command: ${line}`);
       continue;
