@@ -217,6 +217,11 @@ export interface PtpipCamera extends AsyncDisposable {
   /** Every object on the card (folders and files). */
   readonly objects: readonly CardObject[];
   /**
+   * Bytes that waited on the link's pacing so far: what a test reads to tell which transfers the
+   * "radio" slowed, where a wall-clock bound would depend on the machine's load.
+   */
+  readonly pacedBytes: number;
+  /**
    * Puts a file on the card (and any folders its path needs) and announces each new object with
    * ObjectAdded on every open session's event connection. Returns the file's handle.
    */
@@ -349,6 +354,7 @@ class FakePtpipCamera implements PtpipCamera {
   #closed = false;
   /** The link's pacing (`bytesPerSecond`), shared by every connection, as one radio is. */
   #bucket: TokenBucket = { tokens: 0, updated: performance.now() };
+  #pacedBytes = 0;
 
   constructor(options: PtpipCameraOptions) {
     this.#options = { ...options };
@@ -368,6 +374,10 @@ class FakePtpipCamera implements PtpipCamera {
 
   get objects(): CardObject[] {
     return this.#card.objects;
+  }
+
+  get pacedBytes(): number {
+    return this.#pacedBytes;
   }
 
   #emit(event: CameraEvent): void {
@@ -825,6 +835,7 @@ class FakePtpipCamera implements PtpipCamera {
   async #pace(bytes: number): Promise<void> {
     const rate = this.#options.bytesPerSecond ?? 0;
     if (!(rate > 0)) return;
+    this.#pacedBytes += bytes;
     const capacity = Math.max(bytes, (rate * RATE_BURST_MS) / 1000);
     for (;;) {
       const bucket = this.#bucket;
