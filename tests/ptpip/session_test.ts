@@ -4,6 +4,7 @@
 // a response that is not OK, a sink that gives up).
 
 import { concatBytes } from "../support/bytes.ts";
+import { REFUSING_PORT } from "../support/ptpip.ts";
 import {
   deviceInfo as fakeDeviceInfo,
   objectInfo as fakeObjectInfo,
@@ -354,12 +355,9 @@ Deno.test("no InitCommandAck within initMs is a timeout that mentions the OK pre
 });
 
 Deno.test("a closed port is 'refused'", async () => {
-  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = probe.addr.port;
-  probe.close();
   const result = await openPtpipSession({
     host: "127.0.0.1",
-    port,
+    port: REFUSING_PORT,
     guid: GUID,
     hostName: "h",
     timeouts: FAST,

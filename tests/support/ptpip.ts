@@ -8,6 +8,13 @@
 import { openPtpipSession, type SessionOptions } from "../../lib/ptpip/session.ts";
 import { concatBytes } from "./bytes.ts";
 
+/**
+ * A port on 127.0.0.1 where a connection is refused: port 1 (tcpmux), which nothing here serves. A
+ * listener's port once closed is no such port: tests running beside one bind port 0 all the time
+ * and can be given it in between.
+ */
+export const REFUSING_PORT = 1;
+
 /** Deadlines for a session with the fake camera: generous for a loaded test machine. */
 export const LOOPBACK_TIMEOUTS = { connectMs: 2000, initMs: 2000, readMs: 2000 };
 
