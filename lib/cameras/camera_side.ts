@@ -31,7 +31,10 @@ export interface CameraSide extends PresenceHandler {
   searched(ip: string, userAgent: string | undefined): void;
   /** `ip` fetched the description: a camera pairing or reconnecting. */
   fetched(ip: string): void;
-  /** The served addresses, for the EOS start-up search (asked once per address). */
+  /**
+   * The served addresses, for the EOS start-up search (asked once per address): sent once the XML
+   * parser has loaded, never when its load failed.
+   */
   searchFrom(addresses: readonly string[]): void;
   /** Shows the first status and starts the periodic checks. */
   start(): void;
@@ -73,24 +76,21 @@ export function cameraSide(options: CameraSideOptions): CameraSide {
     ssdpPort: options.ssdpPort,
     fetched: (announcement, names) => cameras.eosFetched(announcement, names),
     coolingDown: (ip) => cameras.coolingDown(ip),
-    exchange: parser.guardExchange(options.exchange ?? eosExchange),
+    exchange: options.exchange ?? eosExchange,
   });
   // Without --eos the EOS watch only says how to turn it on: no description is read.
   const presence = everyPresence([cameras, options.eos.enabled ? parser.guard(eos) : eos]);
-  const loadParser = () => {
-    if (options.eos.enabled) parser.load();
-  };
   return {
     wants: presence.wants,
     heard: presence.heard,
     searched: (ip, userAgent) => cameras.searched(ip, userAgent),
     fetched: (ip) => cameras.fetched(ip),
-    searchFrom: (addresses) => {
-      loadParser();
-      eos.searchFrom(addresses);
+    searchFrom: async (addresses) => {
+      // The search's answers reach the EOS watch past the gate: it goes out only once they can be read.
+      if (options.eos.enabled && await parser.load()) eos.searchFrom(addresses);
     },
     start: () => {
-      loadParser();
+      if (options.eos.enabled) parser.load();
       cameras.start();
     },
     stop: async () => {

@@ -10,7 +10,6 @@
 
 import type { SsdpMessage } from "../ssdp/message.ts";
 import type { PresenceHandler } from "../ssdp/responder.ts";
-import type { RawExchange } from "./eos_flow.ts";
 import { errorMessage } from "../errors.ts";
 
 /** Loads the XML parser's module; rejects when it cannot be had. */
@@ -96,17 +95,6 @@ export class ParserGate {
           if (loaded) handler.heard(message, ip);
         });
       },
-    };
-  }
-
-  /**
-   * `exchange`, sent only once the parser is loaded: what is fetched can then be read. A fetch the
-   * watch starts on its own (an answer to the start-up search) is refused, not sent, when it failed.
-   */
-  guardExchange(exchange: RawExchange): RawExchange {
-    return async (hostname, port, request, timeoutMs) => {
-      if (!(await this.load())) throw new Error("the XML parser could not be loaded");
-      return exchange(hostname, port, request, timeoutMs);
     };
   }
 }

@@ -17,9 +17,14 @@ const DESCRIPTION = encoder.encode(
     `<friendlyName>EOS6D</friendlyName><modelName>Canon EOS 6D</modelName></device></root>`,
 );
 
+/**
+ * The camera side with `--eos` over `loadXmlParser`, its fetches recorded, and its start-up searches:
+ * each sent one is answered once by an EOS body at 10.0.0.9.
+ */
 function side(loadXmlParser: () => Promise<unknown>) {
   const log = eventRecorder();
   const exchanges: string[] = [];
+  const searches: string[] = [];
   const side = cameraSide({
     emit: log.emit,
     ownUuid: TEST_UUID,
@@ -37,15 +42,37 @@ function side(loadXmlParser: () => Promise<unknown>) {
     eos: {
       enabled: true,
       serves: () => true,
-      openSearchSocket: () => ({
-        receive: () => new Promise(() => {}),
-        send: () => Promise.resolve(0),
-        close: () => {},
-      }),
+      openSearchSocket: (address) => {
+        let answer!: (datagram: [Uint8Array<ArrayBuffer>, Deno.Addr]) => void;
+        let close!: (error: Error) => void;
+        const answered = new Promise<[Uint8Array<ArrayBuffer>, Deno.Addr]>((r) => answer = r);
+        const closed = new Promise<never>((_, reject) => close = reject);
+        let receives = 0;
+        return {
+          receive: () => Promise.race([receives++ === 0 ? answered : closed, closed]),
+          send: (bytes) => {
+            searches.push(address);
+            answer([encoder.encode(SEARCH_ANSWER), ANSWERER]);
+            return Promise.resolve(bytes.length);
+          },
+          close: () => close(new Deno.errors.BadResource("closed")),
+        };
+      },
     },
   });
-  return { side, log, exchanges };
+  return { side, log, exchanges, searches };
 }
+
+const ANSWERER: Deno.NetAddr = { transport: "udp", hostname: "10.0.0.9", port: 1900 };
+const SEARCH_ANSWER = [
+  "HTTP/1.1 200 OK",
+  "CACHE-CONTROL: max-age=1800",
+  "LOCATION: http://10.0.0.9:49152/upnp/CameraDevDesc.xml",
+  `ST: ${EOS_SERVICE_TYPE}`,
+  `USN: uuid:00000000-0000-0000-0001-A0B1C2D3E4F6::${EOS_SERVICE_TYPE}`,
+  "",
+  "",
+].join("\r\n");
 
 const isUnavailable = (e: ServeEvent) => e.event === "eos-unavailable";
 
@@ -90,6 +117,27 @@ Deno.test("camera side: with the parser loaded, an announcing camera is fetched 
   assertEquals(loads, 1);
   assertEquals(t.exchanges, ["10.0.0.9"]);
   assert(!t.log.events.some(isUnavailable));
+});
+
+Deno.test("camera side: with a failed parser load no start-up search is sent, so no answer is fetched", async () => {
+  const t = side(() => Promise.reject(new TypeError('Import "saxes" not a dependency')));
+  t.side.searchFrom(["10.0.0.1"]);
+  await t.log.next("the parser unavailable", isUnavailable);
+  await t.side.stop();
+  assertEquals(t.searches, []);
+  assertEquals(t.exchanges, []);
+  assertEquals(t.log.events.filter((e) => e.event.startsWith("eos-")).map((e) => e.event), [
+    "eos-unavailable",
+  ]);
+});
+
+Deno.test("camera side: with the parser loaded, the start-up search goes out and its answer is fetched", async () => {
+  const t = side(() => import("../../lib/description/reader.ts"));
+  t.side.searchFrom(["10.0.0.1"]);
+  await t.log.next("a fetch", (e) => e.event === "eos-fetch");
+  await t.side.stop();
+  assertEquals(t.searches, ["10.0.0.1"]);
+  assertEquals(t.exchanges[0], "10.0.0.9");
 });
 
 /**
