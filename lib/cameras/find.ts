@@ -6,14 +6,11 @@
  * @module
  */
 
-import type { InterfaceAddress } from "../network/interfaces.ts";
-import { receiveAnswers } from "../ssdp/answers.ts";
 import type { SsdpMessage } from "../ssdp/message.ts";
 import { formatSearchRequest } from "../ssdp/search_request.ts";
-import { openSearchSockets } from "../ssdp/search_sockets.ts";
+import { type SearchPlace, searchRound } from "../ssdp/search_sockets.ts";
 import { ALL_TARGET, SSDP_MULTICAST_ADDRESS } from "../ssdp/wire.ts";
 import { err, ok, type Result } from "../util/result.ts";
-import { sleep } from "../util/timers.ts";
 import { canonTrait } from "./recognise.ts";
 
 /** A Canon camera that answered. */
@@ -47,14 +44,8 @@ export function canonCameras(
   return [...found.values()];
 }
 
-/** Where and how long to search. */
-export interface FindOptions {
-  /** The SSDP port cameras listen on (1900, or `-p` in tests). */
-  ssdpPort: number;
-  /** `-i` names: the interfaces to search from; every LAN interface when empty. */
-  interfaceNames: readonly string[];
-  /** The interface list. */
-  interfaces: () => InterfaceAddress[];
+/** Where (the SSDP group, from the served interfaces) and how long to search. */
+export interface FindOptions extends Omit<SearchPlace, "target"> {
   /** How long to collect answers; {@linkcode FIND_WINDOW_MS} by default. */
   windowMs?: number;
 }
@@ -66,28 +57,20 @@ export interface FindOptions {
 export async function findCanonCameras(
   options: FindOptions,
 ): Promise<Result<FoundCamera[], "no-interface">> {
-  const opened = openSearchSockets(
-    undefined,
-    options.ssdpPort,
-    options.interfaceNames,
-    options.interfaces,
-  );
-  if (opened === undefined) return err("no-interface");
   const answers: { from: string; message: SsdpMessage }[] = [];
-  const collecting = opened.sockets.map((socket) =>
-    receiveAnswers(socket, (message, from) => {
-      if (answers.length < MAX_ANSWERS) answers.push({ from: from.hostname, message });
-    })
-  );
-  const search = new TextEncoder().encode(formatSearchRequest({
+  const search = formatSearchRequest({
     host: `${SSDP_MULTICAST_ADDRESS}:${options.ssdpPort}`,
     st: ALL_TARGET,
     mx: 2,
-  }));
-  // A send that fails (an interface going down) leaves the others searching.
-  await Promise.all(opened.sockets.map((s) => s.send(search, opened.to).catch(() => 0)));
-  await sleep(options.windowMs ?? FIND_WINDOW_MS);
-  opened.sockets.forEach((s) => s.close());
-  await Promise.all(collecting);
+  });
+  const round = await searchRound(
+    options,
+    search,
+    options.windowMs ?? FIND_WINDOW_MS,
+    (m, from) => {
+      if (answers.length < MAX_ANSWERS) answers.push({ from: from.hostname, message: m });
+    },
+  );
+  if (round === undefined) return err("no-interface");
   return ok(canonCameras(answers));
 }

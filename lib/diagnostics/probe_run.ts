@@ -21,10 +21,8 @@ import {
   ProbeAnswers,
 } from "./probe.ts";
 import { CAMERA_SEARCH } from "../ssdp/search_request.ts";
-import { receiveAnswers } from "../ssdp/answers.ts";
-import { openSearchSockets, type SearchSockets } from "../ssdp/search_sockets.ts";
+import { searchRound } from "../ssdp/search_sockets.ts";
 import { escapeControls } from "../terminal/logger.ts";
-import { sleep } from "../util/timers.ts";
 
 /** Where `probe` sends its search: a host (unicast), or the multicast group when absent. */
 export interface ProbeTarget {
@@ -49,27 +47,7 @@ export interface ProbeOptions {
 /** How long one description fetch may take. */
 const FETCH_TIMEOUT_MS = 3000;
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-function openSockets(
-  options: ProbeOptions,
-  interfaces: () => InterfaceAddress[],
-): SearchSockets {
-  const opened = openSearchSockets(
-    options.target,
-    options.ssdpPort,
-    options.interfaceNames,
-    interfaces,
-  );
-  if (opened === undefined) {
-    throw new HelperError(
-      "no interface to search from: connect to the camera's network, or name one with -i NAME " +
-        "(`ptpip-canon-helper interfaces` lists them), or give a HOST to search.",
-    );
-  }
-  return opened;
-}
 
 async function fetchDescription(location: string): Promise<FetchOutcome> {
   try {
@@ -94,22 +72,20 @@ export async function runProbe(
   options: ProbeOptions,
   interfaces: () => InterfaceAddress[],
 ): Promise<{ text: string; ok: boolean }> {
-  const { sockets, to, from, looped } = openSockets(options, interfaces);
   const received = new ProbeAnswers();
-  const collecting = sockets.map((s) =>
-    receiveAnswers(
-      s,
-      (message, from) => received.add({ from: from.hostname, port: from.port, message }),
-    )
+  const round = await searchRound(
+    { ...options, interfaces },
+    CAMERA_SEARCH,
+    options.timeoutSeconds * 1000,
+    (message, from) => received.add({ from: from.hostname, port: from.port, message }),
   );
-  const search = encoder.encode(CAMERA_SEARCH);
-  const sendErrors: string[] = [];
-  for (const socket of sockets) {
-    await socket.send(search, to).catch((error) => sendErrors.push(String(error)));
+  if (round === undefined) {
+    throw new HelperError(
+      "no interface to search from: connect to the camera's network, or name one with -i NAME " +
+        "(`ptpip-canon-helper interfaces` lists them), or give a HOST to search.",
+    );
   }
-  await sleep(options.timeoutSeconds * 1000);
-  sockets.forEach((s) => s.close());
-  await Promise.all(collecting);
+  const { to, from, looped, sendErrors } = round;
   const answers = received.kept;
 
   const locationOf = (a: ProbeAnswer) => a.message.headers.get("location") ?? "";

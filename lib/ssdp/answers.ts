@@ -1,6 +1,7 @@
 /**
  * Answers to a search of our own: read from the socket the search was sent from, until that socket
- * is closed. Shared by `probe` and the EOS flow's start-up search.
+ * is closed. Shared by our search round (`search_sockets.ts`, for `probe` and `import`) and the EOS
+ * flow's start-up search.
  *
  * @module
  */
