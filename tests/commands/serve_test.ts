@@ -308,6 +308,8 @@ Deno.test("serve in-process with --eos: an announcing EOS body is fetched, ready
     },
   });
   await events.next("ready", (e) => e.event === "ready");
+  // The search goes out once the XML parser has loaded, which may be after "ready".
+  await events.next("the start-up search", (e) => e.event === "eos-search");
   assertEquals(searches, ["192.168.50.10"], "the start-up search goes from the served address");
 
   socket.deliver(eosNotify("ssdp:alive"), EOS_CAMERA, 1900);
