@@ -16,10 +16,10 @@ import {
 import {
   errorMessage,
   EXIT,
+  forUser,
   HelperError,
   SocketError,
   UsageError,
-  userMessage,
   uuidFailureMessage,
 } from "./lib/errors.ts";
 import {
@@ -222,7 +222,7 @@ export async function main(args: readonly string[]): Promise<number> {
     return EXIT.ok;
   } catch (error) {
     statusLine?.clear();
-    const failure = await withPortHolders(asHelperError(error));
+    const failure = asHelperError(forUser(error, await portHolders(error)));
     if (logFormat === undefined && jsonAskedFor(args)) {
       startLogging({ verbosity: "normal", logFormat: "json" });
     }
@@ -242,17 +242,13 @@ export async function main(args: readonly string[]): Promise<number> {
 }
 
 /**
- * A port found in use, worded with the processes on it (`ss`, Linux only, within a second): "in use by
- * a program" alone leaves the user to find which. Other failures pass through.
+ * The processes on a port found in use (`ss`, Linux only, within a second), for its line: "in use by
+ * a program" alone leaves the user to find which. None for other failures.
  */
-async function withPortHolders(failure: HelperError): Promise<HelperError> {
-  const cause = failure.cause;
-  if (!(cause instanceof SocketError) || cause.problem !== "in-use") return failure;
+async function portHolders(error: unknown): Promise<string | undefined> {
+  if (!(error instanceof SocketError) || error.problem !== "in-use") return undefined;
   const { holdersPhrase } = await import("./lib/diagnostics/port_holders.ts");
-  const holders = await holdersPhrase(cause.port, cause.transport, Deno.build.os);
-  return holders === undefined
-    ? failure
-    : new HelperError(userMessage(cause, holders), failure.exitCode, { cause });
+  return await holdersPhrase(error.port, error.transport, Deno.build.os);
 }
 
 /** Every failure as one user-facing line and an exit code. */

@@ -179,10 +179,13 @@ function notAUuidDetail(found: NotAUuid): string {
   }
 }
 
-/** A domain error as the {@linkcode HelperError} the user sees; others pass through. */
-export function forUser(error: unknown): unknown {
+/**
+ * A domain error as the {@linkcode HelperError} the user sees, worded once, at the edge; others pass
+ * through. `holders`: the processes on a port found in use, see {@linkcode userMessage}.
+ */
+export function forUser(error: unknown, holders?: string): unknown {
   return error instanceof SocketError
-    ? new HelperError(userMessage(error), EXIT.failure, { cause: error })
+    ? new HelperError(userMessage(error, holders), EXIT.failure, { cause: error })
     : error;
 }
 

@@ -47,6 +47,12 @@ Deno.test("socket errors carry facts and are worded at the edge", async (t) => {
     assert((user as HelperError).cause instanceof SocketError, "the facts stay with the words");
     const other = new Error("boom");
     assertEquals(forUser(other), other);
+    const inUse = SocketError.from("udp", "0.0.0.0", 1900, new Deno.errors.AddrInUse("x"));
+    assertEquals(
+      (forUser(inUse, "minidlnad (pid 812)") as HelperError).message,
+      userMessage(inUse, "minidlnad (pid 812)"),
+      "the holders the edge found are in its one wording",
+    );
   });
 
   await t.step("Result has the agreed shape", () => {

@@ -27,7 +27,7 @@ import type { EosFetchPlan, RawExchange } from "../cameras/eos_flow.ts";
 import { Memberships, openSsdpSocket, type SsdpSocket } from "../ssdp/socket.ts";
 import type { Spawn } from "../cameras/hook_runner.ts";
 import { describeUuidSource, type ResolvedUuid } from "../uuid/store.ts";
-import { errorMessage, forUser } from "../errors.ts";
+import { errorMessage } from "../errors.ts";
 import { type Clock, systemClock } from "../util/timers.ts";
 import { httpLines, type SearchLines, searchLines } from "../terminal/request_lines.ts";
 
@@ -135,7 +135,10 @@ const TIMING: ServeTiming = {
   floodSummaryMs: 1000,
 };
 
-/** Runs until a stop is requested; throws a `HelperError` when it cannot start. */
+/**
+ * Runs until a stop is requested. When it cannot start it throws a `HelperError`, or a `SocketError`
+ * for a port it cannot open, which the edge words with the processes on that port.
+ */
 export async function serve(
   config: ServeConfig,
   uuid: ResolvedUuid,
@@ -163,7 +166,7 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
   // Whatever was started is undone in reverse, on a stop and on a failed start alike.
   await using stack = new AsyncDisposableStack();
   const limiter = new RateLimiter(config.limits, clock);
-  const conn = openSocket(env, config.ssdpPort);
+  const conn = (env.openSsdpSocket ?? openSsdpSocket)(config.ssdpPort);
   stack.defer(() => conn.close());
   const lines = { emit, clock, summaryMs: timing.floodSummaryMs };
   const searches = searchLines(lines);
@@ -204,7 +207,8 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
       cameras.searchFrom(served.map((s) => s.address));
     }),
   );
-  await startFollowing(config, server, follower);
+  if (config.bindAll) server.listen("0.0.0.0");
+  await follower.start(config.rescanSeconds);
   stack.defer(() => follower.stop());
   reportUnknownInterfaces(env.networkInterfaces(), config.interfaceNames, emit);
   const refusals = summariseRefusals({ limiter, intervalMs: timing.refusalSummaryMs, clock, emit });
@@ -224,15 +228,6 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
   searches.close();
   requests.close();
   emit({ event: "stop", signal });
-}
-
-/** Opens the SSDP socket; a port that cannot be bound is worded for the user. */
-function openSocket(env: Pick<ServeEnvironment, "openSsdpSocket">, port: number): SsdpSocket {
-  try {
-    return (env.openSsdpSocket ?? openSsdpSocket)(port);
-  } catch (error) {
-    throw forUser(error);
-  }
 }
 
 /** The answerer's settings: the flags it reads, and the parts `run` made (named there, typed here). */
@@ -371,20 +366,6 @@ function followerOptions(
     ssdpPort: config.ssdpPort,
     onChange,
   };
-}
-
-/** Starts the description listener and the follower; a port that cannot be bound is worded for the user. */
-async function startFollowing(
-  config: Pick<ServeConfig, "bindAll" | "rescanSeconds">,
-  server: Pick<DescriptionServer, "listen">,
-  follower: Pick<NetworkFollower, "start">,
-): Promise<void> {
-  try {
-    if (config.bindAll) server.listen("0.0.0.0");
-    await follower.start(config.rescanSeconds);
-  } catch (error) {
-    throw forUser(error);
-  }
 }
 
 /** One line for each `-i` name no interface has. */
