@@ -8,6 +8,7 @@
  */
 
 import { replaceFileChecked, syncDirectory } from "../util/checked_write.ts";
+import type { Reader } from "../util/bounded_read.ts";
 
 /** A file open for writing. */
 export interface FileWriter {
@@ -15,14 +16,6 @@ export interface FileWriter {
   write(bytes: Uint8Array): Promise<number>;
   /** Flushes it to the disk. */
   sync(): Promise<void>;
-  /** Closes it (once). */
-  close(): void;
-}
-
-/** A file open for reading. */
-export interface FileReader {
-  /** Reads into `buffer`; the count, or `null` at the end. */
-  read(buffer: Uint8Array): Promise<number | null>;
   /** Closes it (once). */
   close(): void;
 }
@@ -38,7 +31,7 @@ export interface ImportFs {
   /** Opens an existing file to append to it. */
   append(path: string): Promise<FileWriter>;
   /** Opens a file to read it. */
-  open(path: string): Promise<FileReader>;
+  open(path: string): Promise<Reader>;
   /** A second name for a file; `Deno.errors.AlreadyExists` when `newPath` is taken, never replacing it. */
   link(existing: string, newPath: string): Promise<void>;
   /** Renames, replacing `to` if it exists: only used onto a name this process created. */
@@ -61,7 +54,7 @@ export const denoFs: ImportFs = {
   link: (existing, newPath) => Deno.link(existing, newPath),
   rename: (from, to) => Deno.rename(from, to),
   remove: (path) => Deno.remove(path),
-  replaceFile: (path, text) => replaceFileChecked(path, text),
+  replaceFile: async (path, text) => void await replaceFileChecked(path, text),
   syncDirectory,
 };
 

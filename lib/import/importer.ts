@@ -46,9 +46,10 @@ import { joinPath } from "../util/path.ts";
 import { cleanText } from "../util/text.ts";
 import { errorMessage } from "../errors.ts";
 import { equalBytes } from "../util/bytes.ts";
+import type { Reader } from "../util/bounded_read.ts";
 import { fitName, MAX_NAME_BYTES, safeFileName, withSuffix } from "./file_name.ts";
 import { type Day, foldersFor, localDay, MAX_NAME_TRIES } from "./layout.ts";
-import { denoFs, type FileReader, type FileWriter, type ImportFs, isNoSpace } from "./fs.ts";
+import { denoFs, type FileWriter, type ImportFs, isNoSpace } from "./fs.ts";
 import { BatchedWriter } from "./write_batch.ts";
 import { ensureRealDir, keyDigest, loadRecord, objectKey, type RecordCache } from "./record.ts";
 import {
@@ -180,7 +181,7 @@ interface Wanted {
 }
 
 /** Reads until `buffer` is full or the file ends; the count. */
-async function readFull(file: FileReader, buffer: Uint8Array): Promise<number> {
+async function readFull(file: Reader, buffer: Uint8Array): Promise<number> {
   let done = 0;
   while (done < buffer.length) {
     const n = await file.read(buffer.subarray(done));

@@ -26,6 +26,7 @@
 import { err, ok, type Result } from "../util/result.ts";
 import { joinPath, parentDir } from "../util/path.ts";
 import { errorMessage } from "../errors.ts";
+import { readBounded } from "../util/bounded_read.ts";
 import type { ImportFs } from "./fs.ts";
 
 /** The helper's folder inside DEST (hidden, so photo tools pass it by). */
@@ -266,46 +267,6 @@ export class ImportRecord {
   }
 }
 
-/**
- * Reads at most `max` bytes of `path` (undefined past that), in buffers sized to the `expected`
- * length its stat gave: the photo sink loads the record once per import, often one photo each, and
- * a fixed 1 MiB buffer (plus another to see the end) cost 2 MiB of zeroed memory per photo that the
- * allocator did not give back (bench/sink.ts's RSS phase: +2-3 MiB per 1,000 photos).
- */
-async function readBounded(
-  fs: ImportFs,
-  path: string,
-  max: number,
-  expected: number,
-): Promise<Uint8Array | undefined> {
-  const file = await fs.open(path);
-  try {
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      // What is still expected and one byte more; then one byte to see the end; bigger reads only
-      // for a file that grew since its stat.
-      const want = total < expected ? expected - total + 1 : total === expected ? 1 : 1 << 16;
-      const buffer = new Uint8Array(Math.min(1 << 20, want, max + 1 - total));
-      const n = await file.read(buffer);
-      if (n === null) break;
-      chunks.push(buffer.subarray(0, n));
-      total += n;
-      if (total > max) return undefined;
-    }
-    if (chunks.length === 1) return chunks[0];
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const chunk of chunks) {
-      out.set(chunk, at);
-      at += chunk.length;
-    }
-    return out;
-  } finally {
-    file.close();
-  }
-}
-
 /** Moves a bad record out of the way under a new name, never over another file. */
 async function keepAside(fs: ImportFs, path: string, now: number): Promise<string> {
   for (let n = 0; n < 100; n++) {
@@ -389,7 +350,7 @@ async function readRecord(
       detail: `${path} is over ${MAX_RECORD_BYTES} bytes; it was left as it is`,
     } as const;
     if (info.size > MAX_RECORD_BYTES) return err(tooLarge);
-    const bytes = await readBounded(fs, path, MAX_RECORD_BYTES, info.size);
+    const bytes = await readBounded(await fs.open(path), MAX_RECORD_BYTES, info.size);
     if (!bytes) return err(tooLarge);
     let text: string;
     let parsed: Result<RecordEntry[]>;

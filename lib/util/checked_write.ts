@@ -96,15 +96,24 @@ export async function writeVerifiedTemp(
 
 /**
  * Replaces `path` with `text` atomically: a checked temporary file renamed over it, then the directory
- * synced. The temporary file is removed on every failure, and `path` is then unchanged.
+ * synced. `beforeRename`, when given, is handed the temporary file first and may decline the rename
+ * (false, then returned). The temporary file is removed on every failure or decline, and `path` is
+ * then unchanged.
  */
-export async function replaceFileChecked(path: string, text: string, mode = 0o644): Promise<void> {
+export async function replaceFileChecked(
+  path: string,
+  text: string | Uint8Array,
+  mode = 0o644,
+  beforeRename?: (temp: string) => Promise<boolean>,
+): Promise<boolean> {
   let temp: string | undefined;
   try {
     temp = await writeVerifiedTemp(path, text, mode);
+    if (beforeRename && !await beforeRename(temp)) return false;
     await Deno.rename(temp, path);
     temp = undefined;
     await syncDirectory(path);
+    return true;
   } finally {
     if (temp) await Deno.remove(temp).catch(() => {});
   }

@@ -10,7 +10,8 @@
 
 import { errorMessage } from "../errors.ts";
 import { err, ok, type Result } from "./result.ts";
-import { syncDirectory, writeVerifiedTemp } from "./checked_write.ts";
+import { replaceFileChecked } from "./checked_write.ts";
+import { readSmallFile, type SmallFile } from "./bounded_read.ts";
 import { equalBytes } from "./bytes.ts";
 
 /** The file's current bytes (`undefined`: it does not exist) to its new bytes, or `undefined` to leave it. */
@@ -34,11 +35,6 @@ export interface FileUpdate {
   target: string;
   /** Whether it was written. */
   changed: boolean;
-}
-
-interface Current {
-  bytes: Uint8Array;
-  info: Deno.FileInfo;
 }
 
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
@@ -70,28 +66,20 @@ async function resolveTarget(path: string): Promise<Result<string>> {
   }
 }
 
-async function readCurrent(path: string, maxBytes: number): Promise<Result<Current | undefined>> {
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.stat(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return ok(undefined);
-    return err(`cannot read ${path}: ${errorMessage(error)}`);
-  }
-  if (!info.isFile) return err(`${path} is not a regular file; nothing was written.`);
-  if (info.size > maxBytes) {
-    return err(
-      `${path} is ${info.size} bytes, more than the ${maxBytes} expected; nothing was written.`,
-    );
-  }
-  try {
-    const bytes = await Deno.readFile(path);
-    if (bytes.length > maxBytes) {
+async function readCurrent(path: string, maxBytes: number): Promise<Result<SmallFile | undefined>> {
+  const read = await readSmallFile(path, maxBytes);
+  if (read.ok) return read;
+  switch (read.error.kind) {
+    case "unreadable":
+      return err(`cannot read ${path}: ${read.error.cause}`);
+    case "not-a-file":
+      return err(`${path} is not a regular file; nothing was written.`);
+    case "too-large":
+      return err(
+        `${path} is ${read.error.bytes} bytes, more than the ${maxBytes} expected; nothing was written.`,
+      );
+    case "grew":
       return err(`${path} grew past ${maxBytes} bytes; nothing was written.`);
-    }
-    return ok({ bytes, info });
-  } catch (error) {
-    return err(`cannot read ${path}: ${errorMessage(error)}`);
   }
 }
 
@@ -126,24 +114,20 @@ export async function updateFile(
     const previous = before.value?.bytes;
     const next = change(previous);
     if (next === undefined) return ok({ target, changed: false });
-    let temp: string | undefined;
+    let now: Result<SmallFile | undefined> | undefined;
     try {
-      temp = await writeVerifiedTemp(target, next, options.newFileMode ?? 0o644);
-      if (before.value) await keepOwnerAndMode(temp, before.value.info);
-      await options.beforeReplace?.();
-      // Another writer (gphoto2 itself saves this file) may have changed it since we read it.
-      const now = await readCurrent(target, options.maxBytes);
-      if (!now.ok) return now;
-      if (!sameBytes(now.value?.bytes, previous)) continue;
-      await Deno.rename(temp, target);
-      temp = undefined;
-      await syncDirectory(target);
-      return ok({ target, changed: true });
+      const replaced = await replaceFileChecked(target, next, options.newFileMode, async (temp) => {
+        if (before.value) await keepOwnerAndMode(temp, before.value.info);
+        await options.beforeReplace?.();
+        // Another writer (gphoto2 itself saves this file) may have changed it since we read it.
+        now = await readCurrent(target, options.maxBytes);
+        return now.ok && sameBytes(now.value?.bytes, previous);
+      });
+      if (replaced) return ok({ target, changed: true });
     } catch (error) {
       return err(`cannot write ${target}: ${errorMessage(error)}. It is unchanged.`);
-    } finally {
-      if (temp !== undefined) await Deno.remove(temp).catch(() => {});
     }
+    if (now && !now.ok) return now;
   }
   return err(
     `${target} kept changing while it was written (${attempts} tries); nothing was written.`,

@@ -18,6 +18,7 @@
 import { joinPath, parentDir } from "../util/path.ts";
 import { errorMessage } from "../errors.ts";
 import { err, ok, type Result } from "../util/result.ts";
+import { readSmallFile } from "../util/bounded_read.ts";
 import {
   replaceFileChecked,
   syncDirectory,
@@ -116,28 +117,32 @@ function ownedByUser(info: Deno.FileInfo): boolean {
 
 /** Reads a UUID file: its content, trimmed, or `undefined` when it does not exist. */
 async function readUuidFile(path: string): Promise<Result<string | undefined, UuidFailure>> {
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.stat(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return ok(undefined);
-    return err({ kind: "unreadable", path, cause: errorMessage(error) });
-  }
+  const read = await readSmallFile(path, MAX_UUID_FILE_BYTES);
   const notAUuid = (found: NotAUuid) => err({ kind: "not-a-uuid" as const, path, found });
-  // A FIFO or device would block or never end; neither can hold a UUID.
-  if (!info.isFile) return notAUuid({ kind: "not-a-file" });
-  if (info.size > MAX_UUID_FILE_BYTES) return notAUuid({ kind: "too-large", bytes: info.size });
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    return err({ kind: "unreadable", path, cause: errorMessage(error) });
+  if (!read.ok) {
+    switch (read.error.kind) {
+      case "unreadable":
+        return err({ kind: "unreadable", path, cause: read.error.cause });
+      case "grew":
+        return err({
+          kind: "unreadable",
+          path,
+          cause: `it holds over ${MAX_UUID_FILE_BYTES} bytes`,
+        });
+      // A FIFO or device would block or never end; neither can hold a UUID.
+      case "not-a-file":
+      case "too-large":
+        return notAUuid(read.error);
+    }
   }
+  if (read.value === undefined) return ok(undefined);
+  // A byte-order mark is part of what the file holds, and is quoted with it.
+  const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(read.value.bytes);
   const uuid = text.trim();
   // Another user's file may be a link to something secret: its content is not repeated.
   if (!isUuid(uuid)) {
     return notAUuid(
-      ownedByUser(info) ? { kind: "text", start: text.slice(0, 60) } : { kind: "text" },
+      ownedByUser(read.value.info) ? { kind: "text", start: text.slice(0, 60) } : { kind: "text" },
     );
   }
   return ok(uuid);

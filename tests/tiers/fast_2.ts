@@ -53,6 +53,7 @@ import "../terminal/log_test.ts";
 import "../terminal/logger_test.ts";
 import "../terminal/request_lines_test.ts";
 import "../terminal/signals_test.ts";
+import "../util/bounded_read_test.ts";
 import "../util/bytes_test.ts";
 import "../util/deno_version_test.ts";
 import "../util/file_probe_test.ts";

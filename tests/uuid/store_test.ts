@@ -294,6 +294,20 @@ Deno.test("resolveUuid", async (t) => {
     },
   });
 
+  await t.step({
+    name: "a file that holds more than its stat says is read only up to the bound",
+    // A /proc file's stat says 0 bytes; the read used to take all of it.
+    ignore: Deno.build.os !== "linux",
+    fn: async () => {
+      await withTempDir(async (dir) => {
+        await failsWith(
+          resolveUuid(options(dir, { uuidFile: "/proc/self/smaps" })),
+          /^cannot read the UUID file \/proc\/self\/smaps: it holds over 4096 bytes/,
+        );
+      });
+    },
+  });
+
   await t.step("the legacy file is used without a user file location", async () => {
     await withTempDir(async (dir) => {
       const o = options(dir, { userFile: undefined });
