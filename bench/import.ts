@@ -2,15 +2,14 @@
  * The import bench: the fake PTP/IP camera of `lab/ptpip_camera.ts` in the "cam" namespace, and in
  * the "pc" namespace our `import` and Debian's `gphoto2 -P --skip-existing`, each into a fresh empty
  * folder with its own temporary HOME, interleaved run by run on the same card. Every copy is checked
- * byte for byte (SHA-256 of every file against the card's seeded content), so a fast but wrong import
- * cannot win. Then our import's memory while it streams the large file, sampled from outside, and
+ * byte for byte against the card's seeded content, so a fast but wrong import cannot win. Then our import's memory while it streams the large file, sampled from outside, and
  * an import of a card of 1,000 small photos done again (it must copy nothing, in under 1 s).
  *
  *     deno run --allow-all bench/import.ts [--runs N] [--quick]
  *
  * `deno task bench` runs it after the SSDP bench (`--only import` for this alone). Nothing here
  * touches the machine's default network namespace: the camera and both clients run in the lab's
- * namespaces (`lab/netns.ts`); only `sha256sum` and `deno cache` run outside, and they use no network.
+ * namespaces (`lab/netns.ts`); only `deno cache` runs outside, and it uses no network.
  *
  * @module
  */
@@ -18,8 +17,8 @@
 import { join } from "node:path";
 import { RUNTIME_FLAGS } from "../scripts/permissions.ts";
 import { denoCacheDir, namespaceSupport, type Netns, NetnsLab } from "../lab/netns.ts";
-import { DeviceProcess } from "../lab/device_process.ts";
-import { contentBytes } from "../lab/ptpip_camera.ts";
+import type { DeviceProcess } from "../lab/device_process.ts";
+import { checkBytes, ptpipCamera } from "../lab/ptpip_camera_process.ts";
 import { succeeds } from "../lab/commands.ts";
 import {
   type ImportResults,
@@ -31,7 +30,7 @@ import {
   type RssRun,
 } from "./import_stats.ts";
 import { targetTable } from "./stats.ts";
-import { findPid, readProc } from "./proc.ts";
+import { findPid, memoryOf } from "./proc.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const SUBNET = "10.78.0";
@@ -79,7 +78,7 @@ export const DEFAULT_IMPORT_CONFIG: ImportBenchConfig = {
   phases: PHASES,
 };
 
-/** One file of a card: where it is, its seeded content, and its SHA-256 once computed. */
+/** One file of a card: where it is, and its seeded content. */
 interface CardFile {
   path: string;
   name: string;
@@ -91,37 +90,6 @@ const decoder = new TextDecoder();
 
 function progress(message: string): void {
   console.error(`bench import: ${message}`);
-}
-
-/** The SHA-256 of `size` seeded bytes, streamed through `sha256sum` a mebibyte at a time. */
-async function seededSha256(seed: number, size: number): Promise<string> {
-  const child = new Deno.Command("sha256sum", { stdin: "piped", stdout: "piped" }).spawn();
-  const writer = child.stdin.getWriter();
-  const chunk = 1 << 20;
-  for (let offset = 0; offset < size; offset += chunk) {
-    await writer.write(contentBytes({ seed, size }, offset, chunk));
-  }
-  await writer.close();
-  const out = await child.output();
-  return decoder.decode(out.stdout).split(" ")[0];
-}
-
-/** SHA-256 of each file (`sha256sum`, 200 paths a call). */
-async function sha256Files(paths: readonly string[]): Promise<Map<string, string>> {
-  const hashes = new Map<string, string>();
-  for (let i = 0; i < paths.length; i += 200) {
-    const out = await new Deno.Command("sha256sum", {
-      args: ["--", ...paths.slice(i, i + 200)],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!out.success) throw new Error(`sha256sum failed: ${decoder.decode(out.stderr)}`);
-    for (const line of decoder.decode(out.stdout).split("\n")) {
-      const m = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
-      if (m) hashes.set(m[2], m[1]);
-    }
-  }
-  return hashes;
 }
 
 /** Every visible file under `dir` (hidden names, the importer's record and partials, left out). */
@@ -139,12 +107,11 @@ async function visibleFiles(dir: string, depth = 0): Promise<string[]> {
 
 /**
  * Checks that `dir` holds exactly the card's files (by name, anywhere below it), each byte for byte
- * the card's (SHA-256); returns their count and bytes, or throws saying what is wrong.
+ * the card's; returns their count and bytes, or throws saying what is wrong.
  */
 async function verify(
   dir: string,
   card: readonly CardFile[],
-  expected: ReadonlyMap<string, string>,
 ): Promise<{ files: number; bytes: number }> {
   const found = await visibleFiles(dir);
   const byName = new Map(found.map((p) => [p.slice(p.lastIndexOf("/") + 1), p]));
@@ -156,12 +123,9 @@ async function verify(
         `(${extra.slice(0, 3)}), ${found.length - byName.size} duplicate names`,
     );
   }
-  const hashes = await sha256Files(card.map((f) => byName.get(f.name)!));
   let bytes = 0;
   for (const f of card) {
-    if (hashes.get(byName.get(f.name)!) !== expected.get(f.name)) {
-      throw new Error(`${byName.get(f.name)} differs from the camera's ${f.path}`);
-    }
+    await checkBytes(byName.get(f.name)!, f.seed, f.size);
     bytes += f.size;
   }
   return { files: card.length, bytes };
@@ -215,15 +179,12 @@ async function runSampled(
       if (pid === undefined) await pause(2);
     }
     while (!ended && pid !== undefined) {
-      const status = await readProc(`/proc/${pid}/status`) ?? "";
-      const field = (name: string) =>
-        Number(new RegExp(`^${name}:\\s*(\\d+) kB`, "m").exec(status)?.[1]);
-      const rssKiB = field("VmRSS");
+      const { rssKiB, hwmKiB } = await memoryOf(pid);
       if (Number.isFinite(rssKiB)) {
         samples.push({
           ms: performance.now() - began,
           rssKiB,
-          hwmKiB: field("VmHWM"),
+          hwmKiB,
           events: options.camera.events.length,
         });
       }
@@ -258,17 +219,9 @@ function requestsSince(camera: DeviceProcess, from: number): string[] {
 
 /** The camera program in the "cam" namespace with `files` on its card. */
 async function startCamera(ns: Netns, files: readonly CardFile[]): Promise<DeviceProcess> {
-  const options = {
+  const camera = ptpipCamera(ns, CAM_IP, {
     files: files.map((f) => ({ path: f.path, content: { seed: f.seed, size: f.size } })),
-  };
-  const camera = new DeviceProcess(ns, "ptpip_camera_main.ts", [
-    "--host",
-    CAM_IP,
-    "--port",
-    "15740",
-    "--options",
-    JSON.stringify(options),
-  ]);
+  });
   await camera.waitFor("listening");
   return camera;
 }
@@ -350,12 +303,6 @@ function throughputCard(config: ImportBenchConfig): CardFile[] {
   return card;
 }
 
-async function expectedHashes(card: readonly CardFile[]): Promise<Map<string, string>> {
-  const hashes = new Map<string, string>();
-  for (const f of card) hashes.set(f.name, await seededSha256(f.seed, f.size));
-  return hashes;
-}
-
 /** Interleaved imports of the large card by each tool, each checked byte for byte. */
 async function throughputRuns(
   lab: Lab,
@@ -364,8 +311,6 @@ async function throughputRuns(
   notMeasured: Record<string, string>,
 ): Promise<ImportRun[]> {
   const card = throughputCard(config);
-  progress(`hashing the card's ${card.length} files`);
-  const expected = await expectedHashes(card);
   await using camera = await startCamera(lab.cam, card);
   // One untimed import each: caches warm, and a tool that cannot import is left out, said why.
   const working: ImportTool[] = [];
@@ -374,7 +319,7 @@ async function throughputRuns(
     const f = await importWith(lab, tool, dest, camera);
     try {
       if (!f.success) throw failure(tool, "warm-up import", f);
-      await verify(dest, card, expected);
+      await verify(dest, card);
       working.push(tool);
     } catch (error) {
       notMeasured[tool] = (error as Error).message;
@@ -392,7 +337,7 @@ async function throughputRuns(
       try {
         const f = await importWith(lab, tool, dest, camera);
         if (!f.success) throw failure(tool, `run ${run + 1}`, f);
-        const { files, bytes } = await verify(dest, card, expected);
+        const { files, bytes } = await verify(dest, card);
         const last = f.samples.at(-1);
         runs.push({ tool, run, seconds: f.seconds, bytes, files, peakKiB: last?.hwmKiB });
         progress(
@@ -417,7 +362,6 @@ async function throughputRuns(
 async function rssRuns(lab: Lab, config: ImportBenchConfig): Promise<RssRun[]> {
   const name = "MVI_0001.MP4";
   const card = [{ path: `DCIM/100CANON/${name}`, name, seed: 7, size: config.largeBytes }];
-  const expected = await expectedHashes(card);
   await using camera = await startCamera(lab.cam, card);
   const runs: RssRun[] = [];
   for (let run = 0; run < config.runs; run++) {
@@ -425,7 +369,7 @@ async function rssRuns(lab: Lab, config: ImportBenchConfig): Promise<RssRun[]> {
     try {
       const f = await importWith(lab, "ours", dest, camera);
       if (!f.success) throw failure("ours", "import of the large file", f);
-      await verify(dest, card, expected);
+      await verify(dest, card);
       const events = camera.events;
       const get = events.findIndex((e, i) =>
         i >= f.eventsBefore && e.event === "request" && TRANSFERS.has(String(e.name))
@@ -477,7 +421,6 @@ async function reimportRuns(
     const folder = `${100 + Math.floor((i - 1) / 500)}CANON`;
     card.push({ path: `DCIM/${folder}/${name}`, name, seed: 1000 + i, size: config.photoBytes });
   }
-  const expected = await expectedHashes(card);
   await using camera = await startCamera(lab.cam, card);
   const results: ReimportRun[] = [];
   for (const tool of tools) {
@@ -485,7 +428,7 @@ async function reimportRuns(
     try {
       const first = await importWith(lab, tool, dest, camera);
       if (!first.success) throw failure(tool, `first import of ${config.photos} photos`, first);
-      await verify(dest, card, expected);
+      await verify(dest, card);
       const againSeconds: number[] = [];
       let transfersAgain = 0;
       let requestsAgain = 0;
@@ -503,7 +446,7 @@ async function reimportRuns(
         againSeconds.push(f.seconds);
       }
       // Nothing added, renamed or overwritten by the imports again.
-      await verify(dest, card, expected);
+      await verify(dest, card);
       results.push({
         tool,
         photos: config.photos,

@@ -1,6 +1,6 @@
 /**
- * Reading /proc for the benchmarks (Linux): a file's text, and the process under a root with a
- * given name.
+ * Reading /proc for the benchmarks and the lab tests (Linux): a file's text, a process's memory, and
+ * the process under a root with a given name.
  *
  * @module
  */
@@ -12,6 +12,14 @@ export async function readProc(path: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** VmRSS and VmHWM of `pid`, KiB; `NaN` when they cannot be read (the process is gone). */
+export async function memoryOf(pid: number): Promise<{ rssKiB: number; hwmKiB: number }> {
+  const status = await readProc(`/proc/${pid}/status`) ?? "";
+  const field = (name: string) =>
+    Number(new RegExp(`^${name}:\\s*(\\d+) kB`, "m").exec(status)?.[1]);
+  return { rssKiB: field("VmRSS"), hwmKiB: field("VmHWM") };
 }
 
 /**

@@ -20,7 +20,7 @@ import { RUNTIME_FLAGS } from "../scripts/permissions.ts";
 import { namespaceSupport, type Netns, NetnsLab } from "../lab/netns.ts";
 import { DEFAULT_IMPORT_CONFIG, importBench, renderImportReport } from "./import.ts";
 import { type ImportResults, importTargets } from "./import_stats.ts";
-import { findPid, readProc } from "./proc.ts";
+import { findPid, memoryOf, readProc } from "./proc.ts";
 import {
   type ClosedResult,
   evaluateTargets,
@@ -374,14 +374,6 @@ async function findProgramPid(root: number, comm: string): Promise<number> {
   return pid;
 }
 
-/** VmRSS and VmHWM of a process, KiB. */
-async function memoryOf(pid: number): Promise<{ rss: number; hwm: number }> {
-  const status = await readProc(`/proc/${pid}/status`) ?? "";
-  const field = (name: string) =>
-    Number(new RegExp(`^${name}:\\s*(\\d+) kB`, "m").exec(status)?.[1]);
-  return { rss: field("VmRSS"), hwm: field("VmHWM") };
-}
-
 /**
  * The UDP counters of the namespace a process lives in (`/proc/PID/net/snmp` shows that process's
  * namespace): `RcvbufErrors` counts datagrams dropped because a socket's receive buffer was full, which
@@ -701,7 +693,7 @@ async function measure(
       run,
       firstAnswerUs: inst.firstAnswerUs,
       firstDescriptionUs: inst.firstDescriptionUs,
-      rssAfterStartKiB: (await memoryOf(inst.pid)).rss,
+      rssAfterStartKiB: (await memoryOf(inst.pid)).rssKiB,
       closed: [],
       open: [],
       http: [],
@@ -714,7 +706,7 @@ async function measure(
       for (const rate of config.refusalRates) {
         result.refusals.push(await openLoop(lab, config, inst, rate, "qualifying"));
       }
-      result.rssAfterLoadKiB = (await memoryOf(inst.pid)).rss;
+      result.rssAfterLoadKiB = (await memoryOf(inst.pid)).rssKiB;
       progress(
         `run ${run + 1}: ${SUBJECT_LABELS[subject]}: first answer ${
           (inst.firstAnswerUs / 1000).toFixed(1)
@@ -741,7 +733,7 @@ async function measure(
     if (servesDescription(subject)) {
       for (const n of config.httpConns) result.http.push(await httpLoad(lab, config, inst, n));
     }
-    result.rssAfterLoadKiB = (await memoryOf(inst.pid)).rss;
+    result.rssAfterLoadKiB = (await memoryOf(inst.pid)).rssKiB;
     const c16 = result.closed.find((c) => c.clients === 16);
     progress(
       `run ${run + 1}: ${SUBJECT_LABELS[subject]}: ${
@@ -783,10 +775,10 @@ async function memoryTest(lab: Lab, config: Config, subject: SubjectId): Promise
     const after = await memoryOf(inst.pid);
     return {
       subject,
-      rssAfterStartKiB: afterStart.rss,
-      rssBeforeKiB: before.rss,
-      rssAfterKiB: after.rss,
-      peakKiB: after.hwm,
+      rssAfterStartKiB: afterStart.rssKiB,
+      rssBeforeKiB: before.rssKiB,
+      rssAfterKiB: after.rssKiB,
+      peakKiB: after.hwmKiB,
       datagrams: r.sent,
       seconds: r.seconds,
       qualifyingSent: r.q_sent,

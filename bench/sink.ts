@@ -31,15 +31,14 @@ import { denoCacheDir, namespaceSupport, type Netns, NetnsLab } from "../lab/net
 import type { DeviceProcess } from "../lab/device_process.ts";
 import { helperArgv, type HelperProcess, homeEnv, startHelper } from "../lab/helper_process.ts";
 import {
-  checkBytes,
   eos6dPairing,
   PHOTO_DATE as DATE,
   PHOTO_DAY as DAY,
   powershotPairing,
-  ptpipCamera,
 } from "../lab/photo_sink_lab.ts";
+import { checkBytes, ptpipCamera } from "../lab/ptpip_camera_process.ts";
 import { exists } from "../lib/util/file_probe.ts";
-import { findPid, readProc } from "./proc.ts";
+import { findPid, memoryOf } from "./proc.ts";
 import { type LatencySummary, latencySummary, median } from "./stats.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -112,14 +111,6 @@ async function waitForPid(root: number, comm: string): Promise<number> {
     await pause(20);
   }
   throw new Error(`no process named ${comm} under ${root}`);
-}
-
-/** VmRSS and VmHWM of `pid`, KiB. */
-async function memoryOf(pid: number): Promise<{ rssKiB: number; hwmKiB: number }> {
-  const status = await readProc(`/proc/${pid}/status`) ?? "";
-  const field = (name: string) =>
-    Number(new RegExp(`^${name}:\\s*(\\d+) kB`, "m").exec(status)?.[1]);
-  return { rssKiB: field("VmRSS"), hwmKiB: field("VmHWM") };
 }
 
 /** The median VmRSS of `count` readings 200 ms apart, KiB. */

@@ -1,8 +1,8 @@
 /**
- * What the photo-sink lab tests and bench/sink.ts share: the fake PTP/IP camera program in the camera's
- * namespace and the pairing side beside it (a PowerShot's or an EOS 6D's), the date its added photos carry and the folder they are filed in, the helper's line for
- * an imported photo, a byte-for-byte check of an imported file against the camera's seeded content,
- * and photos added one at a time, each timed to its import.
+ * What the photo-sink lab tests and bench/sink.ts share: the pairing side beside the fake PTP/IP
+ * camera (a PowerShot's or an EOS 6D's), the date its added photos carry and the folder they are
+ * filed in, the helper's line for an imported photo, and photos added one at a time, each timed to
+ * its import.
  *
  * @module
  */
@@ -10,32 +10,13 @@
 import { DeviceProcess } from "./device_process.ts";
 import type { HelperProcess } from "./helper_process.ts";
 import type { Netns } from "./netns.ts";
-import { contentBytes } from "./ptpip_camera.ts";
+import { checkBytes } from "./ptpip_camera_process.ts";
 import { median } from "../bench/stats.ts";
 
 /** The capture date given to every photo added by `add` (the camera program's format). */
 export const PHOTO_DATE = "20240501T101500";
 /** The folder under DEST that a photo taken on {@linkcode PHOTO_DATE} is imported into. */
 export const PHOTO_DAY = "2024/2024-05-01";
-
-/**
- * The fake camera's PTP/IP side (lab/ptpip_camera_main.ts) on `ip`:15740 in `ns`, with `options`
- * (PtpipCameraOptions, sent as JSON; serial number 0123456789 unless they give one).
- */
-export function ptpipCamera(
-  ns: Netns,
-  ip: string,
-  options: Record<string, unknown>,
-): DeviceProcess {
-  return new DeviceProcess(ns, "ptpip_camera_main.ts", [
-    "--host",
-    ip,
-    "--port",
-    "15740",
-    "--options",
-    JSON.stringify({ serialNumber: "0123456789", ...options }),
-  ]);
-}
 
 /** A PowerShot's SSDP side (lab/fake_camera.ts): searches for the helper, pairs; leaves on `byebye`. */
 export function powershotPairing(ns: Netns): DeviceProcess {
@@ -67,24 +48,6 @@ export function importedLine(
     new RegExp(` INF imported ${escape(path)} from camera ${escape(ip)} \\(`),
     timeoutMs,
   );
-}
-
-/** Throws unless `path` holds exactly the camera's bytes for `seed` and `size`. */
-export async function checkBytes(path: string, seed: number, size: number): Promise<void> {
-  using file = await Deno.open(path);
-  // Read in pieces: the bench checks files of 300 MB.
-  const buffer = new Uint8Array(1 << 20);
-  let offset = 0;
-  for (;;) {
-    const n = await file.read(buffer);
-    if (n === null) break;
-    const expected = contentBytes({ seed, size }, offset, n);
-    for (let i = 0; i < n; i++) {
-      if (buffer[i] !== expected[i]) throw new Error(`${path} differs at byte ${offset + i}`);
-    }
-    offset += n;
-  }
-  if (offset !== size) throw new Error(`${path} has ${offset} bytes, not ${size}`);
 }
 
 /**

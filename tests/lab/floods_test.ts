@@ -6,14 +6,9 @@ import { assert } from "../support/assert.ts";
 import { ssdpToolArgv } from "../../lab/camera_process.ts";
 import { startHelper } from "../../lab/helper_process.ts";
 import { namespaceTest, NetnsLab } from "../../lab/netns.ts";
+import { memoryOf } from "../../bench/proc.ts";
 
 const decoder = new TextDecoder();
-
-/** RSS of the program (`ip netns exec` execs it, so the spawned pid is the program's). */
-function rssKiB(pid: number): number {
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
-}
 
 await namespaceTest(
   "floods are throttled per source, others are still answered, memory stays flat",
@@ -66,9 +61,10 @@ await namespaceTest(
       ];
       // A first round fills the source table and warms the JIT, so what follows measures growth only.
       await flood(everyone);
-      const before = rssKiB(helper.pid);
+      // `ip netns exec` execs the program, so the spawned pid is the program's.
+      const before = (await memoryOf(helper.pid)).rssKiB;
       for (let round = 0; round < 3; round++) await flood(everyone);
-      const growthMiB = (rssKiB(helper.pid) - before) / 1024;
+      const growthMiB = ((await memoryOf(helper.pid)).rssKiB - before) / 1024;
       // A tripwire for leaks per source (2048 sources, 6144 searches); V8 and the allocator may grow
       // a little by themselves, so the exact bound on remembered sources is read from the log.
       assert(growthMiB < 16, `RSS grew ${growthMiB.toFixed(1)} MiB`);

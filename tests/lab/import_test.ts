@@ -6,11 +6,11 @@
 // skipped visibly elsewhere.
 
 import { fileURLToPath } from "node:url";
-import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { contentBytes } from "../../lab/ptpip_camera.ts";
-import { DeviceProcess } from "../../lab/device_process.ts";
+import { assertEquals, assertMatch } from "../support/assert.ts";
+import type { DeviceProcess } from "../../lab/device_process.ts";
 import { startHelper } from "../../lab/helper_process.ts";
 import { namespaceTest, type Netns, NetnsLab } from "../../lab/netns.ts";
+import { checkBytes, ptpipCamera } from "../../lab/ptpip_camera_process.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
 import { OPERATION } from "../../lib/ptpip/codes.ts";
 import { TEST_UUID as UUID } from "../support/uuid.ts";
@@ -30,27 +30,20 @@ const WHERE = [
 const CANON_SSDP = fileURLToPath(new URL("../../lab/canon_fakes.ts", import.meta.url));
 const RECOGNISE = fileURLToPath(new URL("../../lib/cameras/recognise.ts", import.meta.url));
 
-function cameraOptions(files: typeof FILES, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({
+/** The fake camera on CAMERA_IP in `ns` with `files` on its card. */
+function startCamera(
+  ns: Netns,
+  files: typeof FILES,
+  extra: Record<string, unknown> = {},
+): DeviceProcess {
+  return ptpipCamera(ns, CAMERA_IP, {
     files: files.map((f) => ({
       path: f.path,
       content: { seed: f.seed, size: f.size },
       captureDate: f.date,
     })),
-    serialNumber: "0123456789",
     ...extra,
   });
-}
-
-function startCamera(ns: Netns, options: string): DeviceProcess {
-  return new DeviceProcess(ns, "ptpip_camera_main.ts", [
-    "--host",
-    CAMERA_IP,
-    "--port",
-    "15740",
-    "--options",
-    options,
-  ]);
 }
 
 /** Runs `import ARGS` in `pc` to its end. */
@@ -63,13 +56,6 @@ async function runImport(pc: Netns, args: string[]) {
   });
   const result = await helper.exit();
   return { ...result, lines: result.stderr.split("\n"), ms: performance.now() - started };
-}
-
-async function assertSameBytes(path: string, file: (typeof FILES)[number]): Promise<void> {
-  const got = await Deno.readFile(path);
-  assertEquals(got.length, file.size, `${path}'s size`);
-  const expected = contentBytes({ seed: file.seed, size: file.size }, 0, file.size);
-  assert(got.every((byte, i) => byte === expected[i]), `${path} differs from the camera's bytes`);
 }
 
 function fetches(camera: DeviceProcess, from: number): Record<string, unknown>[] {
@@ -85,7 +71,7 @@ await namespaceTest("import copies a camera's photos over PTP/IP on a LAN", asyn
   const to = await tempDir("pch-import-lab-");
 
   {
-    await using camera = startCamera(cam, cameraOptions(FILES));
+    await using camera = startCamera(cam, FILES);
     await camera.waitFor("listening");
 
     await t.step(
@@ -93,7 +79,9 @@ await namespaceTest("import copies a camera's photos over PTP/IP on a LAN", asyn
       async () => {
         const run = await runImport(pc, [CAMERA_IP, "--to", to]);
         assertEquals(run.code, 0, run.stderr);
-        for (const [i, file] of FILES.entries()) await assertSameBytes(`${to}/${WHERE[i]}`, file);
+        for (const [i, file] of FILES.entries()) {
+          await checkBytes(`${to}/${WHERE[i]}`, file.seed, file.size);
+        }
         assertMatch(
           run.stderr,
           new RegExp(
@@ -155,12 +143,7 @@ await namespaceTest("import copies a camera's photos over PTP/IP on a LAN", asyn
         assertEquals(run.code, 0, run.stderr);
         assertMatch(run.stderr, new RegExp(`at ${CAMERA_IP.replaceAll(".", "\\.")} into`));
         assertMatch(run.stderr, / imported 1 new photo, 70\.0 kB in \d+\.\d s; 3 already imported/);
-        await assertSameBytes(`${to}/2024/2024-05-03/IMG_0004.JPG`, {
-          path: "",
-          seed: 4,
-          size: 70_001,
-          date: "",
-        });
+        await checkBytes(`${to}/2024/2024-05-03/IMG_0004.JPG`, 4, 70_001);
       } finally {
         ssdp.kill("SIGKILL");
         await ssdp.output().catch(() => {});
@@ -197,10 +180,10 @@ await namespaceTest("import copies a camera's photos over PTP/IP on a LAN", asyn
     "a drop mid-file: exit 1 and what to do; the next run completes the file",
     async () => {
       const dropTo = await tempDir("pch-import-lab-drop-");
-      await using camera = startCamera(
-        cam,
-        cameraOptions([FILES[1]], { drop: { afterBytes: 1_000_000 }, dataChunkBytes: 65_536 }),
-      );
+      await using camera = startCamera(cam, [FILES[1]], {
+        drop: { afterBytes: 1_000_000 },
+        dataChunkBytes: 65_536,
+      });
       await camera.waitFor("listening");
       const cut = await runImport(pc, [CAMERA_IP, "--to", dropTo]);
       assertEquals(cut.code, 1, cut.stderr);
@@ -212,7 +195,7 @@ await namespaceTest("import copies a camera's photos over PTP/IP on a LAN", asyn
       const again = await runImport(pc, [CAMERA_IP, "--to", dropTo]);
       assertEquals(again.code, 0, again.stderr);
       assertMatch(again.stderr, / imported 1 new photo, 3\.0 MB in /);
-      await assertSameBytes(`${dropTo}/${WHERE[1]}`, FILES[1]);
+      await checkBytes(`${dropTo}/${WHERE[1]}`, FILES[1].seed, FILES[1].size);
       const resumed = fetches(camera, before);
       assertEquals(resumed.length, 1);
       assertEquals(resumed[0].code, OPERATION.GetPartialObject, "resumed, not fetched again");

@@ -9,12 +9,8 @@ import { assert, assertEquals } from "../support/assert.ts";
 import { median } from "../../bench/stats.ts";
 import { startHelper } from "../../lab/helper_process.ts";
 import { namespaceTest, NetnsLab } from "../../lab/netns.ts";
-import {
-  addOneAtATime,
-  describeLatencies,
-  eos6dPairing,
-  ptpipCamera,
-} from "../../lab/photo_sink_lab.ts";
+import { addOneAtATime, describeLatencies, eos6dPairing } from "../../lab/photo_sink_lab.ts";
+import { ptpipCamera } from "../../lab/ptpip_camera_process.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
 import { OPERATION } from "../../lib/ptpip/codes.ts";
 import { TEST_UUID as UUID } from "../support/uuid.ts";

@@ -10,14 +10,13 @@ import { startHelper } from "../../lab/helper_process.ts";
 import { namespaceTest, NetnsLab } from "../../lab/netns.ts";
 import {
   addOneAtATime,
-  checkBytes,
   describeLatencies,
   importedLine,
   PHOTO_DATE as DATE,
   PHOTO_DAY as DAY,
   powershotPairing,
-  ptpipCamera,
 } from "../../lab/photo_sink_lab.ts";
+import { checkBytes, ptpipCamera } from "../../lab/ptpip_camera_process.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
 import { OPERATION } from "../../lib/ptpip/codes.ts";
 import { TEST_UUID as UUID } from "../support/uuid.ts";

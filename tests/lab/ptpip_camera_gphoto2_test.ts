@@ -4,9 +4,8 @@
 // a private network namespace on its loopback; skipped visibly without namespaces or gphoto2.
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { contentBytes } from "../../lab/ptpip_camera.ts";
-import { DeviceProcess } from "../../lab/device_process.ts";
 import { namespaceTest, type Netns, NetnsLab } from "../../lab/netns.ts";
+import { checkBytes, ptpipCamera } from "../../lab/ptpip_camera_process.ts";
 import { succeeds } from "../../lab/commands.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
 
@@ -30,13 +29,6 @@ function text(output: Deno.CommandOutput): string {
   return `${decoder.decode(output.stdout)}\n${decoder.decode(output.stderr)}`;
 }
 
-async function assertSameBytes(file: string, seed: number, size: number): Promise<void> {
-  const got = await Deno.readFile(file);
-  assertEquals(got.length, size, `${file}'s size`);
-  const expected = contentBytes({ seed, size }, 0, size);
-  assert(got.every((byte, i) => byte === expected[i]), `${file} differs from the camera's bytes`);
-}
-
 const hasGphoto2 = await succeeds("gphoto2", ["--version"]);
 const name =
   "gphoto2 lists the fake camera's files, downloads them byte for byte, and one added while it waits";
@@ -56,14 +48,7 @@ if (!hasGphoto2) {
       // Not a divisor of any size, so every file ends in a short EndData.
       dataChunkBytes: 40_000,
     };
-    await using camera = new DeviceProcess(ns, "ptpip_camera_main.ts", [
-      "--host",
-      "127.0.0.1",
-      "--port",
-      "15740",
-      "--options",
-      JSON.stringify(options),
-    ]);
+    await using camera = ptpipCamera(ns, "127.0.0.1", options);
     await camera.waitFor("listening");
     const home = await tempDir("pch-gphoto2-home-");
 
@@ -84,7 +69,7 @@ if (!hasGphoto2) {
       const out = await gphoto2(ns, home, cwd, ["--get-all-files"]);
       assert(out.success, text(out));
       for (const file of FILES) {
-        await assertSameBytes(`${cwd}/${file.path.split("/").pop()}`, file.seed, file.size);
+        await checkBytes(`${cwd}/${file.path.split("/").pop()}`, file.seed, file.size);
       }
     });
 
@@ -112,7 +97,7 @@ if (!hasGphoto2) {
         await camera.command(`add ${ADDED.path} ${ADDED.size} ${ADDED.seed}`);
         const out = await waiting;
         assert(out.success, text(out));
-        await assertSameBytes(`${cwd}/${ADDED.path.split("/").pop()}`, ADDED.seed, ADDED.size);
+        await checkBytes(`${cwd}/${ADDED.path.split("/").pop()}`, ADDED.seed, ADDED.size);
       },
     );
 
