@@ -1,6 +1,7 @@
 /**
- * PTP datasets both ways: DeviceInfo, StorageInfo, ObjectInfo and u32 arrays (storage IDs, object
- * handles), and PTP's date strings. Pure. The decoders read bytes a camera sent, so every read is
+ * PTP datasets both ways: DeviceInfo, ObjectInfo and u32 arrays (storage IDs, object handles), and
+ * PTP's date strings; StorageInfo one way, for the lab's camera (the helper never asks for it). Pure.
+ * The decoders read bytes a camera sent, so every read is
  * bounds-checked, every count is checked against the bytes left before anything is allocated, and
  * nothing throws: a short or lying dataset is an `err`. Where libgphoto2 is lenient with real
  * cameras (DeviceInfo's four trailing strings, ObjectInfo's strings), so are these: a dataset cut
@@ -249,20 +250,6 @@ export interface StorageInfo {
   description: string;
   /** Volume label, as sent. */
   volumeLabel: string;
-}
-
-/** Decodes a StorageInfo dataset (both strings required, as libgphoto2 does). */
-export function decodeStorageInfo(bytes: Uint8Array): Result<StorageInfo> {
-  return decodeWith("StorageInfo", bytes, (r) => ({
-    storageType: r.u16("StorageType"),
-    filesystemType: r.u16("FilesystemType"),
-    accessCapability: r.u16("AccessCapability"),
-    maxCapacity: r.u64("MaxCapacity"),
-    freeSpaceInBytes: r.u64("FreeSpaceInBytes"),
-    freeSpaceInImages: r.u32("FreeSpaceInImages"),
-    description: r.string("StorageDescription"),
-    volumeLabel: r.string("VolumeLabel"),
-  }));
 }
 
 /** The bytes of a StorageInfo dataset. */

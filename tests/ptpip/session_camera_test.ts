@@ -5,7 +5,7 @@
 import { concatBytes } from "../support/bytes.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import type { PtpEvent } from "../../lib/ptpip/session.ts";
-import { decodeStorageInfo } from "../../lib/ptpip/datasets.ts";
+import { encodeStorageInfo } from "../../lib/ptpip/datasets.ts";
 import { collectBytes as collect, openOnLoopback, testGuid } from "../support/ptpip.ts";
 import { contentBytes, startPtpipCamera } from "../../lab/ptpip_camera.ts";
 import { EVENT, FORMAT, INIT_FAIL, OPERATION } from "../../lib/ptpip/codes.ts";
@@ -34,9 +34,23 @@ Deno.test("lists the fake camera's card and fetches a file byte-identical, whole
   assertEquals(device.value.model, "Canon PowerShot SX740 HS");
   const storages = await session.storageIds();
   assert(storages.ok && storages.value.length === 1);
-  // The helper never asks GetStorageInfo; the fake camera's answer (gphoto2 reads it) still decodes.
+  // The helper never asks GetStorageInfo; the fake camera answers it (gphoto2 reads it) with its
+  // card, the free space less what its files take.
   const storage = await session.operationData(OPERATION.GetStorageInfo, [storages.value[0]], 4096);
-  assert(storage.ok && decodeStorageInfo(storage.value.data).ok);
+  assert(storage.ok);
+  assertEquals(
+    storage.value.data,
+    encodeStorageInfo({
+      storageType: 4,
+      filesystemType: 3,
+      accessCapability: 0,
+      maxCapacity: 32_000_000_000n,
+      freeSpaceInBytes: 32_000_000_000n - BigInt(BIG.size + 3),
+      freeSpaceInImages: 0xFFFFFFFF,
+      description: "SD",
+      volumeLabel: "EOS_DIGITAL",
+    }),
+  );
 
   const handles = await session.objectHandles();
   assert(handles.ok);
