@@ -1,4 +1,5 @@
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
+import { withTempDir } from "../support/temp_dir.ts";
 import { err, ok, type Result } from "../../lib/util/result.ts";
 import { type ImportEvent, importNew, type ImportOptions } from "../../lib/import/importer.ts";
 import { denoFs, type FileWriter, type ImportFs } from "../../lib/import/fs.ts";
@@ -86,14 +87,9 @@ class FakeCamera implements ImportSource {
   }
 }
 
-async function withTempDir(body: (root: string, dest: string) => Promise<void>): Promise<void> {
-  const root = await Deno.makeTempDir({ prefix: "ptpip-import-test-" });
-  try {
-    await body(root, `${root}/dest`);
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
-}
+/** A fresh temporary folder, and DEST below it (not made yet: the importer makes it). */
+const withDest = (body: (root: string, dest: string) => Promise<void>) =>
+  withTempDir((root) => body(root, `${root}/dest`));
 
 /** Every file under `dir` (relative, `/`-separated), symlinks included as files. */
 async function filesUnder(dir: string, prefix = ""): Promise<string[]> {
@@ -155,7 +151,7 @@ function fullDiskFs(room: number): ImportFs {
 }
 
 Deno.test("importNew: DEST/YYYY/YYYY-MM-DD, the import day without a date, a taken name gets -1", async () => {
-  await withTempDir(async (_root, dest) => {
+  await withDest(async (_root, dest) => {
     await Deno.mkdir(`${dest}/2024/2024-03-05`, { recursive: true });
     await Deno.writeTextFile(`${dest}/2024/2024-03-05/IMG_0001.JPG`, "the user's own file");
     const camera = new FakeCamera(1000);
@@ -214,7 +210,7 @@ Deno.test("importNew: DEST/YYYY/YYYY-MM-DD, the import day without a date, a tak
 });
 
 Deno.test("importNew: a second run over 1,000 recorded objects copies nothing and touches no file per object", async () => {
-  await withTempDir(async (_root, dest) => {
+  await withDest(async (_root, dest) => {
     const camera = new FakeCamera();
     for (let i = 1; i <= 1000; i++) {
       camera.add(`IMG_${String(i).padStart(4, "0")}.JPG`, 64, {
@@ -254,7 +250,7 @@ Deno.test("importNew: a second run over 1,000 recorded objects copies nothing an
 });
 
 Deno.test("importNew: the record is saved after the first file, then at most once a second, each photo's folder synced before it", async () => {
-  await withTempDir(async (_root, dest) => {
+  await withDest(async (_root, dest) => {
     const camera = new FakeCamera();
     for (let i = 1; i <= 12; i++) camera.add(`IMG_${String(i).padStart(4, "0")}.JPG`, 100);
     const { fs, calls } = countingFs();
@@ -286,7 +282,7 @@ Deno.test("importNew: the record is saved after the first file, then at most onc
 });
 
 Deno.test("importNew: with a recordCache, imports one photo at a time read the record once; one written meanwhile by another process is read again and respected", async () => {
-  await withTempDir(async (_root, dest) => {
+  await withDest(async (_root, dest) => {
     const camera = new FakeCamera();
     camera.add("IMG_0001.JPG", 100);
     // Another process (the import command) left a record.
@@ -336,7 +332,7 @@ Deno.test("importNew: with a recordCache, imports one photo at a time read the r
 });
 
 Deno.test("importNew: photos placed after the last save and lost from the record are recognised by their bytes", async () => {
-  await withTempDir(async (_root, dest) => {
+  await withDest(async (_root, dest) => {
     const camera = new FakeCamera();
     for (let i = 1; i <= 5; i++) camera.add(`IMG_${String(i).padStart(4, "0")}.JPG`, 500);
     // A crash after the first save: only the first photo is recorded, all five are in place.
@@ -363,7 +359,7 @@ Deno.test("importNew: photos placed after the last save and lost from the record
 });
 
 Deno.test("importNew: a photo the user deleted or moved is not fetched again", async () => {
-  await withTempDir(async (_root, dest) => {
+  await withDest(async (_root, dest) => {
     const camera = new FakeCamera();
     camera.add("IMG_0001.JPG", 3000);
     camera.add("IMG_0002.JPG", 3000);
@@ -379,7 +375,7 @@ Deno.test("importNew: a photo the user deleted or moved is not fetched again", a
 });
 
 Deno.test("importNew: a camera whose counter restarted: the new IMG_0001.JPG is imported beside the old", async () => {
-  await withTempDir(async (_root, dest) => {
+  await withDest(async (_root, dest) => {
     const before = new FakeCamera();
     const old = before.add("IMG_0001.JPG", 3000, { captureDate: "20240305T090000" });
     assert((await run(before, dest)).result.ok);
@@ -400,7 +396,7 @@ Deno.test("importNew: a camera whose counter restarted: the new IMG_0001.JPG is 
 });
 
 Deno.test("importNew: hostile names land safely inside DEST", async () => {
-  await withTempDir(async (root, dest) => {
+  await withDest(async (root, dest) => {
     const camera = new FakeCamera();
     const long = `${"x".repeat(300)}.JPG`;
     for (
@@ -427,7 +423,7 @@ Deno.test("importNew: hostile names land safely inside DEST", async () => {
 });
 
 Deno.test("importNew: a folder that is a symlink or a file is refused; nothing is written outside DEST", async () => {
-  await withTempDir(async (root, dest) => {
+  await withDest(async (root, dest) => {
     await Deno.mkdir(`${root}/outside`);
     await Deno.mkdir(`${dest}/2024`, { recursive: true });
     await Deno.symlink(`${root}/outside`, `${dest}/2024/2024-03-05`);
@@ -457,7 +453,7 @@ Deno.test("importNew: a folder that is a symlink or a file is refused; nothing i
 });
 
 Deno.test("importNew: a camera that sends more or fewer bytes than it declared leaves no file", async () => {
-  await withTempDir(async (_root, dest) => {
+  await withDest(async (_root, dest) => {
     const camera = new FakeCamera(1000);
     camera.add("MORE.JPG", 2500, { bytes: bytesOf(100_000, 1) });
     camera.add("FEWER.JPG", 2500, { bytes: bytesOf(2000, 2) });
@@ -480,7 +476,7 @@ Deno.test("importNew: a camera that sends more or fewer bytes than it declared l
 });
 
 Deno.test("importNew: a drop mid-file leaves no final file; the next run resumes from the partial's size", async () => {
-  await withTempDir(async (_root, dest) => {
+  await withDest(async (_root, dest) => {
     const camera = new FakeCamera(4096);
     const first = camera.add("IMG_0001.JPG", 10_000);
     const big = camera.add("IMG_0002.CR3", 100_000, { dropAt: 40_000 });
@@ -515,7 +511,7 @@ Deno.test("importNew: a drop mid-file leaves no final file; the next run resumes
 });
 
 Deno.test("importNew: a full disk stops the import; the complete files stay and are recorded", async () => {
-  await withTempDir(async (_root, dest) => {
+  await withDest(async (_root, dest) => {
     const camera = new FakeCamera(1000);
     const one = camera.add("IMG_0001.JPG", 3000);
     const two = camera.add("IMG_0002.JPG", 3000);
@@ -544,7 +540,7 @@ Deno.test("importNew: a full disk stops the import; the complete files stay and 
 });
 
 Deno.test("importNew: files placed but not recorded (a crash, a record that cannot be saved) are never duplicated", async () => {
-  await withTempDir(async (_root, dest) => {
+  await withDest(async (_root, dest) => {
     const camera = new FakeCamera();
     camera.add("IMG_0001.JPG", 3000);
     camera.add("IMG_0002.JPG", 3000);
@@ -574,7 +570,7 @@ Deno.test("importNew: files placed but not recorded (a crash, a record that cann
 });
 
 Deno.test("importNew: without hard links (FAT, shares) a create-new reservation still never overwrites", async () => {
-  await withTempDir(async (_root, dest) => {
+  await withDest(async (_root, dest) => {
     await Deno.mkdir(`${dest}/2024/2024-03-05`, { recursive: true });
     await Deno.writeTextFile(`${dest}/2024/2024-03-05/IMG_0001.JPG`, "the user's own file");
     const links: string[] = [];
@@ -609,7 +605,7 @@ Deno.test("importNew: without hard links (FAT, shares) a create-new reservation 
 
 Deno.test("importNew: sizes, counts and a stop are bounded", async (t) => {
   await t.step("a size over 2^53 or below 0 is refused", async () => {
-    await withTempDir(async (_root, dest) => {
+    await withDest(async (_root, dest) => {
       const camera = new FakeCamera();
       camera.add("HUGE.JPG", 2 ** 53, { bytes: new Uint8Array(1) });
       camera.add("NEG.JPG", -1, { bytes: new Uint8Array(1) });
@@ -621,7 +617,7 @@ Deno.test("importNew: sizes, counts and a stop are bounded", async (t) => {
   });
 
   await t.step("a listing of over a million objects is refused", async () => {
-    await withTempDir(async (_root, dest) => {
+    await withDest(async (_root, dest) => {
       const source: ImportSource = {
         cameraId: "x",
         list: () => Promise.resolve(ok(new Array(MAX_OBJECTS + 1))),
@@ -634,7 +630,7 @@ Deno.test("importNew: sizes, counts and a stop are bounded", async (t) => {
   });
 
   await t.step("an abort keeps the partial file", async () => {
-    await withTempDir(async (_root, dest) => {
+    await withDest(async (_root, dest) => {
       const camera = new FakeCamera(1000);
       camera.add("IMG_0001.JPG", 5000);
       const controller = new AbortController();
@@ -654,7 +650,7 @@ Deno.test("importNew: sizes, counts and a stop are bounded", async (t) => {
   });
 
   await t.step("a listing that fails is a source failure", async () => {
-    await withTempDir(async (_root, dest) => {
+    await withDest(async (_root, dest) => {
       const source: ImportSource = {
         cameraId: "x",
         list: () => Promise.resolve(err({ kind: "connection", detail: "gone\u001b[2J" })),

@@ -11,17 +11,9 @@ import {
   RecordCache,
   recordFileName,
 } from "../../lib/import/record.ts";
+import { withTempDir } from "../support/temp_dir.ts";
 
 const CAMERA = "Canon EOS M50 0123456789";
-
-async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "ptpip-record-test-" });
-  try {
-    await body(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 const entry = (name: string, size = 100) => ({
   name,

@@ -1,4 +1,5 @@
 import { assert, assertEquals, assertMatch, fail } from "../support/assert.ts";
+import { withTempDir } from "../support/temp_dir.ts";
 import { join } from "node:path";
 import { uuidFailureMessage } from "../../lib/errors.ts";
 import type { Result } from "../../lib/util/result.ts";
@@ -16,16 +17,6 @@ import {
 const U1 = "11111111-1111-4111-8111-111111111111";
 const U2 = "22222222-2222-4222-8222-222222222222";
 const U3 = "33333333-3333-4333-8333-333333333333";
-
-// A fresh temporary directory per test, removed afterwards even when the test fails.
-async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "ptpip-uuid-test-" });
-  try {
-    await body(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 // A randomUuid that fails the test if called: for cases where a new UUID must not be made.
 const noNewUuid = () => fail("a new UUID was made");
