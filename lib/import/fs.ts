@@ -38,8 +38,8 @@ export interface ImportFs {
   rename(from: string, to: string): Promise<void>;
   /** Removes a file. */
   remove(path: string): Promise<void>;
-  /** Replaces `path` with `text` atomically (temporary file, sync, read back, rename). */
-  replaceFile(path: string, text: string): Promise<void>;
+  /** Replaces `path` with `bytes` atomically (temporary file, sync, read back, rename). */
+  replaceFile(path: string, bytes: Uint8Array): Promise<void>;
   /** Makes the renames and links in `path`'s folder durable (best effort). */
   syncDirectory(path: string): Promise<void>;
 }
@@ -54,7 +54,7 @@ export const denoFs: ImportFs = {
   link: (existing, newPath) => Deno.link(existing, newPath),
   rename: (from, to) => Deno.rename(from, to),
   remove: (path) => Deno.remove(path),
-  replaceFile: async (path, text) => void await replaceFileChecked(path, text),
+  replaceFile: async (path, bytes) => void await replaceFileChecked(path, bytes),
   syncDirectory,
 };
 

@@ -318,6 +318,40 @@ async function download(
   }
 }
 
+/**
+ * Gives the complete partial the name `path`, or false when the name is taken: a `link`, which
+ * refuses a taken name, or where links are not supported, a create-new reservation that the partial
+ * is renamed onto.
+ */
+async function claim(ctx: Context, partial: string, path: string): Promise<boolean> {
+  if (!ctx.noLinks) {
+    try {
+      await ctx.fs.link(partial, path);
+      // The photo is in place; a partial that could not be removed only costs its space.
+      await ctx.fs.remove(partial).catch(() => {});
+      return true;
+    } catch (error) {
+      if (error instanceof Deno.errors.AlreadyExists) return false;
+      ctx.noLinks = true;
+    }
+  }
+  try {
+    // The name is ours now, so the rename replaces only our empty file.
+    (await ctx.fs.create(path)).close();
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists) return false;
+    throw error;
+  }
+  try {
+    await ctx.fs.rename(partial, path);
+  } catch (error) {
+    // Never leave the empty reservation under the photo's name.
+    await ctx.fs.remove(path).catch(() => {});
+    throw error;
+  }
+  return true;
+}
+
 /** Gives the complete partial its final name, never replacing a file. */
 async function place(
   ctx: Context,
@@ -330,42 +364,9 @@ async function place(
     const candidate = withSuffix(wanted.name, n);
     const path = joinPath(dir, candidate);
     const relative = `${folders[0]}/${folders[1]}/${candidate}`;
-    let taken = false;
-    if (!ctx.noLinks) {
-      let linked = false;
-      try {
-        await ctx.fs.link(partial, path);
-        linked = true;
-      } catch (error) {
-        if (error instanceof Deno.errors.AlreadyExists) taken = true;
-        else ctx.noLinks = true;
-      }
-      if (linked) {
-        // The photo is in place; a partial that could not be removed only costs its space.
-        await ctx.fs.remove(partial).catch(() => {});
-        ctx.unsynced.set(dir, path);
-        return { kind: "placed", path: relative };
-      }
-    }
-    if (!taken) {
-      try {
-        // A create-new reservation: the name is ours, so the rename replaces only our empty file.
-        (await ctx.fs.create(path)).close();
-      } catch (error) {
-        if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-        taken = true;
-      }
-      if (!taken) {
-        try {
-          await ctx.fs.rename(partial, path);
-        } catch (error) {
-          // Never leave the empty reservation under the photo's name.
-          await ctx.fs.remove(path).catch(() => {});
-          throw error;
-        }
-        ctx.unsynced.set(dir, path);
-        return { kind: "placed", path: relative };
-      }
+    if (await claim(ctx, partial, path)) {
+      ctx.unsynced.set(dir, path);
+      return { kind: "placed", path: relative };
     }
     if (await sameContent(ctx.fs, partial, path, wanted.object.size)) {
       await ctx.fs.remove(partial);
@@ -583,7 +584,7 @@ export async function importNew(
       size: object.size,
       path: outcome.path,
     };
-    if (!record.add(entry)) {
+    if (!record.add(entry, wanted.key)) {
       return await finish("too-many", `the import record is full (${outcome.path} is not in it)`);
     }
     if (outcome.kind === "already-there") {

@@ -171,24 +171,6 @@ function stampOf(info: Deno.FileInfo): string {
   return [info.size, info.mtime?.getTime(), info.ctime?.getTime(), info.ino, info.dev].join(":");
 }
 
-/** The UTF-8 length of `text`, without encoding it. */
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x80) bytes += 1;
-    else if (unit < 0x800) bytes += 2;
-    else if (unit >= 0xd800 && unit < 0xdc00 && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next < 0xe000) {
-        bytes += 4;
-        i++;
-      } else bytes += 3;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
 /** One camera's record, in memory; {@linkcode ImportRecord.save} writes it. */
 export class ImportRecord {
   readonly #keys = new Set<string>();
@@ -234,9 +216,11 @@ export class ImportRecord {
     return this.#keys.has(key);
   }
 
-  /** Notes an imported photo (in memory until the next save); false when over the bound. */
-  add(entry: RecordEntry): boolean {
-    const key = objectKey(entry.name, entry.captureDate, entry.size);
+  /**
+   * Notes an imported photo (in memory until the next save); false when over the bound. `key` is
+   * its {@linkcode objectKey}, passed by a caller that made it already.
+   */
+  add(entry: RecordEntry, key = objectKey(entry.name, entry.captureDate, entry.size)): boolean {
     if (this.#keys.has(key)) return true;
     if (this.#entries.length >= MAX_RECORD_ENTRIES) return false;
     this.#keys.add(key);
@@ -252,14 +236,14 @@ export class ImportRecord {
     try {
       const dir = await ensureRealDir(fs, parentDir(this.path));
       if (!dir.ok) return dir;
-      const text = formatRecord(this.cameraId, this.#entries);
-      await fs.replaceFile(this.path, text);
+      const bytes = new TextEncoder().encode(formatRecord(this.cameraId, this.#entries));
+      await fs.replaceFile(this.path, bytes);
       this.#unsaved = 0;
       // A file of another size is another writer's, come between the rename and this stat: not
       // stamped, so it is read next time. One of the same size would be taken for ours, and its
       // entries lost from the record as when two processes save at once: a re-fetch, no duplicate.
       const info = await fs.lstat(this.path).catch(() => undefined);
-      this.#stamp = info?.isFile && info.size === utf8Length(text) ? stampOf(info) : undefined;
+      this.#stamp = info?.isFile && info.size === bytes.length ? stampOf(info) : undefined;
       return ok(undefined);
     } catch (error) {
       return err(errorMessage(error));
