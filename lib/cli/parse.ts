@@ -25,7 +25,7 @@ import { isUuid, type UuidOptions } from "../uuid/store.ts";
 import type { ServeConfig } from "../commands/serve.ts";
 import type { InterfaceTableOptions } from "../network/report.ts";
 import type { DoctorConfig } from "../diagnostics/doctor_facts.ts";
-import type { ProbeTarget } from "../diagnostics/probe_run.ts";
+import type { SearchTarget } from "../ssdp/search_sockets.ts";
 import type { ProbeCommand } from "../commands/diagnostics.ts";
 import type { Gphoto2GuidConfig } from "../commands/gphoto2_guid.ts";
 import type { ImportCommand } from "../commands/import.ts";
@@ -232,7 +232,7 @@ function splitHookCommand(
 }
 
 /** Parses `probe`'s HOST[:PORT]; the port defaults to the SSDP port. */
-function parseProbeTarget(text: string, defaultPort: number): ProbeTarget {
+function parseProbeTarget(text: string, defaultPort: number): SearchTarget {
   const match = /^([^:]+)(?::(\d+))?$/.exec(text);
   if (!match || parseIpv4(match[1]) === undefined) {
     throw new UsageError(

@@ -10,7 +10,8 @@ import { formatChecks, gradeDoctor, hasFailures } from "../diagnostics/doctor.ts
 import { type DoctorConfig, gatherDoctorFacts } from "../diagnostics/doctor_facts.ts";
 import { HelperError } from "../errors.ts";
 import type { InterfaceAddress } from "../network/interfaces.ts";
-import { type ProbeOptions, type ProbeTarget, runProbe } from "../diagnostics/probe_run.ts";
+import { type ProbeOptions, runProbe } from "../diagnostics/probe_run.ts";
+import type { SearchTarget } from "../ssdp/search_sockets.ts";
 import { locateUuid, type UuidOptions } from "../uuid/store.ts";
 
 /** What `probe` reads from the command line. */
@@ -18,7 +19,7 @@ export interface ProbeCommand {
   /** Where the multicast search goes: the SSDP port and the `-i` names. */
   config: Pick<ProbeOptions, "ssdpPort" | "interfaceNames">;
   /** HOST[:PORT]: search this host alone; the multicast group when absent. */
-  target?: ProbeTarget;
+  target?: SearchTarget;
   /** `--timeout`: how long to collect answers. */
   timeoutSeconds: number;
 }

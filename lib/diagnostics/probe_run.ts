@@ -21,25 +21,11 @@ import {
   ProbeAnswers,
 } from "./probe.ts";
 import { CAMERA_SEARCH } from "../ssdp/search_request.ts";
-import { searchRound } from "../ssdp/search_sockets.ts";
+import { type SearchPlace, searchRound } from "../ssdp/search_sockets.ts";
 import { escapeControls } from "../terminal/logger.ts";
 
-/** Where `probe` sends its search: a host (unicast), or the multicast group when absent. */
-export interface ProbeTarget {
-  /** The IPv4 address searched. */
-  hostname: string;
-  /** Its SSDP port. */
-  port: number;
-}
-
-/** What `probe` was asked to do. */
-export interface ProbeOptions {
-  /** A host to search unicast; the SSDP group when absent. */
-  target?: ProbeTarget;
-  /** The SSDP port for the multicast search (1900, or `-p`). */
-  ssdpPort: number;
-  /** `-i` names: the interfaces to search from. */
-  interfaceNames: readonly string[];
+/** What `probe` was asked to do: where to search (the interface list comes apart), how long. */
+export interface ProbeOptions extends Omit<SearchPlace, "interfaces"> {
   /** How long to collect answers. */
   timeoutSeconds: number;
 }

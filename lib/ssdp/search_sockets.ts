@@ -12,10 +12,18 @@ import type { SsdpMessage } from "./message.ts";
 import { sleep } from "../util/timers.ts";
 import { SSDP_MULTICAST_ADDRESS } from "./wire.ts";
 
+/** A host searched alone (unicast). */
+export interface SearchTarget {
+  /** Its IPv4 address. */
+  hostname: string;
+  /** Its SSDP port. */
+  port: number;
+}
+
 /** Where a search goes from. */
 export interface SearchPlace {
   /** A host to search unicast; the SSDP group when absent. */
-  target?: { hostname: string; port: number };
+  target?: SearchTarget;
   /** The SSDP port of the group search (1900, or `-p`). */
   ssdpPort: number;
   /** `-i` names: the interfaces to search from; every LAN interface when empty. */
