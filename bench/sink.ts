@@ -38,6 +38,7 @@ import {
 } from "../lab/photo_sink_lab.ts";
 import { checkBytes, ptpipCamera } from "../lab/ptpip_camera_process.ts";
 import { exists } from "../lib/util/file_probe.ts";
+import { sleep } from "../lib/util/timers.ts";
 import { findPid, memoryOf } from "./proc.ts";
 import { type LatencySummary, latencySummary, median } from "./stats.ts";
 
@@ -150,6 +151,30 @@ interface Pair extends AsyncDisposable {
   add(name: string, size: number, seed: number): Promise<void>;
 }
 
+/** UDP 1900 and TCP 8043 (listening) as `/proc/net` writes them: port in hex after the address. */
+const SSDP_SOCKET = /^\s*\d+: [0-9A-F]+:076C /m;
+const DESCRIPTION_LISTENER = /^\s*\d+: [0-9A-F]+:1F6B [0-9A-F]+:0000 0A /m;
+
+/**
+ * Waits until process `pid` has its SSDP socket and description listener open, read from its own
+ * network namespace's socket tables, polled every 50 ms for up to `timeoutMs`.
+ */
+async function servesSsdpAndDescription(pid: number, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const [udp, tcp] = await Promise.all(
+      ["udp", "tcp"].map((table) => Deno.readTextFile(`/proc/${pid}/net/${table}`)),
+    );
+    if (SSDP_SOCKET.test(udp) && DESCRIPTION_LISTENER.test(tcp)) return;
+    if (performance.now() > deadline) {
+      throw new Error(
+        `the helper (pid ${pid}) did not open UDP 1900 and TCP 8043 in ${timeoutMs} ms`,
+      );
+    }
+    await sleep(50);
+  }
+}
+
 /**
  * Starts the fake PTP/IP camera, the helper with `--import-to` (and `extra`), then the pairing
  * side; returns once the card's first photo is in DEST.
@@ -184,8 +209,10 @@ async function startPair(
       ),
     );
     const pid = await waitForPid(helper.pid, "deno");
-    // A PowerShot searches once at start: only once the helper serves may the camera come.
-    await helper.waitForLine(/ready: waiting for a camera/);
+    // A PowerShot searches once at start: only once the helper serves may the camera come. -q
+    // hides the ready line, so then the helper's sockets say it.
+    if (extra.includes("-q")) await servesSsdpAndDescription(pid, 30_000);
+    else await helper.waitForLine(/ready: waiting for a camera/);
     const pairing = stack.use(
       flow === "eos" ? eos6dPairing(cam, ip) : powershotPairing(cam),
     );
