@@ -196,11 +196,6 @@ function udnUuid(udn: string): string | undefined {
   return match && isUuid(match[1]) ? match[1].toLowerCase() : undefined;
 }
 
-/** This computer's UUID as doctor found it, lower-cased; `undefined` when there is none (yet). */
-function ourUuid(uuid: DoctorFacts["uuid"]): string | undefined {
-  return uuid.ok ? uuid.value.uuid?.toLowerCase() : undefined;
-}
-
 /**
  * The processes of the helper serving the description port: its holders, once some address answered
  * with a description naming a UUID (only the helper, or Windows, does that on this port).
@@ -243,9 +238,9 @@ function ssdpChecks(facts: DoctorFacts): Check[] {
         : undefined,
     }];
   }
-  const checks: Check[] = [{ grade: "pass", title: `UDP ${port} can be opened (shared)` }];
-  for (const m of facts.memberships) {
-    checks.push(
+  const checks: Check[] = [
+    { grade: "pass", title: `UDP ${port} can be opened (shared)` },
+    ...facts.memberships.map((m): Check =>
       m.error === undefined
         ? {
           grade: "pass",
@@ -255,9 +250,9 @@ function ssdpChecks(facts: DoctorFacts): Check[] {
           grade: "fail",
           title: `cannot join the SSDP group on ${m.address}: ${m.error.message}`,
           fix: ["make sure the interface is up and multicast is on (ip link set DEV multicast on)"],
-        },
-    );
-  }
+        }
+    ),
+  ];
   if (!facts.ssdpHolders.ok) {
     checks.push({
       grade: "unknown",
@@ -291,7 +286,7 @@ function ssdpChecks(facts: DoctorFacts): Check[] {
 function runningCheck(facts: DoctorFacts, address: string, theirs: string): Check {
   const owners = helperOwners(facts);
   const where = `${address}:${facts.descPort}`;
-  const ours = ourUuid(facts.uuid);
+  const ours = facts.uuid.ok ? facts.uuid.value.uuid?.toLowerCase() : undefined;
   if (ours === theirs) {
     return {
       grade: "pass",
@@ -386,24 +381,6 @@ function folderProblemText(problem: FolderProblem): string {
   }
 }
 
-/** The failed check when the first start cannot write the UUID file, naming the folder and the ways out. */
-function unwritableUuid(
-  title: string,
-  write: NonNullable<DoctorFacts["uuidWrite"]>,
-  problem: FolderProblem,
-): Check {
-  const why = folderProblemText(problem);
-  return {
-    grade: "fail",
-    title: `${title}, but ${write.file} cannot be created: the folder ${write.folder} ${why}`,
-    fix: [
-      "keep the UUID in a writable place with --uuid-file PATH (give serve the same option), " +
-      "or give it with --uuid UUID",
-      `or make ${write.folder} writable for this user`,
-    ],
-  };
-}
-
 function uuidCheck(located: DoctorFacts["uuid"], write: DoctorFacts["uuidWrite"]): Check {
   if (!located.ok) return { grade: "fail", title: `UUID: ${uuidFailureMessage(located.error)}` };
   const uuid = located.value;
@@ -416,7 +393,16 @@ function uuidCheck(located: DoctorFacts["uuid"], write: DoctorFacts["uuidWrite"]
     const what = uuid.uuid === undefined
       ? "UUID: none yet"
       : `${title}, to be copied on the first start`;
-    return unwritableUuid(what, write, refused);
+    const why = folderProblemText(refused);
+    return {
+      grade: "fail",
+      title: `${what}, but ${write.file} cannot be created: the folder ${write.folder} ${why}`,
+      fix: [
+        "keep the UUID in a writable place with --uuid-file PATH (give serve the same option), " +
+        "or give it with --uuid UUID",
+        `or make ${write.folder} writable for this user`,
+      ],
+    };
   }
   return {
     grade: uuid.warning ? "warn" : "pass",
@@ -490,20 +476,15 @@ function freeSpaceCheck(answer: FreeSpaceAnswer): Check {
   const space = answer.value;
   const free = formatBytes(space.availableBytes);
   const of = `of ${formatBytes(space.totalBytes)} on ${space.mountedOn}`;
-  const fix = [
-    "a photo is 5-60 MB: make room there, or give --import-to a folder on a bigger disk",
-  ];
-  if (space.availableBytes < FULL_BYTES) {
-    return { grade: "fail", title: `free space for photos: the disk is full, ${free} ${of}`, fix };
+  if (space.availableBytes >= NEARLY_FULL_BYTES) {
+    return { grade: "pass", title: `free space for photos: ${free} ${of}` };
   }
-  if (space.availableBytes < NEARLY_FULL_BYTES) {
-    return {
-      grade: "warn",
-      title: `free space for photos: the disk is nearly full, ${free} ${of}`,
-      fix,
-    };
-  }
-  return { grade: "pass", title: `free space for photos: ${free} ${of}` };
+  const full = space.availableBytes < FULL_BYTES;
+  return {
+    grade: full ? "fail" : "warn",
+    title: `free space for photos: the disk is ${full ? "full" : "nearly full"}, ${free} ${of}`,
+    fix: ["a photo is 5-60 MB: make room there, or give --import-to a folder on a bigger disk"],
+  };
 }
 
 /** Grades the facts into the report's checks, in the order they are shown. */
