@@ -33,10 +33,7 @@ export class ProbeAnswers {
   /** How many arrived once the list was full. */
   dropped = 0;
 
-  /**
-   * Keeps its settings; starts nothing.
-   * @param limit the most answers kept
-   */
+  /** Keeps at most `limit` answers; starts nothing. */
   constructor(readonly limit = MAX_PROBE_ANSWERS) {}
 
   /** Keeps `answer` if there is room, else counts it. */
@@ -132,18 +129,19 @@ export function gradeResponder(
     ok: server.includes("Microsoft-Windows") && server.includes("UPnP/1.0"),
     detail: server === "" ? "no Server header" : `got "${server}"`,
   }];
-  const notFetched = (why: string) =>
-    [REQUIREMENTS.status, REQUIREMENTS.contentType, REQUIREMENTS.uuid, REQUIREMENTS.friendlyName]
+  // The requirements are checked in order: those not reached fail for the reason the last one gave.
+  const failRest = (why: string) =>
+    Object.values(REQUIREMENTS).slice(requirements.length)
       .forEach((name) => requirements.push({ name, ok: false, detail: why }));
   if (location === undefined || location === "") {
     requirements.push({ name: REQUIREMENTS.location, ok: false, detail: "no LOCATION header" });
-    notFetched("no description to fetch");
+    failRest("no description to fetch");
     return { from: answer.from, requirements };
   }
   if (fetched === undefined || !fetched.ok) {
     const error = fetched === undefined ? "not fetched" : fetched.error;
     requirements.push({ name: REQUIREMENTS.location, ok: false, detail: `${location}: ${error}` });
-    notFetched("the description could not be fetched");
+    failRest("the description could not be fetched");
     return { from: answer.from, location, requirements };
   }
   requirements.push({ name: REQUIREMENTS.location, ok: true, detail: location });
@@ -160,9 +158,7 @@ export function gradeResponder(
     detail: contentType === undefined ? "no Content-Type header" : `got ${contentType}`,
   });
   if (!parsed.ok) {
-    const why = `the description is not well-formed XML: ${parsed.error}`;
-    requirements.push({ name: REQUIREMENTS.uuid, ok: false, detail: why });
-    requirements.push({ name: REQUIREMENTS.friendlyName, ok: false, detail: why });
+    failRest(`the description is not well-formed XML: ${parsed.error}`);
     return { from: answer.from, location, requirements };
   }
   const description = parsed.value;
@@ -209,10 +205,9 @@ export function formatProbeReport(
   responders: readonly ResponderReport[],
   window: ProbeWindow,
 ): string {
-  const windowSeconds = window.seconds;
   if (answers.length === 0) {
     return [
-      `probe: no answer within ${windowSeconds} s` +
+      `probe: no answer within ${window.seconds} s` +
       (window.looped
         ? ", neither from the network nor from this computer (the search was looped back to it)."
         : "."),
@@ -221,7 +216,7 @@ export function formatProbeReport(
     ].join("\n");
   }
   const lines = [
-    `${answers.length} answer${answers.length === 1 ? "" : "s"} within ${windowSeconds} s` +
+    `${answers.length} answer${answers.length === 1 ? "" : "s"} within ${window.seconds} s` +
     (window.dropped > 0 ? ` (and ${window.dropped} more, not kept)` : "") + ":",
   ];
   for (const a of answers) {

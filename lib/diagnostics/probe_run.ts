@@ -82,17 +82,15 @@ export async function runProbe(
     if (!first.has(key)) first.set(key, a);
   }
   // Only a LOCATION on the answering host is fetched, each once.
-  const fetchable = (a: ProbeAnswer) =>
-    locationOf(a) !== "" && !locationRefusal(locationOf(a), a.from);
-  const locations = new Set([...first.values()].filter(fetchable).map(locationOf));
-  const fetched = new Map(
-    await Promise.all([...locations].map(async (l) => [l, await fetchDescription(l)] as const)),
-  );
-  const responders = [...first.values()].map((a) => {
+  const fetches = new Map<string, Promise<FetchOutcome>>();
+  const responders = await Promise.all([...first.values()].map(async (a) => {
     const location = locationOf(a);
-    const refusal = location === "" ? undefined : locationRefusal(location, a.from);
-    return gradeResponder(a, refusal ? err(refusal) : fetched.get(location));
-  });
+    if (location === "") return gradeResponder(a, undefined);
+    const refusal = locationRefusal(location, a.from);
+    if (refusal) return gradeResponder(a, err(refusal));
+    if (!fetches.has(location)) fetches.set(location, fetchDescription(location));
+    return gradeResponder(a, await fetches.get(location));
+  }));
   const intro = `probe: sent a Canon camera's M-SEARCH to ${to.hostname}:${to.port} from ${from}` +
     `${looped ? ", looped back to this computer too" : ""}` +
     `${sendErrors.length > 0 ? ` (send failed: ${sendErrors.join("; ")})` : ""}.`;
