@@ -55,15 +55,15 @@ export type Command =
   }
   | { kind: "version" };
 
-/** Only the named settings of `config`: a command's config holds nothing it does not read. Pure. */
+/** How to log and the named settings: a command's config holds nothing it does not read. Pure. */
 function pick<K extends keyof ServeConfig>(
   config: ServeConfig,
   keys: readonly K[],
-): Pick<ServeConfig, K> {
-  return Object.fromEntries(keys.map((k) => [k, config[k]])) as Pick<ServeConfig, K>;
+): LogSettings & Pick<ServeConfig, K> {
+  const { verbosity, logFormat } = config;
+  const named = Object.fromEntries(keys.map((k) => [k, config[k]])) as Pick<ServeConfig, K>;
+  return { verbosity, logFormat, ...named };
 }
-
-const LOG_KEYS = ["verbosity", "logFormat"] as const;
 
 /** Parses a whole number within bounds, naming the flag and the bad value when it is not. */
 export function parseWholeNumber(
@@ -209,27 +209,10 @@ function syntaxError(problem: ArgsProblem, command: CommandName): UsageError {
   }
 }
 
-const HOOK_EXAMPLE = "ptpip-canon-helper --on-camera -- gphoto2 --port ptpip:{ip} --summary";
+const HOOK_EXAMPLE = OPTION_TABLE["on-camera"].example;
 
 /** `--on-camera` given without a program after `--`. */
 const NO_HOOK_PROGRAM = `--on-camera needs the program to run after "--", as in: ${HOOK_EXAMPLE}`;
-
-/**
- * Splits the positionals at `--` when `--on-camera`/`--exec` is given: the ones before are the
- * command's (LAN_IP, HOST), the ones after are the program and its arguments, taken verbatim.
- */
-function splitHookCommand(
-  positionals: string[],
-  beforeTerminator: number,
-  hook: boolean,
-): { rest: string[]; onCamera?: string[] } {
-  if (!hook) return { rest: positionals };
-  const onCamera = positionals.slice(beforeTerminator);
-  if (onCamera.length === 0 || onCamera[0].trim() === "") {
-    throw new UsageError(NO_HOOK_PROGRAM);
-  }
-  return { rest: positionals.slice(0, beforeTerminator), onCamera };
-}
 
 /** Parses `probe`'s HOST[:PORT]; the port defaults to the SSDP port. */
 function parseProbeTarget(text: string, defaultPort: number): SearchTarget {
@@ -260,15 +243,22 @@ export function parseCommandLine(given: readonly string[]): Command {
     throw syntaxError(split.error, args.find(isCommand) ?? "serve");
   }
   const { values, positionals, beforeTerminator } = split.value;
-  const hook = (values["on-camera"] ?? false) || (values.exec ?? false);
-  const meta = metaCommand(hook ? positionals.slice(0, beforeTerminator) : positionals, values);
+  // With `--on-camera`/`--exec`, the words after `--` are the program and its arguments, verbatim;
+  // only those before it are the command's (LAN_IP, HOST).
+  const hook = values["on-camera"] || values.exec;
+  const rest = hook ? positionals.slice(0, beforeTerminator) : positionals;
+  const meta = metaCommand(rest, values);
   if (meta) return meta;
+  const onCamera = hook ? positionals.slice(beforeTerminator) : undefined;
+  if (onCamera !== undefined && (onCamera[0] ?? "").trim() === "") {
+    throw new UsageError(NO_HOOK_PROGRAM);
+  }
 
-  const { rest, onCamera } = splitHookCommand([...positionals], beforeTerminator, hook);
   const named: CommandName = isCommand(rest[0]) ? rest.shift() as CommandName : "serve";
   const kind = values["list-interfaces"] ? "interfaces" : named;
-  if (named === "serve" && rest[0] !== undefined && parseIpv4(rest[0]) === undefined) {
-    if (suggestCommand(rest[0])) throw unknownCommand(rest[0]);
+  // No address is a command's name: suggestCommand refuses any word with a dot.
+  if (named === "serve" && rest[0] !== undefined && suggestCommand(rest[0])) {
+    throw unknownCommand(rest[0]);
   }
   if (rest.length > 1) {
     throw new UsageError(
@@ -281,9 +271,13 @@ export function parseCommandLine(given: readonly string[]): Command {
     throw new UsageError(`"${kind}" takes no address, got "${rest[0]}".`);
   }
   for (const name of OPTION_NAMES) {
-    if (values[name] === undefined) continue;
-    const problem = notApplicable(name, kind);
-    if (problem) throw new UsageError(problem);
+    const spec: OptionSpec = OPTION_TABLE[name];
+    if (values[name] === undefined || spec.commands.includes(kind)) continue;
+    const where = spec.commands.map((c) => `"${c}"`).join(" and ");
+    const example = spec.example ? `, as in: ${spec.example}` : "";
+    throw new UsageError(
+      `${flagLabel(name)} does not apply to "${kind}": it goes with ${where}${example}.`,
+    );
   }
   if (values.verbose && values.quiet) {
     throw new UsageError("-v/--verbose and -q/--quiet contradict each other; choose one.");
@@ -291,11 +285,7 @@ export function parseCommandLine(given: readonly string[]): Command {
 
   if (kind === "import") return importCommand(values, rest[0]);
   if (kind === "probe") {
-    const config = pick(serveConfig(values, undefined), [
-      ...LOG_KEYS,
-      "ssdpPort",
-      "interfaceNames",
-    ]);
+    const config = pick(serveConfig(values, undefined), ["ssdpPort", "interfaceNames"]);
     return {
       kind,
       config,
@@ -308,11 +298,11 @@ export function parseCommandLine(given: readonly string[]): Command {
     case "serve":
       return { kind, config };
     case "interfaces":
-      return { kind, config: pick(config, [...LOG_KEYS, "lanAddress", "interfaceNames"]) };
+      return { kind, config: pick(config, ["lanAddress", "interfaceNames"]) };
     case "uuid":
       return {
         kind,
-        config: pick(config, [...LOG_KEYS, "uuid", "uuidFile"]),
+        config: pick(config, ["uuid", "uuidFile"]),
         reset: values.reset ?? false,
         force: values.force ?? false,
       };
@@ -328,7 +318,7 @@ export function parseCommandLine(given: readonly string[]): Command {
       }
       return {
         kind,
-        config: pick(config, [...LOG_KEYS, "uuid", "uuidFile"]),
+        config: pick(config, ["uuid", "uuidFile"]),
         write: values.write ?? false,
         settingsPath,
       };
@@ -337,7 +327,6 @@ export function parseCommandLine(given: readonly string[]): Command {
       return {
         kind,
         config: pick(config, [
-          ...LOG_KEYS,
           "lanAddress",
           "interfaceNames",
           "uuid",
@@ -368,7 +357,6 @@ function importCommand(values: OptionValues, camera: string | undefined): Comman
     );
   }
   const config = pick(serveConfig(values, undefined), [
-    ...LOG_KEYS,
     "uuid",
     "uuidFile",
     "ssdpPort",
@@ -405,15 +393,6 @@ function number(values: OptionValues, name: NumberOption): number {
     : spec.default;
 }
 
-/** Why `name` cannot be given to `command`, or `undefined` when it can. Pure. */
-function notApplicable(name: OptionName, command: CommandName): string | undefined {
-  const spec: OptionSpec = OPTION_TABLE[name];
-  if (spec.commands.includes(command)) return undefined;
-  const where = spec.commands.map((c) => `"${c}"`).join(" and ");
-  const example = spec.example ? `, as in: ${spec.example}` : "";
-  return `${flagLabel(name)} does not apply to "${command}": it goes with ${where}${example}.`;
-}
-
 function serveConfig(values: OptionValues, lanAddress: string | undefined): ServeConfig {
   if (lanAddress !== undefined) {
     const problem = lanAddressSyntaxProblem(lanAddress);
@@ -427,7 +406,7 @@ function serveConfig(values: OptionValues, lanAddress: string | undefined): Serv
   }
   // Windows shows a UUID in braces; the braces are not part of it.
   const uuid = values.uuid?.trim().replace(/^\{(.*)\}$/, "$1");
-  if (values.uuid !== undefined && !isUuid(uuid!)) {
+  if (uuid !== undefined && !isUuid(uuid)) {
     throw new UsageError(
       `--uuid "${values.uuid}" is not a UUID; expected the form 01234567-89ab-4def-8123-456789abcdef.`,
     );
@@ -451,10 +430,8 @@ function serveConfig(values: OptionValues, lanAddress: string | undefined): Serv
     );
   }
   const interfaceNames = values.iface ?? [];
-  for (const name of interfaceNames) {
-    if (name.trim() === "") {
-      throw new UsageError("-i/--iface needs an interface name, such as eth0.");
-    }
+  if (interfaceNames.some((name) => name.trim() === "")) {
+    throw new UsageError("-i/--iface needs an interface name, such as eth0.");
   }
   return {
     lanAddress,
@@ -510,8 +487,8 @@ function photoSink(values: OptionValues): Pick<ServeConfig, "importTo" | "onPhot
       "--on-photo runs for each photo the helper imports, which it does only with --import-to DIR; add it.",
     );
   }
-  const defaultArgs = [OPTION_TABLE["on-photo-arg"].default];
-  return { importTo, onPhoto: [program, ...(args && args.length > 0 ? args : defaultArgs)] };
+  // A list option is absent or holds a value: never an empty list.
+  return { importTo, onPhoto: [program, ...(args ?? [OPTION_TABLE["on-photo-arg"].default])] };
 }
 
 /** Why `text` is not an IPv4 literal, or `undefined` when it is. */
