@@ -50,7 +50,7 @@ export type Holders = Result<PortHolders, string>;
 
 /**
  * What answered a GET of the description path where the description port was in use: a description
- * and its UDN (as sent, at most {@linkcode MAX_UDN_LENGTH} characters), or what came instead.
+ * and its UDN (as sent, cut short), or what came instead.
  */
 export type DescriptionAnswer =
   | { udn: string }
@@ -60,9 +60,6 @@ export type DescriptionAnswer =
     /** A 404 with the helper's (Windows') `Server` header: maybe a helper serving another path. */
     elsewhere?: boolean;
   };
-
-/** The longest UDN kept from an answer: a `uuid:` and a UUID fit with room to spare. */
-export const MAX_UDN_LENGTH = 100;
 
 /** The longest account of a foreign answer shown: a parser's error may quote what it read. */
 const MAX_ANSWER_SHOWN = 160;
@@ -156,11 +153,8 @@ function staleHelperFix(holders: Holders): string[] {
   );
 }
 
-function interfaceCheck(
-  candidates: readonly Candidate[],
-  missing: readonly MissingInterface[],
-  interfaces: readonly InterfaceAddress[],
-): Check {
+function interfaceCheck(facts: DoctorFacts): Check {
+  const { candidates, missingInterfaces: missing = [], interfaces = [] } = facts;
   const served = candidates.filter((c) => c.served);
   const serving = `serving ${served.map((c) => `${c.name} ${c.address}`).join(", ")}`;
   if (missing.length > 0) {
@@ -490,7 +484,7 @@ function freeSpaceCheck(answer: FreeSpaceAnswer): Check {
 /** Grades the facts into the report's checks, in the order they are shown. */
 export function gradeDoctor(facts: DoctorFacts): Check[] {
   return [
-    interfaceCheck(facts.candidates, facts.missingInterfaces ?? [], facts.interfaces ?? []),
+    interfaceCheck(facts),
     ...ssdpChecks(facts),
     ...descChecks(facts),
     uuidCheck(facts.uuid, facts.uuidWrite),

@@ -17,7 +17,6 @@ import {
   type DoctorFacts,
   type Holders,
   type ImportDestFacts,
-  MAX_UDN_LENGTH,
 } from "./doctor.ts";
 import { fetchRaw, parseResponseHead } from "../description/fetch.ts";
 import { HTTP_SERVER } from "../ssdp/wire.ts";
@@ -74,6 +73,9 @@ export interface DoctorEnvironment {
 /** Enough for a description on this computer's own address; a camera waits longer on Wi-Fi. */
 const ASK_TIMEOUT_MS = 1500;
 
+/** The longest UDN kept from an answer: a `uuid:` and a UUID fit with room to spare. */
+const MAX_UDN_LENGTH = 100;
+
 async function holders(os: string, port: number, protocol: "udp" | "tcp"): Promise<Holders> {
   return os === "linux" ? await portHolders(port, protocol) : err("only possible on Linux");
 }
@@ -90,19 +92,16 @@ async function trySsdp(
   }
   const memberships = new Memberships(conn);
   const outcomes: AddressOutcome[] = [];
-  try {
-    for (const address of addresses) {
-      try {
-        await memberships.join(address);
-        outcomes.push({ address });
-      } catch (error) {
-        outcomes.push({ address, error: { message: errorMessage(error), inUse: false } });
-      }
+  for (const address of addresses) {
+    try {
+      await memberships.join(address);
+      outcomes.push({ address });
+    } catch (error) {
+      outcomes.push({ address, error: { message: errorMessage(error), inUse: false } });
     }
-  } finally {
-    for (const address of memberships.addresses) await memberships.leave(address);
-    conn.close();
   }
+  // Closing the socket drops its memberships: they belong to the socket, not to the process.
+  conn.close();
   return { ssdpSocket: ok(undefined), memberships: outcomes };
 }
 
@@ -139,20 +138,6 @@ export async function askDescription(
 
 /** The helper's `<UDN>uuid:…</UDN>`; the length bound keeps a hostile body from costing much. */
 const UDN_ELEMENT = /<UDN>([^<]{1,200})<\/UDN>/;
-
-function tryListen(port: number, addresses: readonly string[]): AddressOutcome[] {
-  return addresses.map((address) => {
-    try {
-      Deno.listen({ hostname: address, port, transport: "tcp" }).close();
-      return { address };
-    } catch (error) {
-      return {
-        address,
-        error: { message: errorMessage(error), inUse: error instanceof Deno.errors.AddrInUse },
-      };
-    }
-  });
-}
 
 /** The file the first start will write (the new UUID, or the Python helpers' copied), and whether it can. */
 async function uuidWrite(
@@ -201,13 +186,21 @@ export async function gatherDoctorFacts(
   const ssdpHolders = await holders(env.os, config.ssdpPort, "udp");
   const descHolders = await holders(env.os, config.descPort, "tcp");
   const ssdp = await trySsdp(config.ssdpPort, served);
-  const descAddresses = config.bindAll ? ["0.0.0.0"] : served;
   const descListens = await Promise.all(
-    tryListen(config.descPort, descAddresses).map(async (l): Promise<DescListen> => {
-      if (!l.error?.inUse) return l;
-      // A listener on all addresses is asked on one of them, as a camera would.
-      const host = l.address === "0.0.0.0" ? served[0] ?? "127.0.0.1" : l.address;
-      return { ...l, answer: await askDescription(host, config.descPort, config.descPath) };
+    (config.bindAll ? ["0.0.0.0"] : served).map(async (address): Promise<DescListen> => {
+      try {
+        Deno.listen({ hostname: address, port: config.descPort, transport: "tcp" }).close();
+        return { address };
+      } catch (error) {
+        const message = errorMessage(error);
+        if (!(error instanceof Deno.errors.AddrInUse)) {
+          return { address, error: { message, inUse: false } };
+        }
+        // A listener on all addresses is asked on one of them, as a camera would.
+        const host = address === "0.0.0.0" ? served[0] ?? "127.0.0.1" : address;
+        const answer = await askDescription(host, config.descPort, config.descPath);
+        return { address, error: { message, inUse: true }, answer };
+      }
     }),
   );
   const uuid = await env.locateUuid();

@@ -66,16 +66,9 @@ export async function portHolders(
   protocol: "udp" | "tcp",
   timeoutMs = SS_TIMEOUT_MS,
 ): Promise<Result<PortHolders, string>> {
+  const sockets = protocol === "udp" ? ["-u", "-a"] : ["-t", "-l"];
   const ran = await runBounded("ss", {
-    args: [
-      "-H",
-      "-n",
-      "-p",
-      ...(protocol === "udp" ? ["-u", "-a"] : ["-t", "-l"]),
-      "sport",
-      "=",
-      `:${port}`,
-    ],
+    args: ["-H", "-n", "-p", ...sockets, "sport", "=", `:${port}`],
     timeoutMs,
     maxBytes: MAX_OUTPUT_BYTES,
     name: "`ss` (iproute2)",
