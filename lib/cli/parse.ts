@@ -283,17 +283,16 @@ export function parseCommandLine(given: readonly string[]): Command {
     throw new UsageError("-v/--verbose and -q/--quiet contradict each other; choose one.");
   }
 
-  if (kind === "import") return importCommand(values, rest[0]);
-  if (kind === "probe") {
-    const config = pick(serveConfig(values, undefined), ["ssdpPort", "interfaceNames"]);
-    return {
-      kind,
-      config,
-      target: rest[0] === undefined ? undefined : parseProbeTarget(rest[0], config.ssdpPort),
-      timeoutSeconds: number(values, "timeout"),
-    };
+  if (kind === "import" && rest[0] !== undefined) checkCameraAddress(rest[0]);
+  // Only import takes --to (checked above).
+  if (values.to !== undefined && values.to.trim() === "") {
+    throw new UsageError(
+      "--to needs a folder, such as --to ~/Pictures/Canon; leave it out to use that default.",
+    );
   }
-  const config = { ...serveConfig(values, rest[0]), onCamera };
+  // probe's HOST and import's CAMERA_IP are no LAN_IP.
+  const lanAddress = POSITIONAL[kind] === undefined ? rest[0] : undefined;
+  const config = { ...serveConfig(values, lanAddress), onCamera };
   switch (kind) {
     case "serve":
       return { kind, config };
@@ -338,45 +337,40 @@ export function parseCommandLine(given: readonly string[]): Command {
           "importTo",
         ]),
       };
+    case "probe":
+      return {
+        kind,
+        config: pick(config, ["ssdpPort", "interfaceNames"]),
+        target: rest[0] === undefined ? undefined : parseProbeTarget(rest[0], config.ssdpPort),
+        timeoutSeconds: number(values, "timeout"),
+      };
+    case "import":
+      return {
+        kind,
+        config: pick(config, ["uuid", "uuidFile", "ssdpPort", "interfaceNames"]),
+        camera: rest[0],
+        to: values.to,
+      };
   }
 }
 
 /** The positional a command takes, named as `--help` names it. */
 const POSITIONAL: Partial<Record<CommandName, string>> = { probe: "HOST", import: "CAMERA_IP" };
 
-/** `import [CAMERA_IP] [--to DIR]`, validated. */
-function importCommand(values: OptionValues, camera: string | undefined): Command {
-  if (camera !== undefined) {
-    const problem = cameraAddressProblem(camera);
-    if (problem) throw new UsageError(problem);
-  }
-  const to = values.to;
-  if (to !== undefined && to.trim() === "") {
-    throw new UsageError(
-      "--to needs a folder, such as --to ~/Pictures/Canon; leave it out to use that default.",
-    );
-  }
-  const config = pick(serveConfig(values, undefined), [
-    "uuid",
-    "uuidFile",
-    "ssdpPort",
-    "interfaceNames",
-  ]);
-  return { kind: "import", config, camera, to };
-}
-
-/** Why `text` cannot be the camera's address, or `undefined` when it can. Pure. */
-function cameraAddressProblem(text: string): string | undefined {
+/** Throws unless `text` can be the camera's address. */
+function checkCameraAddress(text: string): void {
   const value = parseIpv4(text);
   const leaveOut = "Leave it out to find the camera on the network.";
   if (value === undefined) {
-    return `CAMERA_IP "${text}" is not an IPv4 address such as 192.168.1.23 (the camera's ` +
-      `address, shown in its Wi-Fi settings or in the helper's "camera … is ready" line). ${leaveOut}`;
+    throw new UsageError(
+      `CAMERA_IP "${text}" is not an IPv4 address such as 192.168.1.23 (the camera's address, ` +
+        `shown in its Wi-Fi settings or in the helper's "camera … is ready" line). ${leaveOut}`,
+    );
   }
   const reason = notHostReason(value, value, 0xffffffff);
-  return reason === undefined
-    ? undefined
-    : `CAMERA_IP ${text} is ${reason}, not one camera's address. ${leaveOut}`;
+  if (reason !== undefined) {
+    throw new UsageError(`CAMERA_IP ${text} is ${reason}, not one camera's address. ${leaveOut}`);
+  }
 }
 
 /** The options whose value is a number, and so has bounds and a default. */
@@ -394,10 +388,7 @@ function number(values: OptionValues, name: NumberOption): number {
 }
 
 function serveConfig(values: OptionValues, lanAddress: string | undefined): ServeConfig {
-  if (lanAddress !== undefined) {
-    const problem = lanAddressSyntaxProblem(lanAddress);
-    if (problem) throw new UsageError(problem);
-  }
+  if (lanAddress !== undefined) checkLanAddressSyntax(lanAddress);
   // Blanks around a name are a quoting slip, never part of what the camera should show.
   const name = values.name?.trim();
   if (name !== undefined) {
@@ -491,15 +482,16 @@ function photoSink(values: OptionValues): Pick<ServeConfig, "importTo" | "onPhot
   return { importTo, onPhoto: [program, ...(args ?? [OPTION_TABLE["on-photo-arg"].default])] };
 }
 
-/** Why `text` is not an IPv4 literal, or `undefined` when it is. */
-function lanAddressSyntaxProblem(text: string): string | undefined {
-  if (parseIpv4(text) !== undefined) return undefined;
-  if (text.includes(":")) {
-    return `LAN_IP "${text}" looks like an IPv6 address; Canon cameras pair over IPv4 only. ` +
-      "Give this machine's IPv4 address, or leave LAN_IP out to use every LAN interface.";
-  }
-  return `LAN_IP "${text}" is not an IPv4 address such as 192.168.1.20 (host names are not ` +
-    "accepted). Leave it out to use every LAN interface; `ptpip-canon-helper interfaces` lists them.";
+/** Throws unless `text` is an IPv4 literal. */
+function checkLanAddressSyntax(text: string): void {
+  if (parseIpv4(text) !== undefined) return;
+  throw new UsageError(
+    text.includes(":")
+      ? `LAN_IP "${text}" looks like an IPv6 address; Canon cameras pair over IPv4 only. ` +
+        "Give this machine's IPv4 address, or leave LAN_IP out to use every LAN interface."
+      : `LAN_IP "${text}" is not an IPv4 address such as 192.168.1.20 (host names are not ` +
+        "accepted). Leave it out to use every LAN interface; `ptpip-canon-helper interfaces` lists them.",
+  );
 }
 
 /**
