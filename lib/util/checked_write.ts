@@ -7,6 +7,7 @@
 
 import { equalBytes } from "./bytes.ts";
 import { parentDir } from "./path.ts";
+import { readBounded } from "./bounded_read.ts";
 
 const encoder = new TextEncoder();
 
@@ -36,19 +37,32 @@ export async function writeWhole(file: Deno.FsFile, text: string | Uint8Array): 
   await file.sync();
 }
 
-/** Reads `path` back: it must hold exactly `text` (or exactly these bytes). */
+/**
+ * Reads `path` back: it must hold exactly `text` (or exactly these bytes). It reads no further than
+ * what was written and a byte: whoever else may write to the folder can swap the file meanwhile for
+ * a link to something endless (`/dev/zero`).
+ */
 export async function verify(path: string, text: string | Uint8Array): Promise<void> {
+  const written = typeof text === "string" ? encoder.encode(text) : text;
+  const back = await readBounded(
+    await Deno.open(path, { read: true }),
+    written.length,
+    written.length,
+  );
+  if (back === undefined) {
+    throw new Error(`it read back as over the ${written.length} bytes written`);
+  }
   if (typeof text !== "string") {
-    const back = await Deno.readFile(path);
     if (!equalBytes(back, text)) {
       throw new Error(`it read back as ${back.length} bytes, not the ${text.length} written`);
     }
     return;
   }
-  const back = await Deno.readTextFile(path);
-  if (back !== text) {
+  // A byte-order mark is part of what was read back, as Deno.readTextFile keeps it.
+  const backText = new TextDecoder("utf-8", { ignoreBOM: true }).decode(back);
+  if (backText !== text) {
     throw new Error(
-      `it read back as ${back.length} characters instead of the ${text.length} written`,
+      `it read back as ${backText.length} characters instead of the ${text.length} written`,
     );
   }
 }

@@ -85,3 +85,22 @@ Deno.test("verify: text or bytes that read back different are an error that says
   );
   assertEquals(bytes?.message, "it read back as 3 bytes, not the 3 written");
 });
+
+Deno.test({
+  name:
+    "verify: a file swapped for a longer one is read no further than what was written and a byte",
+  ignore: Deno.build.os === "windows",
+  fn: async () => {
+    const dir = await tempDir("pch-checked-");
+    // Whoever may write to the folder can swap the temporary file for a link to something endless
+    // (/dev/zero) before it is read back; a large sparse file stands for it here.
+    const big = await Deno.open(`${dir}/big`, { write: true, create: true });
+    await big.truncate(64 << 20);
+    big.close();
+    await Deno.symlink(`${dir}/big`, `${dir}/f`);
+    const failed = await verify(`${dir}/f`, "abc").then(() => undefined, (e) => e);
+    assertEquals(failed?.message, "it read back as over the 3 bytes written");
+    const bytes = await verify(`${dir}/f`, new Uint8Array(3)).then(() => undefined, (e) => e);
+    assertEquals(bytes?.message, "it read back as over the 3 bytes written");
+  },
+});
