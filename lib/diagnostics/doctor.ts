@@ -201,11 +201,6 @@ function helperOwners(facts: DoctorFacts): SocketOwner[] {
   return recognised && facts.descHolders.ok ? facts.descHolders.value.owners : [];
 }
 
-/** ` (deno, pid 4242)`, or nothing when the owner could not be seen. */
-function ownersInParens(owners: readonly SocketOwner[]): string {
-  return owners.length === 0 ? "" : ` (${owners.map((o) => `${o.name}, pid ${o.pid}`).join("; ")})`;
-}
-
 /** The SSDP port's holders without the running helper's processes: sharing with it is no problem. */
 function withoutHelper(holders: Holders, helper: readonly SocketOwner[]): Holders {
   if (!holders.ok || helper.length === 0) return holders;
@@ -279,23 +274,21 @@ function ssdpChecks(facts: DoctorFacts): Check[] {
  */
 function runningCheck(facts: DoctorFacts, address: string, theirs: string): Check {
   const owners = helperOwners(facts);
-  const where = `${address}:${facts.descPort}`;
+  // The owners are named when they could be seen.
+  const named = owners.map((o) => `${o.name}, pid ${o.pid}`).join("; ");
+  const running = `running here${named ? ` (${named})` : ""}, serving ${address}:${facts.descPort}`;
   const ours = facts.uuid.ok ? facts.uuid.value.uuid?.toLowerCase() : undefined;
   if (ours === theirs) {
     return {
       grade: "pass",
-      title: `the helper is running here${
-        ownersInParens(owners)
-      }, serving ${where} with this computer's UUID`,
+      title: `the helper is ${running} with this computer's UUID`,
     };
   }
   const kill = owners.length > 0 ? ` (kill ${owners.map((o) => o.pid).join(" ")})` : "";
   if (ours === undefined) {
     return {
       grade: "warn",
-      title: `a helper is running here${
-        ownersInParens(owners)
-      }, serving ${where} with UUID ${theirs}`,
+      title: `a helper is ${running} with UUID ${theirs}`,
       fix: [
         "doctor found no UUID to compare it with: that helper was started with --uuid or " +
         "--uuid-file, or by another user; run doctor the same way to compare",
@@ -304,9 +297,7 @@ function runningCheck(facts: DoctorFacts, address: string, theirs: string): Chec
   }
   return {
     grade: "warn",
-    title: `another helper is running here${
-      ownersInParens(owners)
-    }, serving ${where} with UUID ${theirs}, not this computer's UUID ${ours}`,
+    title: `another helper is ${running} with UUID ${theirs}, not this computer's UUID ${ours}`,
     fix: [
       "a camera only reconnects to the UUID it paired with: if it paired with " +
       `${ours}, stop that helper${kill} and start this one`,
@@ -335,13 +326,10 @@ function descChecks(facts: DoctorFacts): Check[] {
     if (theirs !== undefined) return runningCheck(facts, l.address, theirs);
     // What answered is not ours: cut short, and escaped when printed.
     const gave = answer === undefined
-      ? undefined
-      : "other" in answer
-      ? answer.other
-      : `a description whose UDN is ${JSON.stringify(answer.udn)}, not uuid: and a UUID`;
-    const asked = gave === undefined
       ? []
-      : [`asked for its description, it gave ${gave.slice(0, MAX_ANSWER_SHOWN)}`];
+      : "other" in answer
+      ? [answer.other]
+      : [`a description whose UDN is ${JSON.stringify(answer.udn)}, not uuid: and a UUID`];
     const otherPath = answer && "other" in answer && answer.elsewhere
       ? [
         `it answers as the helper does, but has no description at /${facts.descPath}: ` +
@@ -355,7 +343,7 @@ function descChecks(facts: DoctorFacts): Check[] {
       }`,
       fix: [
         "stop that program, or choose another port with -P/--desc-port",
-        ...asked,
+        ...gave.map((g) => `asked for its description, it gave ${g.slice(0, MAX_ANSWER_SHOWN)}`),
         ...otherPath,
         ...staleHelperFix(facts.descHolders),
       ],
