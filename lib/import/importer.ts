@@ -405,8 +405,10 @@ async function importOne(
       if (info.isSymlink || !info.isFile) {
         return { kind: "failed", reason: `${partial} is not a regular file; it was left alone` };
       }
-      // Larger than the photo: not a beginning of it. Start again.
-      if (info.size > object.size) await ctx.fs.remove(partial);
+      // Larger than the photo: not a beginning of it. A second name: perhaps a file outside DEST
+      // (the partial's name is predictable), which appending would change. Start again; removing
+      // the name leaves the other file alone.
+      if (info.size > object.size || (info.nlink ?? 1) > 1) await ctx.fs.remove(partial);
       else offset = info.size;
     }
     ctx.emit({

@@ -4,7 +4,14 @@ import { err, ok, type Result } from "../../lib/util/result.ts";
 import { type ImportEvent, importNew, type ImportOptions } from "../../lib/import/importer.ts";
 import { denoFs, type FileWriter, type ImportFs } from "../../lib/import/fs.ts";
 import { localDay } from "../../lib/import/layout.ts";
-import { formatRecord, RECORD_DIR, RecordCache, recordFileName } from "../../lib/import/record.ts";
+import {
+  formatRecord,
+  keyDigest,
+  objectKey,
+  RECORD_DIR,
+  RecordCache,
+  recordFileName,
+} from "../../lib/import/record.ts";
 import {
   type CameraObject,
   type ChunkSink,
@@ -508,6 +515,30 @@ Deno.test("importNew: a drop mid-file leaves no final file; the next run resumes
     assertEquals(await Deno.readFile(`${dest}/2024/2024-03-05/IMG_0001.JPG`), first.bytes);
     assertEquals(photos(await filesUnder(dest)).filter((f) => f.includes(".partial")), []);
   });
+});
+
+Deno.test({
+  name: "importNew: a partial that is a hard link to a file outside DEST is not appended to",
+  ignore: Deno.build.os === "windows",
+  fn: async () => {
+    await withDest(async (root, dest) => {
+      const camera = new FakeCamera();
+      const photo = camera.add("IMG_0001.JPG", 10_000);
+      // Whoever may write to the day folder can give the partial's name (it is predictable) to a
+      // file of the user's outside DEST: resuming would append the camera's bytes to that file.
+      await Deno.writeTextFile(`${root}/victim`, "the user's own file");
+      const day = `${dest}/2024/2024-03-05`;
+      await Deno.mkdir(day, { recursive: true });
+      const digest = await keyDigest(camera.cameraId, objectKey("IMG_0001.JPG", DAY, 10_000));
+      await Deno.link(`${root}/victim`, `${day}/.IMG_0001.JPG.${digest}.partial`);
+      const { result } = await run(camera, dest);
+      assert(result.ok, JSON.stringify(result));
+      assertEquals(camera.fetches, [{ handle: 1, offset: 0 }]);
+      assertEquals(await Deno.readTextFile(`${root}/victim`), "the user's own file");
+      assertEquals((await Deno.stat(`${root}/victim`)).nlink, 1);
+      assertEquals(await Deno.readFile(`${day}/IMG_0001.JPG`), photo.bytes);
+    });
+  },
 });
 
 Deno.test("importNew: a full disk stops the import; the complete files stay and are recorded", async () => {
