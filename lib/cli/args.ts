@@ -57,11 +57,8 @@ function takesValue(name: OptionName): boolean {
 
 function store(values: OptionValues, name: OptionName, value: string | true): void {
   const record = values as Record<string, unknown>;
-  if ((OPTION_TABLE[name] as OptionSpec).kind === "list") {
-    record[name] = [...(record[name] as string[] | undefined ?? []), value as string];
-  } else {
-    record[name] = value;
-  }
+  const list = (OPTION_TABLE[name] as OptionSpec).kind === "list";
+  record[name] = list ? [...(record[name] as string[] | undefined ?? []), value] : value;
 }
 
 /** Splits `args` (without the program name) into options and positionals. */

@@ -134,7 +134,8 @@ export function helpText(version: string): string {
     twoColumns("help [COMMAND]", "this help, or every option of COMMAND"),
     twoColumns("version", "print the version"),
   ];
-  const common = COMMON.map((name) => optionLine(name, firstClause(helpOf(name))));
+  // A row's gist: its text up to the first parenthesis, semicolon or sentence end.
+  const common = COMMON.map((name) => optionLine(name, helpOf(name).split(/ \(|;|\. |\n/)[0]));
   return `ptpip-canon-helper ${version}
 Lets a Canon Wi-Fi camera pair with this computer ("connect to computer"), as
 Windows does natively: answers the camera's search and serves the description
@@ -163,11 +164,12 @@ export function commandHelpText(command: CommandName, version: string): string {
   const usage = `ptpip-canon-helper ${command === "serve" ? "[serve]" : command}${
     args ? ` ${args}` : ""
   } [options]`;
+  // On its own command's page a row goes without the "probe: " that says where it applies.
   const own = (section: OptionSpec["section"]) =>
     OPTION_NAMES.filter((name) => {
       const spec: OptionSpec = OPTION_TABLE[name];
       return spec.section === section && spec.commands.includes(command);
-    }).map((name) => optionLine(name, ownText(helpOf(name), command)));
+    }).map((name) => optionLine(name, helpOf(name).replace(new RegExp(`^${command}: `), "")));
   const limits = own("limits");
   return `ptpip-canon-helper ${version}
 Usage: ${usage}
@@ -190,16 +192,6 @@ ${EXIT_CODES}`;
 function helpOf(name: OptionName): string {
   const spec: OptionSpec = OPTION_TABLE[name];
   return spec.help.replace("{default}", String(spec.default));
-}
-
-/** The text before its first parenthesis, semicolon or sentence end: a row's gist. Pure. */
-function firstClause(text: string): string {
-  return text.split(/ \(|;|\. |\n/)[0];
-}
-
-/** A row's text on its own command's page, without the "probe: " that says where it applies. */
-function ownText(text: string, command: CommandName): string {
-  return text.startsWith(`${command}: `) ? text.slice(command.length + 2) : text;
 }
 
 /** One option's lines: its label, then `text` wrapped beside it. Pure. */

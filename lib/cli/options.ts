@@ -25,19 +25,16 @@ export const COMMANDS = [
 /** One of {@linkcode COMMANDS}. */
 export type CommandName = typeof COMMANDS[number];
 
-/**
- * What an option's value is: `flag` takes none; `port`, `count` and `seconds` are whole numbers
- * within the row's bounds; `list` may be given more than once; `text` and `path` are checked by the
- * command that uses them.
- */
-export type OptionKind = "flag" | "text" | "path" | "list" | "port" | "count" | "seconds";
-
 /** One row of the option table. */
 export interface OptionSpec {
   /** The one-letter alias, without its dash. */
   readonly short?: string;
-  /** What its value is, and so how it is parsed. */
-  readonly kind: OptionKind;
+  /**
+   * What its value is: `flag` takes none; `port`, `count` and `seconds` are whole numbers within
+   * the row's bounds; `list` may be given more than once; `text` and `path` are checked by the
+   * command that uses them.
+   */
+  readonly kind: "flag" | "text" | "path" | "list" | "port" | "count" | "seconds";
   /** Inclusive bounds of a number. */
   readonly min?: number;
   /** Inclusive bounds of a number. */
@@ -69,7 +66,6 @@ export interface OptionSpec {
   readonly example?: string;
 }
 
-const ALL = COMMANDS;
 const r = DEFAULT_RATE_LIMITS;
 
 /** The option table; the order is the order of `--help`. */
@@ -344,20 +340,20 @@ export const OPTION_TABLE = {
   verbose: {
     short: "v",
     kind: "flag",
-    commands: ALL,
+    commands: COMMANDS,
     help: "log every datagram and why it was or was not answered",
   },
   quiet: {
     short: "q",
     kind: "flag",
-    commands: ALL,
+    commands: COMMANDS,
     help: 'log warnings, errors and "camera … is ready" only',
     readme: 'warnings, errors and the "camera … is ready" line only',
   },
   "log-format": {
     kind: "text",
     value: "FORMAT",
-    commands: ALL,
+    commands: COMMANDS,
     default: "text",
     help: '{default} (default) or json: one JSON object per line on stderr with "@timestamp", ' +
       '"level", "message" and "properties" (whose "event" names the kind of line, e.g. ' +
@@ -367,14 +363,14 @@ export const OPTION_TABLE = {
   version: {
     short: "V",
     kind: "flag",
-    commands: ALL,
+    commands: COMMANDS,
     defaultText: "",
     help: "print the version",
   },
   help: {
     short: "h",
     kind: "flag",
-    commands: ALL,
+    commands: COMMANDS,
     defaultText: "",
     help: "print this help",
     readme: "print the help",
