@@ -105,8 +105,8 @@ function editDistance(a: string, b: string): number {
 }
 
 /** The word of `known` closest to `given`, if any is close enough to be a typo. Pure. */
-function closest(given: string, known: readonly string[], slack = 0): string | undefined {
-  let best: { name: string; distance: number } | undefined;
+function closest<T extends string>(given: string, known: readonly T[], slack = 0): T | undefined {
+  let best: { name: T; distance: number } | undefined;
   for (const name of known) {
     const distance = editDistance(given, name);
     if (!best || distance < best.distance) best = { name, distance };
@@ -141,9 +141,7 @@ function suggestCommand(word: string): CommandWord | undefined {
   if (!/^[a-z0-9-]+$/i.test(word)) return undefined;
   const lower = word.toLowerCase();
   if (SERVE_WORDS.includes(lower)) return "serve";
-  return closest(lower, [...COMMANDS, ...META_COMMANDS], word.length >= 4 ? 1 : 0) as
-    | CommandWord
-    | undefined;
+  return closest(lower, [...COMMANDS, ...META_COMMANDS], word.length >= 4 ? 1 : 0);
 }
 
 /** The error for a word where a command goes that is none, with the likely one. Pure. */
@@ -391,10 +389,8 @@ function serveConfig(values: OptionValues, lanAddress: string | undefined): Serv
   if (lanAddress !== undefined) checkLanAddressSyntax(lanAddress);
   // Blanks around a name are a quoting slip, never part of what the camera should show.
   const name = values.name?.trim();
-  if (name !== undefined) {
-    const problem = name === "" ? "it is empty" : nameProblem(name);
-    if (problem) throw new UsageError(`-n/--name "${values.name}" cannot be used: ${problem}.`);
-  }
+  const nameIssue = name === undefined ? undefined : nameProblem(name);
+  if (nameIssue) throw new UsageError(`-n/--name "${values.name}" cannot be used: ${nameIssue}.`);
   // Windows shows a UUID in braces; the braces are not part of it.
   const uuid = values.uuid?.trim().replace(/^\{(.*)\}$/, "$1");
   if (uuid !== undefined && !isUuid(uuid)) {
@@ -405,12 +401,11 @@ function serveConfig(values: OptionValues, lanAddress: string | undefined): Serv
   if (values.uuid !== undefined && values["uuid-file"] !== undefined) {
     throw new UsageError("--uuid and --uuid-file both say where the UUID is; give only one.");
   }
-  const descPath = (values["file-path"] ?? OPTION_TABLE["file-path"].default).replace(/^\/+/, "");
+  const filePath = values["file-path"] ?? OPTION_TABLE["file-path"].default;
+  const descPath = filePath.replace(/^\/+/, "");
   if (!URL_PATH.test(descPath)) {
     throw new UsageError(
-      `-f/--file-path "${
-        values["file-path"]
-      }" must be a URL path of letters, digits and . _ ~ - / ` +
+      `-f/--file-path "${filePath}" must be a URL path of letters, digits and . _ ~ - / ` +
         "(no spaces), such as ptpip-canon-desc-helper.xml.",
     );
   }
