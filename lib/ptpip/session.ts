@@ -156,6 +156,18 @@ export interface OperationResult {
   bytes: number;
 }
 
+/** How one operation runs; each option missing takes its default. */
+interface OperationOptions {
+  /** Receives the data phase; without one it is counted and dropped. */
+  sink?: DataSink;
+  /** Responses taken as OK besides OK itself (none by default). */
+  allow?: readonly number[];
+  /** Each read's deadline (the session's `readMs` by default). */
+  readMs?: number;
+  /** The most the data phase may be (unbounded by default; more is a protocol failure). */
+  limit?: number;
+}
+
 /** The most a dataset (DeviceInfo, ObjectInfo) may be. */
 const MAX_DATASET_BYTES = 1024 * 1024;
 /** The most a handle list may be: the count and MAX_ARRAY_COUNT handles. */
@@ -191,30 +203,6 @@ function responseFailure(code: number, what: string): SessionFailure {
     kind: code === RESPONSE.DeviceBusy ? "busy" : "response",
     detail: `${what}: ${responseReason(code)}`,
     code,
-  };
-}
-
-/** Collects a data phase into one buffer of at most `max` bytes. */
-function collector(max: number): { sink: DataSink; bytes: () => Uint8Array } {
-  let buffer = new Uint8Array(Math.min(max, 4096));
-  let length = 0;
-  return {
-    sink: (chunk) => {
-      if (length + chunk.length > max) {
-        return Promise.reject(new RangeError(`more than ${max} bytes`));
-      }
-      if (length + chunk.length > buffer.length) {
-        const grown = new Uint8Array(
-          Math.min(max, Math.max(buffer.length * 2, length + chunk.length)),
-        );
-        grown.set(buffer.subarray(0, length));
-        buffer = grown;
-      }
-      buffer.set(chunk, length);
-      length += chunk.length;
-      return Promise.resolve();
-    },
-    bytes: () => buffer.subarray(0, length),
   };
 }
 
@@ -347,25 +335,22 @@ export class PtpipSession {
     return id;
   }
 
-  /** One transaction, queued: `allow` lists responses taken as OK, `limit` bounds its data. */
-  transact(
+  /**
+   * Any operation with no data or data in (vendor ones: EOS SetRemoteMode…), queued behind those
+   * before it; its data streamed to `options.sink` if given, else dropped.
+   */
+  operation(
     code: number,
-    params: number[],
-    sink: DataSink | undefined,
-    allow: readonly number[] = [],
-    readMs = this.#timeouts.readMs,
-    limit = Infinity,
+    params: number[] = [],
+    options: OperationOptions = {},
   ): Promise<Result<OperationResult, SessionFailure>> {
-    return this.#serial(() => this.#transactNow(code, params, sink, allow, readMs, limit));
+    return this.#serial(() => this.#transact(code, params, options));
   }
 
-  async #transactNow(
+  async #transact(
     code: number,
     params: number[],
-    sink: DataSink | undefined,
-    allow: readonly number[],
-    readMs: number,
-    limit: number,
+    { sink, allow = [], readMs = this.#timeouts.readMs, limit = Infinity }: OperationOptions,
   ): Promise<Result<OperationResult, SessionFailure>> {
     if (this.#broken) return err(this.#broken);
     if (this.#eventFailure) return this.#fail(this.#eventFailure);
@@ -405,29 +390,27 @@ export class PtpipSession {
           continue;
         case "StartData":
           if (packet.transactionId !== transactionId || total !== undefined) {
-            return this.#fail(this.#protocol(`an unexpected StartData during ${what}`));
+            return this.#failProtocol(`an unexpected StartData during ${what}`);
           }
           total = packet.totalLength;
           // Refused before a byte is read: a collected data phase must fit its bound.
           if (total > limit) {
-            return this.#fail(
-              this.#protocol(`${what} announced ${total} bytes, more than ${limit}`),
-            );
+            return this.#failProtocol(`${what} announced ${total} bytes, more than ${limit}`);
           }
           inData = true;
           continue;
         case "Data":
         case "EndData": {
           if (!inData || packet.transactionId !== transactionId) {
-            return this.#fail(this.#protocol(`an unexpected ${packet.type} during ${what}`));
+            return this.#failProtocol(`an unexpected ${packet.type} during ${what}`);
           }
           if (bytes + drained + packet.payloadLength > limit) {
-            return this.#fail(this.#protocol(`${what} sent more than ${limit} bytes`));
+            return this.#failProtocol(`${what} sent more than ${limit} bytes`);
           }
           if (typeof total === "number" && bytes + packet.payloadLength > total) {
-            return this.#fail(this.#protocol(
+            return this.#failProtocol(
               `${what} sent more data than the ${total} bytes it announced`,
-            ));
+            );
           }
           while (reader.payloadRemaining > 0) {
             const chunk = await reader.readPayload(READ_CHUNK, readMs);
@@ -461,9 +444,9 @@ export class PtpipSession {
           if (packet.transactionId !== transactionId) {
             // libgphoto2 skips a late answer to an earlier transaction; anything else is wrong.
             if (packet.transactionId < transactionId) continue;
-            return this.#fail(this.#protocol(
+            return this.#failProtocol(
               `a response to transaction ${packet.transactionId} during ${what} (${transactionId})`,
-            ));
+            );
           }
           if (sinkFailed) {
             return err({
@@ -475,7 +458,7 @@ export class PtpipSession {
           const done = packet.code === RESPONSE.OK || allow.includes(packet.code);
           if (!done) return err(responseFailure(packet.code, what));
           if (inData) {
-            return this.#fail(this.#protocol(`${what} answered OK before its data ended`));
+            return this.#failProtocol(`${what} answered OK before its data ended`);
           }
           if (dataEnded && typeof total === "number" && total !== bytes) {
             return err({
@@ -487,13 +470,9 @@ export class PtpipSession {
           return ok({ code: packet.code, params: packet.params, bytes });
         }
         default:
-          return this.#fail(this.#protocol(`an unexpected ${packet.type} during ${what}`));
+          return this.#failProtocol(`an unexpected ${packet.type} during ${what}`);
       }
     }
-  }
-
-  #protocol(detail: string): SessionFailure {
-    return { kind: "protocol", detail };
   }
 
   /** A failure that leaves the stream out of step: the session ends with it. */
@@ -502,16 +481,8 @@ export class PtpipSession {
     return err(failure);
   }
 
-  /**
-   * Any operation with no data or data in (vendor ones: EOS SetRemoteMode…), its data streamed
-   * to `sink` if given, else dropped.
-   */
-  operation(
-    code: number,
-    params: number[] = [],
-    options: { sink?: DataSink } = {},
-  ): Promise<Result<OperationResult, SessionFailure>> {
-    return this.transact(code, params, options.sink);
+  #failProtocol(detail: string): { ok: false; error: SessionFailure } {
+    return this.#fail({ kind: "protocol", detail });
   }
 
   /** Any operation whose data phase is collected, up to `maxBytes` (more is a protocol failure). */
@@ -520,17 +491,12 @@ export class PtpipSession {
     params: number[],
     maxBytes: number,
   ): Promise<Result<{ params: number[]; data: Uint8Array }, SessionFailure>> {
-    const collect = collector(maxBytes);
-    const result = await this.transact(
-      code,
-      params,
-      collect.sink,
-      [],
-      this.#timeouts.readMs,
-      maxBytes,
-    );
+    const parts: Uint8Array<ArrayBuffer>[] = [];
+    // The chunk is lent (DataSink): kept as a copy.
+    const sink = (chunk: Uint8Array) => Promise.resolve(void parts.push(chunk.slice()));
+    const result = await this.operation(code, params, { sink, limit: maxBytes });
     if (!result.ok) return result;
-    return ok({ params: result.value.params, data: collect.bytes() });
+    return ok({ params: result.value.params, data: await new Blob(parts).bytes() });
   }
 
   async #dataset<T>(
@@ -578,7 +544,7 @@ export class PtpipSession {
 
   /** GetObject, streamed to `sink`; resolves with the byte count. */
   async getObject(handle: number, sink: DataSink): Promise<Result<number, SessionFailure>> {
-    const result = await this.transact(OPERATION.GetObject, [handle], sink);
+    const result = await this.operation(OPERATION.GetObject, [handle], { sink });
     return result.ok ? ok(result.value.bytes) : result;
   }
 
@@ -589,11 +555,9 @@ export class PtpipSession {
     maxBytes: number,
     sink: DataSink,
   ): Promise<Result<number, SessionFailure>> {
-    const result = await this.transact(
-      OPERATION.GetPartialObject,
-      [handle, offset, maxBytes],
+    const result = await this.operation(OPERATION.GetPartialObject, [handle, offset, maxBytes], {
       sink,
-    );
+    });
     return result.ok ? ok(result.value.bytes) : result;
   }
 
@@ -612,17 +576,12 @@ export class PtpipSession {
         ? this.#closeSession()
         : this.#closeSession;
       if (send && !this.#ending && this.#busy === 0) {
-        await this.transact(
-          OPERATION.CloseSession,
-          [],
-          undefined,
-          [RESPONSE.SessionNotOpen],
-          Math.min(CLOSE_SESSION_MS, this.#timeouts.readMs),
-        );
+        await this.operation(OPERATION.CloseSession, [], {
+          allow: [RESPONSE.SessionNotOpen],
+          readMs: Math.min(CLOSE_SESSION_MS, this.#timeouts.readMs),
+        });
       }
-      this.#end(undefined);
-      await this.#eventLoop;
-      await this.#queue;
+      await this.abandon();
     })();
     return this.#closing;
   }
@@ -705,12 +664,7 @@ export async function openPtpipSession(
   if (ack.value.type !== "InitCommandAck") {
     return fail({ kind: "protocol", detail: `${ack.value.type} instead of InitCommandAck` });
   }
-  const camera: CameraHello = {
-    name: ack.value.name,
-    guid: ack.value.guid,
-    connectionNumber: ack.value.connectionNumber,
-    version: ack.value.version,
-  };
+  const { type: _, ...camera } = ack.value;
 
   let event: Deno.Conn;
   for (let retries = EVENT_CONNECT_RETRIES;; retries--) {
@@ -755,12 +709,9 @@ export async function openPtpipSession(
     timeouts,
     options.closeSession ?? true,
   );
-  const openSession = await session.transact(
-    OPERATION.OpenSession,
-    [1],
-    undefined,
-    [RESPONSE.SessionAlreadyOpen],
-  );
+  const openSession = await session.operation(OPERATION.OpenSession, [1], {
+    allow: [RESPONSE.SessionAlreadyOpen],
+  });
   if (!openSession.ok) {
     await session.abandon();
     return err(openSession.error);
