@@ -16,7 +16,7 @@ import {
 } from "./options.ts";
 
 /** Every line of the help fits a classic terminal. */
-export const HELP_COLUMNS = 80;
+const HELP_COLUMNS = 80;
 /** Where an option's or a command's text starts. */
 const TEXT_COLUMN = 26;
 

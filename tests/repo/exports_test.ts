@@ -44,8 +44,6 @@ const TESTS_NEED: Readonly<Record<string, readonly string[]>> = {
   "cameras/lazy_side.ts": ["MAX_WAITING_CALLS"],
   // the cooldown the tests step the clock past; what a message says of presence, pure
   "cameras/tracker.ts": ["REARM_COOLDOWN_MS", "presenceOf"],
-  // the width every help line is checked against
-  "cli/help.ts": ["HELP_COLUMNS"],
   // pure: number bounds and the typo suggestion, tested case by case
   "cli/parse.ts": ["parseWholeNumber", "suggestFlag"],
   // pure: the one camera of those found, or why not
