@@ -482,14 +482,16 @@ Deno.test("a response that is not OK is 'response' with its code; the session go
 
 Deno.test("silence during a transaction is 'timeout' and closes the session", async () => {
   const peer = new Peer();
-  const { session, cmd } = await opened(peer, { timeouts: { ...FAST, readMs: 100 } });
+  // Long enough for the request to reach the peer before the timeout closes the connection, on a
+  // loaded machine too (100 ms was not, once).
+  const { session, cmd } = await opened(peer, { timeouts: { ...FAST, readMs: 400 } });
   const request = cmd.expectRequest(OPERATION.GetDeviceInfo);
   const result = await session.deviceInfo();
   await request;
   assert(!result.ok);
   assertEquals(result.error, {
     kind: "timeout",
-    detail: "no answer to GetDeviceInfo within 100 ms",
+    detail: "no answer to GetDeviceInfo within 400 ms",
   });
   const next = await session.storageIds();
   assert(!next.ok && next.error.kind === "timeout");

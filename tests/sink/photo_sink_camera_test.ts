@@ -82,8 +82,10 @@ for (const eos of [false, true]) {
       latencies.push(Math.round(performance.now() - started));
     }
     console.log(`    add -> file: ${latencies.join(", ")} ms`);
-    // EOS: found by the next GetEvent poll; a PowerShot: ObjectAdded at once.
-    assert(latencies.every((ms) => ms < (eos ? POLL_MS : 0) + 800), latencies.join(", "));
+    // EOS: found by the next GetEvent poll; a PowerShot: ObjectAdded at once. The bound is the photo
+    // sink's promise (in DEST within 2 s of the add) past the poll: a loaded machine took 847 ms
+    // for a PowerShot's photo here, where it usually takes under 150.
+    assert(latencies.every((ms) => ms < (eos ? POLL_MS : 0) + 2000), latencies.join(", "));
     for (let i = 0; i < 3; i++) {
       const got = await Deno.readFile(`${rig.dest}/2024/2024-05-01/IMG_01${i}0.JPG`);
       const want = contentBytes({ seed: 10 + i, size: 300_000 + i }, 0, 300_000 + i);

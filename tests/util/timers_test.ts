@@ -12,18 +12,20 @@ Deno.test("calls run in due order, ties in the order scheduled; a cancelled one 
   const ran: string[] = [];
   let last!: () => void;
   const done = new Promise<void>((resolve) => last = resolve);
-  after(30, () => {
-    ran.push("30");
+  // A call is due its delay after it was scheduled, so the delays are 100 ms apart: a stall of the
+  // test process between two lines (a loaded machine) must not make a later-scheduled call due first.
+  after(300, () => {
+    ran.push("300");
     last();
   });
-  after(10, () => ran.push("10a"));
-  after(10, () => ran.push("10b"));
-  const dropped = after(20, () => ran.push("dropped"));
+  after(100, () => ran.push("100a"));
+  after(100, () => ran.push("100b"));
+  const dropped = after(200, () => ran.push("dropped"));
   after(0, () => ran.push("0"));
   dropped.cancel();
   dropped.cancel();
   await done;
-  assertEquals(ran, ["0", "10a", "10b", "30"]);
+  assertEquals(ran, ["0", "100a", "100b", "300"]);
 });
 
 Deno.test("a call is not made before its time, on the clock's own time", async () => {
