@@ -66,13 +66,6 @@ export function splitArgs(args: readonly string[]): Result<SplitArgs, ArgsProble
   const values: OptionValues = {};
   const positionals: string[] = [];
   let beforeTerminator: number | undefined;
-  // Stores the value an option at `i` takes from the next word, or says why it cannot.
-  const takeNext = (i: number, name: OptionName): ArgsProblem | undefined => {
-    const value = args[i + 1];
-    if (value === undefined) return { kind: "missing-value", name };
-    if (value.startsWith("-") && value !== "-") return { kind: "dash-value", name, value };
-    store(values, name, value);
-  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (beforeTerminator !== undefined || arg === "-" || !arg.startsWith("-")) {
@@ -83,40 +76,40 @@ export function splitArgs(args: readonly string[]): Result<SplitArgs, ArgsProble
       beforeTerminator = positionals.length;
       continue;
     }
+    // The option that takes a value, and that value when the word holds it.
+    let name: OptionName | undefined;
+    let inline: string | undefined;
     if (arg.startsWith("--")) {
       const equals = arg.indexOf("=");
-      const name = equals < 0 ? arg.slice(2) : arg.slice(2, equals);
-      if (!isOption(name)) return err({ kind: "unknown", flag: `--${name}` });
-      if (!takesValue(name)) {
-        if (equals >= 0) return err({ kind: "unexpected-value", name });
-        store(values, name, true);
-      } else if (equals >= 0) {
-        store(values, name, arg.slice(equals + 1));
-      } else {
-        const problem = takeNext(i, name);
-        if (problem) return err(problem);
-        i++;
-      }
-      continue;
-    }
-    // A group of short options: flags, then at most one that takes the rest (or the next word).
-    for (let j = 1; j < arg.length; j++) {
-      const name = BY_SHORT.get(arg[j]);
-      if (name === undefined) return err({ kind: "unknown", flag: `-${arg[j]}` });
-      if (!takesValue(name)) {
-        store(values, name, true);
-        continue;
-      }
-      if (j + 1 < arg.length) {
+      const long = equals < 0 ? arg.slice(2) : arg.slice(2, equals);
+      if (!isOption(long)) return err({ kind: "unknown", flag: `--${long}` });
+      inline = equals < 0 ? undefined : arg.slice(equals + 1);
+      if (takesValue(long)) name = long;
+      else if (inline !== undefined) return err({ kind: "unexpected-value", name: long });
+      else store(values, long, true);
+    } else {
+      // A group of short options: flags, then at most one that takes the rest (or the next word).
+      for (let j = 1; j < arg.length && name === undefined; j++) {
+        const short = BY_SHORT.get(arg[j]);
+        if (short === undefined) return err({ kind: "unknown", flag: `-${arg[j]}` });
+        if (!takesValue(short)) {
+          store(values, short, true);
+          continue;
+        }
+        name = short;
         // `-n=Studio` means what `--name=Studio` does: the "=" is no part of the value.
-        store(values, name, arg.slice(j + 1).replace(/^=/, ""));
-      } else {
-        const problem = takeNext(i, name);
-        if (problem) return err(problem);
-        i++;
+        if (j + 1 < arg.length) inline = arg.slice(j + 1).replace(/^=/, "");
       }
-      break;
     }
+    if (name === undefined) continue;
+    if (inline === undefined) {
+      inline = args[++i];
+      if (inline === undefined) return err({ kind: "missing-value", name });
+      if (inline.startsWith("-") && inline !== "-") {
+        return err({ kind: "dash-value", name, value: inline });
+      }
+    }
+    store(values, name, inline);
   }
   return ok({ values, positionals, beforeTerminator: beforeTerminator ?? positionals.length });
 }
