@@ -25,7 +25,7 @@ export const PACKET = {
 } as const;
 
 /** The name of a PTP/IP packet type. */
-export type PacketName = keyof typeof PACKET;
+type PacketName = keyof typeof PACKET;
 
 /**
  * Code to name for one table, built once: names are looked up per packet and per transaction. The
@@ -68,77 +68,46 @@ export const OPERATION = {
   EosKeepDeviceOn: 0x911D,
 } as const;
 
-/** PTP 1.1 response codes, 0x2001–0x2020. */
-export const RESPONSE = {
-  OK: 0x2001,
-  GeneralError: 0x2002,
-  SessionNotOpen: 0x2003,
-  InvalidTransactionID: 0x2004,
-  OperationNotSupported: 0x2005,
-  ParameterNotSupported: 0x2006,
-  IncompleteTransfer: 0x2007,
-  InvalidStorageID: 0x2008,
-  InvalidObjectHandle: 0x2009,
-  DevicePropNotSupported: 0x200A,
-  InvalidObjectFormatCode: 0x200B,
-  StoreFull: 0x200C,
-  ObjectWriteProtected: 0x200D,
-  StoreReadOnly: 0x200E,
-  AccessDenied: 0x200F,
-  NoThumbnailPresent: 0x2010,
-  SelfTestFailed: 0x2011,
-  PartialDeletion: 0x2012,
-  StoreNotAvailable: 0x2013,
-  SpecificationByFormatUnsupported: 0x2014,
-  NoValidObjectInfo: 0x2015,
-  InvalidCodeFormat: 0x2016,
-  UnknownVendorCode: 0x2017,
-  CaptureAlreadyTerminated: 0x2018,
-  DeviceBusy: 0x2019,
-  InvalidParentObject: 0x201A,
-  InvalidDevicePropFormat: 0x201B,
-  InvalidDevicePropValue: 0x201C,
-  InvalidParameter: 0x201D,
-  SessionAlreadyOpen: 0x201E,
-  TransactionCancelled: 0x201F,
-  SpecificationOfDestinationUnsupported: 0x2020,
+/** PTP 1.1 response codes, 0x2001–0x2020, each with what it means to a user, in their words. */
+const RESPONSES = {
+  OK: [0x2001, "done"],
+  GeneralError: [0x2002, "the camera reported a general error"],
+  SessionNotOpen: [0x2003, "no session is open"],
+  InvalidTransactionID: [0x2004, "the camera refused the transaction number"],
+  OperationNotSupported: [0x2005, "the camera does not support this operation"],
+  ParameterNotSupported: [0x2006, "the camera does not support a parameter"],
+  IncompleteTransfer: [0x2007, "the transfer was incomplete"],
+  InvalidStorageID: [0x2008, "no such storage"],
+  InvalidObjectHandle: [0x2009, "no such file or folder"],
+  DevicePropNotSupported: [0x200A, "the camera does not support this property"],
+  InvalidObjectFormatCode: [0x200B, "the camera refused the file format"],
+  StoreFull: [0x200C, "the card is full"],
+  ObjectWriteProtected: [0x200D, "the file is protected"],
+  StoreReadOnly: [0x200E, "the card is read-only"],
+  AccessDenied: [0x200F, "access denied"],
+  NoThumbnailPresent: [0x2010, "there is no thumbnail"],
+  SelfTestFailed: [0x2011, "the camera's self test failed"],
+  PartialDeletion: [0x2012, "only some files were deleted"],
+  StoreNotAvailable: [0x2013, "the card is not available"],
+  SpecificationByFormatUnsupported: [0x2014, "the camera cannot select by format"],
+  NoValidObjectInfo: [0x2015, "no valid file information"],
+  InvalidCodeFormat: [0x2016, "the camera refused the code format"],
+  UnknownVendorCode: [0x2017, "the camera does not know this vendor code"],
+  CaptureAlreadyTerminated: [0x2018, "the capture already ended"],
+  DeviceBusy: [0x2019, "the camera is busy"],
+  InvalidParentObject: [0x201A, "no such folder"],
+  InvalidDevicePropFormat: [0x201B, "the camera refused the property format"],
+  InvalidDevicePropValue: [0x201C, "the camera refused the property value"],
+  InvalidParameter: [0x201D, "the camera refused a parameter"],
+  SessionAlreadyOpen: [0x201E, "a session is already open"],
+  TransactionCancelled: [0x201F, "the transaction was cancelled"],
+  SpecificationOfDestinationUnsupported: [0x2020, "the camera cannot take a destination"],
 } as const;
 
-/** What each response means to a user, in their words. */
-const RESPONSE_WORDS: Record<number, string> = {
-  [RESPONSE.OK]: "done",
-  [RESPONSE.GeneralError]: "the camera reported a general error",
-  [RESPONSE.SessionNotOpen]: "no session is open",
-  [RESPONSE.InvalidTransactionID]: "the camera refused the transaction number",
-  [RESPONSE.OperationNotSupported]: "the camera does not support this operation",
-  [RESPONSE.ParameterNotSupported]: "the camera does not support a parameter",
-  [RESPONSE.IncompleteTransfer]: "the transfer was incomplete",
-  [RESPONSE.InvalidStorageID]: "no such storage",
-  [RESPONSE.InvalidObjectHandle]: "no such file or folder",
-  [RESPONSE.DevicePropNotSupported]: "the camera does not support this property",
-  [RESPONSE.InvalidObjectFormatCode]: "the camera refused the file format",
-  [RESPONSE.StoreFull]: "the card is full",
-  [RESPONSE.ObjectWriteProtected]: "the file is protected",
-  [RESPONSE.StoreReadOnly]: "the card is read-only",
-  [RESPONSE.AccessDenied]: "access denied",
-  [RESPONSE.NoThumbnailPresent]: "there is no thumbnail",
-  [RESPONSE.SelfTestFailed]: "the camera's self test failed",
-  [RESPONSE.PartialDeletion]: "only some files were deleted",
-  [RESPONSE.StoreNotAvailable]: "the card is not available",
-  [RESPONSE.SpecificationByFormatUnsupported]: "the camera cannot select by format",
-  [RESPONSE.NoValidObjectInfo]: "no valid file information",
-  [RESPONSE.InvalidCodeFormat]: "the camera refused the code format",
-  [RESPONSE.UnknownVendorCode]: "the camera does not know this vendor code",
-  [RESPONSE.CaptureAlreadyTerminated]: "the capture already ended",
-  [RESPONSE.DeviceBusy]: "the camera is busy",
-  [RESPONSE.InvalidParentObject]: "no such folder",
-  [RESPONSE.InvalidDevicePropFormat]: "the camera refused the property format",
-  [RESPONSE.InvalidDevicePropValue]: "the camera refused the property value",
-  [RESPONSE.InvalidParameter]: "the camera refused a parameter",
-  [RESPONSE.SessionAlreadyOpen]: "a session is already open",
-  [RESPONSE.TransactionCancelled]: "the transaction was cancelled",
-  [RESPONSE.SpecificationOfDestinationUnsupported]: "the camera cannot take a destination",
-};
+/** PTP 1.1 response codes by name. */
+export const RESPONSE = Object.fromEntries(
+  Object.entries(RESPONSES).map(([name, [code]]) => [name, code]),
+) as { readonly [Name in keyof typeof RESPONSES]: (typeof RESPONSES)[Name][0] };
 
 function hex4(code: number): string {
   return "0x" + (code >>> 0).toString(16).padStart(4, "0");
@@ -159,7 +128,7 @@ export function operationName(code: number): string {
 export function responseReason(code: number): string {
   const name = RESPONSE_NAMES.get(code);
   if (name === undefined) return `response ${hex4(code)}`;
-  return `${RESPONSE_WORDS[code]} (${name}, ${hex4(code)})`;
+  return `${RESPONSES[name][1]} (${name}, ${hex4(code)})`;
 }
 
 /** PTP event codes the project reacts to (a new object on the camera). */
@@ -194,18 +163,18 @@ export const INIT_FAIL = {
   InvalidGuid: 4,
 } as const;
 
+/** What each InitFail reason means to a user. */
+const INIT_FAIL_WORDS: Record<number, string> = {
+  [INIT_FAIL.RejectedInitiator]:
+    "the camera refused this computer (not paired with it, or not confirmed on the camera)",
+  [INIT_FAIL.Busy]:
+    "the camera is busy (another computer is connected, or it is still listing computers)",
+  [INIT_FAIL.Unspecified]: "the camera refused the connection without a reason",
+  [INIT_FAIL.InvalidGuid]: "the camera refused this computer's GUID",
+};
+
 /** An InitFail reason in words, with its number. */
 export function initFailReason(code: number): string {
-  switch (code) {
-    case INIT_FAIL.RejectedInitiator:
-      return "the camera refused this computer (not paired with it, or not confirmed on the camera) (reason 1)";
-    case INIT_FAIL.Busy:
-      return "the camera is busy (another computer is connected, or it is still listing computers) (reason 2)";
-    case INIT_FAIL.Unspecified:
-      return "the camera refused the connection without a reason (reason 3)";
-    case INIT_FAIL.InvalidGuid:
-      return "the camera refused this computer's GUID (reason 4)";
-    default:
-      return `the camera refused the connection (reason ${code >>> 0})`;
-  }
+  const words = INIT_FAIL_WORDS[code] ?? "the camera refused the connection";
+  return `${words} (reason ${code >>> 0})`;
 }

@@ -42,11 +42,6 @@ export class DatasetReader {
     return this.#bytes.length - this.#at;
   }
 
-  /** Where the cursor is. */
-  get offset(): number {
-    return this.#at;
-  }
-
   #take(n: number, what: string): number {
     if (n > this.remaining) {
       throw new DatasetError(
@@ -71,11 +66,6 @@ export class DatasetReader {
   /** A u32. */
   u32(what = "u32"): number {
     return this.#view.getUint32(this.#take(4, what), true);
-  }
-
-  /** A u64. */
-  u64(what = "u64"): bigint {
-    return this.#view.getBigUint64(this.#take(8, what), true);
   }
 
   /** A PTP string: u8 count of UTF-16 units including the NUL (0 = empty), then the units. */

@@ -91,29 +91,16 @@ const ADDED: Layout = {
 // libgphoto2 marks the 0xC1A7 size "might be 64 bit now?" and reads 32 bits; the parent moving
 // from 0x20 to 0x24 leaves exactly 8 bytes at 0x1c, so the high half is read from 0x20 (a guess:
 // equal to libgphoto2 for every file under 4 GiB).
-const ADDED64: Layout = {
-  handle: 0x08,
-  storageId: 0x0c,
-  format: 0x10,
-  size: 0x1c,
-  sizeHigh: 0x20,
-  parent: 0x24,
-  name: 0x2c,
-};
+const ADDED64: Layout = { ...ADDED, sizeHigh: 0x20, parent: 0x24, name: 0x2c };
 const TRANSFER: Layout = { handle: 0x08, format: 0x0c, size: 0x14, name: 0x1c };
 
-function layoutOf(type: number): Layout | undefined {
-  switch (type) {
-    case EOS_EVENT.ObjectAddedEx:
-      return ADDED;
-    case EOS_EVENT.ObjectAddedEx64:
-      return ADDED64;
-    case EOS_EVENT.RequestObjectTransfer:
-    case EOS_EVENT.RequestObjectTransfer64:
-      return TRANSFER;
-  }
-  return undefined;
-}
+/** The layout of each object-added record type. */
+const LAYOUTS = new Map<number, Layout>([
+  [EOS_EVENT.ObjectAddedEx, ADDED],
+  [EOS_EVENT.ObjectAddedEx64, ADDED64],
+  [EOS_EVENT.RequestObjectTransfer, TRANSFER],
+  [EOS_EVENT.RequestObjectTransfer64, TRANSFER],
+]);
 
 const NAME_DECODER = new TextDecoder("utf-8", { fatal: false });
 
@@ -127,7 +114,7 @@ function cString(bytes: Uint8Array, start: number, end: number): string {
 
 function decodeRecord(bytes: Uint8Array, view: DataView, at: number, size: number): EosEvent {
   const type = view.getUint32(at + 4, true);
-  const layout = layoutOf(type);
+  const layout = LAYOUTS.get(type);
   if (!layout || size < layout.name + 1) return { kind: "other", type };
   const u32 = (offset: number) => view.getUint32(at + offset, true);
   const high = layout.sizeHigh === undefined ? 0 : u32(layout.sizeHigh);
@@ -164,9 +151,6 @@ export function decodeEosEvents(bytes: Uint8Array): EosEvent[] {
   return events;
 }
 
-/** A new object for {@linkcode encodeObjectAdded}: what the record carries. */
-export type ObjectAddedFields = Omit<EosObjectAdded, "kind" | "type">;
-
 /** One record of any type around `body` (for the fake camera and tests). */
 export function encodeEosRecord(type: number, body: Uint8Array = new Uint8Array(0)): Uint8Array {
   return new ByteWriter().u32(8 + body.length).u32(type).bytes(body).finish();
@@ -177,10 +161,10 @@ export function encodeEosRecord(type: number, body: Uint8Array = new Uint8Array(
  * as bytes ending in NUL. Bytes the layout does not name are zero.
  */
 export function encodeObjectAdded(
-  object: ObjectAddedFields,
+  object: Omit<EosObjectAdded, "kind" | "type">,
   type: number = EOS_EVENT.ObjectAddedEx,
 ): Uint8Array {
-  const layout = layoutOf(type);
+  const layout = LAYOUTS.get(type);
   if (!layout) throw new RangeError(`0x${type.toString(16)} is not an object-added record type`);
   const name = new TextEncoder().encode(object.name);
   const size = layout.name + name.length + 1;

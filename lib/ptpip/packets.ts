@@ -89,12 +89,6 @@ function header(type: number, bodyLength: number): ByteWriter {
   return new ByteWriter().u32(HEADER_BYTES + bodyLength).u32(type);
 }
 
-function checkParams(params: readonly number[]): void {
-  if (params.length > MAX_PARAMS) {
-    throw new RangeError(`at most ${MAX_PARAMS} parameters, got ${params.length}`);
-  }
-}
-
 function nameBytes(name: string): Uint8Array {
   const units = utf16Units(name);
   const out = new Uint8Array(units.length + 2);
@@ -108,8 +102,8 @@ export function encodePacket(packet: Packet): Uint8Array {
     case "InitCommandRequest":
     case "InitCommandAck": {
       if (packet.guid.length !== 16) throw new RangeError("a GUID is 16 bytes");
-      const name = nameBytes(packet.type === "InitCommandAck" ? packet.name : packet.hostName);
       const ack = packet.type === "InitCommandAck";
+      const name = nameBytes(ack ? packet.name : packet.hostName);
       const w = header(PACKET[packet.type], (ack ? 4 : 0) + 16 + name.length + 4);
       if (ack) w.u32(packet.connectionNumber);
       return w.bytes(packet.guid).bytes(name).u32(packet.version).finish();
@@ -118,17 +112,15 @@ export function encodePacket(packet: Packet): Uint8Array {
       return header(PACKET.InitEventRequest, 4).u32(packet.connectionNumber).finish();
     case "InitFail":
       return header(PACKET.InitFail, 4).u32(packet.reason).finish();
-    case "OperationRequest": {
-      checkParams(packet.params);
-      const w = header(PACKET.OperationRequest, 10 + 4 * packet.params.length);
-      w.u32(packet.dataPhase).u16(packet.code).u32(packet.transactionId);
-      for (const p of packet.params) w.u32(p);
-      return w.finish();
-    }
+    case "OperationRequest":
     case "OperationResponse":
     case "Event": {
-      checkParams(packet.params);
-      const w = header(PACKET[packet.type], 6 + 4 * packet.params.length);
+      if (packet.params.length > MAX_PARAMS) {
+        throw new RangeError(`at most ${MAX_PARAMS} parameters, got ${packet.params.length}`);
+      }
+      const request = packet.type === "OperationRequest";
+      const w = header(PACKET[packet.type], (request ? 10 : 6) + 4 * packet.params.length);
+      if (request) w.u32(packet.dataPhase);
       w.u16(packet.code).u32(packet.transactionId);
       for (const p of packet.params) w.u32(p);
       return w.finish();

@@ -168,6 +168,9 @@ interface OperationOptions {
   limit?: number;
 }
 
+/** The sink of an operation given none: its data is counted and dropped. */
+const drop: DataSink = () => Promise.resolve();
+
 /** The most a dataset (DeviceInfo, ObjectInfo) may be. */
 const MAX_DATASET_BYTES = 1024 * 1024;
 /** The most a handle list may be: the count and MAX_ARRAY_COUNT handles. */
@@ -350,7 +353,7 @@ export class PtpipSession {
   async #transact(
     code: number,
     params: number[],
-    { sink, allow = [], readMs = this.#timeouts.readMs, limit = Infinity }: OperationOptions,
+    { sink = drop, allow = [], readMs = this.#timeouts.readMs, limit = Infinity }: OperationOptions,
   ): Promise<Result<OperationResult, SessionFailure>> {
     if (this.#broken) return err(this.#broken);
     if (this.#eventFailure) return this.#fail(this.#eventFailure);
@@ -415,7 +418,7 @@ export class PtpipSession {
           while (reader.payloadRemaining > 0) {
             const chunk = await reader.readPayload(READ_CHUNK, readMs);
             if (!chunk.ok) return this.#fail(cut(fromRead(chunk.error, what, readMs)));
-            if (!sinkFailed && sink) {
+            if (!sinkFailed) {
               try {
                 await sink(chunk.value);
                 bytes += chunk.value.length;
@@ -423,8 +426,7 @@ export class PtpipSession {
                 sinkFailed = true;
                 drained += chunk.value.length;
               }
-            } else if (!sink) bytes += chunk.value.length;
-            else drained += chunk.value.length;
+            } else drained += chunk.value.length;
             const left = typeof total === "number" ? total - bytes - drained : Infinity;
             if (sinkFailed && (left > DRAIN_LIMIT || drained > DRAIN_LIMIT)) {
               return this.#fail({
