@@ -5,6 +5,7 @@ import { freeSpace, parseDfOutput } from "../../lib/diagnostics/free_space.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
 import { err } from "../../lib/util/result.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
+import { writeExecutable } from "../support/executable.ts";
 
 Deno.test("parseDfOutput reads POSIX df lines", async (t) => {
   await t.step("GNU coreutils (a Raspberry Pi's SD card)", () => {
@@ -102,7 +103,7 @@ Deno.test("freeSpace says unknown, and why, instead of failing", async (t) => {
     fn: async () => {
       const dir = await tempDir("pch-space-");
       const hang = `${dir}/df`;
-      await Deno.writeTextFile(hang, "#!/bin/sh\nexec sleep 30\n", { mode: 0o755 });
+      await writeExecutable(hang, "#!/bin/sh\nexec sleep 30\n");
       const started = performance.now();
       const answer = await freeSpace("/", { program: hang, timeoutMs: 200 });
       const took = performance.now() - started;
@@ -117,7 +118,7 @@ Deno.test("freeSpace says unknown, and why, instead of failing", async (t) => {
     fn: async () => {
       const dir = await tempDir("pch-space-");
       const chatty = `${dir}/df`;
-      await Deno.writeTextFile(chatty, "#!/bin/sh\nexec yes\n", { mode: 0o755 });
+      await writeExecutable(chatty, "#!/bin/sh\nexec yes\n");
       const answer = await freeSpace("/", { program: chatty, timeoutMs: 5000 });
       assertEquals(answer, err(`\`${chatty}\` said more than 8192 bytes`));
     },

@@ -3,6 +3,7 @@
 
 import { fileURLToPath } from "node:url";
 import { assertEquals } from "../support/assert.ts";
+import { writeExecutable } from "../support/executable.ts";
 
 const CI_RUN = fileURLToPath(new URL("../../.ci/run", import.meta.url));
 const ESC = "\x1b";
@@ -17,7 +18,7 @@ async function ciRun(
   try {
     const fake =
       `#!/usr/bin/env bash\n[ "$1" = --version ] && exit 0\n${leave}\ncat <<'OUT'\n${output}\nOUT\nexit ${code}\n`;
-    await Deno.writeTextFile(`${bin}/deno`, fake, { mode: 0o755 });
+    await writeExecutable(`${bin}/deno`, fake);
     const out = await new Deno.Command("bash", {
       args: [CI_RUN],
       env: { PATH: `${bin}:${Deno.env.get("PATH")}`, PCH_CI_NO_INSTALL: "1" },
