@@ -152,7 +152,7 @@ function writeArray(writer: ByteWriter, values: readonly number[], u16: boolean)
   for (const value of values) u16 ? writer.u16(value) : writer.u32(value);
 }
 
-/** GetDeviceInfo's dataset. */
+/** GetDeviceInfo's dataset. Strings are as sent; the four after the arrays "" when left out. */
 export interface DeviceInfo {
   /** PTP version times 100 (100 = 1.00). */
   standardVersion: number;
@@ -160,27 +160,18 @@ export interface DeviceInfo {
   vendorExtensionId: number;
   /** Vendor extension version times 100. */
   vendorExtensionVersion: number;
-  /** Vendor extension description, as sent. */
   vendorExtensionDesc: string;
   /** 0 standard; vendor-defined otherwise. */
   functionalMode: number;
-  /** Operation codes the camera answers. */
   operationsSupported: number[];
-  /** Event codes the camera may send. */
   eventsSupported: number[];
-  /** Device property codes. */
   devicePropertiesSupported: number[];
-  /** Object formats a capture can make. */
   captureFormats: number[];
   /** Object formats the camera stores. */
   imageFormats: number[];
-  /** Manufacturer, as sent ("" when left out). */
   manufacturer: string;
-  /** Model name, as sent ("" when left out). */
   model: string;
-  /** Firmware version, as sent ("" when left out). */
   deviceVersion: string;
-  /** Serial number, as sent ("" when left out). */
   serialNumber: string;
 }
 
@@ -222,7 +213,7 @@ export function encodeDeviceInfo(info: DeviceInfo): Uint8Array {
   return w.finish();
 }
 
-/** GetStorageInfo's dataset. */
+/** GetStorageInfo's dataset; sizes in bytes. */
 export interface StorageInfo {
   /** 1 fixed ROM, 2 removable ROM, 3 fixed RAM, 4 removable RAM (a card). */
   storageType: number;
@@ -230,15 +221,12 @@ export interface StorageInfo {
   filesystemType: number;
   /** 0 read-write, 1 read-only, 2 read-only with deletion. */
   accessCapability: number;
-  /** Capacity in bytes. */
   maxCapacity: bigint;
   /** Free bytes (0xFFFFFFFFFFFFFFFF: not known). */
   freeSpaceInBytes: bigint;
   /** Free space in pictures (0xFFFFFFFF: not known). */
   freeSpaceInImages: number;
-  /** Storage description, as sent. */
   description: string;
-  /** Volume label, as sent. */
   volumeLabel: string;
 }
 
@@ -252,9 +240,11 @@ export function encodeStorageInfo(info: StorageInfo): Uint8Array {
   return w.finish();
 }
 
-/** GetObjectInfo's dataset. Dates are PTP date strings as sent, for the caller to read. */
+/**
+ * GetObjectInfo's dataset. Strings are as sent; the dates are PTP date strings, for the caller to
+ * read. Sizes are in bytes, widths and heights in pixels.
+ */
 export interface ObjectInfo {
-  /** The storage it is on. */
   storageId: number;
   /** Object format code (see `FORMAT`). */
   format: number;
@@ -262,19 +252,12 @@ export interface ObjectInfo {
   protectionStatus: number;
   /** u32 on the wire: a file of 4 GiB or more reads 0xFFFFFFFF. */
   compressedSize: number;
-  /** The thumbnail's format. */
   thumbFormat: number;
-  /** The thumbnail's size in bytes. */
   thumbCompressedSize: number;
-  /** The thumbnail's width in pixels. */
   thumbWidth: number;
-  /** The thumbnail's height in pixels. */
   thumbHeight: number;
-  /** Width in pixels. */
   imageWidth: number;
-  /** Height in pixels. */
   imageHeight: number;
-  /** Bits per pixel. */
   imageBitDepth: number;
   /** The folder's handle (0: the root). */
   parent: number;
@@ -282,15 +265,11 @@ export interface ObjectInfo {
   associationType: number;
   /** Association detail (unused for generic folders). */
   associationDesc: number;
-  /** Place in a sequence of captures. */
   sequenceNumber: number;
   /** File name, as sent: sanitise before using it as a path. */
   filename: string;
-  /** Capture date, a PTP date string. */
   captureDate: string;
-  /** Modification date, a PTP date string. */
   modificationDate: string;
-  /** Keywords, as sent. */
   keywords: string;
 }
 

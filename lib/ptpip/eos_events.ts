@@ -38,7 +38,6 @@ export const MAX_EOS_NAME_BYTES = 255;
 
 /** A new object reported by GetEvent. */
 export interface EosObjectAdded {
-  /** What it is. */
   kind: "object-added";
   /** The record type it came in (`EOS_EVENT`): RequestObjectTransfer wants TransferComplete. */
   type: number;
@@ -46,7 +45,6 @@ export interface EosObjectAdded {
   handle: number;
   /** Its storage; 0 in a RequestObjectTransfer, which does not carry one. */
   storageId: number;
-  /** The PTP object format (u16). */
   format: number;
   /** Its size in bytes as the record says. */
   size: number;

@@ -280,9 +280,7 @@ export interface ReadFailure {
 
 /** The header of a Data or EndData packet: its payload follows through `readPayload`. */
 export interface DataHeader {
-  /** Which data packet. */
   type: "Data" | "EndData";
-  /** The transaction it belongs to. */
   transactionId: number;
   /** Payload bytes that follow. */
   payloadLength: number;

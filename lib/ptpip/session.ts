@@ -113,7 +113,6 @@ const DEFAULT_TIMEOUTS: SessionTimeouts = {
 
 /** How to reach the camera and who we say we are. */
 export interface SessionOptions {
-  /** The camera's address. */
   host: string;
   /** Its PTP/IP port; `PTPIP_PORT` (15740) by default. */
   port?: number;
@@ -138,7 +137,6 @@ export interface SessionOptions {
 export interface CameraHello {
   /** The camera's name, raw: clean it before showing it. */
   name: string;
-  /** The camera's GUID. */
   guid: Uint8Array;
   /** The connection number the event connection quoted. */
   connectionNumber: number;
@@ -148,9 +146,6 @@ export interface CameraHello {
 
 /** What an operation answered: its response parameters and the data phase's size. */
 export interface OperationResult {
-  /** The response code (OK, or one the caller allowed). */
-  code: number;
-  /** The response's parameters. */
   params: number[];
   /** Bytes of data phase delivered (0 without one). */
   bytes: number;
@@ -469,7 +464,7 @@ export class PtpipSession {
               bytes,
             });
           }
-          return ok({ code: packet.code, params: packet.params, bytes });
+          return ok({ params: packet.params, bytes });
         }
         default:
           return this.#failProtocol(`an unexpected ${packet.type} during ${what}`);
