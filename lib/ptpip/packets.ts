@@ -89,13 +89,6 @@ function header(type: number, bodyLength: number): ByteWriter {
   return new ByteWriter().u32(HEADER_BYTES + bodyLength).u32(type);
 }
 
-function nameBytes(name: string): Uint8Array {
-  const units = utf16Units(name);
-  const out = new Uint8Array(units.length + 2);
-  out.set(units);
-  return out;
-}
-
 /** The bytes of `packet`. Throws RangeError on more than five parameters or a GUID not 16 bytes. */
 export function encodePacket(packet: Packet): Uint8Array {
   switch (packet.type) {
@@ -103,10 +96,11 @@ export function encodePacket(packet: Packet): Uint8Array {
     case "InitCommandAck": {
       if (packet.guid.length !== 16) throw new RangeError("a GUID is 16 bytes");
       const ack = packet.type === "InitCommandAck";
-      const name = nameBytes(ack ? packet.name : packet.hostName);
-      const w = header(PACKET[packet.type], (ack ? 4 : 0) + 16 + name.length + 4);
+      const name = utf16Units(ack ? packet.name : packet.hostName);
+      const w = header(PACKET[packet.type], (ack ? 4 : 0) + 16 + name.length + 2 + 4);
       if (ack) w.u32(packet.connectionNumber);
-      return w.bytes(packet.guid).bytes(name).u32(packet.version).finish();
+      // The name ends in a NUL unit.
+      return w.bytes(packet.guid).bytes(name).u16(0).u32(packet.version).finish();
     }
     case "InitEventRequest":
       return header(PACKET.InitEventRequest, 4).u32(packet.connectionNumber).finish();

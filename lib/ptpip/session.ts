@@ -196,14 +196,6 @@ function fromWrite(failure: WriteFailure, what: string): SessionFailure {
   };
 }
 
-function responseFailure(code: number, what: string): SessionFailure {
-  return {
-    kind: code === RESPONSE.DeviceBusy ? "busy" : "response",
-    detail: `${what}: ${responseReason(code)}`,
-    code,
-  };
-}
-
 /** An open PTP/IP session, as {@linkcode openPtpipSession} opens it. */
 export class PtpipSession {
   /** The camera's InitCommandAck. */
@@ -452,8 +444,11 @@ export class PtpipSession {
               bytes,
             });
           }
-          const done = packet.code === RESPONSE.OK || allow.includes(packet.code);
-          if (!done) return err(responseFailure(packet.code, what));
+          const answer = packet.code;
+          if (answer !== RESPONSE.OK && !allow.includes(answer)) {
+            const kind = answer === RESPONSE.DeviceBusy ? "busy" : "response";
+            return err({ kind, detail: `${what}: ${responseReason(answer)}`, code: answer });
+          }
           if (inData) {
             return this.#failProtocol(`${what} answered OK before its data ended`);
           }
