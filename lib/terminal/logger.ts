@@ -14,7 +14,14 @@ import { escapeUnshown, replaceUnshown } from "../util/text.ts";
 /** How severe a line is, least first. */
 export type LogLevel = "debug" | "info" | "warning" | "error" | "fatal";
 
-const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warning: 2, error: 3, fatal: 4 };
+/** Each level's rank (least severe first) and its name in text and in JSON lines. */
+const LEVELS: Record<LogLevel, { rank: number; text: string; json: string }> = {
+  debug: { rank: 0, text: "DBG", json: "DEBUG" },
+  info: { rank: 1, text: "INF", json: "INFO" },
+  warning: { rank: 2, text: "WRN", json: "WARN" },
+  error: { rank: 3, text: "ERR", json: "ERROR" },
+  fatal: { rank: 4, text: "FTL", json: "FATAL" },
+};
 
 /** One line before it is formatted. */
 export interface LogRecord {
@@ -66,7 +73,7 @@ export function configureLogger(next: LoggerSettings): void {
 
 function emit(level: LogLevel, template: string, properties: Record<string, unknown> = {}) {
   const current = settings;
-  if (current === undefined || RANK[level] < RANK[current.lowestLevel]) return;
+  if (current === undefined || LEVELS[level].rank < LEVELS[current.lowestLevel].rank) return;
   const record = { level, template, properties, timestamp: (current.now ?? Date.now)() };
   if (current.filter && !current.filter(record)) return;
   current.sink(record);
@@ -109,14 +116,6 @@ export function escapeControls(text: string): string {
   );
 }
 
-const ABBREVIATION: Record<LogLevel, string> = {
-  debug: "DBG",
-  info: "INF",
-  warning: "WRN",
-  error: "ERR",
-  fatal: "FTL",
-};
-
 /**
  * `HH:MM:SS.mmm LVL message` (UTC) and a newline. Request paths, search targets and camera names
  * come off the network: shown escaped, they cannot move the cursor, retitle the terminal or fake a
@@ -124,16 +123,8 @@ const ABBREVIATION: Record<LogLevel, string> = {
  */
 export function textLine(record: LogRecord): string {
   const time = new Date(record.timestamp).toISOString().slice(11, 23);
-  return `${time} ${ABBREVIATION[record.level]} ${escapeControls(renderMessage(record))}\n`;
+  return `${time} ${LEVELS[record.level].text} ${escapeControls(renderMessage(record))}\n`;
 }
-
-const JSON_LEVEL: Record<LogLevel, string> = {
-  debug: "DEBUG",
-  info: "INFO",
-  warning: "WARN",
-  error: "ERROR",
-  fatal: "FATAL",
-};
 
 /**
  * One JSON object and a newline: the time, the level, the message, and the exact properties, with
@@ -144,7 +135,7 @@ const JSON_LEVEL: Record<LogLevel, string> = {
 export function jsonLine(record: LogRecord): string {
   return escapeUnshown(JSON.stringify({
     "@timestamp": new Date(record.timestamp).toISOString(),
-    level: JSON_LEVEL[record.level],
+    level: LEVELS[record.level].json,
     message: renderMessage(record),
     logger: LOGGER_NAME,
     properties: record.properties,
