@@ -13,11 +13,10 @@ import type { SsdpMessage } from "../ssdp/message.ts";
 import { EOS_SERVICE_TYPE } from "./eos_type.ts";
 import { formatSearchRequest } from "../ssdp/search_request.ts";
 import { SSDP_MULTICAST_ADDRESS, SSDP_PORT } from "../ssdp/wire.ts";
-import type { RawResponse } from "../description/fetch.ts";
-import { parseResponseHead } from "../description/fetch.ts";
+import { parseResponseHead, type RawResponse } from "../description/fetch.ts";
 import { MAX_NAME_LENGTH, parseMaxAge } from "./tracker.ts";
 import { cleanOptional, cleanText } from "../util/text.ts";
-import { notCanonCamera } from "./recognise.ts";
+import { type DescribedDevice, notCanonCamera } from "./recognise.ts";
 import { err, ok, type Result } from "../util/result.ts";
 
 /** The User-Agent whose GET makes a 6D arm its PTP/IP listener (Open-RAZStudio, medium confidence). */
@@ -104,13 +103,13 @@ export function validateEosLocation(location: string, senderIp: string): Result<
 export function readEosMessage(message: SsdpMessage, senderIp: string): EosMessage | undefined {
   const h = message.headers;
   const usn = cleanOptional(h.get("usn"), MAX_NAME_LENGTH);
-  let alive: boolean;
   if (message.method === "NOTIFY") {
     if (!isEosType(h.get("nt"))) return undefined;
     const nts = h.get("nts")?.toLowerCase();
     if (nts === "ssdp:byebye") return { kind: "byebye", ip: senderIp, usn };
-    alive = nts === "ssdp:alive";
-    if (!alive) return { kind: "invalid", ip: senderIp, reason: "NOTIFY without NTS ssdp:alive" };
+    if (nts !== "ssdp:alive") {
+      return { kind: "invalid", ip: senderIp, reason: "NOTIFY without NTS ssdp:alive" };
+    }
   } else if (message.status === 200) {
     if (!isEosType(h.get("st"))) return undefined;
   } else {
@@ -180,32 +179,24 @@ export interface EosNames {
   modelName?: string;
 }
 
-function boundedName(value: string | undefined): string | undefined {
-  return cleanOptional(value, MAX_EOS_NAME_CHARS);
-}
-
-/** What a description says of the device: its names, and what tells a Canon camera. */
-interface EosDevice extends EosNames {
-  manufacturer?: string;
-  deviceType?: string;
-}
-
 /**
  * Reads the device from a description body; a body that is too big or not XML is an error. The XML
  * parser is loaded on the first call, not at start: most helpers never meet an EOS camera.
  */
-async function readEosDevice(body: Uint8Array): Promise<Result<EosDevice>> {
+async function readEosDevice(body: Uint8Array): Promise<Result<EosNames & DescribedDevice>> {
   if (body.byteLength > MAX_EOS_DESCRIPTION_BYTES) {
     return err(`description of ${body.byteLength} bytes exceeds ${MAX_EOS_DESCRIPTION_BYTES}`);
   }
   const { readDescription } = await import("../description/reader.ts");
   try {
     const { fields } = readDescription(new TextDecoder().decode(body));
+    const field = (name: string) =>
+      cleanOptional(fields.get(`root/device/${name}`), MAX_EOS_NAME_CHARS);
     return ok({
-      friendlyName: boundedName(fields.get("root/device/friendlyName")),
-      modelName: boundedName(fields.get("root/device/modelName")),
-      manufacturer: boundedName(fields.get("root/device/manufacturer")),
-      deviceType: boundedName(fields.get("root/device/deviceType")),
+      friendlyName: field("friendlyName"),
+      modelName: field("modelName"),
+      manufacturer: field("manufacturer"),
+      deviceType: field("deviceType"),
     });
   } catch (error) {
     return err(`description is not well-formed XML (${cleanText((error as Error).message, 100)})`);
@@ -244,7 +235,7 @@ export function afterEosFetch(
   schedule: EosSchedule,
   succeeded: boolean,
   now: number,
-  plan: EosFetchPlan = DEFAULT_EOS_FETCH_PLAN,
+  plan: EosFetchPlan,
 ): EosSchedule {
   if (schedule.phase === "done") return schedule;
   const fetches = schedule.fetches + 1;
@@ -303,8 +294,8 @@ export async function fetchEosCamera(
   }
   const read = await readEosDevice(response.body);
   if (!read.ok) return { kind: "failed", error: read.error };
-  const { friendlyName, modelName, ...device } = read.value;
-  const notCamera = notCanonCamera({ ...device, modelName });
+  const { friendlyName, modelName } = read.value;
+  const notCamera = notCanonCamera(read.value);
   if (notCamera !== undefined) return { kind: "not-camera", reason: notCamera };
   return { kind: "camera", names: { friendlyName, modelName } };
 }

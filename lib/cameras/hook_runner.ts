@@ -102,16 +102,7 @@ const KILL_WAIT_MS = 1000;
 
 /** The run was refused by {@linkcode HOOK_RUNS_PER_MINUTE}. */
 class HookRateError extends Error {
-  /**
-   * Keeps its settings; starts nothing.
-   * @param limit the cap that was reached
-   */
-  constructor(limit: number, waiting: number) {
-    super(
-      `${limit} runs already started in the last minute and ${waiting} more waiting; this one is skipped`,
-    );
-    this.name = "HookRateError";
-  }
+  override name = "HookRateError";
 }
 
 /**
@@ -121,10 +112,9 @@ class HookRateError extends Error {
  */
 export function hookArgv(command: readonly string[], camera: HookCamera): string[] | undefined {
   if (parseIpv4(camera.ip) === undefined) return undefined;
-  const path = camera.path;
   return command.map((arg) => {
     const withIp = arg.replaceAll("{ip}", camera.ip);
-    return path === undefined ? withIp : withIp.replaceAll("{path}", path);
+    return camera.path === undefined ? withIp : withIp.replaceAll("{path}", camera.path);
   });
 }
 
@@ -132,7 +122,7 @@ export function hookArgv(command: readonly string[], camera: HookCamera): string
 export function hookEnv(camera: HookCamera): Record<string, string> {
   return {
     CAMERA_IP: camera.ip,
-    CAMERA_NAME: cleanText(camera.name ?? "", MAX_NAME_LENGTH),
+    CAMERA_NAME: cleanText(camera.name, MAX_NAME_LENGTH),
     CAMERA_MODEL: cleanText(camera.model ?? "", MAX_NAME_LENGTH),
     CAMERA_FLOW: camera.flow ?? "search",
     ...(camera.path === undefined ? {} : { PHOTO_PATH: camera.path }),
@@ -291,7 +281,9 @@ export class HookRunner {
       const refused = busiest !== undefined && this.#spent(busiest.ip) > this.#spent(camera.ip)
         ? busiest
         : camera;
-      this.#events.failed(refused, new HookRateError(this.#perMinute, this.#waiting.size));
+      const message = `${this.#perMinute} runs already started in the last minute and ` +
+        `${this.#waiting.size} more waiting; this one is skipped`;
+      this.#events.failed(refused, new HookRateError(message));
       if (refused === camera) return;
       this.#waiting.delete(refused.ip);
     }

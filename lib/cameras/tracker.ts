@@ -138,11 +138,6 @@ const DEFAULT_PAIRING_TIMEOUT_MS = 5 * 60_000;
 /** Longest name shown or passed to a hook, in code points; real Server headers are well under it. */
 export const MAX_NAME_LENGTH = 200;
 
-/** A header value fit to be read (see `cleanText`); `undefined` when absent or nothing is left. */
-function headerText(value: string | undefined): string | undefined {
-  return cleanOptional(value, MAX_NAME_LENGTH);
-}
-
 /**
  * The name to show for a camera: its model where known, else its Server header, else its search's
  * User-Agent. Canon's own Server header names no model, so it shows as "Canon camera".
@@ -174,11 +169,12 @@ export function presenceOf(message: SsdpMessage): Presence | undefined {
   } else {
     return undefined;
   }
+  const header = (name: string) => cleanOptional(message.headers.get(name), MAX_NAME_LENGTH);
   return {
     kind,
-    usn: headerText(message.headers.get("usn")),
-    server: headerText(message.headers.get("server")),
-    type: headerText(message.headers.get(message.method === "NOTIFY" ? "nt" : "st")),
+    usn: header("usn"),
+    server: header("server"),
+    type: header(message.method === "NOTIFY" ? "nt" : "st"),
     maxAgeSeconds: parseMaxAge(message.headers.get("cache-control")),
   };
 }
@@ -226,7 +222,7 @@ export class CameraTracker {
     const camera = this.#cameras.peek(ip) === undefined
       ? this.#searching.use(ip, () => this.#newCamera(ip)).value
       : this.#touch(ip);
-    const name = headerText(userAgent);
+    const name = cleanOptional(userAgent, MAX_NAME_LENGTH);
     if (name !== undefined) camera.userAgent = name;
   }
 
@@ -277,9 +273,7 @@ export class CameraTracker {
     }
     camera.server = presence.server ?? camera.server;
     camera.usn = presence.usn ?? camera.usn;
-    const maxAge = presence.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS;
-    camera.expiresAt = this.#options.clock.now() + maxAge * 1000;
-    this.#becomeReady(camera, presence.kind);
+    this.#becomeReady(camera, presence.kind, presence.maxAgeSeconds);
   }
 
   /**
@@ -298,9 +292,7 @@ export class CameraTracker {
     camera.canon = true;
     camera.model = details.model ?? camera.model;
     camera.usn = details.usn ?? camera.usn;
-    const maxAge = details.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS;
-    camera.expiresAt = this.#options.clock.now() + maxAge * 1000;
-    this.#becomeReady(camera, "eos-fetch");
+    this.#becomeReady(camera, "eos-fetch", details.maxAgeSeconds);
     return true;
   }
 
@@ -309,7 +301,9 @@ export class CameraTracker {
     return this.#cooldowns.active(ip);
   }
 
-  #becomeReady(camera: Camera, via: ReadyVia): void {
+  /** Heard from it with this max-age: it stays ready that long, and becomes ready unless it is. */
+  #becomeReady(camera: Camera, via: ReadyVia, maxAgeSeconds = DEFAULT_MAX_AGE_SECONDS): void {
+    camera.expiresAt = this.#options.clock.now() + maxAgeSeconds * 1000;
     if (camera.state === "ready") return;
     // Ready at most once per pairing: after a byebye (which anyone on the LAN can forge) a camera
     // must fetch the description again, and not before the cooldown is over.
@@ -324,14 +318,11 @@ export class CameraTracker {
     const now = this.#options.clock.now();
     const pairingTimeout = this.#options.pairingTimeoutMs ?? DEFAULT_PAIRING_TIMEOUT_MS;
     for (const camera of this.#cameras.values()) {
-      let reason: GoneReason | undefined;
       if (camera.state === "ready" && camera.expiresAt !== undefined && now >= camera.expiresAt) {
-        reason = "expired";
+        this.#leave(camera, "expired");
       } else if (camera.state === "pairing" && now - camera.since >= pairingTimeout) {
-        reason = "silent";
+        this.#leave(camera, "silent");
       }
-      if (reason === undefined) continue;
-      this.#leave(camera, reason);
     }
   }
 
@@ -356,14 +347,9 @@ export class CameraTracker {
    */
   #touch(ip: string): Camera {
     if (this.#cameras.peek(ip) === undefined && this.#cameras.size >= this.#cameras.capacity) {
-      let victim: Camera | undefined;
-      for (const camera of this.#cameras.values()) {
-        victim ??= camera;
-        if (camera.state === "gone" || camera.state === "searching") {
-          victim = camera;
-          break;
-        }
-      }
+      const cameras = [...this.#cameras.values()];
+      const victim = cameras.find((c) => c.state === "gone" || c.state === "searching") ??
+        cameras[0];
       if (victim !== undefined) this.#cameras.delete(victim.ip);
     }
     return this.#cameras.use(ip, () => {
