@@ -58,6 +58,14 @@ export const denoFs: ImportFs = {
   syncDirectory,
 };
 
+/** Facts about `path` itself, as {@linkcode ImportFs.lstat}; undefined when nothing has the name. */
+export function lstatIfPresent(fs: ImportFs, path: string): Promise<Deno.FileInfo | undefined> {
+  return fs.lstat(path).catch((error) => {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  });
+}
+
 /**
  * Whether `error` says the disk (or the user's quota) is full. Deno throws a plain `Error` for
  * ENOSPC whose message ends in `(os error 28)`; Windows says "not enough space" (os error 112).

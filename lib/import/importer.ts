@@ -49,7 +49,7 @@ import { equalBytes } from "../util/bytes.ts";
 import type { Reader } from "../util/bounded_read.ts";
 import { fitName, MAX_NAME_BYTES, safeFileName, withSuffix } from "./file_name.ts";
 import { type Day, foldersFor, localDay, MAX_NAME_TRIES } from "./layout.ts";
-import { denoFs, type FileWriter, type ImportFs, isNoSpace } from "./fs.ts";
+import { denoFs, type FileWriter, type ImportFs, isNoSpace, lstatIfPresent } from "./fs.ts";
 import { BatchedWriter } from "./write_batch.ts";
 import { ensureRealDir, keyDigest, loadRecord, objectKey, type RecordCache } from "./record.ts";
 import {
@@ -244,9 +244,8 @@ async function download(
   let writeError: unknown;
   // The chunk is lent (`ChunkSink`): it is copied into the batch before this resolves, never kept.
   const sink = async (chunk: Uint8Array) => {
-    if (stopped) throw new Error("the import stopped this transfer");
-    if (ctx.signal?.aborted) stopped = "aborted";
-    else if (offset + received + chunk.length > size) stopped = "more";
+    if (!stopped && ctx.signal?.aborted) stopped = "aborted";
+    else if (!stopped && offset + received + chunk.length > size) stopped = "more";
     if (stopped) throw new Error("the import stopped this transfer");
     try {
       await batch.add(chunk);
@@ -397,10 +396,7 @@ async function importOne(
     const digest = await keyDigest(ctx.source.cameraId, wanted.key);
     const partial = joinPath(dir, `.${fitName(name, PARTIAL_NAME_BYTES)}.${digest}.partial`);
     let offset = 0;
-    const info = await ctx.fs.lstat(partial).catch((error) => {
-      if (error instanceof Deno.errors.NotFound) return undefined;
-      throw error;
-    });
+    const info = await lstatIfPresent(ctx.fs, partial);
     if (info) {
       if (info.isSymlink || !info.isFile) {
         return { kind: "failed", reason: `${partial} is not a regular file; it was left alone` };
@@ -469,11 +465,8 @@ export async function importNew(
     err({ kind, detail, summary: done() } satisfies ImportFailure);
 
   try {
-    const info = await fs.lstat(dest).catch(async (error) => {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-      await fs.mkdir(dest);
-      return undefined;
-    });
+    const info = await lstatIfPresent(fs, dest);
+    if (!info) await fs.mkdir(dest);
     // DEST itself may be a symlink (the user's choice); only what is below it is guarded.
     if (info && !info.isDirectory && !info.isSymlink) {
       return stop("destination", `the destination ${dest} is not a folder`);

@@ -27,7 +27,7 @@ import { err, ok, type Result } from "../util/result.ts";
 import { joinPath, parentDir } from "../util/path.ts";
 import { errorMessage } from "../errors.ts";
 import { readBounded } from "../util/bounded_read.ts";
-import type { ImportFs } from "./fs.ts";
+import { type ImportFs, lstatIfPresent } from "./fs.ts";
 
 /** The helper's folder inside DEST (hidden, so photo tools pass it by). */
 export const RECORD_DIR = ".ptpip-canon-helper";
@@ -100,11 +100,8 @@ export async function keyDigest(cameraId: string, key: string): Promise<string> 
  */
 export async function ensureRealDir(fs: ImportFs, path: string): Promise<Result<void>> {
   for (let attempt = 0; attempt < 2; attempt++) {
-    let info: Deno.FileInfo;
-    try {
-      info = await fs.lstat(path);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    const info = await lstatIfPresent(fs, path);
+    if (!info) {
       try {
         await fs.mkdir(path);
         return ok(undefined);
@@ -307,10 +304,7 @@ async function readRecord(
   const dir = joinPath(dest, RECORD_DIR);
   const path = joinPath(dir, recordFileName(cameraId));
   try {
-    const dirInfo = await fs.lstat(dir).catch((error) => {
-      if (error instanceof Deno.errors.NotFound) return undefined;
-      throw error;
-    });
+    const dirInfo = await lstatIfPresent(fs, dir);
     if (!dirInfo) return ok(new ImportRecord(path, cameraId, []));
     if (dirInfo.isSymlink || !dirInfo.isDirectory) {
       return err({
@@ -318,10 +312,7 @@ async function readRecord(
         detail: `${dir} is not a real folder (a symbolic link or a file)`,
       });
     }
-    const info = await fs.lstat(path).catch((error) => {
-      if (error instanceof Deno.errors.NotFound) return undefined;
-      throw error;
-    });
+    const info = await lstatIfPresent(fs, path);
     if (!info) return ok(new ImportRecord(path, cameraId, []));
     if (info.isSymlink || !info.isFile) {
       return err({ kind: "unsafe", detail: `${path} is not a regular file` });

@@ -7,20 +7,13 @@
  * @module
  */
 
-/** The first and the longest wait, in milliseconds. */
-export interface Backoff {
-  /** The wait after the first failure. */
-  firstMs: number;
-  /** The longest wait: the doubling stops there. */
-  maxMs: number;
-}
-
-/** The production waits: 1 s doubling to 30 s. */
-export const RECONNECT_BACKOFF: Backoff = { firstMs: 1000, maxMs: 30_000 };
+/** The production waits, in milliseconds: the first, and the longest, where the doubling stops. */
+export const RECONNECT_BACKOFF = { firstMs: 1000, maxMs: 30_000 } as const;
 
 /** The wait before reconnect attempt `failures` (0 after the first failure). Pure. */
-export function backoffDelay(failures: number, backoff: Backoff = RECONNECT_BACKOFF): number {
+export function backoffDelay(failures: number): number {
   const n = Number.isFinite(failures) && failures > 0 ? Math.floor(failures) : 0;
   // 2^n overflows nothing below 2^1023; the cap is reached long before.
-  return Math.min(backoff.maxMs, backoff.firstMs * 2 ** Math.min(n, 30));
+  const { firstMs, maxMs } = RECONNECT_BACKOFF;
+  return Math.min(maxMs, firstMs * 2 ** Math.min(n, 30));
 }

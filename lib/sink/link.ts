@@ -30,32 +30,24 @@ import type {
   ImportSummary,
 } from "../import/importer.ts";
 import type { ImportFs } from "../import/fs.ts";
+import type { EosSourceSession } from "../import/eos_source.ts";
+import type { EosSession } from "../ptpip/eos.ts";
 import { RecordCache } from "../import/record.ts";
 import type { CameraObject, ImportSource, SourceFailure } from "../import/source.ts";
 import { cameraIdOf, ptpipFetch } from "../import/ptpip_source.ts";
 import { formatRate, photoImported, REDRAW_MS } from "../terminal/import_progress.ts";
 import { joinPath } from "../util/path.ts";
-import { err, ok, type Result } from "../util/result.ts";
+import { ok, type Result } from "../util/result.ts";
 import type { Clock } from "../util/timers.ts";
 import { backoffDelay } from "./backoff.ts";
 import { NewObjects } from "./new_objects.ts";
 import type { LinkActivity } from "./status.ts";
 
-/** The session operations a link uses. */
-export type SinkSession = Pick<
-  PtpipSession,
-  | "closed"
-  | "deviceInfo"
-  | "storageIds"
-  | "objectHandles"
-  | "objectInfo"
-  | "getObject"
-  | "getPartialObject"
-  | "operation"
-  | "operationData"
-  | "onEvent"
-  | "close"
->;
+/** The session operations a link uses: its sources' and the EOS watch's, and its own. */
+export type SinkSession =
+  & EosSourceSession
+  & EosSession
+  & Pick<PtpipSession, "closed" | "deviceInfo" | "onEvent" | "close">;
 
 /** Opens a session with the camera at `ip`. */
 export type OpenSession = (ip: string) => Promise<Result<SinkSession, SessionFailure>>;
@@ -220,11 +212,6 @@ export class CameraLink {
     return this.#stopped;
   }
 
-  /** The camera's address. */
-  get ip(): string {
-    return this.#options.ip;
-  }
-
   /** The camera is ready (again): a link waiting to reconnect tries now. */
   present(): void {
     this.#present = true;
@@ -385,34 +372,28 @@ export class CameraLink {
   async #import(
     source: Pick<ImportSource, "cameraId" | "fetch">,
     objects: CameraObject[],
-  ): Promise<ImportFailure | undefined> {
+  ): Promise<Omit<ImportFailure, "summary"> | undefined> {
     const { emit, ip, dest, clock, activity } = this.#options;
     let file:
       | { name: string; index: number; total: number; offset: number; since: number; drawn: number }
       | undefined;
     const progress = (event: ImportEvent) => {
       const time = clock.now();
+      const show = (done: number) => {
+        if (!file) return;
+        const { index, total, name } = file;
+        const rate = formatRate(done - file.offset, time - file.since);
+        activity({ kind: "importing", index, total, name, rate });
+      };
       switch (event.kind) {
         case "file-start":
           file = { ...event, since: time, drawn: time };
-          activity({
-            kind: "importing",
-            index: event.index,
-            total: event.total,
-            name: event.name,
-            rate: "…",
-          });
+          show(event.offset);
           return;
         case "bytes":
           if (!file || time - file.drawn < REDRAW_MS) return;
           file.drawn = time;
-          activity({
-            kind: "importing",
-            index: file.index,
-            total: file.total,
-            name: file.name,
-            rate: formatRate(event.done - file.offset, time - file.since),
-          });
+          show(event.done);
           return;
         case "file-done":
           emit(photoImported(event, file ? time - file.since : 0, ip));
@@ -425,9 +406,8 @@ export class CameraLink {
           return;
       }
     };
-    let result: Result<ImportSummary, ImportFailure>;
     try {
-      result = await this.#options.importNew({
+      const result = await this.#options.importNew({
         ...source,
         list: () => Promise.resolve(ok(objects)),
       }, {
@@ -438,13 +418,9 @@ export class CameraLink {
         fs: this.#options.fs,
         recordCache: this.#records,
       });
+      return result.ok ? undefined : result.error;
     } catch (error) {
-      result = err({
-        kind: "source",
-        detail: errorMessage(error),
-        summary: { imported: 0, bytes: 0, ms: 0, alreadyImported: 0, failed: [], files: [] },
-      });
+      return { kind: "source", detail: errorMessage(error) };
     }
-    return result.ok ? undefined : result.error;
   }
 }

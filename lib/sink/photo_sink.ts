@@ -124,14 +124,8 @@ export class PhotoSink {
   #start(entry: Entry): void {
     const o = this.#options;
     const link = new CameraLink({
+      ...o,
       ip: entry.ip,
-      dest: o.dest,
-      open: o.open,
-      importNew: o.importNew,
-      watchFor: o.watchFor,
-      clock: o.clock,
-      emit: o.emit,
-      fs: o.fs,
       activity: (activity: LinkActivity) => {
         entry.activity = activity;
         this.#show();
