@@ -6,26 +6,17 @@
  * @module
  */
 
-/** Bounds on what is read of one datagram. */
-export interface ParseLimits {
-  /** Larger datagrams are dropped without being decoded. */
-  maxBytes: number;
-  /** More header lines than this and the datagram is dropped. */
-  maxHeaders: number;
-  /** Any longer line and the datagram is dropped. */
-  maxLineLength: number;
-}
-
 /**
  * Generous for any real SSDP message (they are a few hundred bytes), small enough to be cheap. Lines
  * are bounded only by the datagram: a long User-Agent or padding is no reason to ignore a camera,
  * and the datagram and header bounds already bound the memory.
  */
-export const DEFAULT_PARSE_LIMITS: ParseLimits = {
+export const DEFAULT_PARSE_LIMITS = {
+  /** Larger datagrams are dropped without being decoded. */
   maxBytes: 8192,
+  /** More header lines than this and the datagram is dropped. */
   maxHeaders: 64,
-  maxLineLength: 8192,
-};
+} as const;
 
 /** A parsed SSDP request (`M-SEARCH`, `NOTIFY`) or response (`HTTP/1.1 200 OK`). */
 export interface SsdpMessage {
@@ -78,10 +69,8 @@ function asciiUpper(text: string): string {
 }
 
 /** Parses one datagram. Pure; never throws. */
-export function parseSsdpMessage(
-  datagram: Uint8Array,
-  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
-): ParseResult {
+export function parseSsdpMessage(datagram: Uint8Array): ParseResult {
+  const limits = DEFAULT_PARSE_LIMITS;
   if (datagram.byteLength === 0) return { rejected: "empty datagram" };
   if (datagram.byteLength > limits.maxBytes) {
     return { rejected: `datagram of ${datagram.byteLength} bytes exceeds ${limits.maxBytes}` };
@@ -90,7 +79,6 @@ export function parseSsdpMessage(
   // Lines are walked with indexOf rather than split: no array of every line per datagram.
   let end = lineEnd(text, 0);
   const startLine = text.slice(0, end.content).trim();
-  if (startLine.length > limits.maxLineLength) return { rejected: "start line too long" };
   const tokens = startLine.split(START_LINE_TOKENS);
   if (tokens.length < 2) return { rejected: "malformed start line" };
 
@@ -99,7 +87,6 @@ export function parseSsdpMessage(
     const start = end.next;
     end = lineEnd(text, start);
     const line = text.slice(start, end.content);
-    if (line.length > limits.maxLineLength) return { rejected: "header line too long" };
     if (line.trim() === "") break;
     if (i > limits.maxHeaders) return { rejected: `more than ${limits.maxHeaders} headers` };
     const colon = line.indexOf(":");

@@ -50,12 +50,10 @@ function oracle(datagram: Uint8Array): number {
       start = i + 1;
     }
   }
-  if (lines[0].trim().length > limits.maxLineLength) return 0;
   if (!SEARCH_START_LINE.test(lines[0])) return 0;
   let st: string | undefined;
   let headerLines = 0;
   for (const line of lines.slice(1)) {
-    if (line.length > limits.maxLineLength) return 0;
     if (line.trim() === "") break;
     if (++headerLines > limits.maxHeaders) return 0;
     const colon = line.indexOf(":");
