@@ -37,30 +37,23 @@ import {
   storageInfoOf,
 } from "./ptpip_camera_objects.ts";
 import { EVENT, FORMAT, INIT_FAIL, OPERATION, RESPONSE } from "../lib/ptpip/codes.ts";
+import { encodePacket, type Packet, PacketReader, PTPIP_VERSION } from "../lib/ptpip/packets.ts";
+import type { DeviceInfo } from "../lib/ptpip/datasets.ts";
 import {
   encodeDataHeader,
-  encodePacket,
-  type Packet,
-  PacketReader,
-  PTPIP_VERSION,
-} from "../lib/ptpip/packets.ts";
-import {
-  type DeviceInfo,
   encodeDeviceInfo,
+  encodeEosEvents,
+  encodeEosRecord,
+  encodeObjectAdded,
   encodeObjectInfo,
   encodeStorageInfo,
   encodeUint32Array,
-} from "../lib/ptpip/datasets.ts";
+} from "./ptp_camera_codec.ts";
 import { sleep } from "../lib/util/timers.ts";
 import { closeQuietly } from "../lib/util/close.ts";
 import { refill, type TokenBucket } from "../lib/util/token_bucket.ts";
 import { Waiters } from "./waiters.ts";
-import {
-  encodeEosEvents,
-  encodeEosRecord,
-  encodeObjectAdded,
-  EOS_EVENT,
-} from "../lib/ptpip/eos_events.ts";
+import { EOS_EVENT } from "../lib/ptpip/eos_events.ts";
 
 export type { CameraFile, FileContent } from "./ptpip_camera_objects.ts";
 export { ALL, contentBytes, contentSize, STORAGE_ID } from "./ptpip_camera_objects.ts";

@@ -9,7 +9,8 @@
  */
 
 import { FORMAT } from "../lib/ptpip/codes.ts";
-import type { ObjectInfo, StorageInfo } from "../lib/ptpip/datasets.ts";
+import type { ObjectInfo } from "../lib/ptpip/datasets.ts";
+import type { StorageInfo } from "./ptp_camera_codec.ts";
 
 export type { ObjectInfo, StorageInfo };
 

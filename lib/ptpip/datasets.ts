@@ -1,7 +1,6 @@
 /**
- * PTP datasets both ways: DeviceInfo, ObjectInfo and u32 arrays (storage IDs, object handles), and
- * PTP's date strings; StorageInfo one way, for the lab's camera (the helper never asks for it). Pure.
- * The decoders read bytes a camera sent, so every read is
+ * Decoding the PTP datasets a camera sends: DeviceInfo, ObjectInfo and u32 arrays (storage IDs,
+ * object handles). Pure. (Encoding them is the camera's side: `lab/ptp_camera_codec.ts`.) Every read is
  * bounds-checked, every count is checked against the bytes left before anything is allocated, and
  * nothing throws: a short or lying dataset is an `err`. Where libgphoto2 is lenient with real
  * cameras (DeviceInfo's four trailing strings, ObjectInfo's strings), so are these: a dataset cut
@@ -12,13 +11,10 @@
  */
 
 import { err, ok, type Result } from "../util/result.ts";
-import { ByteWriter, decodeUtf16, utf16Units } from "./bytes.ts";
+import { decodeUtf16 } from "./bytes.ts";
 
 /** The most elements an array in a dataset may declare (a card with more files is not a camera's). */
 export const MAX_ARRAY_COUNT = 1_000_000;
-
-/** A PTP string holds at most this many UTF-16 units besides its NUL (its count is a u8). */
-const MAX_STRING_UNITS = 254;
 
 class DatasetError extends Error {}
 
@@ -131,27 +127,6 @@ function decodeWith<T>(
   }
 }
 
-/** Appends a PTP string; longer text is cut to {@linkcode MAX_STRING_UNITS} units, never mid-pair. */
-export function writePtpString(writer: ByteWriter, text: string): void {
-  if (text.length === 0) {
-    writer.u8(0);
-    return;
-  }
-  let cut = text;
-  if (cut.length > MAX_STRING_UNITS) {
-    let end = MAX_STRING_UNITS;
-    const last = cut.charCodeAt(end - 1);
-    if (last >= 0xd800 && last <= 0xdbff) end--;
-    cut = cut.slice(0, end);
-  }
-  writer.u8(cut.length + 1).bytes(utf16Units(cut)).u16(0);
-}
-
-function writeArray(writer: ByteWriter, values: readonly number[], u16: boolean): void {
-  writer.u32(values.length);
-  for (const value of values) u16 ? writer.u16(value) : writer.u32(value);
-}
-
 /** GetDeviceInfo's dataset. Strings are as sent; the four after the arrays "" when left out. */
 export interface DeviceInfo {
   /** PTP version times 100 (100 = 1.00). */
@@ -193,51 +168,6 @@ export function decodeDeviceInfo(bytes: Uint8Array): Result<DeviceInfo> {
     deviceVersion: r.optionalString("DeviceVersion"),
     serialNumber: r.optionalString("SerialNumber"),
   }));
-}
-
-/** The bytes of a DeviceInfo dataset (for the fake camera and tests). */
-export function encodeDeviceInfo(info: DeviceInfo): Uint8Array {
-  const w = new ByteWriter();
-  w.u16(info.standardVersion).u32(info.vendorExtensionId).u16(info.vendorExtensionVersion);
-  writePtpString(w, info.vendorExtensionDesc);
-  w.u16(info.functionalMode);
-  writeArray(w, info.operationsSupported, true);
-  writeArray(w, info.eventsSupported, true);
-  writeArray(w, info.devicePropertiesSupported, true);
-  writeArray(w, info.captureFormats, true);
-  writeArray(w, info.imageFormats, true);
-  writePtpString(w, info.manufacturer);
-  writePtpString(w, info.model);
-  writePtpString(w, info.deviceVersion);
-  writePtpString(w, info.serialNumber);
-  return w.finish();
-}
-
-/** GetStorageInfo's dataset; sizes in bytes. */
-export interface StorageInfo {
-  /** 1 fixed ROM, 2 removable ROM, 3 fixed RAM, 4 removable RAM (a card). */
-  storageType: number;
-  /** 2 flat, 3 hierarchical (DCF). */
-  filesystemType: number;
-  /** 0 read-write, 1 read-only, 2 read-only with deletion. */
-  accessCapability: number;
-  maxCapacity: bigint;
-  /** Free bytes (0xFFFFFFFFFFFFFFFF: not known). */
-  freeSpaceInBytes: bigint;
-  /** Free space in pictures (0xFFFFFFFF: not known). */
-  freeSpaceInImages: number;
-  description: string;
-  volumeLabel: string;
-}
-
-/** The bytes of a StorageInfo dataset. */
-export function encodeStorageInfo(info: StorageInfo): Uint8Array {
-  const w = new ByteWriter();
-  w.u16(info.storageType).u16(info.filesystemType).u16(info.accessCapability);
-  w.u64(info.maxCapacity).u64(info.freeSpaceInBytes).u32(info.freeSpaceInImages);
-  writePtpString(w, info.description);
-  writePtpString(w, info.volumeLabel);
-  return w.finish();
 }
 
 /**
@@ -298,31 +228,10 @@ export function decodeObjectInfo(bytes: Uint8Array): Result<ObjectInfo> {
   }));
 }
 
-/** The bytes of an ObjectInfo dataset. */
-export function encodeObjectInfo(info: ObjectInfo): Uint8Array {
-  const w = new ByteWriter();
-  w.u32(info.storageId).u16(info.format).u16(info.protectionStatus).u32(info.compressedSize);
-  w.u16(info.thumbFormat).u32(info.thumbCompressedSize).u32(info.thumbWidth).u32(info.thumbHeight);
-  w.u32(info.imageWidth).u32(info.imageHeight).u32(info.imageBitDepth).u32(info.parent);
-  w.u16(info.associationType).u32(info.associationDesc).u32(info.sequenceNumber);
-  writePtpString(w, info.filename);
-  writePtpString(w, info.captureDate);
-  writePtpString(w, info.modificationDate);
-  writePtpString(w, info.keywords);
-  return w.finish();
-}
-
 /**
  * A u32 array dataset (GetStorageIDs, GetObjectHandles): its count is checked against the bytes
  * present and {@linkcode MAX_ARRAY_COUNT} before anything is allocated.
  */
 export function decodeUint32Array(bytes: Uint8Array): Result<number[]> {
   return decodeWith("array", bytes, (r) => r.u32Array());
-}
-
-/** The bytes of a u32 array dataset. */
-export function encodeUint32Array(values: readonly number[]): Uint8Array {
-  const w = new ByteWriter();
-  writeArray(w, values, false);
-  return w.finish();
 }

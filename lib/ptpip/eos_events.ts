@@ -1,5 +1,6 @@
 /**
- * Canon EOS GetEvent (0x9116) data, both ways, pure. The data phase is a run of records, each
+ * Decoding Canon EOS GetEvent (0x9116) data, pure (the camera's side, encoding, is
+ * `lab/ptp_camera_codec.ts`). The data phase is a run of records, each
  * `u32 size` (of the whole record, header included), `u32 type`, then `size - 8` bytes, ended by a
  * record of size 8 and type 0 (libgphoto2 ptp-pack.c `ptp_unpack_EOS_events`).
  *
@@ -14,9 +15,7 @@
  * @module
  */
 
-import { ByteWriter } from "./bytes.ts";
-
-/** The EOS event record types this module reads or writes (libgphoto2 ptp.h `PTP_EC_CANON_EOS_*`). */
+/** EOS event record types (libgphoto2 ptp.h `PTP_EC_CANON_EOS_*`). */
 export const EOS_EVENT = {
   /** A new object on a storage (a photo written to the card). */
   ObjectAddedEx: 0xC181,
@@ -67,7 +66,7 @@ export type EosEvent = EosObjectAdded | {
  * (`PTP_cee_OA_*`, `PTP_cee_OA64_*`, `PTP_cee_OI_*`). A record too short to hold its name's first
  * byte is "other", as there.
  */
-interface Layout {
+export interface ObjectAddedLayout {
   handle: number;
   storageId?: number;
   format: number;
@@ -78,7 +77,7 @@ interface Layout {
   name: number;
 }
 
-const ADDED: Layout = {
+const ADDED: ObjectAddedLayout = {
   handle: 0x08,
   storageId: 0x0c,
   format: 0x10,
@@ -89,11 +88,11 @@ const ADDED: Layout = {
 // libgphoto2 marks the 0xC1A7 size "might be 64 bit now?" and reads 32 bits; the parent moving
 // from 0x20 to 0x24 leaves exactly 8 bytes at 0x1c, so the high half is read from 0x20 (a guess:
 // equal to libgphoto2 for every file under 4 GiB).
-const ADDED64: Layout = { ...ADDED, sizeHigh: 0x20, parent: 0x24, name: 0x2c };
-const TRANSFER: Layout = { handle: 0x08, format: 0x0c, size: 0x14, name: 0x1c };
+const ADDED64: ObjectAddedLayout = { ...ADDED, sizeHigh: 0x20, parent: 0x24, name: 0x2c };
+const TRANSFER: ObjectAddedLayout = { handle: 0x08, format: 0x0c, size: 0x14, name: 0x1c };
 
 /** The layout of each object-added record type. */
-const LAYOUTS = new Map<number, Layout>([
+export const OBJECT_ADDED_LAYOUTS: ReadonlyMap<number, ObjectAddedLayout> = new Map([
   [EOS_EVENT.ObjectAddedEx, ADDED],
   [EOS_EVENT.ObjectAddedEx64, ADDED64],
   [EOS_EVENT.RequestObjectTransfer, TRANSFER],
@@ -112,7 +111,7 @@ function cString(bytes: Uint8Array, start: number, end: number): string {
 
 function decodeRecord(bytes: Uint8Array, view: DataView, at: number, size: number): EosEvent {
   const type = view.getUint32(at + 4, true);
-  const layout = LAYOUTS.get(type);
+  const layout = OBJECT_ADDED_LAYOUTS.get(type);
   if (!layout || size < layout.name + 1) return { kind: "other", type };
   const u32 = (offset: number) => view.getUint32(at + offset, true);
   const high = layout.sizeHigh === undefined ? 0 : u32(layout.sizeHigh);
@@ -147,46 +146,4 @@ export function decodeEosEvents(bytes: Uint8Array): EosEvent[] {
     at += size;
   }
   return events;
-}
-
-/** One record of any type around `body` (for the fake camera and tests). */
-export function encodeEosRecord(type: number, body: Uint8Array = new Uint8Array(0)): Uint8Array {
-  return new ByteWriter().u32(8 + body.length).u32(type).bytes(body).finish();
-}
-
-/**
- * A record announcing a new object in the layout of `type` (ObjectAddedEx by default), the name
- * as bytes ending in NUL. Bytes the layout does not name are zero.
- */
-export function encodeObjectAdded(
-  object: Omit<EosObjectAdded, "kind" | "type">,
-  type: number = EOS_EVENT.ObjectAddedEx,
-): Uint8Array {
-  const layout = LAYOUTS.get(type);
-  if (!layout) throw new RangeError(`0x${type.toString(16)} is not an object-added record type`);
-  const name = new TextEncoder().encode(object.name);
-  const size = layout.name + name.length + 1;
-  const bytes = new Uint8Array(size);
-  const view = new DataView(bytes.buffer);
-  view.setUint32(0, size, true);
-  view.setUint32(4, type, true);
-  view.setUint32(layout.handle, object.handle >>> 0, true);
-  if (layout.storageId !== undefined) {
-    view.setUint32(layout.storageId, object.storageId >>> 0, true);
-  }
-  view.setUint16(layout.format, object.format & 0xffff, true);
-  view.setUint32(layout.size, object.size % 0x1_0000_0000, true);
-  if (layout.sizeHigh !== undefined) {
-    view.setUint32(layout.sizeHigh, Math.floor(object.size / 0x1_0000_0000) >>> 0, true);
-  }
-  if (layout.parent !== undefined) view.setUint32(layout.parent, object.parent >>> 0, true);
-  bytes.set(name, layout.name);
-  return bytes;
-}
-
-/** A whole GetEvent data phase: the records, then the terminator. */
-export function encodeEosEvents(records: readonly Uint8Array[]): Uint8Array {
-  const writer = new ByteWriter();
-  for (const record of records) writer.bytes(record);
-  return writer.u32(8).u32(0).finish();
 }

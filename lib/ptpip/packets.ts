@@ -135,21 +135,6 @@ export function encodePacket(packet: Packet): Uint8Array {
   }
 }
 
-/**
- * The 12 bytes before a Data or EndData payload of `payloadLength` bytes, so a sender can stream the
- * payload after it instead of building the packet.
- */
-export function encodeDataHeader(
-  type: "Data" | "EndData",
-  transactionId: number,
-  payloadLength: number,
-): Uint8Array {
-  if (payloadLength < 0 || payloadLength > 0xFFFFFFFF - 12) {
-    throw new RangeError(`a Data payload is 0 to ${0xFFFFFFFF - 12} bytes`);
-  }
-  return header(PACKET[type], 4 + payloadLength).u32(transactionId).finish();
-}
-
 /** Splits a NUL-terminated UTF-16LE name followed by a u32 version; lenient when either is cut. */
 function nameAndVersion(rest: Uint8Array): { name: string; version: number } {
   let nul = -1;

@@ -7,7 +7,6 @@ import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import {
   type ByteSource,
   decodePacket,
-  encodeDataHeader,
   encodePacket,
   HEADER_BYTES,
   type Incoming,
@@ -18,6 +17,7 @@ import {
   readHeader,
 } from "../../lib/ptpip/packets.ts";
 import { PACKET } from "../../lib/ptpip/codes.ts";
+import { encodeDataHeader } from "../../lab/ptp_camera_codec.ts";
 
 const guid = Uint8Array.from({ length: 16 }, (_, i) => i * 7);
 

@@ -5,7 +5,7 @@
 import { concatBytes } from "../support/bytes.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import type { PtpEvent } from "../../lib/ptpip/session.ts";
-import { encodeStorageInfo } from "../../lib/ptpip/datasets.ts";
+import { encodeStorageInfo } from "../../lab/ptp_camera_codec.ts";
 import { collectBytes as collect, openOnLoopback, testGuid } from "../support/ptpip.ts";
 import { contentBytes, startPtpipCamera } from "../../lab/ptpip_camera.ts";
 import { EVENT, FORMAT, INIT_FAIL, OPERATION } from "../../lib/ptpip/codes.ts";

@@ -11,21 +11,15 @@ import {
 } from "../support/ptp_datasets.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { openPtpipSession, type PtpEvent, type PtpipSession } from "../../lib/ptpip/session.ts";
+import { encodePacket, type Incoming, type Packet, PacketReader } from "../../lib/ptpip/packets.ts";
+import { EVENT, OPERATION, RESPONSE } from "../../lib/ptpip/codes.ts";
+import type { DeviceInfo, ObjectInfo } from "../../lib/ptpip/datasets.ts";
 import {
   encodeDataHeader,
-  encodePacket,
-  type Incoming,
-  type Packet,
-  PacketReader,
-} from "../../lib/ptpip/packets.ts";
-import { EVENT, OPERATION, RESPONSE } from "../../lib/ptpip/codes.ts";
-import {
-  type DeviceInfo,
   encodeDeviceInfo,
   encodeObjectInfo,
   encodeUint32Array,
-  type ObjectInfo,
-} from "../../lib/ptpip/datasets.ts";
+} from "../../lab/ptp_camera_codec.ts";
 
 const GUID = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
 const CAMERA_GUID = Uint8Array.from({ length: 16 }, (_, i) => i);

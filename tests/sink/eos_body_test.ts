@@ -3,7 +3,7 @@
 
 import { assertEquals } from "../support/assert.ts";
 import { OPERATION } from "../../lib/ptpip/codes.ts";
-import { encodeObjectAdded } from "../../lib/ptpip/eos_events.ts";
+import { encodeObjectAdded } from "../../lab/ptp_camera_codec.ts";
 import { rig, until } from "../support/sink.ts";
 
 Deno.test("an EOS body: GetEvent every second, KeepDeviceOn every 60 s, through 10 minutes of silence", async () => {

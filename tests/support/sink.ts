@@ -15,7 +15,7 @@ import type { CameraObject } from "../../lib/import/source.ts";
 import type { Importer, SinkSession } from "../../lib/sink/link.ts";
 import { PhotoSink } from "../../lib/sink/photo_sink.ts";
 import { eosWatch } from "../../lib/sink/eos_body.ts";
-import { encodeEosEvents } from "../../lib/ptpip/eos_events.ts";
+import { encodeEosEvents } from "../../lab/ptp_camera_codec.ts";
 import { CANON_VENDOR_EXTENSION } from "../../lib/ptpip/eos.ts";
 import { FakeClock } from "./clock.ts";
 

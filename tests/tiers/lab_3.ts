@@ -9,3 +9,4 @@
 import "../lab/import_test.ts";
 import "../lab/eos_flow_test.ts";
 import "../lab/forged_searches_test.ts";
+import "../lab/ptp_camera_codec_test.ts";
