@@ -34,7 +34,7 @@ export interface ImportCommand {
   to?: string;
 }
 
-/** The machine, handed in. */
+/** The machine, handed in, and the settings a test changes. */
 export interface ImportDeps {
   /** How the device UUID is found (as for `serve`). */
   uuid: UuidOptions;
@@ -52,6 +52,15 @@ export interface ImportDeps {
   status?: (text: string) => void;
   /** How long the search collects answers; 3 s by default. */
   findWindowMs?: number;
+  /** The camera's PTP/IP port; 15740 but in tests. */
+  ptpipPort?: number;
+  /** Session deadlines a test shortens. */
+  timeouts?: Partial<SessionTimeouts>;
+  /**
+   * Called as the copying begins: the signal that stops it between two chunks (Ctrl+C), keeping
+   * the partial file. Until then a stop signal ends the process at once: there is nothing to undo.
+   */
+  stopSignal?: () => AbortSignal;
 }
 
 /** The folder the photos go into: `--to`, or the default one. */
@@ -150,24 +159,8 @@ function importFailureMessage(failure: ImportFailure, camera: string): string {
   }
 }
 
-/** The session's and the importer's settings a test may change. */
-export interface ImportTuning {
-  /** The camera's PTP/IP port; 15740. */
-  ptpipPort?: number;
-  /** Session deadlines. */
-  timeouts?: Partial<SessionTimeouts>;
-  /**
-   * Called as the copying begins: the signal that stops it between two chunks (Ctrl+C), keeping
-   * the partial file. Until then a stop signal ends the process at once: there is nothing to undo.
-   */
-  stopSignal?: () => AbortSignal;
-}
-
 /** Runs `import`: copies the new photos, logs the summary; throws a {@linkcode HelperError}. */
-export async function runImportCommand(
-  command: ImportCommand,
-  deps: ImportDeps & ImportTuning,
-): Promise<void> {
+export async function runImportCommand(command: ImportCommand, deps: ImportDeps): Promise<void> {
   const folder = importFolder(command, deps);
   const camera = await chooseCamera(command, deps);
   const resolved = await resolveUuid(deps.uuid);

@@ -68,11 +68,6 @@ export class DescriptionServer {
     this.#options = options;
   }
 
-  /** The addresses listened on now. */
-  get addresses(): string[] {
-    return [...this.#listeners.keys()];
-  }
-
   /**
    * Starts listening on `hostname` (`0.0.0.0` for all); throws a {@linkcode SocketError}. Returns
    * the port listened on: the one given, or with port 0 (tests) the one the system chose.
@@ -99,7 +94,8 @@ export class DescriptionServer {
 
   /** Stops every listener and connection. */
   close(): void {
-    for (const hostname of this.addresses) this.unlisten(hostname);
+    for (const listener of this.#listeners.values()) listener.close();
+    this.#listeners.clear();
     for (const conn of this.#open.keys()) closeQuietly(conn);
     this.#open.clear();
   }
