@@ -60,10 +60,7 @@ export class DescriptionServer {
   /** Open connections and their client's address, oldest first. */
   readonly #open = new Map<Deno.TcpConn, string>();
 
-  /**
-   * Keeps its settings; starts nothing.
-   * @param options port, path, body, bounds and log callbacks
-   */
+  /** Keeps its settings; starts nothing. */
   constructor(options: DescriptionServerOptions) {
     this.#options = options;
   }

@@ -38,10 +38,7 @@ export class Announcer {
   readonly #sockets = new Map<string, Deno.DatagramConn>();
   #timer?: Timer;
 
-  /**
-   * Keeps its settings; starts nothing.
-   * @param options targets, timing, destination
-   */
+  /** Keeps its settings; starts nothing. */
   constructor(options: AnnouncerOptions) {
     this.#options = options;
   }

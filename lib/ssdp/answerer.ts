@@ -78,10 +78,7 @@ export class SearchAnswerer {
   #addresses: ServedAddress[] = [];
   #answersOf = new Map<ServedAddress, AddressAnswers>();
 
-  /**
-   * Keeps its settings; starts nothing.
-   * @param options settings, limiter and randomness
-   */
+  /** Keeps its settings; starts nothing. */
   constructor(options: AnswererOptions) {
     this.#options = options;
   }

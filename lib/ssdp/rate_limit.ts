@@ -70,11 +70,7 @@ export class RateLimiter {
   readonly #quiet: TokenBucket;
   #refused = { source: 0, global: 0 };
 
-  /**
-   * Keeps its settings; starts nothing.
-   * @param limits the limits
-   * @param clock the clock (its monotonic time)
-   */
+  /** Keeps its settings; starts nothing. */
   constructor(limits: RateLimits, clock: Pick<Clock, "now">) {
     this.#limits = limits;
     this.#clock = clock;

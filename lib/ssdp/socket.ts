@@ -33,10 +33,7 @@ export class Memberships {
   readonly #conn: SsdpSocket;
   readonly #joined = new Map<string, Deno.MulticastV4Membership | undefined>();
 
-  /**
-   * Keeps its settings; starts nothing.
-   * @param conn the SSDP socket
-   */
+  /** Keeps its settings; starts nothing. */
   constructor(conn: SsdpSocket) {
     this.#conn = conn;
   }
