@@ -231,9 +231,9 @@ export class EosWatch implements PresenceHandler {
       hostname: SSDP_MULTICAST_ADDRESS,
       port: this.#options.ssdpPort,
     };
-    // No camera is on loopback, and a search bound to it must not go out by the default route.
-    const searchable = addresses.filter((a) => !isLoopback(parseIpv4(a) ?? 0));
-    for (const address of searchable.filter((a) => !this.#searched.has(a))) {
+    for (const address of addresses) {
+      // No camera is on loopback, and a search bound to it must not go out by the default route.
+      if (isLoopback(parseIpv4(address) ?? 0) || this.#searched.has(address)) continue;
       this.#searched.add(address);
       let socket: SearchSocket;
       try {

@@ -34,14 +34,12 @@ function loadFailure(error: unknown): string {
   return errorMessage(error).replace(COLOUR, "").split("\n", 1)[0].trim().slice(0, 300);
 }
 
-/** Where the parser's load stands. */
-type ParserState = "idle" | "loading" | "loaded" | "failed";
-
 /** Loads the parser once and lets EOS work through only once it is loaded. */
 export class ParserGate {
   readonly #load: XmlParserLoader;
   readonly #onFailure: (message: string) => void;
-  #state: ParserState = "idle";
+  /** Whether the parser loaded; `undefined` until its load settles. */
+  #loaded: boolean | undefined;
   #loading: Promise<boolean> | undefined;
   #waiting = 0;
 
@@ -57,21 +55,14 @@ export class ParserGate {
 
   /** Loads the parser unless it is loading or loaded; resolves to whether it is. Never rejects. */
   load(): Promise<boolean> {
-    if (this.#loading) return this.#loading;
-    this.#state = "loading";
-    let loading: Promise<unknown>;
-    try {
-      loading = this.#load();
-    } catch (error) {
-      loading = Promise.reject(error);
-    }
-    this.#loading = loading.then(
+    // A loader that throws instead of rejecting is a failed load too.
+    this.#loading ??= Promise.try(this.#load).then(
       () => {
-        this.#state = "loaded";
+        this.#loaded = true;
         return true;
       },
       (error) => {
-        this.#state = "failed";
+        this.#loaded = false;
         this.#onFailure(loadFailure(error));
         return false;
       },
@@ -87,8 +78,8 @@ export class ParserGate {
     return {
       wants: (ip, datagram) => handler.wants(ip, datagram),
       heard: (message: SsdpMessage, ip: string) => {
-        if (this.#state === "loaded") return handler.heard(message, ip);
-        if (this.#state === "failed" || this.#waiting >= MAX_WAITING_ANNOUNCEMENTS) return;
+        if (this.#loaded) return handler.heard(message, ip);
+        if (this.#loaded === false || this.#waiting >= MAX_WAITING_ANNOUNCEMENTS) return;
         this.#waiting++;
         this.load().then((loaded) => {
           this.#waiting--;

@@ -189,7 +189,6 @@ export class CameraWatch implements PresenceHandler {
 
   #ready(camera: Camera, via: string): void {
     const name = cameraName(camera);
-    const commands = clientCommands(camera.ip);
     const emit = this.#options.emit;
     emit({
       event: "camera-ready",
@@ -200,14 +199,13 @@ export class CameraWatch implements PresenceHandler {
       flow: camera.flow,
       usn: camera.usn ?? null,
       via,
-      ...commands,
+      ...clientCommands(camera.ip),
     });
-    const sink = this.#options.sink;
-    const link = () => sink?.ready({ ip: camera.ip, model: camera.model ?? name });
-    if (!this.#options.probePtpip || camera.flow === "eos") {
-      link();
-      return this.#hooks?.run(hookCamera(camera));
-    }
+    const use = () => {
+      this.#options.sink?.ready({ ip: camera.ip, model: camera.model ?? name });
+      this.#hooks?.run(hookCamera(camera));
+    };
+    if (!this.#options.probePtpip || camera.flow === "eos") return use();
     // The check's connection is closed before the program starts, so the program finds the camera's
     // single PTP/IP slot free.
     const pending: Promise<void> = checkPtpipPort(camera.ip).then((result) => {
@@ -218,8 +216,7 @@ export class CameraWatch implements PresenceHandler {
         open: result.ok,
       } as const;
       emit(result.ok ? check : { ...check, reason: ptpipRefusalText(result.error) });
-      link();
-      this.#hooks?.run(hookCamera(camera));
+      use();
     }).finally(() => this.#pending.delete(pending));
     this.#pending.add(pending);
   }
