@@ -37,16 +37,8 @@ export function utf8Length(text: string): number {
 /** `text` cut to at most `maxBytes` UTF-8 bytes, at a character boundary. */
 function cutToBytes(text: string, maxBytes: number): string {
   if (text.length * 3 <= maxBytes) return text;
-  let bytes = 0;
-  let end = 0;
-  for (const char of text) {
-    const cp = char.codePointAt(0)!;
-    const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-    if (bytes + size > maxBytes) break;
-    bytes += size;
-    end += char.length;
-  }
-  return text.slice(0, end);
+  // encodeInto stops before the first character that does not fit whole.
+  return text.slice(0, encoder.encodeInto(text, new Uint8Array(maxBytes)).read);
 }
 
 /** `name` split at its extension's dot: `["IMG_0001", ".JPG"]`; `["README", ""]` without one. */

@@ -19,9 +19,9 @@ export interface Day {
 /** Raw dates longer than this are not dates. */
 const MAX_DATE_UNITS = 64;
 
+/** Day 0 of the next month is the last of this one. */
 function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 /**

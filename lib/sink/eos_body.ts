@@ -35,16 +35,11 @@ import { NewObjects } from "./new_objects.ts";
 /** New objects described from one GetEvent at most; the rest are found by the next re-list. */
 const MAX_EVENT_OBJECTS = 1000;
 
-/** The intervals of the EOS watch, in milliseconds. */
-export interface EosTiming {
-  /** Between two GetEvent calls. */
-  pollMs: number;
-  /** Between two KeepDeviceOn calls. */
-  keepAliveMs: number;
-}
-
-/** The watch for EOS bodies; other bodies get {@linkcode standardWatch}. */
-export function eosWatch(timing: Partial<EosTiming> = {}): WatchFor {
+/**
+ * The watch for EOS bodies; other bodies get {@linkcode standardWatch}.
+ * @param timing milliseconds between two GetEvent calls and between two KeepDeviceOn calls
+ */
+export function eosWatch(timing: { pollMs?: number; keepAliveMs?: number } = {}): WatchFor {
   const pollMs = timing.pollMs ?? EOS_POLL_MS;
   const keepAliveMs = timing.keepAliveMs ?? EOS_KEEPALIVE_MS;
   return async (context: WatchContext): Promise<Result<BodyWatch, SessionFailure>> => {

@@ -23,12 +23,7 @@ import type { PtpipSession, SessionFailure } from "../ptpip/session.ts";
 import type { DeviceInfo } from "../ptpip/datasets.ts";
 import { cleanText } from "../util/text.ts";
 import { EVENT } from "../ptpip/codes.ts";
-import type {
-  ImportEvent,
-  ImportFailure,
-  ImportOptions,
-  ImportSummary,
-} from "../import/importer.ts";
+import type { ImportEvent, ImportFailure, importNew } from "../import/importer.ts";
 import type { ImportFs } from "../import/fs.ts";
 import type { EosSourceSession } from "../import/eos_source.ts";
 import type { EosSession } from "../ptpip/eos.ts";
@@ -52,11 +47,8 @@ export type SinkSession =
 /** Opens a session with the camera at `ip`. */
 export type OpenSession = (ip: string) => Promise<Result<SinkSession, SessionFailure>>;
 
-/** The importer (`importNew`), handed in. */
-export type Importer = (
-  source: ImportSource,
-  options: ImportOptions,
-) => Promise<Result<ImportSummary, ImportFailure>>;
+/** The importer, handed in. */
+export type Importer = typeof importNew;
 
 /**
  * How a body tells of new photos, for one session. The link imports what `next` returns, in turn,
@@ -76,9 +68,7 @@ export interface BodyWatch {
 
 /** What a body watch may use of its link. */
 export interface WatchContext {
-  /** The open session. */
   session: SinkSession;
-  /** The camera's DeviceInfo. */
   info: DeviceInfo;
   /** Monotonic milliseconds. */
   now: () => number;
@@ -106,15 +96,12 @@ const IMPORT_RETRY_MS = 60_000;
 export interface LinkContext {
   /** The destination folder, absolute. */
   dest: string;
-  /** Opens a session with a camera. */
   open: OpenSession;
-  /** The importer (`importNew`). */
   importNew: Importer;
   /** Chooses how new photos are noticed per body; {@linkcode standardWatch} by default. */
   watchFor?: WatchFor;
   /** Times the waits; its date is the import day of photos without one. */
   clock: Clock;
-  /** Reports each step. */
   emit: Emit;
   /** The importer's file system (tests). */
   fs?: ImportFs;
@@ -122,7 +109,6 @@ export interface LinkContext {
 
 /** What a link is handed. */
 interface LinkOptions extends LinkContext {
-  /** The camera's address. */
   ip: string;
   /** Told what the link is doing, for the status line. */
   activity: (activity: LinkActivity) => void;

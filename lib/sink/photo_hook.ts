@@ -29,6 +29,7 @@ const MAX_WAITING_PHOTOS = 1000;
 /** Runs per minute over all cameras, and per camera: two bursts of a fast body a second apart. */
 const PHOTO_HOOK_CAPS = { perMinute: 240, perAddress: 120 } as const;
 
+/** A camera's photos: kept while one runs, so a camera with a queue has a run going. */
 interface Queue {
   running?: HookCamera;
   waiting: string[];
@@ -54,35 +55,19 @@ export class PhotoHook {
    */
   constructor(command: readonly string[], emit: Emit, options: PhotoHookOptions = {}) {
     this.#emit = emit;
-    const path = (camera: HookCamera) => camera.path ?? "";
+    // Every line but the output's names the camera and the photo, first after the event's name.
+    const about = (camera: HookCamera) => ({ ip: camera.ip, path: camera.path ?? "" });
     this.#runner = new HookRunner(command, {
       started: (camera, argv, pid) =>
-        emit({
-          event: "photo-hook-start",
-          ip: camera.ip,
-          path: path(camera),
-          command: argv.join(" "),
-          pid,
-        }),
+        emit({ event: "photo-hook-start", ...about(camera), command: argv.join(" "), pid }),
       output: (camera, stream, line) =>
         emit({ event: "photo-hook-output", ip: camera.ip, stream, line }),
-      exited: (camera, exit) => {
-        emit({
-          event: "photo-hook-exit",
-          ip: camera.ip,
-          path: path(camera),
-          code: exit.code,
-          signal: exit.signal,
-        });
+      exited: (camera, { code, signal }) => {
+        emit({ event: "photo-hook-exit", ...about(camera), code, signal });
         this.#next(camera);
       },
       failed: (camera, error) => {
-        emit({
-          event: "photo-hook-error",
-          ip: camera.ip,
-          path: path(camera),
-          error: hookStartError(error),
-        });
+        emit({ event: "photo-hook-error", ...about(camera), error: hookStartError(error) });
         this.#next(camera);
       },
       // Not reached: a camera's photos are handed over one at a time, the next once a run ended.
@@ -90,8 +75,7 @@ export class PhotoHook {
       deferred: (camera, reason, inMs) =>
         emit({
           event: "photo-hook-deferred",
-          ip: camera.ip,
-          path: path(camera),
+          ...about(camera),
           reason,
           seconds: Math.ceil(inMs / 1000),
         }),
@@ -100,25 +84,18 @@ export class PhotoHook {
 
   /** A photo of the camera at `ip` was imported to `path`: run the program for it, in turn. */
   imported(ip: string, path: string): void {
-    let queue = this.#queues.get(ip);
-    if (!queue) {
-      queue = { waiting: [] };
-      this.#queues.set(ip, queue);
-    }
-    if (queue.running) {
-      if (queue.waiting.length >= MAX_WAITING_PHOTOS) {
-        this.#emit({
-          event: "photo-hook-error",
-          ip,
-          path,
-          error: `${MAX_WAITING_PHOTOS} photos of this camera already wait for their run; skipped`,
-        });
-        return;
-      }
-      queue.waiting.push(path);
+    const queue = this.#queues.get(ip);
+    if (!queue) return this.#run({ waiting: [] }, ip, path);
+    if (queue.waiting.length >= MAX_WAITING_PHOTOS) {
+      this.#emit({
+        event: "photo-hook-error",
+        ip,
+        path,
+        error: `${MAX_WAITING_PHOTOS} photos of this camera already wait for their run; skipped`,
+      });
       return;
     }
-    this.#run(queue, ip, path);
+    queue.waiting.push(path);
   }
 
   /** Ends the running programs (SIGTERM, then SIGKILL after the grace); forgets the waiting photos. */
@@ -130,13 +107,14 @@ export class PhotoHook {
   #run(queue: Queue, ip: string, path: string): void {
     const camera: HookCamera = { ip, name: "", path };
     queue.running = camera;
+    // Set before the run: a start that fails at once ends it through #next.
+    this.#queues.set(ip, queue);
     this.#runner.run(camera);
   }
 
   #next(camera: HookCamera): void {
     const queue = this.#queues.get(camera.ip);
     if (!queue || queue.running !== camera) return;
-    queue.running = undefined;
     const path = queue.waiting.shift();
     if (path === undefined) this.#queues.delete(camera.ip);
     else this.#run(queue, camera.ip, path);

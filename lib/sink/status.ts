@@ -71,23 +71,14 @@ export interface StatusMux {
  * link (it says more of those cameras than "ready"), the watch's otherwise.
  */
 export function statusMux(write: (text: string) => void): StatusMux {
-  let cameras = "";
-  let sink = "";
+  const texts = { cameras: "", sink: "" };
   let shown: string | undefined;
-  const show = () => {
-    const text = sink !== "" ? sink : cameras;
-    if (text === shown) return;
-    shown = text;
-    write(text);
+  const writer = (of: keyof StatusMux) => (text: string) => {
+    texts[of] = text;
+    const line = texts.sink || texts.cameras;
+    if (line === shown) return;
+    shown = line;
+    write(line);
   };
-  return {
-    cameras(text) {
-      cameras = text;
-      show();
-    },
-    sink(text) {
-      sink = text;
-      show();
-    },
-  };
+  return { cameras: writer("cameras"), sink: writer("sink") };
 }
