@@ -19,7 +19,6 @@ const MAX_QUEUED = 64;
 
 /** A ready camera, as the tracker knows it. */
 export interface SinkCamera {
-  /** Its IPv4 address. */
   ip: string;
   /** Its model or name, cleaned, for the status line until DeviceInfo names it. */
   model?: string;

@@ -23,7 +23,6 @@ import { eosWatch } from "./eos_body.ts";
 
 /** What the camera watch tells the sink. */
 export interface SinkSide {
-  /** A camera is ready. */
   ready(camera: SinkCamera): void;
   /** A camera left or is no longer heard. */
   gone(ip: string, reason: LeaveReason): void;
@@ -43,7 +42,6 @@ export interface ServeSinkOptions {
   hostName: string;
   /** Times the links and the `--on-photo` runs. */
   clock: Clock;
-  /** Reports each step. */
   emit: Emit;
   /** The live status line (a terminal only). */
   status?: (text: string) => void;
@@ -58,7 +56,6 @@ export interface ServeSinkOptions {
 
 /** The sink and the camera watch's half of the status line. */
 export interface ServeSink {
-  /** For the camera watch. */
   sink: SinkSide;
   /** The status writer the camera watch uses instead of the line itself. */
   cameraStatus?: (text: string) => void;
