@@ -79,10 +79,8 @@ export function cameraSide(options: CameraSideOptions): CameraSide {
     exchange: options.exchange ?? eosExchange,
   });
   // Without --eos the EOS watch only says how to turn it on: no description is read.
-  const presence = everyPresence([cameras, options.eos.enabled ? parser.guard(eos) : eos]);
   return {
-    wants: presence.wants,
-    heard: presence.heard,
+    ...everyPresence([cameras, options.eos.enabled ? parser.guard(eos) : eos]),
     searched: (ip, userAgent) => cameras.searched(ip, userAgent),
     fetched: (ip) => cameras.fetched(ip),
     searchFrom: async (addresses) => {

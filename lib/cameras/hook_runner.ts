@@ -43,13 +43,8 @@ export interface HookCamera {
   path?: string;
 }
 
-/** How a run ended. */
-export interface HookExit {
-  /** The program's exit code. */
-  code: number;
-  /** The signal that ended it, if one did. */
-  signal: Deno.Signal | null;
-}
+/** How a run ended: the program's exit code, and the signal that ended it if one did. */
+export type HookExit = Pick<Deno.CommandStatus, "code" | "signal">;
 
 /** What the runner reports, for the log. */
 export interface HookEvents {

@@ -13,7 +13,7 @@ import { cleanOptional } from "../util/text.ts";
 import { Cooldowns } from "./cooldowns.ts";
 import type { Clock } from "../util/timers.ts";
 import type { SsdpMessage } from "../ssdp/message.ts";
-import { CANON_SERVER, canonTrait } from "./recognise.ts";
+import { CANON_SERVER, canonTrait, type SelfDescription } from "./recognise.ts";
 
 /** How far a camera is: it searched; it fetched the description; it is up; it left or went quiet. */
 export type CameraState = "searching" | "pairing" | "ready" | "gone";
@@ -54,29 +54,19 @@ export interface Camera {
   model?: string;
 }
 
-/** What the EOS flow learnt of a camera by fetching its description. */
-export interface EosDetails {
-  /** Its `modelName`, cleaned. */
-  model?: string;
-  /** Its USN, cleaned. */
-  usn?: string;
-  /** Seconds from its announcement's max-age, if valid. */
-  maxAgeSeconds?: number;
-}
-
-/** A camera's own SSDP message, as far as presence goes. */
-export interface Presence {
+/** A camera's own SSDP message, as far as presence goes; its headers cleaned. */
+export interface Presence extends SelfDescription {
   /** What the message was: an announcement, a farewell, or an answer to our search. */
   kind: "alive" | "byebye" | "answer";
-  /** Its `USN`, cleaned. */
-  usn?: string;
-  /** Its `Server` header, cleaned. */
-  server?: string;
-  /** `NT` of a NOTIFY, `ST` of an answer. */
-  type?: string;
   /** Seconds from its `CACHE-CONTROL: max-age`, if valid. */
   maxAgeSeconds?: number;
 }
+
+/**
+ * What the EOS flow learnt of a camera: the `modelName` of its description, and the USN and max-age
+ * it announced, cleaned.
+ */
+export type EosDetails = Pick<Presence, "usn" | "maxAgeSeconds"> & { model?: string };
 
 /** What made a camera ready: its own SSDP message, or our fetch of an EOS camera's description. */
 type ReadyVia = Presence["kind"] | "eos-fetch";
