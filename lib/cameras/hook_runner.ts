@@ -191,8 +191,7 @@ export class HookRunner {
   readonly #clock: Pick<Clock, "now" | "after">;
   readonly #graceMs: number;
   readonly #wanted: (camera: HookCamera) => boolean;
-  readonly #perMinute: number;
-  readonly #perAddress: number;
+  readonly #caps: { perMinute: number; perAddress: number };
   readonly #running = new Map<string, Run>();
   /** When and for whom the runs of the last minute started, oldest first (at most the cap). */
   readonly #starts: { at: number; ip: string }[] = [];
@@ -213,8 +212,8 @@ export class HookRunner {
     this.#clock = options.clock ?? systemClock;
     this.#graceMs = options.graceMs ?? STOP_GRACE_MS;
     this.#wanted = options.wanted ?? (() => true);
-    this.#perMinute = options.caps?.perMinute ?? HOOK_RUNS_PER_MINUTE;
-    this.#perAddress = options.caps?.perAddress ?? HOOK_RUNS_PER_ADDRESS;
+    this.#caps = options.caps ??
+      { perMinute: HOOK_RUNS_PER_MINUTE, perAddress: HOOK_RUNS_PER_ADDRESS };
   }
 
   /** Whether a run for `ip` is going on. */
@@ -250,12 +249,12 @@ export class HookRunner {
     // Over a cap of n, a run may start once the n-th latest start counted against it leaves the minute.
     const leaves = (starts: readonly { at: number }[], cap: number) =>
       starts.length < cap ? -Infinity : starts[starts.length - cap].at + MINUTE_MS - now;
-    const all = leaves(this.#starts, this.#perMinute);
-    const own = leaves(this.#starts.filter((s) => s.ip === ip), this.#perAddress);
+    const all = leaves(this.#starts, this.#caps.perMinute);
+    const own = leaves(this.#starts.filter((s) => s.ip === ip), this.#caps.perAddress);
     if (all === -Infinity && own === -Infinity) return undefined;
     return own > all
-      ? { ms: own, reason: `${this.#perAddress} runs for this camera in the last minute` }
-      : { ms: all, reason: `${this.#perMinute} runs already started in the last minute` };
+      ? { ms: own, reason: `${this.#caps.perAddress} runs for this camera in the last minute` }
+      : { ms: all, reason: `${this.#caps.perMinute} runs already started in the last minute` };
   }
 
   /** Runs started for `ip` in the last minute. */
@@ -267,16 +266,10 @@ export class HookRunner {
     if (this.#waiting.size >= HOOK_QUEUE_LENGTH) {
       // The address that spent most of the minute gives way to one that spent less; on a tie the
       // runs already waiting keep their places.
-      let busiest: HookCamera | undefined;
-      for (const waiting of this.#waiting.values()) {
-        if (busiest === undefined || this.#spent(waiting.ip) > this.#spent(busiest.ip)) {
-          busiest = waiting;
-        }
-      }
-      const refused = busiest !== undefined && this.#spent(busiest.ip) > this.#spent(camera.ip)
-        ? busiest
-        : camera;
-      const message = `${this.#perMinute} runs already started in the last minute and ` +
+      const busiest = [...this.#waiting.values()]
+        .reduce((most, next) => this.#spent(next.ip) > this.#spent(most.ip) ? next : most);
+      const refused = this.#spent(busiest.ip) > this.#spent(camera.ip) ? busiest : camera;
+      const message = `${this.#caps.perMinute} runs already started in the last minute and ` +
         `${this.#waiting.size} more waiting; this one is skipped`;
       this.#events.failed(refused, new HookRateError(message));
       if (refused === camera) return;
