@@ -6,21 +6,21 @@
  * @module
  */
 
-import { Announcer } from "../ssdp/announcer.ts";
-import { LazyCameraSide } from "../cameras/lazy_side.ts";
+import { Announcer, type AnnouncerOptions } from "../ssdp/announcer.ts";
+import { LazyCameraSide, type LazySideOptions } from "../cameras/lazy_side.ts";
 import type { CameraSide } from "../cameras/camera_side.ts";
 import { nameFromHostname, renderDescription } from "../description/document.ts";
-import { DescriptionServer } from "../description/server.ts";
+import { DescriptionServer, type DescriptionServerOptions } from "../description/server.ts";
 import { type InterfaceAddress, selectInterfaces, servedAddresses } from "../network/interfaces.ts";
 import { flushLogs, logEvent, type LogFormat } from "../terminal/log.ts";
 import type { Verbosity } from "../terminal/log.ts";
 import type { Emit } from "../events.ts";
-import { NetworkFollower } from "../network/follower.ts";
+import { type FollowerOptions, NetworkFollower } from "../network/follower.ts";
 import { missingInterfaces } from "../network/missing_interfaces.ts";
 import { RateLimiter, type RateLimits, summariseRefusals } from "../ssdp/rate_limit.ts";
 import { deviceOf, identityFor } from "../ssdp/search.ts";
 import { locationProvider } from "../ssdp/response.ts";
-import { SearchAnswerer } from "../ssdp/answerer.ts";
+import { type AnswererOptions, SearchAnswerer } from "../ssdp/answerer.ts";
 import { type ResponderEvents, runResponder, sendFailureHandler } from "../ssdp/responder.ts";
 import type { SearchSocket } from "../cameras/eos_watch.ts";
 import type { EosFetchPlan, RawExchange } from "../cameras/eos_flow.ts";
@@ -29,7 +29,7 @@ import type { Spawn } from "../cameras/hook_runner.ts";
 import { describeUuidSource, type ResolvedUuid } from "../uuid/store.ts";
 import { errorMessage } from "../errors.ts";
 import { type Clock, systemClock } from "../util/timers.ts";
-import { httpLines, searchLines } from "../terminal/request_lines.ts";
+import { httpLines, type SearchLines, searchLines } from "../terminal/request_lines.ts";
 
 /** Everything `serve` (the default command) needs. */
 export interface ServeConfig {
@@ -173,96 +173,49 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
   stack.defer(() => searches.close());
   const requests = httpLines(lines);
   stack.defer(() => requests.close());
-  const answerer = new SearchAnswerer({
-    targets: device.all,
-    maxAge: config.maxAge,
-    locationOf,
-    anySource: config.anySource,
-    mxDelay: config.mxDelay,
-    limiter,
-    random: env.random,
-  });
-  const parts = {
-    uuid: uuid.uuid,
-    name,
-    emit,
-    clock,
-    timing,
-    send: (bytes: Uint8Array, to: Deno.NetAddr) => conn.send(bytes, to),
-    serves: (ip: string) => answerer.serves(ip),
-  };
-  const cameras = new LazyCameraSide({
-    load: () => loadCameraSide(config, env, parts),
-    onLoadError: (error) => emit({ event: "cameras-unavailable", error: errorMessage(error) }),
-    status: env.status,
-  });
+  const answerer = new SearchAnswerer(
+    answererOptions(config, { targets: device.all, locationOf, limiter, random: env.random }),
+  );
+  const send = (bytes: Uint8Array, to: Deno.NetAddr) => conn.send(bytes, to);
+  const serves = (ip: string) => answerer.serves(ip);
+  const cameras = new LazyCameraSide(
+    cameraOptions(config, env, { uuid: uuid.uuid, name, emit, clock, timing, send, serves }),
+  );
   stack.defer(() => cameras.stop());
   const description = { uuid: uuid.uuid, name, deviceType: device.type.st, version: env.version };
-  const server = new DescriptionServer({
-    port: config.descPort,
-    path: config.descPath,
-    body: new TextEncoder().encode(renderDescription(description)),
-    headerTimeoutMs: HEADER_TIMEOUT_MS,
-    maxConnections: MAX_CONNECTIONS,
-    onRequest: (request) => {
-      requests.requested(request);
-      // Only the description is ever answered 200: a GET of it is a camera pairing or reconnecting.
-      if (request.status === 200 && request.method === "GET") cameras.fetched(request.remote);
-    },
-  });
+  const server = new DescriptionServer(serverOptions(config, description, (request) => {
+    requests.requested(request);
+    // Only the description is ever answered 200: a GET of it is a camera pairing or reconnecting.
+    if (request.status === 200 && request.method === "GET") cameras.fetched(request.remote);
+  }));
   stack.defer(() => server.close());
+  const announced = { targets: [device.root, device.uuid], locationOf, emit };
   const announcer = config.announce
-    ? new Announcer({
-      targets: [device.root, device.uuid],
-      maxAge: config.maxAge,
-      locationOf,
-      onError: (error, address) =>
-        emit({ event: "announce-failed", address, error: errorMessage(error) }),
-    })
+    ? new Announcer(announcerOptions(config, announced))
     : undefined;
   if (announcer) stack.defer(() => announcer.stop());
 
   // With --eos the EOS watch is on from the start: it asks for bodies that announced already.
   if (config.eos) await cameras.load();
 
-  const follower = new NetworkFollower({
-    select: () => servedAddresses(selectInterfaces(env.networkInterfaces(), config)),
-    emit,
-    locationOf,
-    memberships: new Memberships(conn),
-    server,
-    bindAll: config.bindAll,
-    ssdpPort: config.ssdpPort,
-    onChange: async (served) => {
+  const memberships = new Memberships(conn);
+  const follower = new NetworkFollower(
+    followerOptions(config, env, { emit, locationOf, memberships, server }, async (served) => {
       answerer.setServed(served);
       await announcer?.update(served);
       // EOS bodies that announced before this address was served are asked for once.
       cameras.searchFrom(served.map((s) => s.address));
-    },
-  });
+    }),
+  );
   if (config.bindAll) server.listen("0.0.0.0");
   await follower.start(config.rescanSeconds);
   stack.defer(() => follower.stop());
-  for (const { name, why } of missingInterfaces(env.networkInterfaces(), config.interfaceNames)) {
-    if (why === "absent") emit({ event: "unknown-interface", name });
-  }
+  reportUnknownInterfaces(env.networkInterfaces(), config.interfaceNames, emit);
   const refusals = summariseRefusals({ limiter, intervalMs: timing.refusalSummaryMs, clock, emit });
   stack.defer(() => refusals.cancel());
 
-  const events: ResponderEvents = {
-    onDecision: (d, from) =>
-      emit({
-        event: "datagram",
-        from: `${from.hostname}:${from.port}`,
-        verdict: d.kind === "answer" ? `answered (${d.answers.length})` : `ignored: ${d.reason}`,
-      }),
-    onAnswered: (d, from) => {
-      searches.answered(d, from);
-      cameras.searched(from.hostname, d.userAgent);
-    },
-    onReceiveError: (error) => emit({ event: "receive-error", error: errorMessage(error) }),
-    onSendError: sendFailureHandler({ clock, emit, rescan: () => follower.rescan() }),
-  };
+  const rescan = () => follower.rescan();
+  const events = responderEvents({ emit, clock, searches, cameras, rescan });
   const handlers = { search: answerer, presence: cameras };
   const responding = runResponder(conn, handlers, events, config.verbosity === "verbose");
   emit({ event: "ready", served: follower.served.map((s) => s.address) });
@@ -277,23 +230,56 @@ async function run(config: ServeConfig, uuid: ResolvedUuid, env: ServeEnvironmen
   emit({ event: "stop", signal });
 }
 
-/**
- * Imports and builds the camera side (and with `--import-to` the photo sink); `parts` are what `run`
- * made for it: the presence delay and the EOS fetch plan of `timing`, the SSDP socket's `send`, and
- * `serves`, which the EOS watch asks whether an address is a served host.
- */
-async function loadCameraSide(
-  config: ServeConfig,
+/** The answerer's settings: the flags it reads, and the parts `run` made (named there, typed here). */
+function answererOptions(
+  config: Pick<ServeConfig, "maxAge" | "anySource" | "mxDelay">,
+  parts: Pick<AnswererOptions, "targets" | "locationOf" | "limiter" | "random">,
+): AnswererOptions {
+  return { ...parts, maxAge: config.maxAge, anySource: config.anySource, mxDelay: config.mxDelay };
+}
+
+/** What the camera side is built from besides the flags. */
+interface CameraParts {
+  /** The device UUID. */
+  uuid: string;
+  /** The name the camera lists: the photo sink sends it as the host name. */
+  name: string;
+  /** Where the camera side's and the sink's events go. */
+  emit: Emit;
+  /** serve's one clock. */
+  clock: Clock;
+  /** The presence delay and the EOS fetch plan a test shortens. */
+  timing: ServeTiming;
+  /** Sends from the SSDP socket. */
+  send: (bytes: Uint8Array, to: Deno.NetAddr) => Promise<unknown>;
+  /** Whether `ip` is a served host, asked by the EOS watch. */
+  serves: (ip: string) => boolean;
+}
+
+/** The flags the camera side and the photo sink read. */
+type CameraFlags = Pick<
+  ServeConfig,
+  "importTo" | "onPhoto" | "ssdpPort" | "onCamera" | "probePtpip" | "onCameraAny" | "eos"
+>;
+
+/** How the camera side (and with `--import-to` the photo sink) is loaded, and a failed load said. */
+function cameraOptions(
+  config: CameraFlags,
   env: ServeEnvironment,
-  parts: {
-    uuid: string;
-    name: string;
-    emit: Emit;
-    clock: Clock;
-    timing: ServeTiming;
-    send: (bytes: Uint8Array, to: Deno.NetAddr) => Promise<unknown>;
-    serves: (ip: string) => boolean;
-  },
+  parts: CameraParts,
+): LazySideOptions {
+  return {
+    load: () => loadCameraSide(config, env, parts),
+    onLoadError: (error) =>
+      parts.emit({ event: "cameras-unavailable", error: errorMessage(error) }),
+    status: env.status,
+  };
+}
+
+async function loadCameraSide(
+  config: CameraFlags,
+  env: ServeEnvironment,
+  parts: CameraParts,
 ): Promise<CameraSide> {
   const { cameraSide } = await import("../cameras/camera_side.ts");
   // --import-to: the photo sink loads with the camera side, never before the first answer.
@@ -303,7 +289,6 @@ async function loadCameraSide(
       importTo: config.importTo,
       onPhoto: config.onPhoto,
       uuid: parts.uuid,
-      // The name the camera lists is the host name the sink sends.
       hostName: parts.name,
       clock: parts.clock,
       emit: parts.emit,
@@ -331,4 +316,90 @@ async function loadCameraSide(
       plan: parts.timing.eosFetchPlan,
     },
   });
+}
+
+/** The description server's settings: its port and path, the document it serves, who hears requests. */
+function serverOptions(
+  config: Pick<ServeConfig, "descPort" | "descPath">,
+  description: Parameters<typeof renderDescription>[0],
+  onRequest: DescriptionServerOptions["onRequest"],
+): DescriptionServerOptions {
+  return {
+    port: config.descPort,
+    path: config.descPath,
+    body: new TextEncoder().encode(renderDescription(description)),
+    headerTimeoutMs: HEADER_TIMEOUT_MS,
+    maxConnections: MAX_CONNECTIONS,
+    onRequest,
+  };
+}
+
+/** The announcer's settings: `--max-age`, and a failed send as one line. */
+function announcerOptions(
+  config: Pick<ServeConfig, "maxAge">,
+  parts: Pick<AnnouncerOptions, "targets" | "locationOf"> & { emit: Emit },
+): AnnouncerOptions {
+  return {
+    targets: parts.targets,
+    maxAge: config.maxAge,
+    locationOf: parts.locationOf,
+    onError: (error, address) =>
+      parts.emit({ event: "announce-failed", address, error: errorMessage(error) }),
+  };
+}
+
+/** The follower's settings: which interfaces are served (LAN_IP, `-i`), and how they are served. */
+function followerOptions(
+  config: Pick<ServeConfig, "lanAddress" | "interfaceNames" | "bindAll" | "ssdpPort">,
+  env: Pick<ServeEnvironment, "networkInterfaces">,
+  parts: Pick<FollowerOptions, "emit" | "locationOf" | "memberships" | "server">,
+  onChange: FollowerOptions["onChange"],
+): FollowerOptions {
+  return {
+    select: () =>
+      servedAddresses(selectInterfaces(env.networkInterfaces(), {
+        lanAddress: config.lanAddress,
+        interfaceNames: config.interfaceNames,
+      })),
+    ...parts,
+    bindAll: config.bindAll,
+    ssdpPort: config.ssdpPort,
+    onChange,
+  };
+}
+
+/** One line for each `-i` name no interface has. */
+function reportUnknownInterfaces(
+  interfaces: readonly InterfaceAddress[],
+  names: readonly string[],
+  emit: Emit,
+): void {
+  for (const { name, why } of missingInterfaces(interfaces, names)) {
+    if (why === "absent") emit({ event: "unknown-interface", name });
+  }
+}
+
+/** What the socket loop reports, as lines and as what the cameras hear. */
+function responderEvents(parts: {
+  emit: Emit;
+  clock: Pick<Clock, "now">;
+  searches: SearchLines;
+  cameras: Pick<CameraSide, "searched">;
+  rescan: () => void;
+}): ResponderEvents {
+  const { emit, searches, cameras } = parts;
+  return {
+    onDecision: (d, from) =>
+      emit({
+        event: "datagram",
+        from: `${from.hostname}:${from.port}`,
+        verdict: d.kind === "answer" ? `answered (${d.answers.length})` : `ignored: ${d.reason}`,
+      }),
+    onAnswered: (d, from) => {
+      searches.answered(d, from);
+      cameras.searched(from.hostname, d.userAgent);
+    },
+    onReceiveError: (error) => emit({ event: "receive-error", error: errorMessage(error) }),
+    onSendError: sendFailureHandler({ clock: parts.clock, emit, rescan: parts.rescan }),
+  };
 }
