@@ -24,9 +24,6 @@ export const PACKET = {
   Pong: 14,
 } as const;
 
-/** The name of a PTP/IP packet type. */
-type PacketName = keyof typeof PACKET;
-
 /**
  * Code to name for one table, built once: names are looked up per packet and per transaction. The
  * first name listed for a value wins, as a search of the table in order would find it.
@@ -42,7 +39,7 @@ function namesOf<Name extends string>(table: Readonly<Record<Name, number>>): Ma
 const PACKET_NAMES = namesOf(PACKET);
 
 /** The name of packet type `type`, or undefined for a number PTP/IP does not define. */
-export function packetName(type: number): PacketName | undefined {
+export function packetName(type: number): keyof typeof PACKET | undefined {
   return PACKET_NAMES.get(type);
 }
 
@@ -69,7 +66,7 @@ export const OPERATION = {
 } as const;
 
 /** PTP 1.1 response codes, 0x2001–0x2020, each with what it means to a user, in their words. */
-const RESPONSES = {
+export const RESPONSES = {
   OK: [0x2001, "done"],
   GeneralError: [0x2002, "the camera reported a general error"],
   SessionNotOpen: [0x2003, "no session is open"],

@@ -135,18 +135,27 @@ export interface DeviceInfo {
   vendorExtensionId: number;
   /** Vendor extension version times 100. */
   vendorExtensionVersion: number;
+  /** The vendor extensions the camera speaks, in its own words (names and versions). */
   vendorExtensionDesc: string;
   /** 0 standard; vendor-defined otherwise. */
   functionalMode: number;
+  /** Operation codes the camera answers: partial reads and the EOS path are chosen from these. */
   operationsSupported: number[];
+  /** Event codes the camera may send. */
   eventsSupported: number[];
+  /** Device property codes the camera has. */
   devicePropertiesSupported: number[];
+  /** Object formats a capture can make. */
   captureFormats: number[];
   /** Object formats the camera stores. */
   imageFormats: number[];
+  /** Manufacturer ("Canon Inc."): leads the camera's ID when the model does not name it. */
   manufacturer: string;
+  /** Model name ("Canon EOS R6"): the camera's ID and its EOS remote mode go by it. */
   model: string;
+  /** Firmware version, in the vendor's own form. */
   deviceVersion: string;
+  /** Serial number: in the camera's ID, it tells two cameras of one model apart. */
   serialNumber: string;
 }
 
@@ -175,6 +184,7 @@ export function decodeDeviceInfo(bytes: Uint8Array): Result<DeviceInfo> {
  * read. Sizes are in bytes, widths and heights in pixels.
  */
 export interface ObjectInfo {
+  /** The storage (card) it is on: high u16 the physical store, low u16 its partition. */
   storageId: number;
   /** Object format code (see `FORMAT`). */
   format: number;
@@ -182,12 +192,19 @@ export interface ObjectInfo {
   protectionStatus: number;
   /** u32 on the wire: a file of 4 GiB or more reads 0xFFFFFFFF. */
   compressedSize: number;
+  /** The thumbnail's object format code (see `FORMAT`). */
   thumbFormat: number;
+  /** The thumbnail's size. */
   thumbCompressedSize: number;
+  /** The thumbnail's width. */
   thumbWidth: number;
+  /** The thumbnail's height. */
   thumbHeight: number;
+  /** The image's width (0 for a folder or a file that is no image). */
   imageWidth: number;
+  /** The image's height (0 for a folder or a file that is no image). */
   imageHeight: number;
+  /** Bits per pixel. */
   imageBitDepth: number;
   /** The folder's handle (0: the root). */
   parent: number;
@@ -195,11 +212,15 @@ export interface ObjectInfo {
   associationType: number;
   /** Association detail (unused for generic folders). */
   associationDesc: number;
+  /** Place in a sequence of captures (a burst or bracket); 0 outside one. */
   sequenceNumber: number;
   /** File name, as sent: sanitise before using it as a path. */
   filename: string;
+  /** When the photo was taken ("YYYYMMDDThhmmss"): its day picks the folder it is imported to. */
   captureDate: string;
+  /** When the file was last changed, in the same form. */
   modificationDate: string;
+  /** Keywords, as sent. */
   keywords: string;
 }
 

@@ -37,6 +37,7 @@ export const MAX_EOS_NAME_BYTES = 255;
 
 /** A new object reported by GetEvent. */
 export interface EosObjectAdded {
+  /** Tells it from the records this module does not read (`kind: "other"`). */
   kind: "object-added";
   /** The record type it came in (`EOS_EVENT`): RequestObjectTransfer wants TransferComplete. */
   type: number;
@@ -44,6 +45,7 @@ export interface EosObjectAdded {
   handle: number;
   /** Its storage; 0 in a RequestObjectTransfer, which does not carry one. */
   storageId: number;
+  /** Its PTP object format (`FORMAT`), a u16 in the record. */
   format: number;
   /** Its size in bytes as the record says. */
   size: number;
@@ -67,13 +69,19 @@ export type EosEvent = EosObjectAdded | {
  * byte is "other", as there.
  */
 export interface ObjectAddedLayout {
+  /** Where the object handle (u32) is. */
   handle: number;
+  /** Where the storage ID (u32) is; RequestObjectTransfer records carry none. */
   storageId?: number;
+  /** Where the object format (u16) is. */
   format: number;
+  /** Where the size (its low 32 bits) is. */
   size: number;
   /** Where a high 32 bits of the size would be (a guess for the 64-bit records, see below). */
   sizeHigh?: number;
+  /** Where the parent folder's handle (u32) is; RequestObjectTransfer records carry none. */
   parent?: number;
+  /** Where the NUL-terminated file name starts; the record's size bounds it. */
   name: number;
 }
 

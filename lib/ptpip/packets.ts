@@ -259,7 +259,9 @@ export interface ReadFailure {
 
 /** The header of a Data or EndData packet: its payload follows through `readPayload`. */
 export interface DataHeader {
+  /** Data while more of the data phase follows, EndData for its last packet. */
   type: "Data" | "EndData";
+  /** The transaction it belongs to, as the camera says: checked against the one running. */
   transactionId: number;
   /** Payload bytes that follow. */
   payloadLength: number;

@@ -113,6 +113,7 @@ const DEFAULT_TIMEOUTS: SessionTimeouts = {
 
 /** How to reach the camera and who we say we are. */
 export interface SessionOptions {
+  /** The camera's address: both connections, command and event, are dialled to it. */
   host: string;
   /** Its PTP/IP port; `PTPIP_PORT` (15740) by default. */
   port?: number;
@@ -137,6 +138,7 @@ export interface SessionOptions {
 export interface CameraHello {
   /** The camera's name, raw: clean it before showing it. */
   name: string;
+  /** The camera's own 16-byte GUID, as sent. */
   guid: Uint8Array;
   /** The connection number the event connection quoted. */
   connectionNumber: number;
@@ -146,13 +148,14 @@ export interface CameraHello {
 
 /** What an operation answered: its response parameters and the data phase's size. */
 export interface OperationResult {
+  /** The response's parameters, u32s (at most five; most operations answer none). */
   params: number[];
   /** Bytes of data phase delivered (0 without one). */
   bytes: number;
 }
 
 /** How one operation runs; each option missing takes its default. */
-interface OperationOptions {
+export interface OperationOptions {
   /** Receives the data phase; without one it is counted and dropped. */
   sink?: DataSink;
   /** Responses taken as OK besides OK itself (none by default). */

@@ -68,7 +68,9 @@ export interface BodyWatch {
 
 /** What a body watch may use of its link. */
 export interface WatchContext {
+  /** The link's open session: the watch asks the camera through it. */
   session: SinkSession;
+  /** The camera's DeviceInfo from this session: its model and operations pick the way to watch. */
   info: DeviceInfo;
   /** Monotonic milliseconds. */
   now: () => number;
@@ -96,12 +98,15 @@ const IMPORT_RETRY_MS = 60_000;
 export interface LinkContext {
   /** The destination folder, absolute. */
   dest: string;
+  /** Opens a session with the camera at an IP; called again after each lost session. */
   open: OpenSession;
+  /** Imports new photos into `dest`: `importer.ts`'s `importNew` (tests pass their own). */
   importNew: Importer;
   /** Chooses how new photos are noticed per body; {@linkcode standardWatch} by default. */
   watchFor?: WatchFor;
   /** Times the waits; its date is the import day of photos without one. */
   clock: Clock;
+  /** Reports each link's steps: connected, a photo failed, the session lost, the link ended. */
   emit: Emit;
   /** The importer's file system (tests). */
   fs?: ImportFs;

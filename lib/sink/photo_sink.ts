@@ -19,6 +19,7 @@ const MAX_QUEUED = 64;
 
 /** A ready camera, as the tracker knows it. */
 export interface SinkCamera {
+  /** Its IPv4 address: where its link connects, and how `gone` names it. */
   ip: string;
   /** Its model or name, cleaned, for the status line until DeviceInfo names it. */
   model?: string;

@@ -23,6 +23,7 @@ import { eosWatch } from "./eos_body.ts";
 
 /** What the camera watch tells the sink. */
 export interface SinkSide {
+  /** A camera is ready: it gets a link, or waits for a free one. */
   ready(camera: SinkCamera): void;
   /** A camera left or is no longer heard. */
   gone(ip: string, reason: LeaveReason): void;
@@ -42,6 +43,7 @@ export interface ServeSinkOptions {
   hostName: string;
   /** Times the links and the `--on-photo` runs. */
   clock: Clock;
+  /** Reports the links' and the `--on-photo` runs' steps, as log lines. */
   emit: Emit;
   /** The live status line (a terminal only). */
   status?: (text: string) => void;
@@ -56,6 +58,7 @@ export interface ServeSinkOptions {
 
 /** The sink and the camera watch's half of the status line. */
 export interface ServeSink {
+  /** What the camera watch tells of cameras coming and going. */
   sink: SinkSide;
   /** The status writer the camera watch uses instead of the line itself. */
   cameraStatus?: (text: string) => void;
