@@ -8,6 +8,7 @@
 
 import "../repo/ci_run_test.ts";
 import "../repo/compile_test.ts";
+import "../repo/doc_lint_test.ts";
 import "../repo/exports_test.ts";
 import "../repo/packaging_test.ts";
 import "../repo/permissions_test.ts";
