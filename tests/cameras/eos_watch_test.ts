@@ -290,6 +290,21 @@ Deno.test("the start-up search asks each served address once, and its answers ar
   assert(socket.closed, "the search socket is closed by the stop");
 });
 
+Deno.test("an address the served list names twice (two interfaces, one address) is searched once", async () => {
+  const opened: string[] = [];
+  const { watch, log } = harness({
+    openSearchSocket: (address) => {
+      opened.push(address);
+      return new FakeSearchSocket();
+    },
+  });
+  watch.searchFrom(["10.0.0.1", "10.0.0.1"]);
+  await log.next("the search", (e) => e.event === "eos-search");
+  await watch.stop();
+  assertEquals(opened, ["10.0.0.1"]);
+  assertEquals(log.events.filter((e) => e.event === "eos-search").length, 1);
+});
+
 Deno.test("issue 22, item 4: a forged NOTIFY cannot aim the fetch, nor make a web server a camera", async (t) => {
   const plan = { intervalMs: 1, maxFetches: 10, maxFailures: 2 };
   const webXml: RawResponse = {
