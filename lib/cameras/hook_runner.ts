@@ -263,6 +263,7 @@ export class HookRunner {
   }
 
   #queue(camera: HookCamera, wait: { ms: number; reason: string }): void {
+    let refusal: { refused: HookCamera; error: HookRateError } | undefined;
     if (this.#waiting.size >= HOOK_QUEUE_LENGTH) {
       // The address that spent most of the minute gives way to one that spent less; on a tie the
       // runs already waiting keep their places.
@@ -271,13 +272,17 @@ export class HookRunner {
       const refused = this.#spent(busiest.ip) > this.#spent(camera.ip) ? busiest : camera;
       const message = `${this.#caps.perMinute} runs already started in the last minute and ` +
         `${this.#waiting.size} more waiting; this one is skipped`;
-      this.#events.failed(refused, new HookRateError(message));
-      if (refused === camera) return;
-      this.#waiting.delete(refused.ip);
+      refusal = { refused, error: new HookRateError(message) };
     }
-    this.#waiting.set(camera.ip, camera);
-    this.#events.deferred(camera, wait.reason, wait.ms);
-    this.#schedule();
+    if (refusal?.refused !== camera) {
+      if (refusal) this.#waiting.delete(refusal.refused.ip);
+      this.#waiting.set(camera.ip, camera);
+      this.#events.deferred(camera, wait.reason, wait.ms);
+      this.#schedule();
+    }
+    // Said last, once the queue is as it stays: the photo hook answers a failed run with the
+    // address's next one at once, which must meet the queue without the refused run in it.
+    if (refusal) this.#events.failed(refusal.refused, refusal.error);
   }
 
   /** Starts the waiting runs whose turn came, those whose address spent least first. */

@@ -310,6 +310,51 @@ Deno.test("waiting runs are bounded, one per address; the busiest address waits,
   await runner.stop();
 });
 
+Deno.test("a caller that answers a refusal with the next run of the same address (as the photo hook does) gets it queued, not lost", async () => {
+  const events = new Recorder();
+  const clock = new FakeClock();
+  const again = new Set<string>();
+  // The photo hook's answer to a failed run: the address's next photo, at once.
+  const reentering: HookEvents = {
+    started: (camera, argv) => events.started(camera, argv),
+    output: (camera, stream, line) => events.output(camera, stream, line),
+    exited: (camera, exit) => events.exited(camera, exit),
+    busy: (camera) => events.busy(camera),
+    deferred: (camera, reason, inMs) => events.deferred(camera, reason, inMs),
+    failed: (camera, error) => {
+      events.failed(camera, error);
+      if (again.has(camera.ip)) return;
+      again.add(camera.ip);
+      runner.run({ ip: camera.ip, name: "next photo" });
+    },
+  };
+  const runner = new HookRunner(["/bin/true"], reentering, { clock, spawn: fakeSpawn });
+  for (let i = 1; i <= HOOK_RUNS_PER_MINUTE; i++) runner.run({ ip: `10.0.1.${i}`, name: "" });
+  await events.nth("exited", HOOK_RUNS_PER_MINUTE);
+  runner.run({ ip: "10.0.1.1", name: "" });
+  for (let i = 1; i < HOOK_QUEUE_LENGTH; i++) runner.run({ ip: `10.0.3.${i}`, name: "" });
+  // The queue is full; a fresh address makes the busiest waiting one (10.0.1.1) give way, and the
+  // caller asks at once for 10.0.1.1's next run, which is refused in its turn: the queue still
+  // holds the fresh address and the 15 others, and 10.0.1.1 is not running.
+  runner.run({ ip: "10.0.4.1", name: "" });
+  assertEquals(events.log.filter((l) => l.startsWith("failed")), [
+    "failed 10.0.1.1 HookRateError",
+    "failed 10.0.1.1 HookRateError",
+  ]);
+  assert(!runner.isRunning("10.0.1.1"), "a refused address is not left counted as running");
+  clock.advance(60_000);
+  assertEquals(events.count("started 10.0.4.1"), 1);
+  assertEquals(
+    events.log.filter((l) => l.startsWith("started 10.0.3.")).length,
+    HOOK_QUEUE_LENGTH - 1,
+  );
+  // Its next photo later is run: nothing of 10.0.1.1 was left behind in the queue or as running.
+  runner.run({ ip: "10.0.1.1", name: "later" });
+  await events.nth("started 10.0.1.1", 2);
+  await events.nth("exited", HOOK_RUNS_PER_MINUTE + HOOK_QUEUE_LENGTH + 1);
+  await runner.stop();
+});
+
 Deno.test({
   name: "a program that ignores SIGTERM is killed after the grace, with what it started",
   ignore: Deno.build.os !== "linux",
