@@ -12,7 +12,12 @@
  */
 
 import { type Decision, type SearchAnswerer, startsWithSearch } from "./answerer.ts";
-import { isRejection, parseSsdpMessage, type SsdpMessage } from "./message.ts";
+import {
+  DEFAULT_PARSE_LIMITS,
+  isRejection,
+  parseSsdpMessage,
+  type SsdpMessage,
+} from "./message.ts";
 import { notASearch } from "./search.ts";
 import { errorMessage, isClosedError } from "../errors.ts";
 import type { Emit } from "../events.ts";
@@ -62,7 +67,7 @@ export interface ResponderEvents {
 }
 
 /** One byte over the datagram limit, so that an oversized datagram shows as a full buffer. */
-const RECEIVE_BUFFER_BYTES = 8192 + 1;
+const RECEIVE_BUFFER_BYTES = DEFAULT_PARSE_LIMITS.maxBytes + 1;
 
 /** Receives waiting on the socket at once (each with its own buffer). */
 const RECEIVERS = 2;

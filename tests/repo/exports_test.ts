@@ -94,8 +94,6 @@ const TESTS_NEED: Readonly<Record<string, readonly string[]>> = {
   "sink/backoff.ts": ["RECONNECT_BACKOFF"],
   // limits the tests assert at their bound
   "ssdp/answerer.ts": ["ALL_TARGETS_SPACING_MS"],
-  // limits the tests assert at their bound (and the property test generates within)
-  "ssdp/message.ts": ["DEFAULT_PARSE_LIMITS"],
   // pure: the decision for a datagram that is no search, tested without a socket
   "ssdp/responder.ts": ["dispatchOther"],
   // pure: the URL for an address, port and path
