@@ -20,7 +20,7 @@ import {
   HelperError,
   SocketError,
   UsageError,
-  uuidFailureMessage,
+  uuidOrThrow,
 } from "./lib/errors.ts";
 import {
   bufferedStderr,
@@ -134,9 +134,7 @@ const HANDLERS: Handlers = {
   serve: async ({ config }) => {
     const status = startLoggingWithStatus(config);
     checkLanAddress(config.lanAddress);
-    const uuid = await resolveUuid(uuidOptions(config));
-    if (!uuid.ok) throw new HelperError(uuidFailureMessage(uuid.error));
-    await serve(config, uuid.value, {
+    await serve(config, uuidOrThrow(await resolveUuid(uuidOptions(config))), {
       version: denoJson.version,
       hostname: () => Deno.hostname(),
       networkInterfaces: interfaces,

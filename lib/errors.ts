@@ -6,6 +6,7 @@
  */
 
 import type { NotAUuid, UuidFailure } from "./uuid/store.ts";
+import type { Result } from "./util/result.ts";
 
 /** Exit codes: 2 for a bad command line, as most Unix tools do; 1 for everything else that failed. */
 export const EXIT = {
@@ -141,6 +142,15 @@ export function userMessage(error: unknown, holders?: string): string {
  */
 export function noGuidError(reason: string): HelperError {
   return new HelperError(`the device UUID gives no PTP/IP GUID: ${reason}`);
+}
+
+/**
+ * The UUID store's value, or its failure as the {@linkcode HelperError} the commands end with
+ * (worded by {@linkcode uuidFailureMessage}).
+ */
+export function uuidOrThrow<T>(result: Result<T, UuidFailure>): T {
+  if (!result.ok) throw new HelperError(uuidFailureMessage(result.error));
+  return result.value;
 }
 
 /** The user-facing line for a UUID that could not be read, made or kept, with the flags that fix it. */

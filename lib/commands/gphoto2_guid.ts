@@ -6,7 +6,7 @@
  * @module
  */
 
-import { HelperError, uuidFailureMessage } from "../errors.ts";
+import { HelperError, uuidOrThrow } from "../errors.ts";
 import {
   gphotoSettingsPath,
   guidAsUuid,
@@ -58,9 +58,7 @@ export async function runGphoto2GuidCommand(
   output: CommandOutput = CONSOLE,
   seams: Gphoto2GuidSeams = {},
 ): Promise<void> {
-  const resolved = await resolveUuid(uuidOptions);
-  if (!resolved.ok) throw new HelperError(uuidFailureMessage(resolved.error));
-  const { uuid } = resolved.value;
+  const { uuid } = uuidOrThrow(await resolveUuid(uuidOptions));
   const guid = guidFromDeviceUuid(uuid);
   if (!guid.ok) throw new HelperError(`cannot derive a GUID from the device UUID: ${guid.error}`);
   const line = guidSettingsLine(guid.value);

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { errorMessage, EXIT, HelperError, noGuidError, uuidFailureMessage } from "../errors.ts";
+import { errorMessage, EXIT, HelperError, noGuidError, uuidOrThrow } from "../errors.ts";
 import type { Emit } from "../events.ts";
 import { PTPIP_PORT } from "../ptpip/port.ts";
 import { guidFromDeviceUuid } from "../gphoto2/guid.ts";
@@ -163,9 +163,8 @@ function importFailureMessage(failure: ImportFailure, camera: string): string {
 export async function runImportCommand(command: ImportCommand, deps: ImportDeps): Promise<void> {
   const folder = importFolder(command, deps);
   const camera = await chooseCamera(command, deps);
-  const resolved = await resolveUuid(deps.uuid);
-  if (!resolved.ok) throw new HelperError(uuidFailureMessage(resolved.error));
-  const guid = guidFromDeviceUuid(resolved.value.uuid);
+  const resolved = uuidOrThrow(await resolveUuid(deps.uuid));
+  const guid = guidFromDeviceUuid(resolved.uuid);
   if (!guid.ok) throw noGuidError(guid.error);
   const port = deps.ptpipPort ?? PTPIP_PORT;
   deps.status?.(`connecting to camera ${camera}…`);

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { HelperError, UsageError, uuidFailureMessage } from "../errors.ts";
+import { UsageError, uuidOrThrow } from "../errors.ts";
 import {
   describeUuidSource,
   previousUuidPath,
@@ -19,10 +19,9 @@ export async function runUuidCommand(
   options: UuidOptions,
 ): Promise<void> {
   if (!command.reset) {
-    const resolved = await resolveUuid(options);
-    if (!resolved.ok) throw new HelperError(uuidFailureMessage(resolved.error));
-    console.log(resolved.value.uuid);
-    console.error(describeUuidSource(resolved.value));
+    const resolved = uuidOrThrow(await resolveUuid(options));
+    console.log(resolved.uuid);
+    console.error(describeUuidSource(resolved));
     return;
   }
   if (!command.force) {
@@ -38,9 +37,7 @@ export async function runUuidCommand(
     );
   }
   const uuid = options.randomUuid();
-  const replaced = await replaceUuidFile(path, uuid);
-  if (!replaced.ok) throw new HelperError(uuidFailureMessage(replaced.error));
-  const previous = replaced.value;
+  const previous = uuidOrThrow(await replaceUuidFile(path, uuid));
   console.log(uuid);
   console.error(
     `new UUID saved in ${path}` +
