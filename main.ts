@@ -123,7 +123,7 @@ const HANDLERS: Handlers = {
       interfaces,
       findWindowMs: labTiming()?.findWindowMs,
       emit: logEvent,
-      status: status ? (text) => status.show(text) : undefined,
+      status,
       stopSignal: () => {
         const stop = new AbortController();
         stopSignal().then(() => stop.abort());
@@ -140,7 +140,7 @@ const HANDLERS: Handlers = {
       networkInterfaces: interfaces,
       random: Math.random,
       stopRequested: stopSignal(),
-      status: status ? (text) => status.show(text) : undefined,
+      status,
       timing: labTiming(),
     });
   },
@@ -153,13 +153,14 @@ function run<K extends Command["kind"]>(command: Extract<Command, { kind: K }>):
 /**
  * Logging with the live status line (serve's cameras, import's progress bar) when there is a
  * terminal to draw it on: between JSON lines it would break them, in a file or a pipe it is noise.
+ * Returns what shows a status text, if anything does.
  */
-function startLoggingWithStatus(config: LogSettings): StatusLine | undefined {
+function startLoggingWithStatus(config: LogSettings): ((text: string) => void) | undefined {
   const status = config.logFormat === "text" && Deno.stderr.isTerminal()
     ? statusLine = new StatusLine(writeStderr, terminalColumns)
     : undefined;
   startLogging(config, status);
-  return status;
+  return status && ((text) => status.show(text));
 }
 
 function startLogging(config: LogSettings, status?: StatusLine): void {
@@ -225,16 +226,15 @@ export async function main(args: readonly string[]): Promise<number> {
       startLogging({ verbosity: "normal", logFormat: "json" });
     }
     // With JSON logs every line of stderr stays one JSON object, the last one included.
-    // The last line must reach stderr before the exit, but a stalled stderr cannot hold the exit:
-    // one flush, with a deadline, either way.
-    if (logFormat === "json") {
+    const json = logFormat === "json";
+    if (json) {
       log.fatal("{error}", { event: "error", error: failure.message, exitCode: failure.exitCode });
-      await flushLogs(1000);
-    } else {
-      // The lines logged before the failure (an import's summary) come before it, as they happened.
-      await flushLogs(1000);
-      console.error(`ptpip-canon-helper: ${failure.message}`);
     }
+    // The last line must reach stderr before the exit, but a stalled stderr cannot hold the exit:
+    // one flush, with a deadline. In text, the lines logged before the failure (an import's
+    // summary) come before it, as they happened.
+    await flushLogs(1000);
+    if (!json) console.error(`ptpip-canon-helper: ${failure.message}`);
     return failure.exitCode;
   }
 }
