@@ -22,6 +22,7 @@ import {
 } from "./codes.ts";
 import { cleanText } from "../util/text.ts";
 import { closeQuietly } from "../util/close.ts";
+import { joinBytes } from "../util/bytes.ts";
 import { type Dial, dialWithin, tcpDial, writeAll, type WriteFailure } from "./connection.ts";
 import {
   decodeDeviceInfo,
@@ -486,12 +487,12 @@ export class PtpipSession {
     params: number[],
     maxBytes: number,
   ): Promise<Result<{ params: number[]; data: Uint8Array }, SessionFailure>> {
-    const parts: Uint8Array<ArrayBuffer>[] = [];
+    const parts: Uint8Array[] = [];
     // The chunk is lent (DataSink): kept as a copy.
     const sink = (chunk: Uint8Array) => Promise.resolve(void parts.push(chunk.slice()));
     const result = await this.operation(code, params, { sink, limit: maxBytes });
     if (!result.ok) return result;
-    return ok({ params: result.value.params, data: await new Blob(parts).bytes() });
+    return ok({ params: result.value.params, data: joinBytes(parts) });
   }
 
   async #dataset<T>(

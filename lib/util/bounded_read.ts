@@ -8,6 +8,7 @@
 
 import { errorMessage } from "../errors.ts";
 import { err, ok, type Result } from "./result.ts";
+import { joinBytes } from "./bytes.ts";
 
 /** A file open for reading: a `Deno.FsFile`, or what the importer's file-system seam opens. */
 export interface Reader {
@@ -43,14 +44,7 @@ export async function readBounded(
       total += n;
       if (total > max) return undefined;
     }
-    if (chunks.length === 1) return chunks[0];
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const chunk of chunks) {
-      out.set(chunk, at);
-      at += chunk.length;
-    }
-    return out;
+    return joinBytes(chunks);
   } finally {
     file.close();
   }

@@ -5,7 +5,7 @@
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { guidFromDeviceUuid, guidSettingsLine } from "../../lib/gphoto2/guid.ts";
 import { type Gphoto2GuidSeams, runGphoto2GuidCommand } from "../../lib/commands/gphoto2_guid.ts";
-import { concatBytes } from "../support/bytes.ts";
+import { joinBytes } from "../../lib/util/bytes.ts";
 import { tempDir } from "../../lab/temp_dir.ts";
 import { TEST_UUID as UUID } from "../support/uuid.ts";
 
@@ -28,7 +28,7 @@ async function setUp() {
 }
 
 function concat(...parts: (string | Uint8Array)[]): Uint8Array {
-  return concatBytes(parts.map((p) => typeof p === "string" ? encoder.encode(p) : p));
+  return joinBytes(parts.map((p) => typeof p === "string" ? encoder.encode(p) : p));
 }
 
 Deno.test({

@@ -5,7 +5,7 @@
 // tests/lab/ptp_camera_codec_test.ts.
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { concatBytes } from "../support/bytes.ts";
+import { joinBytes } from "../../lib/util/bytes.ts";
 import {
   decodeEosEvents,
   EOS_EVENT,
@@ -40,7 +40,7 @@ Deno.test("an ObjectAddedEx record laid out by hand decodes at libgphoto2's offs
 Deno.test("an empty answer, the terminator alone, and records after the terminator give nothing more", () => {
   assertEquals(decodeEosEvents(new Uint8Array(0)), []);
   assertEquals(decodeEosEvents(encodeEosEvents([])), []);
-  const after = concatBytes([encodeEosEvents([]), encodeObjectAdded(OBJECT)]);
+  const after = joinBytes([encodeEosEvents([]), encodeObjectAdded(OBJECT)]);
   assertEquals(decodeEosEvents(after), []);
 });
 
@@ -65,15 +65,15 @@ Deno.test("hostile data: never throws, stops at what is whole", () => {
     return bytes;
   };
   for (const size of [0, 1, 7]) {
-    assertEquals(decodeEosEvents(concatBytes([good, withSize(size)])), expected, `size ${size}`);
+    assertEquals(decodeEosEvents(joinBytes([good, withSize(size)])), expected, `size ${size}`);
   }
   for (const size of [17, 1000, 0xFFFF_FFFF]) {
-    assertEquals(decodeEosEvents(concatBytes([good, withSize(size)])), expected, `size ${size}`);
+    assertEquals(decodeEosEvents(joinBytes([good, withSize(size)])), expected, `size ${size}`);
   }
   // No terminator: the whole records are kept; a cut header or record is not.
   assertEquals(decodeEosEvents(good), expected);
-  assertEquals(decodeEosEvents(concatBytes([good, new Uint8Array([8, 0, 0])])), expected);
-  assertEquals(decodeEosEvents(concatBytes([good, good.subarray(0, 20)])), expected);
+  assertEquals(decodeEosEvents(joinBytes([good, new Uint8Array([8, 0, 0])])), expected);
+  assertEquals(decodeEosEvents(joinBytes([good, good.subarray(0, 20)])), expected);
   // Every short buffer, and every prefix of a real answer.
   for (let n = 0; n < 8; n++) assertEquals(decodeEosEvents(new Uint8Array(n).fill(0xff)), []);
   const answer = encodeEosEvents([good, encodeEosRecord(0xC18A, new Uint8Array(3)), good]);

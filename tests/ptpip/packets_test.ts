@@ -2,7 +2,7 @@
 // bytes come one at a time or in one block, keeps bytes across a timeout, streams a 50 MB payload
 // in bounded chunks, and refuses lying lengths before allocating anything.
 
-import { concatBytes } from "../support/bytes.ts";
+import { joinBytes } from "../../lib/util/bytes.ts";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import {
   type ByteSource,
@@ -159,7 +159,7 @@ async function readAll(reader: PacketReader): Promise<{ seen: Seen[]; end: strin
 }
 
 Deno.test("byte by byte and in one block, the reader yields the same packets", async () => {
-  const stream = concatBytes([
+  const stream = joinBytes([
     ...samples.map(encodePacket),
     encodeDataHeader("EndData", 77, 12),
     new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]),

@@ -2,7 +2,7 @@
 // gphoto2 also accepts), on 127.0.0.1: list the card, fetch files byte for byte, whole and in
 // parts, hear ObjectAdded and answer Ping, and fail as values on InitFail and a cut mid-transfer.
 
-import { concatBytes } from "../support/bytes.ts";
+import { joinBytes } from "../../lib/util/bytes.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import type { PtpEvent } from "../../lib/ptpip/session.ts";
 import { encodeStorageInfo } from "../../lab/ptp_camera_codec.ts";
@@ -75,7 +75,7 @@ Deno.test("lists the fake camera's card and fetches a file byte-identical, whole
     assert(got.ok);
     parts.push(part.bytes());
   }
-  assertEquals(concatBytes(parts), contentBytes(BIG, 0, BIG.size));
+  assertEquals(joinBytes(parts), contentBytes(BIG, 0, BIG.size));
 
   const ids = camera.requests.map((r) => r.transactionId);
   assertEquals(ids, ids.map((_, i) => i), "OpenSession 0, then 1, 2, …");

@@ -3,7 +3,7 @@
 // connections, events, and each failure as a value (InitFail, silence, refusal, a drop mid-data,
 // a response that is not OK, a sink that gives up).
 
-import { concatBytes } from "../support/bytes.ts";
+import { joinBytes } from "../../lib/util/bytes.ts";
 import { REFUSING_PORT } from "../support/ptpip.ts";
 import {
   deviceInfo as fakeDeviceInfo,
@@ -226,7 +226,7 @@ Deno.test("opens in libgphoto2's order, then transactions 1, 2, 3… with their 
     ok: true,
     value: 3000,
   });
-  assertEquals(concatBytes(chunks), content);
+  assertEquals(joinBytes(chunks), content);
   const part: Uint8Array[] = [];
   assertEquals(
     await session.getPartialObject(7, 1000, 500, (c) => Promise.resolve(void part.push(c.slice()))),
@@ -235,7 +235,7 @@ Deno.test("opens in libgphoto2's order, then transactions 1, 2, 3… with their 
       value: 500,
     },
   );
-  assertEquals(concatBytes(part), content.subarray(1000, 1500));
+  assertEquals(joinBytes(part), content.subarray(1000, 1500));
   assertEquals(await camera, [1, 2, 3, 4, 5, 6]);
 
   const closing = session.close();
@@ -574,7 +574,7 @@ Deno.test("the event connection closing mid-transfer lets the transfer finish, t
   const result = await session.getObject(1, (c) => Promise.resolve(void got.push(c.slice())));
   await camera;
   assertEquals(result, { ok: true, value: 5000 });
-  assertEquals(concatBytes(got), content);
+  assertEquals(joinBytes(got), content);
   const ended = await session.closed;
   assertEquals(ended?.kind, "dropped");
   assertMatch(ended!.detail, /waiting for events/);

@@ -6,7 +6,7 @@
  */
 
 import { openPtpipSession, type SessionOptions } from "../../lib/ptpip/session.ts";
-import { concatBytes } from "./bytes.ts";
+import { joinBytes } from "../../lib/util/bytes.ts";
 
 /**
  * A port on 127.0.0.1 where a connection is refused: port 1 (tcpmux), which nothing here serves. A
@@ -40,6 +40,6 @@ export function collectBytes(): {
   return {
     // The chunk is lent until the promise settles (DataSink): kept as a copy.
     sink: (chunk) => Promise.resolve(void parts.push(chunk.slice())),
-    bytes: () => concatBytes(parts),
+    bytes: () => joinBytes(parts),
   };
 }
