@@ -77,7 +77,8 @@ export class NewObjects {
       if (!listed.ok) return err(listed.error);
       handles.push(...listed.value);
     }
-    for (const handle of this.#announced) if (!this.#known.has(handle)) handles.push(handle);
+    // describeHandles skips those already known.
+    handles.push(...this.#announced);
     this.#announced.clear();
     // A connection failure leaves its handle unknown: the next session lists it again.
     return describeHandles(session, handles, this.#known);
