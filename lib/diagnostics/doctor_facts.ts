@@ -15,7 +15,6 @@ import {
   type DescListen,
   type DescriptionAnswer,
   type DoctorFacts,
-  type Holders,
   type ImportDestFacts,
 } from "./doctor.ts";
 import { fetchRaw, parseResponseHead } from "../description/fetch.ts";
@@ -75,10 +74,6 @@ const ASK_TIMEOUT_MS = 1500;
 
 /** The longest UDN kept from an answer: a `uuid:` and a UUID fit with room to spare. */
 const MAX_UDN_LENGTH = 100;
-
-async function holders(os: string, port: number, protocol: "udp" | "tcp"): Promise<Holders> {
-  return os === "linux" ? await portHolders(port, protocol) : err("only possible on Linux");
-}
 
 async function trySsdp(
   port: number,
@@ -183,8 +178,10 @@ export async function gatherDoctorFacts(
   });
   const served = candidates.filter((c) => c.served).map((c) => c.address);
   // Looked at before our own sockets are opened, so they are not counted among the others.
-  const ssdpHolders = await holders(env.os, config.ssdpPort, "udp");
-  const descHolders = await holders(env.os, config.descPort, "tcp");
+  const [ssdpHolders, descHolders] = await Promise.all([
+    portHolders(config.ssdpPort, "udp", env.os),
+    portHolders(config.descPort, "tcp", env.os),
+  ]);
   const ssdp = await trySsdp(config.ssdpPort, served);
   const descListens = await Promise.all(
     (config.bindAll ? ["0.0.0.0"] : served).map(async (address): Promise<DescListen> => {

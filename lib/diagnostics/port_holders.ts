@@ -59,13 +59,15 @@ const MAX_OUTPUT_BYTES = 64 * 1024;
 
 /**
  * The sockets bound to `port` (every UDP socket, listening TCP ones) and their processes, or why they
- * could not be looked for (no `ss`, no `--allow-run`, its failure or deadline).
+ * could not be looked for (not Linux, no `ss`, no `--allow-run`, its failure or deadline).
  */
 export async function portHolders(
   port: number,
   protocol: "udp" | "tcp",
+  os: string,
   timeoutMs = SS_TIMEOUT_MS,
 ): Promise<Result<PortHolders, string>> {
+  if (os !== "linux") return err("only possible on Linux");
   const sockets = protocol === "udp" ? ["-u", "-a"] : ["-t", "-l"];
   const ran = await runBounded("ss", {
     args: ["-H", "-n", "-p", ...sockets, "sport", "=", `:${port}`],
@@ -92,8 +94,7 @@ export async function holdersPhrase(
   os: typeof Deno.build.os,
   ms = 1000,
 ): Promise<string | undefined> {
-  if (os !== "linux") return undefined;
-  const ran = await portHolders(port, protocol, ms);
+  const ran = await portHolders(port, protocol, os, ms);
   if (!ran.ok || ran.value.owners.length === 0) return undefined;
   const found = ran.value;
   const more = found.owners.length - MAX_NAMED;
