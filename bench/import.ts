@@ -31,6 +31,7 @@ import {
 } from "./import_stats.ts";
 import { targetTable } from "./stats.ts";
 import { findPid, memoryOf } from "./proc.ts";
+import { sleep } from "../lib/util/timers.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const SUBNET = "10.78.0";
@@ -149,8 +150,6 @@ interface Finished {
   eventsBefore: number;
 }
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Runs `argv` in `ns` to its end (killed after IMPORT_DEADLINE_MS), timing it from spawn to exit
  * and reading VmRSS/VmHWM of the process named `comm` under it every SAMPLE_MS.
@@ -176,7 +175,7 @@ async function runSampled(
     let pid: number | undefined;
     while (!ended && pid === undefined && performance.now() - began < 5000) {
       pid = await findPid(child.pid, options.comm);
-      if (pid === undefined) await pause(2);
+      if (pid === undefined) await sleep(2);
     }
     while (!ended && pid !== undefined) {
       const { rssKiB, hwmKiB } = await memoryOf(pid);
@@ -188,7 +187,7 @@ async function runSampled(
           events: options.camera.events.length,
         });
       }
-      await pause(SAMPLE_MS);
+      await sleep(SAMPLE_MS);
     }
   })();
   const timer = setTimeout(() => {

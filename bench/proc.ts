@@ -1,22 +1,15 @@
 /**
- * Reading /proc for the benchmarks and the lab tests (Linux): a file's text, a process's memory, and
- * the process under a root with a given name.
+ * Reading /proc for the benchmarks and the lab tests (Linux): a process's memory, and the process
+ * under a root with a given name. A file that cannot be read (the process is gone) reads as undefined.
  *
  * @module
  */
 
-/** The text of a /proc file, or undefined when it cannot be read (the process is gone). */
-export async function readProc(path: string): Promise<string | undefined> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch {
-    return undefined;
-  }
-}
+import { readTextOrUndefined } from "../lib/util/file_probe.ts";
 
 /** VmRSS and VmHWM of `pid`, KiB; `NaN` when they cannot be read (the process is gone). */
 export async function memoryOf(pid: number): Promise<{ rssKiB: number; hwmKiB: number }> {
-  const status = await readProc(`/proc/${pid}/status`) ?? "";
+  const status = await readTextOrUndefined(`/proc/${pid}/status`) ?? "";
   const field = (name: string) =>
     Number(new RegExp(`^${name}:\\s*(\\d+) kB`, "m").exec(status)?.[1]);
   return { rssKiB: field("VmRSS"), hwmKiB: field("VmHWM") };
@@ -30,8 +23,8 @@ export async function findPid(root: number, comm: string): Promise<number | unde
   const queue = [root];
   for (let seen = 0; queue.length && seen < 64; seen++) {
     const pid = queue.shift()!;
-    if ((await readProc(`/proc/${pid}/comm`))?.trim() === comm) return pid;
-    const children = await readProc(`/proc/${pid}/task/${pid}/children`);
+    if ((await readTextOrUndefined(`/proc/${pid}/comm`))?.trim() === comm) return pid;
+    const children = await readTextOrUndefined(`/proc/${pid}/task/${pid}/children`);
     queue.push(...(children ?? "").trim().split(/\s+/).filter(Boolean).map(Number));
   }
   return undefined;

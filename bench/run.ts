@@ -20,7 +20,8 @@ import { RUNTIME_FLAGS } from "../scripts/permissions.ts";
 import { namespaceSupport, type Netns, NetnsLab } from "../lab/netns.ts";
 import { DEFAULT_IMPORT_CONFIG, importBench, renderImportReport } from "./import.ts";
 import { type ImportResults, importTargets } from "./import_stats.ts";
-import { findPid, memoryOf, readProc } from "./proc.ts";
+import { findPid, memoryOf } from "./proc.ts";
+import { readTextOrUndefined } from "../lib/util/file_probe.ts";
 import {
   type ClosedResult,
   evaluateTargets,
@@ -358,7 +359,7 @@ let clockTicks = 100;
 
 /** User + system CPU time of a process and all its threads, ms. */
 async function cpuMsOf(pid: number): Promise<number> {
-  const stat = await readProc(`/proc/${pid}/stat`) ?? "";
+  const stat = await readTextOrUndefined(`/proc/${pid}/stat`) ?? "";
   // Fields after the parenthesised name, which may hold spaces: utime and stime are the 12th and 13th.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
@@ -380,7 +381,7 @@ async function findProgramPid(root: number, comm: string): Promise<number> {
  * tells a responder too slow to keep up from a loss anywhere else.
  */
 async function udpCounters(pid: number): Promise<Record<string, number>> {
-  const text = await readProc(`/proc/${pid}/net/snmp`) ?? "";
+  const text = await readTextOrUndefined(`/proc/${pid}/net/snmp`) ?? "";
   const [names, values] = text.split("\n").filter((l) => l.startsWith("Udp:")).map((l) =>
     l.split(/\s+/).slice(1)
   );
@@ -412,13 +413,13 @@ async function readFirstLine(stream: ReadableStream<Uint8Array>): Promise<string
 }
 
 async function logTail(path: string): Promise<string> {
-  const text = await readProc(path) ?? "";
+  const text = await readTextOrUndefined(path) ?? "";
   return text.split("\n").slice(-15).join("\n");
 }
 
 /** The log's lines, or only those holding `containing`. */
 async function countLines(path: string, containing = ""): Promise<number> {
-  const text = await readProc(path) ?? "";
+  const text = await readTextOrUndefined(path) ?? "";
   return text === ""
     ? 0
     : text.split("\n").filter((l) => l !== "" && l.includes(containing)).length;

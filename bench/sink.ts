@@ -102,14 +102,12 @@ function progress(message: string): void {
   console.error(`bench sink: ${message}`);
 }
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** The first process under `root` (itself included) named `comm`, looked for again every 20 ms for 5 s. */
 async function waitForPid(root: number, comm: string): Promise<number> {
   for (let tries = 0; tries < 250; tries++) {
     const pid = await findPid(root, comm);
     if (pid !== undefined) return pid;
-    await pause(20);
+    await sleep(20);
   }
   throw new Error(`no process named ${comm} under ${root}`);
 }
@@ -118,7 +116,7 @@ async function waitForPid(root: number, comm: string): Promise<number> {
 async function steadyRss(pid: number, count = 5): Promise<number> {
   const readings: number[] = [];
   for (let i = 0; i < count; i++) {
-    if (i) await pause(200);
+    if (i) await sleep(200);
     readings.push((await memoryOf(pid)).rssKiB);
   }
   return median(readings);
@@ -129,7 +127,7 @@ async function fileAppears(path: string, ms: number, everyMs = 2): Promise<numbe
   const deadline = performance.now() + ms;
   while (performance.now() < deadline) {
     if (await exists(path)) return performance.now();
-    await pause(everyMs);
+    await sleep(everyMs);
   }
   throw new Error(`${path} not there within ${ms} ms`);
 }
@@ -255,7 +253,7 @@ async function latencyPhase(
   for (let i = 0; i < config.adds; i++) {
     const name = `IMG_1${String(i).padStart(3, "0")}.JPG`;
     const size = config.addBytes + i;
-    await pause(Math.random() * 1000);
+    await sleep(Math.random() * 1000);
     const started = performance.now();
     await pair.add(name, size, 100 + i);
     const done = await fileAppears(`${pair.dest}/${DAY}/${name}`, 10_000);
@@ -484,7 +482,7 @@ async function rssPhase(
   await using lab = await NetnsLab.create();
   await using pair = await startPair(lab, subnet, flow, tmp);
   // Settled: the start's modules loaded, pairing done, the card imported, a poll or two since.
-  await pause(3000);
+  await sleep(3000);
   const idleKiB = await steadyRss(pair.pid);
   const series: number[] = [];
   const started = performance.now();
@@ -511,7 +509,7 @@ async function rssPhase(
   if (files.length !== config.photos + 1) {
     throw new Error(`${files.length} files in DEST, not ${config.photos + 1}`);
   }
-  await pause(3000);
+  await sleep(3000);
   const afterKiB = await steadyRss(pair.pid);
   peakKiB = Math.max(peakKiB, (await memoryOf(pair.pid)).hwmKiB);
   progress(
@@ -551,7 +549,7 @@ async function silencePhase(
   await using lab = await NetnsLab.create();
   await using pair = await startPair(lab, subnet, flow, tmp);
   const from = pair.camera.events.length;
-  await pause(config.silenceMinutes * 60_000);
+  await sleep(config.silenceMinutes * 60_000);
   const events = pair.camera.events.slice(from);
   const operations: Record<string, number> = {};
   for (const e of events.filter((e) => e.event === "request")) {
