@@ -293,13 +293,7 @@ async function download(
         reason: `the camera sent ${offset + received} of the ${size} bytes it declared`,
       };
     }
-    try {
-      await batch.flush();
-    } catch (error) {
-      // Part of the batch may be on the disk: it must not be written a second time below.
-      stopped = "write";
-      throw error;
-    }
+    await batch.flush();
     await writer.sync();
     synced = true;
     return undefined;
@@ -308,8 +302,9 @@ async function download(
     return writeFailed(error, "writing it failed: ");
   } finally {
     // A partial kept for resuming gets the bytes held and is synced, so the next run's offset
-    // matches bytes on the disk (a write that fails here leaves a shorter partial, still a prefix).
-    if (keep && !synced && stopped !== "write") await batch.flush().catch(() => {});
+    // matches bytes on the disk (a write that fails here leaves a shorter partial, still a prefix;
+    // after a failed write nothing is held, so nothing is written twice).
+    if (keep && !synced) await batch.flush().catch(() => {});
     if (keep && !synced) await writer.sync().catch(() => {});
     batch.release();
     writer.close();

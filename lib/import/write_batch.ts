@@ -53,13 +53,14 @@ export class BatchedWriter {
   }
 
   /**
-   * Writes what is held. On an error the bytes stay held and the error is thrown: the file then
-   * has an unknown part of them.
+   * Writes what is held. On an error the error is thrown and the bytes are no longer held: the file
+   * has an unknown part of them, so writing them again could only put some twice.
    */
   async flush(): Promise<void> {
-    if (this.#used === 0) return;
-    await writeAll(this.#file, this.#live().subarray(0, this.#used));
+    const used = this.#used;
+    if (used === 0) return;
     this.#used = 0;
+    await writeAll(this.#file, this.#live().subarray(0, used));
   }
 
   /** Gives the buffer back to the pool (held bytes are dropped). Releasing twice is harmless. */

@@ -73,6 +73,11 @@ Deno.test("BatchedWriter: a failed write is thrown, and a released writer refuse
   let failed: unknown;
   await batch.add(pattern(WRITE_BATCH_BYTES)).catch((error) => failed = error);
   assert(failed instanceof Error && /os error 28/.test(failed.message), String(failed));
+  // The failed batch is not held for a second write: part of it may be on the disk already.
+  assertEquals(batch.pending, 0);
+  const writes = memory.writes.length;
+  await batch.flush();
+  assertEquals(memory.writes.length, writes, "a flush after a failed write writes nothing");
   batch.release();
   batch.release();
   let refused: unknown;
