@@ -18,6 +18,7 @@ import { eosWatch } from "../../lib/sink/eos_body.ts";
 import { encodeEosEvents } from "../../lab/ptp_camera_codec.ts";
 import { CANON_VENDOR_EXTENSION } from "../../lib/ptpip/eos.ts";
 import { FakeClock } from "./clock.ts";
+import { deviceInfo, objectInfo } from "./ptp_datasets.ts";
 
 /** Lets every promise chain started so far run to its next real wait. */
 async function settle(): Promise<void> {
@@ -33,22 +34,13 @@ export async function until(condition: () => boolean, what: string, tries = 200)
   throw new Error(`never: ${what}`);
 }
 
-const DEVICE_INFO: DeviceInfo = {
-  standardVersion: 100,
-  vendorExtensionId: 0xb,
-  vendorExtensionVersion: 100,
-  vendorExtensionDesc: "",
-  functionalMode: 0,
+const DEVICE_INFO: DeviceInfo = deviceInfo({
   operationsSupported: [OPERATION.GetObject, OPERATION.GetPartialObject],
   eventsSupported: [EVENT.ObjectAdded],
-  devicePropertiesSupported: [],
-  captureFormats: [],
-  imageFormats: [],
-  manufacturer: "Canon Inc.",
   model: "Canon PowerShot SX740 HS",
   deviceVersion: "1",
   serialNumber: "42",
-};
+});
 
 const EOS_INFO: DeviceInfo = {
   ...DEVICE_INFO,
@@ -91,13 +83,12 @@ class FakeSession implements SinkSession {
   }
   objectInfo(handle: number) {
     this.calls.push(`GetObjectInfo ${handle}`);
-    const info = {
-      storageId: 0x00010001,
+    const info = objectInfo({
       format: 0x3801,
       compressedSize: 10,
       filename: `IMG_${handle}.JPG`,
       captureDate: "20240501T101500",
-    } as ObjectInfo;
+    });
     return Promise.resolve(this.#gone<ObjectInfo>() ?? ok(info));
   }
   getObject(handle: number, sink: (c: Uint8Array) => Promise<void>) {
